@@ -1,0 +1,46 @@
+# Baton — every target creates .venv when it is missing and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck contracts bench screenshots clean
+
+help: ## list the targets
+	@echo "Baton — make targets:"
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PIP) install -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PIP) install -e '.[test,dev]'
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP) ## open the console on the embedded sandbox (no AWS, no config)
+	$(VENV)/bin/baton
+
+test: lint $(TEST_STAMP) ## lint, type-check, import contracts, then the whole test suite
+	$(PY) -m pytest
+
+lint: $(TEST_STAMP) ## ruff, mypy and the import-linter contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: $(TEST_STAMP) ## benchmarks against their measured baselines (bench/)
+	$(PY) bench/run.py
+
+screenshots: $(TEST_STAMP) ## PNG and SVG screenshots of the real console into screenshots/
+	$(PY) -m console.app.screenshots screenshots
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

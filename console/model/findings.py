@@ -1,0 +1,49 @@
+"""A finding: one named, explained observation with a fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a finding matters to the request."""
+
+    ERROR = "error"
+    """The token or request would be refused (or the identity lost) because of this."""
+    WARNING = "warning"
+    """Risky or suspicious, but not by itself a refusal."""
+    INFO = "info"
+    """Worth knowing; nothing is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One observation with a stable code, e.g. ``token.expired``."""
+
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    fix: str
+    hop: str | None = None
+    """The hop the finding belongs to (``client``, ``authorizer``, …), when known."""
+    confidence: str | None = None
+    """``certain`` (observed), ``likely`` (inferred from strong evidence) or ``possible``."""
+    evidence: tuple[str, ...] = field(default=())
+
+    @property
+    def refuses(self) -> bool:
+        """True when this finding alone means the request would be refused."""
+        return self.severity is Severity.ERROR
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stable JSON shape of a token finding."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "title": self.title,
+            "detail": self.detail,
+            "fix": self.fix,
+        }

@@ -1,0 +1,1 @@
+"""Shipped profiles (package data): ``importlib.resources.files("profiles")`` finds them in a wheel too."""
