@@ -1,0 +1,62 @@
+"""Time claims for people: UTC times and "in 4 min" / "expired 2 h ago"."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from console.model.token import DecodedToken, TimeClaim
+
+TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
+
+
+def numeric_date(value: Any) -> float | None:
+    """The value as seconds since the epoch, or None when it is not a usable NumericDate."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value < 0 or value > 253402300799:  # after 9999-12-31 no datetime can show it
+        return None
+    return float(value)
+
+
+def span(seconds: float) -> str:
+    """A short human duration: 45 s, 4 min, 2 h, 3 d."""
+    s = abs(seconds)
+    if s < 90:
+        return f"{round(s)} s"
+    if s < 90 * 60:
+        return f"{round(s / 60)} min"
+    if s < 36 * 3600:
+        return f"{round(s / 3600)} h"
+    return f"{round(s / 86400)} d"
+
+
+def utc_text(value: float) -> str:
+    """ISO-8601 UTC with a Z."""
+    return datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def describe(name: str, value: Any, now: float) -> TimeClaim:
+    """One time claim as a person reads it, relative to ``now``."""
+    when = numeric_date(value)
+    if when is None:
+        return TimeClaim(name, value, None, f"not a NumericDate ({type(value).__name__})")
+    delta = when - now
+    future, past = f"in {span(delta)}", f"{span(delta)} ago"
+    if name == "exp":
+        relative = f"expires {future}" if delta > 0 else f"expired {past}"
+    elif name == "nbf":
+        relative = f"valid {future}" if delta > 0 else f"valid since {past}"
+    elif name == "iat":
+        relative = f"issued {past}" if delta <= 0 else f"issued {future} (in the future)"
+    else:
+        relative = future if delta > 0 else past
+    return TimeClaim(name, value, utc_text(when), relative)
+
+
+def describe_times(token: DecodedToken, now: float) -> list[TimeClaim]:
+    """Every time claim the token has, in a fixed order."""
+    return [describe(n, token.claims[n], now) for n in TIME_CLAIMS if n in token.claims]
