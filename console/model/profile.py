@@ -44,7 +44,7 @@ class IdentityFlow(StrEnum):
     """How Baton obtains the caller's token."""
 
     CLIENT_CREDENTIALS = "client_credentials"
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 (the flow name, not a password)
     STATIC = "static"
 
 

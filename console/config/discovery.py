@@ -1,0 +1,122 @@
+"""Where profiles live: the user config dir, then ./profiles, then the profiles shipped with Baton."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import platformdirs
+
+from console.config.problems import did_you_mean
+from console.errors import ProfileError
+
+DEFAULT_PROFILE = "sandbox"
+"""The profile used when none is named: it starts the embedded sandbox."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileLocation:
+    """A directory searched for ``*.toml`` profiles."""
+
+    origin: str
+    """``user``, ``cwd`` or ``shipped``."""
+    directory: Traversable
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEntry:
+    """One profile file found by discovery."""
+
+    name: str
+    """The file name without ``.toml``: what ``--profile NAME`` matches."""
+    path: str
+    origin: str
+    description: str | None
+    environment: str | None
+    file: Traversable = field(repr=False, compare=False)
+    """The file itself, for reading (works for shipped package data too)."""
+    shadowed_by: str | None = None
+    """The path of the earlier file with the same name that wins, when this one is hidden."""
+    unreadable: str | None = None
+    """Why the file could not be read or parsed, when it could not."""
+
+
+def default_locations() -> list[ProfileLocation]:
+    """The search path, first match wins."""
+    return [
+        ProfileLocation("user", Path(platformdirs.user_config_dir("baton")) / "profiles"),
+        ProfileLocation("cwd", Path.cwd() / "profiles"),
+        ProfileLocation("shipped", files("profiles")),
+    ]
+
+
+def _summary(file: Traversable) -> tuple[str | None, str | None, str | None]:
+    """(description, environment, why unreadable) without full validation."""
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None, None, "cannot be read"
+    except tomllib.TOMLDecodeError:
+        return None, None, "TOML syntax error"
+    description = data.get("description")
+    environment = data.get("environment", "sandbox" if "sandbox" in data else None)
+    return (
+        description if isinstance(description, str) else None,
+        environment if isinstance(environment, str) else None,
+        None,
+    )
+
+
+def _files_in(location: ProfileLocation) -> list[Traversable]:
+    try:
+        if not location.directory.is_dir():
+            return []
+        found = [f for f in location.directory.iterdir() if f.name.endswith(".toml") and f.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda f: f.name)
+
+
+def discover_profiles(locations: Sequence[ProfileLocation] | None = None) -> list[ProfileEntry]:
+    """Every profile file in search order; a later file with a taken name is marked ``shadowed_by``."""
+    winners: dict[str, str] = {}
+    entries: list[ProfileEntry] = []
+    for location in default_locations() if locations is None else locations:
+        for file in _files_in(location):
+            name = file.name[: -len(".toml")]
+            path = str(file)
+            description, environment, unreadable = _summary(file)
+            entries.append(
+                ProfileEntry(
+                    name=name,
+                    path=path,
+                    origin=location.origin,
+                    description=description,
+                    environment=environment,
+                    file=file,
+                    shadowed_by=winners.get(name),
+                    unreadable=unreadable,
+                )
+            )
+            winners.setdefault(name, path)
+    return entries
+
+
+def find_profile(name: str, locations: Sequence[ProfileLocation] | None = None) -> ProfileEntry:
+    """The entry that ``name`` selects; ProfileError with a did-you-mean when there is none."""
+    searched = list(default_locations() if locations is None else locations)
+    entries = discover_profiles(searched)
+    for entry in entries:
+        if entry.name == name and entry.shadowed_by is None:
+            return entry
+    guess = did_you_mean(name, {e.name for e in entries})
+    where = ", ".join(str(loc.directory) for loc in searched)
+    hint = f" (did you mean '{guess}'?)" if guess else ""
+    raise ProfileError(
+        f"no profile named '{name}'{hint}; looked in {where}; "
+        "or pass a file path; 'baton profiles list' shows what exists"
+    )

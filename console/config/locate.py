@@ -1,0 +1,113 @@
+"""Find the line of a TOML key or table by scanning the text (tomllib gives no positions)."""
+
+from __future__ import annotations
+
+import re
+
+_BARE = r"[A-Za-z0-9_-]+"
+_BASIC = r'"(?:[^"\\]|\\.)*"'
+_LITERAL = r"'[^']*'"
+_PART = rf"(?:{_BARE}|{_BASIC}|{_LITERAL})"
+_KEY = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_TABLE = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]\]?")
+_ASSIGN = re.compile(rf"^\s*({_KEY})\s*=")
+_INLINE_KEY = re.compile(rf"(?:^|[{{,])\s*({_KEY})\s*=")
+_PART_RE = re.compile(_PART)
+
+Path = tuple[str, ...]
+
+
+def split_key(text: str) -> Path:
+    """``a."b.c".d`` → ("a", "b.c", "d")."""
+    parts: list[str] = []
+    for match in _PART_RE.finditer(text):
+        part = match.group(0)
+        if part[0] == '"':
+            part = part[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        elif part[0] == "'":
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
+
+
+def _strip_strings(line: str) -> str:
+    """The line with string contents blanked, so braces and '=' inside strings do not count."""
+    return re.sub(rf"{_BASIC}|{_LITERAL}", lambda m: '"' + "_" * (len(m.group(0)) - 2) + '"', line)
+
+
+class Locator:
+    """Maps key paths to 1-based line numbers in one TOML text; first occurrence wins."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[Path, int] = {}
+        self._scan(text)
+
+    def _record(self, path: Path, line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def _scan(self, text: str) -> None:
+        table: Path = ()
+        in_multiline: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if in_multiline is not None:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            header = _TABLE.match(line)
+            if header:
+                table = split_key(header.group(1))
+                for depth in range(1, len(table) + 1):
+                    self._record(table[:depth], number)
+                continue
+            assign = _ASSIGN.match(line)
+            if not assign:
+                continue
+            key = split_key(assign.group(1))
+            for depth in range(1, len(key) + 1):
+                self._record(table + key[:depth], number)
+            rest = line[assign.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+            self._scan_inline(table + key, rest, number)
+
+    def _scan_inline(self, base: Path, rest: str, number: int) -> None:
+        """Record the keys of an inline table written on this line (one level deep per brace)."""
+        cleaned = _strip_strings(rest)
+        start = cleaned.find("{")
+        if start < 0:
+            return
+        depth = 0
+        stack: list[Path] = [base]
+        last_key: Path = base
+        position = start
+        while position < len(cleaned):
+            char = cleaned[position]
+            if char == "{":
+                depth += 1
+                stack.append(last_key)
+            elif char == "}":
+                depth -= 1
+                stack.pop()
+                if depth == 0:
+                    return
+            match = _INLINE_KEY.match(cleaned, position) if char in "{," else None
+            if match:
+                original = rest[match.start(1) : match.end(1)]
+                last_key = stack[-1] + split_key(original)
+                self._record(last_key, number)
+                position = match.end()
+                continue
+            position += 1
+
+    def line_of(self, path: Path) -> int | None:
+        """The line where ``path`` is written, or None."""
+        return self._lines.get(path)
+
+    def line_near(self, path: Path) -> int | None:
+        """The line of ``path`` or of its nearest written parent (a missing key → its table)."""
+        for depth in range(len(path), 0, -1):
+            line = self._lines.get(path[:depth])
+            if line is not None:
+                return line
+        return None

@@ -1,0 +1,63 @@
+"""One located problem in a profile file, and the did-you-mean that goes with it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What is wrong, where: ``file:line: key: message (did you mean 'x'?)``."""
+
+    file: str
+    line: int | None
+    key: str
+    """Dotted key (``identity.flow``), ``[table]`` for a table, or ``syntax``."""
+    message: str
+    suggestion: str | None = None
+    """The did-you-mean, already quoted as the user would type it."""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        text = f"{where}: {self.key}: {self.message}"
+        if self.suggestion:
+            text = f"{text} (did you mean {self.suggestion}?)"
+        return text
+
+    def sort_key(self) -> tuple[int, str]:
+        """File order: problems without a line (missing keys) come last."""
+        return (self.line if self.line is not None else 1 << 30, self.key)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest choice to ``word`` (case-insensitive), or None when nothing is close."""
+    options = list(choices)
+    by_lower = {c.lower(): c for c in options}
+    if word.lower() in by_lower and by_lower[word.lower()] != word:
+        return by_lower[word.lower()]
+    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[matches[0]] if matches else None
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value quoted for a message, cut short; never used for secret-bearing keys."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def type_name(value: object) -> str:
+    """The TOML name of a parsed value's type, with its article: 'an integer', 'a table'."""
+    names: list[tuple[type, str]] = [
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a float"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "a table"),
+    ]
+    for kind, name in names:
+        if isinstance(value, kind):
+            return name
+    return "a date/time"
