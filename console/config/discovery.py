@@ -46,12 +46,21 @@ class ProfileEntry:
 
 
 def default_locations() -> list[ProfileLocation]:
-    """The search path, first match wins."""
-    return [
-        ProfileLocation("user", Path(platformdirs.user_config_dir("baton")) / "profiles"),
-        ProfileLocation("cwd", Path.cwd() / "profiles"),
-        ProfileLocation("shipped", files("profiles")),
-    ]
+    """The search path, first match wins; ./profiles is skipped when it is the shipped directory."""
+    shipped = files("profiles")
+    cwd = Path.cwd() / "profiles"
+    locations = [ProfileLocation("user", Path(platformdirs.user_config_dir("baton")) / "profiles")]
+    if not _same_dir(cwd, shipped):
+        locations.append(ProfileLocation("cwd", cwd))
+    locations.append(ProfileLocation("shipped", shipped))
+    return locations
+
+
+def _same_dir(path: Path, other: Traversable) -> bool:
+    try:
+        return path.resolve() == Path(str(other)).resolve()
+    except OSError:
+        return False
 
 
 def _summary(file: Traversable) -> tuple[str | None, str | None, str | None]:
