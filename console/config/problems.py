@@ -38,7 +38,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if word.lower() in by_lower and by_lower[word.lower()] != word:
         return by_lower[word.lower()]
     matches = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[matches[0]] if matches else None
+    if matches:
+        return by_lower[matches[0]]
+    prefixed = [c for c in by_lower if len(word) >= 3 and c.startswith(word.lower())]
+    return by_lower[prefixed[0]] if len(prefixed) == 1 else None
 
 
 def shown(value: object, limit: int = 40) -> str:

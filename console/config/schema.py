@@ -19,7 +19,7 @@ class Kind(Enum):
     TEXT = "a string"
     URL = "an http(s) URL string"
     PATH = "a path string starting with '/'"
-    NUMBER = "a number"
+    NUMBER = "a number of seconds"
     TEXT_LIST = "a string or an array of strings"
     STRICT_LIST = "an array of strings"
     HEADER_MAP = "a table of header name = claim name"

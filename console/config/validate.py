@@ -154,7 +154,9 @@ class _Checker:
         except ValueError as exc:
             text = str(exc)
             if text.startswith("not a secret reference"):
-                text = f"secrets may not be written inline; {HOW_TO_REFERENCE}"
+                shape = secret_shape(value)
+                what = f"this looks like {shape} written inline" if shape else "secrets may not be written inline"
+                text = f"{what}; {HOW_TO_REFERENCE}"
             self.add(path, text)
 
     def _check_headers(self, path: tuple[str, ...], value: Any) -> None:
