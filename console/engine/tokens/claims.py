@@ -41,12 +41,13 @@ def _time_findings(claims: dict[str, Any], e: Expectations, now: float) -> list[
     leeway = f" (leeway {e.leeway:g} s)" if e.leeway else " (no leeway)"
     times: dict[str, float] = {}
     for name in ("exp", "nbf", "iat"):
-        if name not in claims:
+        raw = claims.get(name)
+        if raw is None and name not in claims:
             continue
-        value = numeric_date(claims[name])
+        value = numeric_date(raw)
         if value is None:
             found.append(finding("token.claim_type_invalid",
-                                 f"{name} is {_show(claims[name])}; it must be a NumericDate (seconds since 1970)"))
+                                 f"{name} is {_show(raw)}; it must be a NumericDate (seconds since 1970)"))
         else:
             times[name] = value
     if "exp" not in claims and e.require_exp:
@@ -85,6 +86,8 @@ def _issuer(claims: dict[str, Any], expected: str) -> list[Finding]:
 
 def _audience(claims: dict[str, Any], audiences: tuple[str, ...]) -> list[Finding]:
     aud = claims.get("aud")
+    if aud.__class__ is str and aud in audiences:
+        return []
     if aud is None:
         client_id = claims.get("client_id")
         if client_id is None:

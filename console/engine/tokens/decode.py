@@ -15,7 +15,9 @@ from console.model.token import DecodedToken, DuplicateClaim, TokenKind
 MAX_TOKEN_BYTES = 64 * 1024
 """Bigger than any header http.sys accepts by default (16 KiB); past this Baton stops reading."""
 
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9._~+/=-]+")
 _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
@@ -32,11 +34,12 @@ def decode_token(text: str) -> DecodedToken:
             f"the token is {len(compact):,} characters; Baton reads tokens up to {MAX_TOKEN_BYTES:,}",
             hint="no gateway or IIS would accept a header this large",
         )
-    bad = next((i for i, ch in enumerate(compact) if not ch.isascii() or not ch.isprintable()), None)
-    if bad is not None:
+    # When normalize() handed back ``text`` itself, its fast path has already matched the alphabet.
+    if compact is not text and _TOKEN_CHARS.fullmatch(compact) is None:
+        bad = next(i for i, ch in enumerate(compact) if _TOKEN_CHARS.fullmatch(ch) is None)
         raise TokenDecodeError(
             f"character {ascii(compact[bad])} at position {bad + 1} cannot appear in a token",
-            hint="tokens are ASCII; check what was copied",
+            hint="tokens are letters, digits and - _ . ~ + / =; check what was copied",
         )
     parts = compact.split(".")
     if len(parts) == 3:
@@ -52,10 +55,9 @@ def decode_token(text: str) -> DecodedToken:
 
 
 def _decode_jws(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]) -> DecodedToken:
-    header_bytes = b64url_decode(parts[0], "header")
+    header_bytes, header, header_enc, header_dups = _header(parts[0])
     payload_bytes = b64url_decode(parts[1], "payload")
     signature = b64url_decode(parts[2], "signature")
-    header, header_enc, header_dups = _load_json(header_bytes, "header")
     claims, claims_enc, claims_dups = _load_json(payload_bytes, "payload")
     encoding = header_enc if header_enc != "utf-8" else claims_enc
     return DecodedToken(
@@ -64,15 +66,34 @@ def _decode_jws(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
         kind=TokenKind.JWS,
         header=header,
         claims=claims,
-        signing_input=f"{parts[0]}.{parts[1]}".encode("ascii"),
+        signing_input=compact[: len(parts[0]) + len(parts[1]) + 1].encode("ascii"),
         signature=signature,
         notes=notes,
-        header_bytes=len(header_bytes),
+        header_bytes=header_bytes,
         payload_bytes=len(payload_bytes),
         signature_bytes=len(signature),
         encoding=encoding,
         duplicates=header_dups + claims_dups,
     )
+
+
+_HEADER_CACHE: dict[str, tuple[int, dict[str, Any], str, tuple[DuplicateClaim, ...]]] = {}
+_HEADER_CACHE_SIZE = 64
+
+
+def _header(segment: str) -> tuple[int, dict[str, Any], str, tuple[DuplicateClaim, ...]]:
+    """Decode a JOSE header segment. Every token from one issuer key shares the same header segment,
+    so parsed headers are kept (bounded) and handed out as copies."""
+    cached = _HEADER_CACHE.get(segment)
+    if cached is None:
+        data = b64url_decode(segment, "header")
+        header, encoding, dups = _load_json(data, "header")
+        cached = (len(data), header, encoding, dups)
+        if len(_HEADER_CACHE) >= _HEADER_CACHE_SIZE:
+            _HEADER_CACHE.pop(next(iter(_HEADER_CACHE)))
+        _HEADER_CACHE[segment] = cached
+    size, header, encoding, dups = cached
+    return size, dict(header), encoding, dups
 
 
 def _decode_jwe(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]) -> DecodedToken:
@@ -90,6 +111,13 @@ def _decode_jwe(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
 
 def b64url_decode(segment: str, name: str) -> bytes:
     """Strict unpadded base64url (RFC 7515 §2), with an error naming the segment and position."""
+    if len(segment) % 4 != 1 and "=" not in segment and "+" not in segment and "/" not in segment:
+        try:  # fast path: binascii validates the alphabet itself in strict mode
+            return binascii.a2b_base64(
+                (segment + "=" * (-len(segment) % 4)).encode("ascii").translate(_TO_STANDARD), strict_mode=True
+            )
+        except (binascii.Error, ValueError):
+            pass  # fall through to the slow path, which says exactly what is wrong
     if _B64URL.fullmatch(segment) is None:
         pos = next(i for i, ch in enumerate(segment) if _B64URL.fullmatch(ch) is None)
         char = segment[pos]
@@ -127,20 +155,11 @@ def _load_json(data: bytes, name: str) -> tuple[dict[str, Any], str, tuple[Dupli
         text = text.lstrip("\ufeff")
     part = "header" if "header" in name else "claims"
     duplicates: list[DuplicateClaim] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(pairs)
-        if len(obj) != len(pairs):
-            seen: dict[str, list[Any]] = {}
-            for key, value in pairs:
-                seen.setdefault(key, []).append(value)
-            duplicates.extend(
-                DuplicateClaim(part=part, name=k, values=tuple(v)) for k, v in seen.items() if len(v) > 1
-            )
-        return obj
-
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
+        try:
+            value = _STRICT.decode(text)
+        except _DuplicateMember:
+            value = _collecting_decoder(part, duplicates).decode(text)
     except json.JSONDecodeError as exc:
         raise TokenDecodeError(f"{name} segment is not JSON: {exc.msg} at character {exc.pos + 1}") from None
     except (ValueError, RecursionError) as exc:
@@ -153,6 +172,35 @@ def _load_json(data: bytes, name: str) -> tuple[dict[str, Any], str, tuple[Dupli
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+class _DuplicateMember(Exception):
+    """Raised by the fast decoder so the slow one can collect every duplicate."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateMember
+    return obj
+
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+
+
+def _collecting_decoder(part: str, duplicates: list[DuplicateClaim]) -> json.JSONDecoder:
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: dict[str, list[Any]] = {}
+            for key, value in pairs:
+                seen.setdefault(key, []).append(value)
+            duplicates.extend(
+                DuplicateClaim(part=part, name=k, values=tuple(v)) for k, v in seen.items() if len(v) > 1
+            )
+        return obj
+
+    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
 
 
 __all__ = ["MAX_TOKEN_BYTES", "b64url_decode", "decode_token"]

@@ -34,11 +34,15 @@ class VerificationKey:
     public_forms: tuple[bytes, ...] = ()
     """Byte forms of a public key (PEM, JWK JSON) an attacker might use as an HMAC secret."""
     _prepared: dict[str, Any] = field(default_factory=dict, repr=False)
+    _described: str = field(default="", repr=False)
 
     def describe(self) -> str:
         """e.g. "kid 'k1' (RSA, RS256)" — never key material."""
-        who = f"kid {self.kid!r}" if self.kid is not None else "the key"
-        return f"{who} ({self.kty}, {'/'.join(sorted(self.algs))})"
+        if not self._described:
+            who = f"kid {self.kid!r}" if self.kid is not None else "the key"
+            algs = "RS*/PS*" if self.algs == RSA_ALGS else "HS*" if self.algs == HMAC_ALGS else "/".join(sorted(self.algs))
+            self._described = f"{who} ({self.kty}, {algs})"
+        return self._described
 
     def prepared(self, alg: str) -> Any:
         """The key as pyjwt's algorithm wants it, prepared once and cached."""

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 _AUTH_HEADER = re.compile(r"(?im)^\s*(?:-H\s*['\"]?)?authorization\s*:\s*(?P<value>[^\r\n'\"]*)")
 _BEARER = re.compile(r"(?i)^bearer\s+")
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?")
+_CLEAN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _WHITESPACE = re.compile(r"\s+")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _QUOTES = ("\"", "'", "`")
@@ -15,6 +16,8 @@ _QUOTES = ("\"", "'", "`")
 
 def normalize(text: str) -> tuple[str, tuple[str, ...]]:
     """Return the compact token found in ``text`` and notes on every change made to get it."""
+    if _CLEAN.fullmatch(text):
+        return text, ()  # the common case: a bare token, nothing to remove
     notes: list[str] = []
     value = text.strip()
 
@@ -36,7 +39,7 @@ def normalize(text: str) -> tuple[str, tuple[str, ...]]:
 
     if _WHITESPACE.search(value):
         joined = _WHITESPACE.sub("", value)
-        if _looks_like_token(joined):
+        if _looks_like_token(joined) and joined.count(".") in (2, 4):
             notes.append("removed whitespace and line breaks inside the token")
             value = joined
         else:

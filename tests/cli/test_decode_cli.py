@@ -1,0 +1,191 @@
+"""`baton decode` as a user runs it: output, exit codes 0/1/2, JSON shape, and nothing leaked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from console.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
+from jwtkit import CLIENT_ID, ISSUER, access_claims, b64, sign  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def jwks_file(tmp_path_factory: pytest.TempPathFactory, key: rsa.RSAPrivateKey) -> Path:
+    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update(kid="k1", alg="RS256")
+    path = tmp_path_factory.mktemp("keys") / "jwks.json"
+    path.write_text(json.dumps({"keys": [jwk]}))
+    return path
+
+
+def token(key: rsa.RSAPrivateKey, **claims: Any) -> str:
+    return sign({"alg": "RS256", "kid": "k1"}, access_claims(**claims), key, "RS256")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["decode", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_healthy_token_exits_0_and_shows_header_claims_times(capsys: pytest.CaptureFixture[str],
+                                                             key: rsa.RSAPrivateKey, jwks_file: Path) -> None:
+    code, out, err = run(capsys, token(key), "--jwks", str(jwks_file), "--issuer", ISSUER, "--audience", CLIENT_ID)
+    assert code == 0, out + err
+    assert "Header" in out and '"RS256"' in out
+    assert '"alice"' in out
+    assert "expires in 5 min" in out
+    assert "✓ valid" in out
+    assert "✓ no finding refuses this token" in out
+
+
+def test_refused_token_exits_1_with_finding_and_fix(capsys: pytest.CaptureFixture[str],
+                                                    key: rsa.RSAPrivateKey, jwks_file: Path) -> None:
+    expired = token(key, exp=int(time.time()) - 7200)
+    code, out, _ = run(capsys, expired, "--jwks", str(jwks_file))
+    assert code == 1
+    assert "token.expired" in out and "expired 2 h ago" in out and "fix: Get a new token" in out
+    assert "✗ would be refused: token.expired" in out
+
+
+def test_json_document_is_stable_and_carries_no_signature(capsys: pytest.CaptureFixture[str],
+                                                          key: rsa.RSAPrivateKey, jwks_file: Path) -> None:
+    text = token(key)
+    code, out, _ = run(capsys, text, "--jwks", str(jwks_file), "--audience", "wrong", "--json")
+    doc = json.loads(out)
+    assert code == 1
+    assert list(doc)[:6] == ["ok", "kind", "header", "claims", "signature", "findings"]
+    assert doc["ok"] is False
+    assert doc["signature"] == {"status": "valid", "alg": "RS256", "kid": "k1"}
+    assert [f["code"] for f in doc["findings"]] == ["token.audience_mismatch"]
+    assert set(doc["findings"][0]) == {"code", "severity", "title", "detail", "fix"}
+    signature_segment = text.rsplit(".", 1)[1]
+    assert signature_segment not in out and signature_segment[:16] not in out
+    assert text not in out
+
+
+def test_human_output_never_prints_the_signature_segment(capsys: pytest.CaptureFixture[str],
+                                                          key: rsa.RSAPrivateKey) -> None:
+    text = token(key)
+    _, out, _ = run(capsys, text)
+    assert text.rsplit(".", 1)[1][:12] not in out
+    assert "UNVERIFIED" in out and "? unverified" in out
+
+
+def test_stdin_and_bearer_prefix(key: rsa.RSAPrivateKey) -> None:
+    result = subprocess.run([sys.executable, "-m", "console.cli", "decode", "-", "--json"],
+                            input=f"Authorization: Bearer {token(key)}\n", capture_output=True, text=True, check=False)
+    doc = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert "removed the 'Authorization:' header name" in doc["notes"]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["not a token at all"], "character ' ' at position 4 cannot appear in a token"),
+    (["a.b"], "2 dot-separated segments"),
+    (["eyJ.e30.", "--key", "/nonexistent/key.pem"], "/nonexistent/key.pem: key file does not exist"),
+    (["eyJ.e30.", "--jwks", "/no/such/jwks.json"], "is neither a URL, an existing file, nor JSON"),
+    (["eyJ.e30.", "--jwks", "{\"keys\": 3}"], "inline JWKS: has no \"keys\" list"),
+    (["eyJ.e30.", "--leeway", "soon"], "argument --leeway: invalid float value"),
+])
+def test_unusable_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    with pytest.raises(SystemExit) if argv[-1] == "soon" else _no_raise():
+        code, out, err = run(capsys, *argv)
+        assert code == 2
+        assert message in err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        return
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+class _no_raise:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
+
+
+def test_pem_that_is_a_private_key_is_refused_without_echo(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                           key: rsa.RSAPrivateKey) -> None:
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    path = tmp_path / "private.pem"
+    path.write_bytes(pem)
+    code, out, err = run(capsys, token(key), "--key", str(path))
+    assert code == 2 and "holds a private key" in err
+    assert pem.decode().splitlines()[1][:20] not in err + out
+
+
+def test_secret_reference_value_never_appears(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "x7Qp2-very-secret-hmac-value-0123456789"
+    monkeypatch.setenv("BATON_TEST_HMAC", secret)
+    text = sign({"alg": "HS256"}, access_claims(), secret.encode(), "HS256")
+    code, out, err = run(capsys, text, "--secret", "env:BATON_TEST_HMAC")
+    assert code == 0, out + err
+    assert "env:BATON_TEST_HMAC" in out
+    assert secret not in out + err
+    code, out, err = run(capsys, text[:-3] + "AAA", "--secret", "env:BATON_TEST_HMAC", "--json")
+    assert code == 1 and secret not in out + err
+
+
+def test_missing_secret_reference_is_named(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BATON_NOPE", raising=False)
+    code, _, err = run(capsys, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "--secret", "env:BATON_NOPE")
+    assert code == 2 and "BATON_NOPE" in err
+
+
+MARKUP = "[@click=app.quit]Verify token[/] [link=https://evil.example]y[/link] [bold]x"
+ESCAPES = "\x1b]52;c;ZXZpbA==\x1b\\\x1b[2J\x9b31m\u202egnp.exe"
+
+
+def test_markup_and_escapes_in_claims_print_as_literal_text(capsys: pytest.CaptureFixture[str],
+                                                            key: rsa.RSAPrivateKey) -> None:
+    text = sign({"alg": "RS256", "kid": "k1"}, access_claims(sub=MARKUP, name=ESCAPES), key, "RS256")
+    code, out, _ = run(capsys, text, "--no-color")
+    assert code == 0
+    assert json.dumps(MARKUP) in out  # the markup is shown verbatim, not interpreted
+    assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
+    assert "\\u001b]52;c;ZXZpbA==" in out and "\\x9b31m" in out and "<U+202E>" in out
+
+
+def test_json_output_escapes_control_characters(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey) -> None:
+    text = sign({"alg": "RS256", "kid": "k1"}, access_claims(name=ESCAPES), key, "RS256")
+    _, out, _ = run(capsys, text, "--json")
+    assert "\x1b" not in out and "\x9b" not in out
+    assert json.loads(out)["claims"]["name"] == ESCAPES  # the data itself is intact
+
+
+def test_header_too_large_for_iis(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey) -> None:
+    big = token(key, **{"cognito:groups": [f"g{i:05d}" for i in range(2000)]})
+    code, out, _ = run(capsys, big, "--json")
+    assert code == 1 and "token.too_large_for_iis" in out
+
+
+def test_jwe_and_opaque_are_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn")
+    assert code == 1 and "encrypted JWT (JWE)" in out and "token.encrypted" in out
+    code, out, _ = run(capsys, "2YotnFZFEjr1zCsicMWpAA9xkq3u")
+    assert code == 1 and "opaque token" in out and "token.not_jwt" in out
+
+
+def test_b64_helper_round_trip() -> None:
+    assert b64(b"{}") == "e30"

@@ -1,0 +1,40 @@
+"""Importing the core must not pay for, or depend on, the UI, AWS or the sandbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("textual", "rich", "boto3", "botocore", "console.sandbox", "widgets", "console.app")
+
+
+def loaded_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("statement", [
+    "import console.engine",
+    "import console.engine.tokens",
+    "import console.engine.sanitize",
+    "import console.model",
+    "import console.cli",
+    "from console.commands import decode",
+])
+def test_core_imports_leave_heavy_packages_out(statement: str) -> None:
+    modules = loaded_after(statement)
+    leaked = sorted(m for m in modules for heavy in HEAVY if m == heavy or m.startswith(heavy + "."))
+    assert leaked == []
+
+
+def test_decode_command_does_not_load_textual_rich_or_boto3() -> None:
+    code = ("import sys, json, runpy; sys.argv=['baton','decode','2YotnFZFEjr1zCsicMWpAA','--json'];"
+            "from console.cli import main; main();"
+            "sys.stderr.write(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('textual','rich','boto3','botocore') or m.startswith('console.sandbox'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []
