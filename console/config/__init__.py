@@ -16,7 +16,7 @@ from console.config.discovery import (
 )
 from console.config.load import check_file, check_text, load_profile, load_text
 from console.config.problems import Problem
-from console.config.secrets import parse_secret_ref, resolve_secret
+from console.config.secrets import parse_secret_ref, resolve_reference, resolve_secret
 from console.model.profile import Profile, SecretRef
 
 __all__ = [
@@ -34,5 +34,6 @@ __all__ = [
     "load_profile",
     "load_text",
     "parse_secret_ref",
+    "resolve_reference",
     "resolve_secret",
 ]

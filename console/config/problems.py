@@ -26,9 +26,9 @@ class Problem:
             text = f"{text} (did you mean {self.suggestion}?)"
         return text
 
-    def sort_key(self) -> tuple[int, str]:
-        """File order: problems without a line (missing keys) come last."""
-        return (self.line if self.line is not None else 1 << 30, self.key)
+    def sort_key(self) -> int:
+        """File order (a stable sort keeps found order within a line); no line (missing keys) last."""
+        return self.line if self.line is not None else 1 << 30
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from console.errors import SecretRefError
 from console.model.profile import SecretRef
 
-__all__ = ["SecretRef", "parse_secret_ref", "resolve_secret"]
+__all__ = ["SecretRef", "parse_secret_ref", "resolve_reference", "resolve_secret"]
 
 
 def parse_secret_ref(text: str, base_dir: str | None = None) -> SecretRef:
@@ -19,6 +19,18 @@ def parse_secret_ref(text: str, base_dir: str | None = None) -> SecretRef:
         return SecretRef.parse(text, base_dir)
     except ValueError as exc:
         raise SecretRefError(str(exc)) from None
+
+
+def resolve_reference(
+    text: str,
+    base_dir: str | None = None,
+    *,
+    aws_profile: str | None = None,
+    aws_region: str | None = None,
+) -> str:
+    """Parse and resolve a reference given as text (``--secret env:VAR``); errors never echo ``text``
+    unless it parsed as a reference."""
+    return resolve_secret(parse_secret_ref(text, base_dir), aws_profile=aws_profile, aws_region=aws_region)
 
 
 def resolve_secret(ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None) -> str:

@@ -155,7 +155,9 @@ class _Checker:
             text = str(exc)
             if text.startswith("not a secret reference"):
                 shape = secret_shape(value)
-                what = f"this looks like {shape} written inline" if shape else "secrets may not be written inline"
+                what = "secrets may not be written inline"
+                if shape:
+                    what = f"this looks like {shape} written inline"
                 text = f"{what}; {HOW_TO_REFERENCE}"
             self.add(path, text)
 
