@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from console import __version__
 from console.errors import BatonError
@@ -32,7 +32,7 @@ class Command(Protocol):
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one line (no usage dump) on a bad option."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
@@ -45,7 +45,7 @@ def _load(name: str) -> Command | None:
         if exc.name == module_name:
             return None  # a subcommand that is not built yet is simply not offered
         raise
-    return module  # type: ignore[return-value]
+    return module
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -92,6 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("baton: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # `baton … | head` closed the pipe: stop quietly, as grep and friends do.
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _open_console(args: argparse.Namespace) -> int:

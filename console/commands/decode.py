@@ -136,7 +136,8 @@ def render_text(report: TokenReport, s: Style) -> str:
         out += [f"  {inert(k):<{width}}  {_value(v)}" for k, v in token.header.items()]
     if token.kind is TokenKind.JWS:
         trusted = report.signature.status is SignatureStatus.VALID
-        out += ["", s("Claims", "bold") + ("" if trusted else s("  (UNVERIFIED: the signature is not valid or not checked)", "yellow"))]
+        warning = "" if trusted else s("  (UNVERIFIED: the signature is not valid or not checked)", "yellow")
+        out += ["", s("Claims", "bold") + warning]
         times = {t.name: t for t in describe_times(token, report.checked_at)}
         width = max((len(inert(k)) for k in token.claims), default=0)
         for key, value in token.claims.items():
@@ -163,7 +164,11 @@ def render_text(report: TokenReport, s: Style) -> str:
 
 def _signature_line(report: TokenReport, s: Style) -> str:
     sig = report.signature
-    marks = {SignatureStatus.VALID: ("✓ valid", "green"), SignatureStatus.INVALID: ("✗ invalid", "red"),
-             SignatureStatus.UNVERIFIED: ("? unverified", "yellow"), SignatureStatus.UNSUPPORTED: ("✗ unsupported", "red")}
+    marks = {
+        SignatureStatus.VALID: ("✓ valid", "green"),
+        SignatureStatus.INVALID: ("✗ invalid", "red"),
+        SignatureStatus.UNVERIFIED: ("? unverified", "yellow"),
+        SignatureStatus.UNSUPPORTED: ("✗ unsupported", "red"),
+    }
     text, color = marks[sig.status]
     return f"{s('Signature', 'bold')}  {s(text, color, 'bold')} — {inert(sig.detail)}"

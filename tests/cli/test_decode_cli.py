@@ -17,7 +17,7 @@ from jwt.algorithms import RSAAlgorithm
 from console.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
-from jwtkit import CLIENT_ID, ISSUER, access_claims, b64, sign  # noqa: E402
+from jwtkit import CLIENT_ID, ISSUER, access_claims, b64, sign
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +105,11 @@ def test_stdin_and_bearer_prefix(key: rsa.RSAPrivateKey) -> None:
     (["eyJ.e30.", "--jwks", "{\"keys\": 3}"], "inline JWKS: has no \"keys\" list"),
     (["eyJ.e30.", "--leeway", "soon"], "argument --leeway: invalid float value"),
 ])
-def test_unusable_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+def test_unusable_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     with pytest.raises(SystemExit) if argv[-1] == "soon" else _no_raise():
-        code, out, err = run(capsys, *argv)
+        code, _out, err = run(capsys, *argv)
         assert code == 2
         assert message in err
         assert err.count("\n") == 1 and "Traceback" not in err

@@ -20,6 +20,8 @@ from console.engine.tokens import (
 )
 from console.model import Expectations, Severity, SignatureStatus
 
+MANY_GROUPS = [f"g-{i:05d}" for i in range(1500)]
+JWE = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn"
 COGNITO = Expectations(issuer=ISSUER, audiences=(CLIENT_ID,), token_use="access")
 Case = tuple[str, KeySet | None, Expectations | None, dict[str, Any]]
 
@@ -37,17 +39,18 @@ def good_set(k: Keys) -> KeySet:
 
 
 CASES: dict[str, Callable[[Keys], Case]] = {
-    "token.encrypted": lambda k: ("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn", None, None, {}),
+    "token.encrypted": lambda k: (JWE, None, None, {}),
     "token.not_jwt": lambda k: ("2YotnFZFEjr1zCsicMWpAA9xkq3u", None, None, {}),
     "token.not_utf8": lambda k: (sign(json.dumps({"alg": "RS256", "kid": "k1"}).encode("utf-16"),
                                        json.dumps(access_claims()).encode("utf-16"), k.rsa, "RS256"),
                                   good_set(k), COGNITO, {}),
     "token.duplicate_claim": lambda k: (rs(k, claims=json.dumps(access_claims())[:-1].encode()
                                            + b', "sub": "admin"}'), good_set(k), COGNITO, {}),
-    "token.too_large_for_iis": lambda k: (rs(k, access_claims(**{"cognito:groups": [f"group-{i:05d}" for i in range(1100)]})),
+    "token.too_large_for_iis": lambda k: (rs(k, access_claims(**{"cognito:groups": MANY_GROUPS})),
                                           good_set(k), COGNITO, {}),
     "token.alg_none": lambda k: (unsigned({"alg": "none"}, access_claims()), good_set(k), COGNITO, {}),
-    "token.alg_unsupported": lambda k: (unsigned({"alg": "HS999"}, access_claims(), b"x" * 32), good_set(k), COGNITO, {}),
+    "token.alg_unsupported": lambda k: (unsigned({"alg": "HS999"}, access_claims(), b"x" * 32), good_set(k),
+                                        COGNITO, {}),
     "token.untrusted_key_header": lambda k: (sign({"alg": "RS256", "kid": "k1", "jku": "https://evil.example/jwks"},
                                                    access_claims(), k.rsa, "RS256"), good_set(k), COGNITO, {}),
     "token.kid_suspicious": lambda k: (sign({"alg": "RS256", "kid": "../../../../dev/null"}, access_claims(), k.rsa,
@@ -175,7 +178,8 @@ def _forge_with(secret: bytes) -> str:
     import hashlib
     import hmac
 
-    signing_input = f"{b64(json.dumps({'alg': 'HS256'}).encode())}.{b64(json.dumps(access_claims(sub='admin')).encode())}"
+    claims = json.dumps(access_claims(sub="admin")).encode()
+    signing_input = f"{b64(json.dumps({'alg': 'HS256'}).encode())}.{b64(claims)}"
     return f"{signing_input}.{b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest())}"
 
 

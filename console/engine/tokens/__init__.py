@@ -68,15 +68,17 @@ def inspect_token(
     skew = None if server_date is None else server_date - local_now
     findings = structure_findings(decoded)
     signature, signature_findings = check_signature(decoded, keys)
-    findings += signature_findings
+    if signature_findings:
+        findings += signature_findings
     if decoded.kind is TokenKind.JWS:
         findings += check_claims(decoded.claims, expect, judge_now)
-    if keys is not None:
+    if keys is not None and keys.findings:
         findings += keys.findings
     if skew is not None and abs(skew) >= CLOCK_SKEW_NOTICE:
         direction = "ahead of" if skew > 0 else "behind"
         findings.append(finding("token.clock_skew", (
-            f"the server's clock is {span(skew)} {direction} this machine's; claims were judged by the server's clock")))
+            f"the server's clock is {span(skew)} {direction} this machine's; "
+            "claims were judged by the server's clock")))
     return TokenReport(
         token=decoded, signature=signature, findings=tuple(findings), checked_at=judge_now, clock_skew=skew,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from console.model.findings import Finding, Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ TOKEN_FINDINGS: dict[str, Entry] = {
         "Remove the crit extension or use a verifier that implements it; RFC 7515 §4.1.11 requires "
         "refusing unknown critical headers."),
     # -- the signature ------------------------------------------------------------------
-    "token.signature_unverified": Entry(I, "Signature not checked",
+    "token.signature_unverified": Entry(INFO, "Signature not checked",
         "Give a key to check it: --jwks URL|FILE, --key PEM_FILE or --secret env:VAR."),
     "token.signature_empty": Entry(E, "Empty signature",
         "A signed token needs its third segment; this one was stripped or forged (CVE-2020-28042 shape)."),
@@ -76,7 +76,7 @@ TOKEN_FINDINGS: dict[str, Entry] = {
     # -- the claims ---------------------------------------------------------------------
     "token.expired": Entry(E, "Token expired",
         "Get a new token (refresh it before exp); if it looks freshly issued, check the clocks."),
-    "token.expired_within_leeway": Entry(I, "Token expired, but inside the leeway",
+    "token.expired_within_leeway": Entry(INFO, "Token expired, but inside the leeway",
         "Accepted only thanks to the leeway; refresh tokens earlier."),
     "token.not_yet_valid": Entry(E, "Token not yet valid (nbf or iat in the future)",
         "The issuer's clock is ahead of the verifier's: sync both with NTP, or allow a small leeway."),

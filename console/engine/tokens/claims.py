@@ -25,10 +25,11 @@ def check_claims(claims: dict[str, Any], expect: Expectations | None, now: float
         what = f"an {got} token" if got in ("id", "access") else f"token_use {_show(got)}"
         found.append(finding("token.wrong_token_use", f"expected an {e.token_use} token, got {what}"))
     if e.scopes:
-        granted = _scopes(claims)
+        scope = claims.get("scope")
+        granted = scope.split() if scope.__class__ is str and "scp" not in claims else _scopes(claims)
         missing = [s for s in e.scopes if s not in granted]
         if missing:
-            has = " ".join(sorted(granted)) or "none"
+            has = " ".join(sorted(set(granted))) or "none"
             found.append(finding("token.scope_missing", f"missing {' '.join(missing)}; the token has: {has}"))
     for name in e.required_claims:
         if name not in claims:
@@ -38,7 +39,6 @@ def check_claims(claims: dict[str, Any], expect: Expectations | None, now: float
 
 def _time_findings(claims: dict[str, Any], e: Expectations, now: float) -> list[Finding]:
     found: list[Finding] = []
-    leeway = f" (leeway {e.leeway:g} s)" if e.leeway else " (no leeway)"
     times: dict[str, float] = {}
     for name in ("exp", "nbf", "iat"):
         raw = claims.get(name)
@@ -50,23 +50,31 @@ def _time_findings(claims: dict[str, Any], e: Expectations, now: float) -> list[
                                  f"{name} is {_show(raw)}; it must be a NumericDate (seconds since 1970)"))
         else:
             times[name] = value
-    if "exp" not in claims and e.require_exp:
-        found.append(finding("token.exp_missing", "the token has no exp claim, so it never expires"))
-    if "exp" in times:
-        exp = times["exp"]
+    exp = times.get("exp")
+    if exp is None:
+        if "exp" not in claims and e.require_exp:
+            found.append(finding("token.exp_missing", "the token has no exp claim, so it never expires"))
+    elif exp <= now:
+        ago = f"expired {span(now - exp)} ago at {utc_text(exp)}"
         if exp <= now - e.leeway:
-            found.append(finding("token.expired", f"expired {span(now - exp)} ago at {utc_text(exp)}{leeway}"))
-        elif exp <= now:
-            found.append(finding("token.expired_within_leeway",
-                                 f"expired {span(now - exp)} ago at {utc_text(exp)}, inside the {e.leeway:g} s leeway"))
+            found.append(finding("token.expired", f"{ago}{_leeway(e)}"))
+        else:
+            found.append(finding("token.expired_within_leeway", f"{ago}, inside the {e.leeway:g} s leeway"))
+    future = now + e.leeway
     for name, label in (("nbf", "not valid before"), ("iat", "issued at")):
-        if name in times and times[name] > now + e.leeway:
+        when = times.get(name)
+        if when is not None and when > future:
             found.append(finding("token.not_yet_valid", (
-                f"{name} is {span(times[name] - now)} in the future ({label} {utc_text(times[name])}){leeway}: "
+                f"{name} is {span(when - now)} in the future ({label} {utc_text(when)}){_leeway(e)}: "
                 "the issuer's clock is ahead of the verifier's")))
     if e.max_age is not None and "iat" in times and now - times["iat"] > e.max_age + e.leeway:
-        found.append(finding("token.too_old", f"issued {span(now - times['iat'])} ago; the max age is {span(e.max_age)}"))
+        age = span(now - times["iat"])
+        found.append(finding("token.too_old", f"issued {age} ago; the max age is {span(e.max_age)}"))
     return found
+
+
+def _leeway(e: Expectations) -> str:
+    return f" (leeway {e.leeway:g} s)" if e.leeway else " (no leeway)"
 
 
 def _issuer(claims: dict[str, Any], expected: str) -> list[Finding]:
@@ -94,8 +102,8 @@ def _audience(claims: dict[str, Any], audiences: tuple[str, ...]) -> list[Findin
             return [finding("token.audience_mismatch", "the token has neither aud nor client_id")]
         if client_id in audiences:
             return []
-        return [finding("token.audience_mismatch",
-                        f"client_id is {_show(client_id)} (no aud, a Cognito access token); expected {_list(audiences)}")]
+        return [finding("token.audience_mismatch", (
+            f"client_id is {_show(client_id)} (no aud, a Cognito access token); expected {_list(audiences)}"))]
     values = [aud] if isinstance(aud, str) else aud
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         return [finding("token.claim_type_invalid", f"aud is {_show(aud)}; it must be a string or a list of strings")]

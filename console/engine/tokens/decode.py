@@ -15,7 +15,8 @@ from console.model.token import DecodedToken, DuplicateClaim, TokenKind
 MAX_TOKEN_BYTES = 64 * 1024
 """Bigger than any header http.sys accepts by default (16 KiB); past this Baton stops reading."""
 
-_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_TO_STANDARD = bytes.maketrans(b"-_+/=", b"+/***")
+_PAD = (b"", b"*", b"==", b"=")  # a length of 4n+1 can never be base64: pad it with an invalid byte
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9._~+/=-]+")
 _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
@@ -26,6 +27,13 @@ def decode_token(text: str) -> DecodedToken:
     """Decode pasted text into a token; raise TokenDecodeError when it is not a readable token."""
     if not isinstance(text, str):
         raise TokenDecodeError(f"expected text, got {type(text).__name__}")
+    parts = text.split(".", 3)
+    if len(parts) == 3 and len(text) <= MAX_TOKEN_BYTES:
+        # Optimistic path for a bare JWS: strict base64url decoding of each segment validates the alphabet.
+        try:
+            return _decode_jws(text, text, parts, ())
+        except TokenDecodeError:
+            pass  # normalise and try again; that path names the exact problem
     compact, notes = normalize(text)
     if not compact:
         raise TokenDecodeError("no token: the input is empty", hint="paste a JWT or pipe one to 'baton decode -'")
@@ -34,11 +42,10 @@ def decode_token(text: str) -> DecodedToken:
             f"the token is {len(compact):,} characters; Baton reads tokens up to {MAX_TOKEN_BYTES:,}",
             hint="no gateway or IIS would accept a header this large",
         )
-    # When normalize() handed back ``text`` itself, its fast path has already matched the alphabet.
-    if compact is not text and _TOKEN_CHARS.fullmatch(compact) is None:
+    if _TOKEN_CHARS.fullmatch(compact) is None:
         bad = next(i for i, ch in enumerate(compact) if _TOKEN_CHARS.fullmatch(ch) is None)
         raise TokenDecodeError(
-            f"character {ascii(compact[bad])} at position {bad + 1} cannot appear in a token",
+            f"character {compact[bad]!a} at position {bad + 1} cannot appear in a token",
             hint="tokens are letters, digits and - _ . ~ + / =; check what was copied",
         )
     parts = compact.split(".")
@@ -111,19 +118,17 @@ def _decode_jwe(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
 
 def b64url_decode(segment: str, name: str) -> bytes:
     """Strict unpadded base64url (RFC 7515 §2), with an error naming the segment and position."""
-    if len(segment) % 4 != 1 and "=" not in segment and "+" not in segment and "/" not in segment:
-        try:  # fast path: binascii validates the alphabet itself in strict mode
-            return binascii.a2b_base64(
-                (segment + "=" * (-len(segment) % 4)).encode("ascii").translate(_TO_STANDARD), strict_mode=True
-            )
-        except (binascii.Error, ValueError):
-            pass  # fall through to the slow path, which says exactly what is wrong
+    try:  # fast path: one translate maps base64url to base64 and '+', '/', '=' to an invalid byte
+        return binascii.a2b_base64(segment.encode("ascii").translate(_TO_STANDARD) + _PAD[len(segment) % 4],
+                                   strict_mode=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        pass  # the slow path below says exactly what is wrong
     if _B64URL.fullmatch(segment) is None:
         pos = next(i for i, ch in enumerate(segment) if _B64URL.fullmatch(ch) is None)
         char = segment[pos]
         hint = "JWS segments are unpadded" if char == "=" else "JWS segments use the base64url alphabet"
         raise TokenDecodeError(
-            f"{name} segment is not base64url: {ascii(char)} at position {pos + 1}", hint=f"{hint} (RFC 7515 §2)"
+            f"{name} segment is not base64url: {char!a} at position {pos + 1}", hint=f"{hint} (RFC 7515 §2)"
         )
     if len(segment) % 4 == 1:
         raise TokenDecodeError(f"{name} segment has an impossible base64url length ({len(segment)} characters)")
@@ -150,16 +155,20 @@ def _load_json(data: bytes, name: str) -> tuple[dict[str, Any], str, tuple[Dupli
             raise TokenDecodeError(
                 f"{name} segment is not UTF-8 text (starts with bytes {data[:8].hex(' ')})"
             ) from None
-        if encoding == "utf-8" or encoding == "utf-8-sig":
+        if encoding in {"utf-8", "utf-8-sig"}:
             encoding = "utf-8 with BOM" if data.startswith(_BOMS[0]) else encoding
         text = text.lstrip("\ufeff")
     part = "header" if "header" in name else "claims"
     duplicates: list[DuplicateClaim] = []
     try:
         try:
-            value = _STRICT.decode(text)
+            value, end = _SCAN(text, 0)  # the C scanner directly: JSONDecoder.decode adds two regex passes
+            if end != len(text):
+                value = _STRICT.decode(text)  # whitespace or trailing data: let decode() judge it
         except _DuplicateMember:
             value = _collecting_decoder(part, duplicates).decode(text)
+        except StopIteration:
+            value = _STRICT.decode(text)  # not a JSON value at position 0: decode() says why
     except json.JSONDecodeError as exc:
         raise TokenDecodeError(f"{name} segment is not JSON: {exc.msg} at character {exc.pos + 1}") from None
     except (ValueError, RecursionError) as exc:
@@ -186,6 +195,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _STRICT = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+_SCAN = _STRICT.scan_once  # type: ignore[attr-defined]  # set by JSONDecoder.__init__, not in typeshed
 
 
 def _collecting_decoder(part: str, duplicates: list[DuplicateClaim]) -> json.JSONDecoder:

@@ -35,22 +35,31 @@ class VerificationKey:
     """Byte forms of a public key (PEM, JWK JSON) an attacker might use as an HMAC secret."""
     _prepared: dict[str, Any] = field(default_factory=dict, repr=False)
     _described: str = field(default="", repr=False)
+    _verified: str = field(default="", repr=False)
 
     def describe(self) -> str:
         """e.g. "kid 'k1' (RSA, RS256)" — never key material."""
         if not self._described:
             who = f"kid {self.kid!r}" if self.kid is not None else "the key"
-            algs = "RS*/PS*" if self.algs == RSA_ALGS else "HS*" if self.algs == HMAC_ALGS else "/".join(sorted(self.algs))
+            families = {RSA_ALGS: "RS*/PS*", HMAC_ALGS: "HS*"}
+            algs = families.get(self.algs) or "/".join(sorted(self.algs))
             self._described = f"{who} ({self.kty}, {algs})"
         return self._described
 
+    def verified_detail(self) -> str:
+        """What a valid signature says about its key (built once: it is on the verify hot path)."""
+        if not self._verified:
+            self._verified = f"verified with {self.describe()} from {self.source}"
+        return self._verified
+
     def prepared(self, alg: str) -> Any:
         """The key as pyjwt's algorithm wants it, prepared once and cached."""
-        if alg not in self._prepared:
+        prepared = self._prepared.get(alg)
+        if prepared is None:
             from jwt.algorithms import get_default_algorithms
 
-            self._prepared[alg] = get_default_algorithms()[alg].prepare_key(self.key)
-        return self._prepared[alg]
+            prepared = self._prepared[alg] = get_default_algorithms()[alg].prepare_key(self.key)
+        return prepared
 
     def __repr__(self) -> str:  # the default repr would print HMAC secret bytes
         return f"VerificationKey({self.describe()}, source={self.source!r})"
@@ -118,6 +127,7 @@ def _add_jwk(keyset: KeySet, jwk: Any, index: int) -> None:
     from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
     public_only = {k: v for k, v in jwk.items() if k not in {"d", "p", "q", "dp", "dq", "qi", "oth"}}
+    key: Any
     try:
         if kty == "RSA":
             key, algs = RSAAlgorithm.from_jwk(public_only), RSA_ALGS
@@ -206,7 +216,7 @@ def key_from_pem(data: bytes, source: str) -> KeySet:
         kty, algs = "OKP", OKP_ALGS
     else:
         raise KeyLoadError(f"holds a {type(key).__name__}, which cannot verify JWTs", where=source)
-    forms = (data, data.strip()) + _pem_forms(key)
+    forms = (data, data.strip(), *_pem_forms(key))
     return KeySet(keys=[VerificationKey(kty=kty, algs=algs, key=key, source=source, public_forms=forms)], source=source)
 
 

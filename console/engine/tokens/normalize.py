@@ -8,7 +8,6 @@ from urllib.parse import unquote
 _AUTH_HEADER = re.compile(r"(?im)^\s*(?:-H\s*['\"]?)?authorization\s*:\s*(?P<value>[^\r\n'\"]*)")
 _BEARER = re.compile(r"(?i)^bearer\s+")
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?")
-_CLEAN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _WHITESPACE = re.compile(r"\s+")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _QUOTES = ("\"", "'", "`")
@@ -16,8 +15,6 @@ _QUOTES = ("\"", "'", "`")
 
 def normalize(text: str) -> tuple[str, tuple[str, ...]]:
     """Return the compact token found in ``text`` and notes on every change made to get it."""
-    if _CLEAN.fullmatch(text):
-        return text, ()  # the common case: a bare token, nothing to remove
     notes: list[str] = []
     value = text.strip()
 

@@ -27,14 +27,17 @@ def _algorithm(alg: str) -> Any:
 def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[SignatureCheck, list[Finding]]:
     """Judge the signature; the token's own header never chooses the key or widens the algorithms."""
     if token.kind is not TokenKind.JWS:
-        return SignatureCheck(SignatureStatus.UNSUPPORTED, detail=f"a {token.kind.value} token has no JWS signature"), []
+        detail = f"a {token.kind.value} token has no JWS signature"
+        return SignatureCheck(SignatureStatus.UNSUPPORTED, detail=detail), []
     alg, kid = token.alg, token.kid
     kid_text = kid if isinstance(kid, str) else None
     if not isinstance(alg, str) or not alg:
         return _unsupported(None, kid_text, "token.alg_unsupported", f"the header's alg is {_show(alg)}")
-    if alg.lower() == "none":
+    if alg in SUPPORTED_ALGS:
+        pass  # the usual case; the checks below handle everything else
+    elif alg.lower() == "none":
         return _unsupported(alg, kid_text, "token.alg_none", f"the header says alg {alg!r}: the token is unsigned")
-    if alg not in SUPPORTED_ALGS:
+    else:
         return _unsupported(alg, kid_text, "token.alg_unsupported",
                             f"alg {_show(alg)} is not a JWS signing algorithm Baton (or API Gateway) knows")
     found: list[Finding] = []
@@ -70,8 +73,7 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
             if key.kty == "oct" and len(key.key) < _HASH[alg[2:]]().digest_size:
                 found.append(finding("token.hmac_secret_weak", f"the secret from {key.source} is {len(key.key)} "
                                      f"bytes; {alg} wants at least {_HASH[alg[2:]]().digest_size}"))
-            return SignatureCheck(SignatureStatus.VALID, alg, kid_text, key.source,
-                                  f"verified with {key.describe()} from {key.source}"), found
+            return SignatureCheck(SignatureStatus.VALID, alg, kid_text, key.source, key.verified_detail()), found
     detail = f"{alg} signature does not verify with {usable[0].describe()} from {keys.source}"
     found.append(finding("token.signature_invalid", detail))
     return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, keys.source, detail), found
@@ -88,8 +90,9 @@ def _candidates(keys: KeySet, kid: Any) -> list[VerificationKey]:
 
 
 def _verifies(token: DecodedToken, alg: str, key: VerificationKey) -> bool:
+    algorithm = _ALGORITHMS.get(alg) or _algorithm(alg)
     try:
-        return bool(_algorithm(alg).verify(token.signing_input, key.prepared(alg), token.signature))
+        return bool(algorithm.verify(token.signing_input, key.prepared(alg), token.signature))
     except Exception:  # any library failure is a failed verification, never a crash or a leak
         return False
 
@@ -106,7 +109,8 @@ def _confusion(token: DecodedToken, alg: str, kid: str | None, keys: KeySet) -> 
                   f"{forged_with.describe()} as the secret: a forged token")
     else:
         detail = f"the token says {alg} (HMAC), but every key in {keys.source} is an asymmetric public key"
-    return SignatureCheck(SignatureStatus.INVALID, alg, kid, keys.source, detail), [finding("token.alg_confusion", detail)]
+    check = SignatureCheck(SignatureStatus.INVALID, alg, kid, keys.source, detail)
+    return check, [finding("token.alg_confusion", detail)]
 
 
 def _ecdsa_zero(signature: bytes, size: int) -> bool:

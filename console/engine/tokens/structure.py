@@ -15,6 +15,7 @@ _AUTH_PREFIX = len("Authorization: Bearer ")
 _KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
 _KID_SUSPICIOUS = re.compile(r"(\.\.|[/\\|;`$'\"<>]|--|\x00|\s(?:union|select|or|and)\s)", re.IGNORECASE)
 _KID_MAX = 256
+_PLAIN_HEADER = frozenset({"alg", "kid", "typ", "cty"})
 _CRIT_UNDERSTOOD: frozenset[str] = frozenset()  # Baton implements no JWS extension, not even b64 (RFC 7797).
 
 
@@ -46,6 +47,10 @@ def structure_findings(token: DecodedToken) -> list[Finding]:
         found.append(finding("token.duplicate_claim", (
             f"{dup.part} member {_short(dup.name)} appears {len(dup.values)} times ({shown}); Python and pyjwt "
             f"use the last ({_short(dup.values[-1])}), other parsers may use the first or refuse")))
+    if token.header.keys() <= _PLAIN_HEADER:
+        kid = token.header.get("kid")
+        if kid is None or (kid.__class__ is str and len(kid) <= _KID_MAX and not _KID_SUSPICIOUS.search(kid)):
+            return found  # the common header (alg, kid, typ): nothing more to look at
     present = [h for h in _KEY_HEADERS if h in token.header]
     if present:
         where = "; ".join(f"{h}={_short(token.header[h])}" for h in present)
