@@ -111,10 +111,9 @@ def _open_console(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != "console.app.main":
             raise
-        sys.stderr.write(
-            "baton: the console is not built yet; use 'baton decode', 'baton sandbox' or 'baton --help'\n"
-        )
-        return 2
+        # Until the console lands, `baton` (and so `make run`) shows what this build can do.
+        build_parser().print_help()
+        return 0
     code: int = app_module.run_console(profile=args.profile, scenario=args.scenario)
     return code
 
