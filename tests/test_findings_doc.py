@@ -8,7 +8,9 @@ from pathlib import Path
 from console.engine.tokens import TOKEN_FINDINGS
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "findings.md"
-ROW = re.compile(r"^\| `(?P<code>[a-z0-9_]+\.[a-z0-9_]+)` \| (?P<severity>error|warning|info) \| (?P<title>[^|]+) \|", re.M)
+ROW = re.compile(
+    r"^\| `(?P<code>[a-z0-9_]+\.[a-z0-9_]+)` \| (?P<severity>error|warning|info) \| (?P<title>[^|]+) \|", re.M
+)
 
 
 def documented() -> dict[str, tuple[str, str]]:

@@ -95,8 +95,8 @@ def _from_secretsmanager(ref: SecretRef, aws_profile: str | None, aws_region: st
     parts = secret_id.split(":")
     region = parts[3] if secret_id.startswith("arn:") and len(parts) > 3 and parts[3] else aws_region
     try:
-        import boto3  # noqa: PLC0415 (lazy: only a profile that names such a secret pays for boto3)
-        from botocore.exceptions import (  # noqa: PLC0415
+        import boto3
+        from botocore.exceptions import (
             BotoCoreError,
             ClientError,
             NoCredentialsError,
