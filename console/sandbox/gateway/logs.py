@@ -1,0 +1,76 @@
+"""Execution-log and access-log lines in API Gateway's formats (domain §1.8), secrets masked."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from console.sandbox.records import SECRET_HEADERS, mask_secret
+
+__all__ = ["ACCESS_LOG_FORMAT", "ExecutionLog", "access_line", "brace_map"]
+
+MAX_EVENT_BYTES = 1024
+"""CloudWatch log events are truncated at 1024 bytes; header dumps end in [TRUNCATED]."""
+
+# The $context variables this sandbox logs per request, one JSON object per line; the format an
+# operator would paste into the stage's access-log settings.
+ACCESS_LOG_FORMAT = (
+    '{"requestId":"$context.requestId","extendedRequestId":"$context.extendedRequestId",'
+    '"ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod",'
+    '"resourcePath":"$context.resourcePath","path":"$context.path","status":"$context.status",'
+    '"protocol":"$context.protocol","responseLength":"$context.responseLength",'
+    '"principalId":"$context.authorizer.principalId","sub":"$context.authorizer.claims.sub",'
+    '"integrationStatus":"$context.integration.status","integrationLatency":"$context.integrationLatency",'
+    '"errorMessage":"$context.error.message","errorResponseType":"$context.error.responseType"}'
+)
+
+
+def brace_map(headers: Iterable[tuple[str, str]]) -> str:
+    """`{k=v, k=v}` as in "Endpoint request headers:", secrets masked like AWS does."""
+    parts = [f"{k}={mask_secret(v) if k.lower() in SECRET_HEADERS else v}" for k, v in headers]
+    return "{" + ", ".join(parts) + "}"
+
+
+class ExecutionLog:
+    """The lines of one request, each prefixed with ``(<requestId>) `` as in CloudWatch."""
+
+    def __init__(self, request_id: str, enabled: bool) -> None:
+        self.request_id = request_id
+        self.enabled = enabled
+        """HTTP APIs have access logs only (domain §2.5): no execution lines at all."""
+        self.lines: list[str] = []
+
+    def add(self, message: str) -> None:
+        """Append one event, truncated like CloudWatch truncates API Gateway events."""
+        if not self.enabled:
+            return
+        line = f"({self.request_id}) {message}"
+        raw = line.encode()
+        if len(raw) > MAX_EVENT_BYTES:
+            line = raw[: MAX_EVENT_BYTES - len(" [TRUNCATED]")].decode("utf-8", "ignore") + " [TRUNCATED]"
+        self.lines.append(line)
+
+
+def _request_time(epoch: float) -> str:
+    # $context.requestTime is CLF-formatted: 17/May/2026:10:00:00 +0000
+    return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(epoch))
+
+
+def access_line(ctx: Mapping[str, Any]) -> str:
+    """One access-log line for ACCESS_LOG_FORMAT; absent values are "-" as API Gateway writes them."""
+    def v(key: str) -> str:
+        value = ctx.get(key)
+        return "-" if value is None or value == "" else str(value)
+
+    fields = {
+        "requestId": v("requestId"), "extendedRequestId": v("extendedRequestId"), "ip": v("sourceIp"),
+        "requestTime": _request_time(float(ctx.get("requestTimeEpoch", time.time()))),
+        "httpMethod": v("httpMethod"), "resourcePath": v("resourcePath"), "path": v("path"),
+        "status": v("status"), "protocol": v("protocol"), "responseLength": v("responseLength"),
+        "principalId": v("principalId"), "sub": v("sub"), "integrationStatus": v("integrationStatus"),
+        "integrationLatency": v("integrationLatency"), "errorMessage": v("errorMessage"),
+        "errorResponseType": v("errorResponseType"),
+    }
+    return json.dumps(fields, separators=(",", ":"))

@@ -1,0 +1,43 @@
+"""API keys and a usage plan: key check (x-api-key, apiKeySource HEADER) and a per-key token bucket."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+__all__ = ["UsagePlan"]
+
+
+class UsagePlan:
+    """One usage plan attached to the stage, with one enabled API key."""
+
+    def __init__(self, required: bool, throttle: tuple[float, int] | None, predrained: bool) -> None:
+        self.required = required
+        # API key values are 20-128 characters; AWS generates 40.
+        self.api_key = secrets.token_urlsafe(30)[:40]
+        self.key_id = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(10))
+        self.rate, self.burst = throttle if throttle else (0.0, 0)
+        self.throttled = throttle is not None
+        # A drained bucket stands for another consumer of the same key having just used the burst.
+        self._tokens = 0.0 if predrained else float(self.burst)
+        self._at = time.monotonic()
+
+    def check_key(self, presented: str | None) -> str:
+        """``not_required``, ``valid``, ``missing`` or ``invalid``."""
+        if not self.required:
+            return "not_required"
+        if not presented:
+            return "missing"
+        return "valid" if secrets.compare_digest(presented, self.api_key) else "invalid"
+
+    def take(self) -> bool:
+        """Take one request from the key's bucket; False means throttled (429)."""
+        if not self.throttled:
+            return True
+        now = time.monotonic()
+        self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
