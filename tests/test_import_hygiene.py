@@ -20,7 +20,7 @@ def loaded_after(statement: str) -> set[str]:
 @pytest.mark.parametrize("statement", [
     "import console.engine",
     "import console.engine.tokens",
-    "import console.engine.sanitize",
+    "import console.sanitize",
     "import console.model",
     "import console.cli",
     "from console.commands import decode",

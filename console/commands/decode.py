@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from console.commands.style import SEVERITY_MARK, Style
-from console.engine.sanitize import inert
+from console.sanitize import inert
 from console.errors import UsageError
 from console.model.expectations import Expectations
 from console.model.token import SignatureStatus, TokenKind, TokenReport

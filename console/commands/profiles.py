@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from console.commands.style import Style
-from console.engine.sanitize import inert
+from console.sanitize import inert
 from console.errors import UsageError
 from console.model.profile import Profile, SecretRef
 

@@ -1,0 +1,1 @@
+"""Diagnosis: rules per hop family turn observations into findings and one verdict."""

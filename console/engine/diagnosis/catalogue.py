@@ -1,0 +1,133 @@
+"""The hop finding catalogue (gateway, authorizer, integration, IIS, trace): code → severity, title, fix.
+
+Token findings live in console/engine/tokens/catalogue.py; docs/findings.md lists both, and a test
+keeps the three in step. Facts behind each entry: shared/domain/gateway-iis-identity.md (F01–F35).
+"""
+
+from __future__ import annotations
+
+from console.engine.tokens.catalogue import TOKEN_FINDINGS, Entry
+from console.model.findings import Finding, Severity
+from console.model.trace import Confidence, HopName
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+HOP_FINDINGS: dict[str, Entry] = {
+    # -- API Gateway itself (before or around authorization) ------------------------------------
+    "gateway.api_key_missing": Entry(E, "API key missing or not valid for this stage",
+        "Send the x-api-key header with a key that belongs to a usage plan attached to this API stage "
+        "(or an authorizer returning usageIdentifierKey when apiKeySource is AUTHORIZER). (F13)"),
+    "gateway.throttled": Entry(E, "Throttled by API Gateway (429)",
+        "Retry with backoff; raise the stage/method or usage-plan rate and burst limits if this is normal "
+        "traffic. Throttling hides identity problems: trace again once it passes. (F14)"),
+    "gateway.quota_exceeded": Entry(E, "Usage-plan quota exceeded (429 Limit Exceeded)",
+        "Raise the usage plan quota or wait for its period to reset. (F14)"),
+    "gateway.missing_authentication_token": Entry(E, "No such route, or an IAM route called unsigned",
+        "Check the method and path against the API's resources and the stage in the URL; IAM routes need "
+        "a SigV4-signed request."),
+    "gateway.resource_policy_denied": Entry(E, "Denied by the API's resource policy",
+        "Allow this caller (account, VPC endpoint or source IP) in the API's resource policy and "
+        "redeploy."),
+    "gateway.integration_timeout": Entry(E, "Integration timed out before IIS answered",
+        "Find what makes IIS slow (Kerberos/LDAP lookups, app start-up, app pool recycle); REST allows 29 s "
+        "by default, HTTP APIs 30 s. (F23)"),
+    "gateway.integration_failure": Entry(E, "API Gateway could not reach IIS",
+        "Check the integration URL, VPC link/NLB target health, security groups and the IIS binding "
+        "certificate (host name, chain, expiry). (F24, F25)"),
+    # -- the authorizer -----------------------------------------------------------------------
+    "authorizer.unauthorized": Entry(E, "Authorizer refused the token (401 Unauthorized)",
+        "Decode the token (baton decode) against the authorizer's issuer, audience and scopes; check the "
+        "identity source header is sent as the authorizer expects. (F01–F08)"),
+    "authorizer.token_missing": Entry(E, "No token where the authorizer looks",
+        "Send the token in the identity-source header (Authorization by default), in the format the "
+        "authorizer's validation regex expects. (F08)"),
+    "authorizer.explicit_deny": Entry(E, "Authorizer returned an explicit Deny",
+        "The Lambda authorizer denied this caller on purpose: check its rules (groups, claims, method) for "
+        "this principal. (F09)"),
+    "authorizer.implicit_deny": Entry(E, "Authorizer policy does not cover this method",
+        "Make the policy's Resource cover this method ARN (a wildcard such as arn:…/stage/*/*), or lower "
+        "the authorizer cache TTL. (F10)"),
+    "authorizer.cached_policy_mismatch": Entry(E, "Cached authorizer policy from another route",
+        "The policy cached for this token names another route's method ARN: return a wildcard Resource "
+        "(arn:…/stage/*/*) or set the authorizer cache TTL to 0; flush the stage authorizer cache. (F10)"),
+    "authorizer.configuration_error": Entry(E, "Authorizer failed or is misconfigured (500)",
+        "Check the authorizer Lambda's logs, its invoke permission for apigateway.amazonaws.com and its "
+        "output shape (principalId, policyDocument, flat context). (F11)"),
+    "authorizer.context_missing_identity": Entry(E, "Authorizer allowed, but carries no identity",
+        "Return the caller's identity from the authorizer (a real principalId and context keys such as "
+        "sub/username), so the integration can map it to IIS. (F12)"),
+    "authorizer.insufficient_scope": Entry(E, "Token lacks a scope the route requires (HTTP API)",
+        "Request the token with the route's authorization scopes. (F06)"),
+    "authorizer.iam_signature_invalid": Entry(E, "SigV4 signature rejected",
+        "Sign with the right credentials, region and service (execute-api); check the canonical request. "
+        "(§3)"),
+    "authorizer.iam_signature_expired": Entry(E, "SigV4 signature expired (clock skew)",
+        "Sync the caller's clock; SigV4 allows 5 minutes of skew. (F05)"),
+    # -- the integration request ----------------------------------------------------------------
+    "integration.claim_header_missing": Entry(E, "Identity header not sent to IIS",
+        "Map the claim to the header in the integration request "
+        "(integration.request.header.X-User-Sub = context.authorizer.claims.sub) and redeploy the stage. "
+        "(F16, F35)"),
+    "integration.claim_header_empty": Entry(E, "Identity header sent empty",
+        "The mapped claim is absent from this token type or context path (claims.sub vs sub); map a claim "
+        "the token carries. (F17)"),
+    "integration.identity_header_appended": Entry(E, "Client's own identity header reached IIS with the mapped one",
+        "Overwrite, never append: use overwrite:header.X (HTTP API) or an explicit mapping (REST), and "
+        "strip client-sent identity headers; IIS must never see a caller-chosen identity. (F19, F34)"),
+    "integration.identity_altered": Entry(E, "IIS received a different identity than the token's",
+        "Check the mapping expression and any proxy between API Gateway and IIS that rewrites headers."),
+    "integration.correlation_id_missing": Entry(W, "Correlation id not forwarded to IIS",
+        "Map the correlation header (or context.requestId) to IIS and log it as a custom W3C field, so "
+        "gateway and IIS logs can be joined. (F21)"),
+    # -- IIS --------------------------------------------------------------------------------
+    "iis.windows_auth_challenge": Entry(E, "IIS demands Windows authentication (401 Negotiate/NTLM)",
+        "IIS ignores the gateway-asserted identity: enable anonymous authentication plus the trusted-header "
+        "module for this site/app, or disable Windows authentication on it. (F27, F22)"),
+    "iis.no_auth_method": Entry(E, "IIS 401.2: no authentication method accepts the request",
+        "Enable the authentication IIS should use for gateway traffic (anonymous + trusted header); IIS "
+        "cannot process Authorization: Bearer itself. (F28)"),
+    "iis.logon_failed": Entry(E, "IIS 401.1: logon failed",
+        "Check the credentials or Kerberos/NTLM set-up between API Gateway's caller and IIS. (F29)"),
+    "iis.access_denied": Entry(E, "IIS refused the resolved user (401.3 / 403.x)",
+        "Grant the user (or IUSR/app pool identity) access, or allow API Gateway's egress in IP "
+        "restrictions. (F30)"),
+    "iis.request_header_too_large": Entry(E, "http.sys refused the request: headers too large (400)",
+        "Shrink what is forwarded (the token, mapped claims, groups) or raise MaxFieldLength and "
+        "MaxRequestBytes on the IIS host. (F31)"),
+    "iis.header_name_underscore": Entry(E, "Identity header name uses underscores",
+        "Use hyphens (X-User-Sub): underscore names are dropped by proxies and collide with HTTP_ server "
+        "variables at IIS, so the module reading X-User-Sub sees nothing. (F20, F32)"),
+    "iis.spoofable_identity_header": Entry(E, "IIS trusts an identity header anyone can send",
+        "Make IIS accept identity headers only from API Gateway: private integration (VPC link), client "
+        "certificate, or a shared secret header mapped from a stage variable. (F33)"),
+    "iis.identity_lost": Entry(E, "IIS served the request without the caller's identity",
+        "The gateway sent the identity but IIS resolved no user: check the trusted-header module's header "
+        "name and the site's authentication settings."),
+    "iis.error": Entry(E, "IIS answered with an error",
+        "Read the IIS status and substatus meaning and the site's W3C/FREB logs for this correlation id."),
+    # -- the trace itself -------------------------------------------------------------------
+    "trace.identity_unconfirmed": Entry(W, "IIS answered, but no probe shows which identity it saw",
+        "Configure [iis] echo_path (an endpoint returning what IIS received) or log_path with a "
+        "correlation-id field, so Baton can confirm the identity that reached IIS."),
+    "trace.response_unrecognised": Entry(W, "Could not tell which hop produced this response",
+        "Look at the raw response; a customised gateway response or a proxy in front of IIS may hide the "
+        "usual signals (x-amzn-ErrorType, x-amzn-Remapped-Server)."),
+}
+
+ALL_FINDINGS: dict[str, Entry] = {**TOKEN_FINDINGS, **HOP_FINDINGS}
+
+
+def hop_finding(
+    code: str,
+    detail: str,
+    *,
+    hop: HopName,
+    confidence: Confidence = Confidence.CERTAIN,
+    evidence: tuple[str, ...] = (),
+) -> Finding:
+    """A Finding for any catalogued code, placed at a hop with a confidence."""
+    entry = ALL_FINDINGS[code]
+    return Finding(
+        code=code, severity=entry.severity, title=entry.title, detail=detail, fix=entry.fix,
+        hop=hop.value, confidence=confidence.value, evidence=evidence,
+    )
