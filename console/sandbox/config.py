@@ -9,7 +9,7 @@ STAGE = "prod"
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 CORRELATION_HEADER = "X-Correlation-Id"
-ORIGIN_SECRET_HEADER = "X-Origin-Verify"
+ORIGIN_SECRET_HEADER = "X-Origin-Verify"  # noqa: S105 - a header name, not a secret
 """Shared secret the gateway maps from a stage variable so IIS can tell gateway traffic from direct
 callers (the F33 mitigation "shared secret header mapped from a stage variable")."""
 

@@ -67,7 +67,7 @@ def detailed_page(status: int, substatus: int, url: str, module: str, handler: s
         f'    <tr class="alt"><th>Logon Method</th><td>&nbsp;&nbsp;&nbsp;{logon_method}</td></tr>\r\n'
         f"    <tr><th>Logon User</th><td>&nbsp;&nbsp;&nbsp;{escape(logon_user)}</td></tr>\r\n"
         "   </table>\r\n  </div>\r\n </fieldset>\r\n</div>\r\n</div>\r\n</body>\r\n</html>\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def custom_page(status: int) -> bytes:
@@ -82,4 +82,4 @@ def custom_page(status: int) -> bytes:
         '<div id="header"><h1>Server Error</h1></div>\r\n<div id="content">\r\n'
         ' <div class="content-container"><fieldset>\r\n'
         f"  <h2>{title}</h2>\r\n  <h3>{text}</h3>\r\n </fieldset></div>\r\n</div>\r\n</body>\r\n</html>\r\n"
-    ).encode("utf-8")
+    ).encode()

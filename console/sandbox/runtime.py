@@ -100,7 +100,7 @@ class Sandbox:
                                  lambda name: directory.users[name].directory_groups if name in directory.users
                                  else ())
         self.gateway: Gateway
-        jwks = JwksCache(self.idp.jwks_url, lambda url: self.gateway.fetch_json(url))
+        jwks = JwksCache(self.idp.jwks_url, self._fetch_json)
         authorizer = Authorizer(cfg, self.authorizer_issuer, (self.audience,), jwks, function, self.stage_variables)
         self.gateway = Gateway(cfg, self.api_id, authorizer, self.usage, self.urls.iis, self.store,
                                self.stage_variables, control_router(self.store, self.document))
@@ -109,6 +109,9 @@ class Sandbox:
         self._failure: BaseException | None = None
         self._stopped = False
 
+    async def _fetch_json(self, url: str) -> dict[str, Any]:
+        return await self.gateway.fetch_json(url)
+
     def document(self) -> dict[str, Any]:
         """The /__baton/scenario JSON."""
         return scenario_document(self)
@@ -116,7 +119,7 @@ class Sandbox:
     # -- lifecycle -------------------------------------------------------------------------------
 
     def _start(self) -> None:
-        apps = [self.idp.app(), self.gateway, self.iis]
+        apps: list[Any] = [self.idp.app(), self.gateway, self.iis]
         for app in apps:
             config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
                                     server_header=False, date_header=False, proxy_headers=False, lifespan="off",

@@ -87,7 +87,7 @@ _ALL: tuple[Scenario, ...] = (
     _s("correlation-id-dropped", "non-proxy integration maps the identity but not X-Correlation-Id",
        None, "integration.correlation_id_missing", severity="warning",
        gateway=replace(_REST, integration="HTTP")),
-    _s("underscore-header", "the claim is mapped to X_User_Sub; IIS's HTTP_X_USER_SUB shows it, the module reads X-User-Sub",
+    _s("underscore-header", "the claim is mapped to X_User_Sub: HTTP_X_USER_SUB has it, the module reads X-User-Sub",
        "iis", "iis.header_name_underscore",
        gateway=replace(_REST, mapping=(("X_User_Sub", "context.authorizer.claims.sub"),
                                        *REST_COGNITO_MAPPING[1:]))),

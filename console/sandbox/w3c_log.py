@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["HTTPERR_FIELDS", "HttpErrLog", "W3C_FIELDS", "W3cLog", "w3c_value"]
+__all__ = ["HTTPERR_FIELDS", "W3C_FIELDS", "HttpErrLog", "W3cLog", "w3c_value"]
 
 W3C_FIELDS = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) "
               "cs(Referer) sc-status sc-substatus sc-win32-status time-taken X-Correlation-Id X-User-Sub")

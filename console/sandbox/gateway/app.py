@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
 import time
@@ -81,7 +80,7 @@ class Gateway:
         """GET a JSON document (the issuer's JWKS); an unreachable JWKS reads as an empty key set."""
         try:
             result: dict[str, Any] = await self.forwarder.get_json(url)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        except (TimeoutError, aiohttp.ClientError, ValueError):
             return {"keys": []}
         return result
 

@@ -6,7 +6,6 @@ aiohttp's client managed ~17,500 req/s (measured for issue 3).
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from typing import TYPE_CHECKING, Any

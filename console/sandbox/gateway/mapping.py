@@ -1,4 +1,4 @@
-"""Integration request parameter mapping: REST `integration.request.header.X` and HTTP API `overwrite|append:header.x`."""
+"""Integration request parameter mapping: REST ``integration.request.header.X``, HTTP API ``overwrite|append:``."""
 
 from __future__ import annotations
 
