@@ -8,10 +8,10 @@ import sys
 from typing import Any
 
 from console.commands.style import SEVERITY_MARK, Style
-from console.sanitize import inert
 from console.errors import UsageError
 from console.model.expectations import Expectations
 from console.model.token import SignatureStatus, TokenKind, TokenReport
+from console.sanitize import inert
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from console.commands.style import Style
-from console.sanitize import inert
 from console.errors import UsageError
 from console.model.profile import Profile, SecretRef
+from console.sanitize import inert
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -278,3 +278,21 @@ class TraceFinished:
 
 
 TraceEvent = TraceStarted | HopObserved | TokenInspected | TraceFinished
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One request in the live feed: a trace of this run, or a request someone else sent through the sandbox."""
+
+    key: str
+    """Unique in the feed: the trace id for Baton's own traces, ``sandbox:<seq>`` for others."""
+    method: str
+    path: str
+    status: int | None
+    received_at: float
+    origin: str
+    """``baton`` (a trace of this run) or ``external`` (e.g. curl through the sandbox gateway)."""
+    correlation_id: str | None = None
+    request_id: str | None = None
+    verdict: Verdict | None = None
+    """Set for Baton's own traces once diagnosed."""

@@ -9,9 +9,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.sanitize import inert, is_inert
 from console.engine.tokens import decode_token, inspect_token
 from console.errors import TokenDecodeError
+from console.sanitize import inert, is_inert
 
 
 def seg(data: bytes) -> str:

@@ -24,9 +24,9 @@ from console.engine.tokens.keys import (
 )
 from console.engine.tokens.signature import check_signature
 from console.engine.tokens.structure import structure_findings
-from console.engine.tokens.times import describe_times, span
 from console.model.expectations import Expectations
 from console.model.token import DecodedToken, TokenKind, TokenReport
+from console.timefmt import describe_times, span
 
 __all__ = [
     "MAX_TOKEN_BYTES",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from console.engine.tokens.catalogue import finding
-from console.engine.tokens.times import numeric_date, span, utc_text
 from console.model.expectations import Expectations
 from console.model.findings import Finding
+from console.timefmt import numeric_date, span, utc_text
 
 _NO_EXPECTATIONS = Expectations(require_exp=False)
 

@@ -1,4 +1,4 @@
-"""Time claims for people: UTC times and "in 4 min" / "expired 2 h ago"."""
+"""Time claims for people: UTC times and "in 4 min" / "expired 2 h ago" (pure; used by engine, CLI and widgets)."""
 
 from __future__ import annotations
 
