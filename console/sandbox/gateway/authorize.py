@@ -159,6 +159,9 @@ def _masked_event(event: dict[str, Any]) -> str:
     if "headers" in shown:
         shown["headers"] = brace_map(shown["headers"].items())
         shown.pop("multiValueHeaders", None)
+    if shown.get("stageVariables"):
+        # Stage variables carry the origin secret here; never logged in clear.
+        shown["stageVariables"] = {k: mask_secret(str(v)) for k, v in shown["stageVariables"].items()}
     return json.dumps(shown, separators=(",", ":"))
 
 
