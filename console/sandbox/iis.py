@@ -79,18 +79,19 @@ class Iis:
         iis.update(received=True, headers=mask_headers(headers), server_variables=variables)
         status, substatus, win32, body, extra = await self._respond(scope, receive, headers, iis)
         gone = status == 0
-        if not gone:
-            await _send(send, status, extra, body)
         elapsed = int((time.monotonic() - started) * 1000)
-        status = status or 200
         client = scope.get("client") or ("-", 0)
+        # Written just before the response goes out (real IIS logs after the last send): whoever reads
+        # the log or the ground truth after getting the response always finds the line.
         line = self.log.write([
             "127.0.0.1", scope["method"], w3c_value(scope["path"]),
             w3c_value(scope["query_string"].decode("latin-1")), str(self.port), "-", client[0],
-            w3c_value(_get(headers, "user-agent")), w3c_value(_get(headers, "referer")), str(status),
+            w3c_value(_get(headers, "user-agent")), w3c_value(_get(headers, "referer")), str(status or 200),
             str(substatus), str(win32), str(elapsed), w3c_value(_get(headers, CORRELATION_HEADER)),
             w3c_value(_get(headers, "x-user-sub"))], datetime.now(UTC))
-        iis.update(status=status, substatus=substatus, log_line=line)
+        iis.update(status=status or 200, substatus=substatus, log_line=line)
+        if not gone:
+            await _send(send, status, extra, body)
 
     def _direct_record(self, scope: Scope, headers: list[tuple[str, str]]) -> dict[str, Any]:
         # A caller reached IIS without the gateway (curl, or an attacker): recorded so the feed and

@@ -110,4 +110,4 @@ def summary(record: dict[str, Any]) -> dict[str, Any]:
     """The feed's one-line view of a record."""
     return {"seq": record["seq"], "request_id": record["request_id"], "correlation_id": record["correlation_id"],
             "method": record["client"]["method"], "path": record["client"]["path"],
-            "status": record["gateway"]["status"], "received_at": record["received_at"]}
+            "status": record["gateway"]["status"] or record["iis"]["status"], "received_at": record["received_at"]}
