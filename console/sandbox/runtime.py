@@ -56,7 +56,9 @@ class SandboxUrls:
 def _bind(ports: list[int]) -> list[socket.socket]:
     bound: list[socket.socket] = []
     for role, port in zip(_ROLES, ports, strict=True):
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then, and without it
+        # Nagle + delayed ACK add ~40 ms to every keep-alive response.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         # SO_REUSEADDR only lets us reuse a port in TIME_WAIT; a live listener still refuses the bind.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
