@@ -1,0 +1,85 @@
+"""IisPanel: IIS's answer: status and substatus with meaning, challenge, server, remapped headers, user, log line."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+
+from console.model.trace import IisStatus
+from widgets.pane import ScrollPane
+from widgets.text import Part, heading, hop_value, line, lines, safe
+
+_STATES = ("-empty", "-success", "-client-error", "-server-error")
+
+
+def status_state(status: IisStatus | None) -> str:
+    """The CSS class for an IIS status: -empty, -success (1xx–3xx), -client-error (4xx), -server-error (5xx)."""
+    if status is None:
+        return "-empty"
+    if status.status >= 500:
+        return "-server-error"
+    return "-client-error" if status.status >= 400 else "-success"
+
+
+def status_content(status: IisStatus | None) -> Content:
+    """The whole panel text for an IIS status."""
+    if status is None:
+        return Content.styled("No answer from IIS for this trace yet.", "$text-muted")
+    state = status_state(status)
+    glyph, style = {"-success": ("✓", "$text-success"), "-client-error": ("✗", "$text-error"),
+                    "-server-error": ("✗", "$text-error")}[state]
+    code = f"{status.status}" + (f".{status.substatus}" if status.substatus else "")
+    first: list[Part] = [(f"{glyph} {code}", f"bold {style}")]
+    if status.meaning:
+        first += [" ", safe(status.meaning)]
+    if status.win32_status:
+        first += [(f"  win32 {status.win32_status}", "$text-muted")]
+    rows: list[Content | str] = [line(*first)]
+    rows.append(line(("server  ", "bold"), safe(status.server) if status.server else ("unknown", "$text-muted")))
+    if status.challenge:
+        rows.append(line(("challenge  ", "bold"), ("WWW-Authenticate: ", "$text-warning"),
+                         safe(", ".join(status.challenge), "bold $text-warning"),
+                         ("  (IIS wants Windows authentication)", "$text-muted")))
+    user = safe(status.user, "bold") if status.user else Content.styled("anonymous / unknown", "$text-warning")
+    auth: list[Part] = [("  via ", "$text-muted"), safe(status.auth_type)] if status.auth_type else []
+    rows.append(line(("user  ", "bold"), user, *auth))
+    if status.remapped_headers:
+        rows += ["", heading("Remapped by the gateway")]
+        width = max(len(k) for k, _ in status.remapped_headers)
+        rows += [line("  ", safe(k.ljust(width), "$text-primary"), "  ", hop_value(k, v, masked=True))
+                 for k, v in status.remapped_headers]
+    rows += ["", heading("IIS log line")]
+    rows.append(safe(status.log_line) if status.log_line
+                else Content.styled("not found for this correlation id", "$text-muted"))
+    return lines(Content(r) if isinstance(r, str) else r for r in rows)
+
+
+class IisPanel(ScrollPane):
+    """What IIS answered for this request and who it thinks the caller is."""
+
+    HELP = """\
+## IIS response
+IIS's answer to this request:
+
+- **status.substatus** with its meaning (401.2: no authentication method accepted the request,
+  401.1: logon failed, 403.x: the resolved user is not allowed) and the Win32 status.
+- **challenge**: the `WWW-Authenticate` schemes IIS offered (Negotiate, NTLM): IIS expects Windows
+  authentication, which a caller through API Gateway cannot give.
+- **server**: `Microsoft-IIS/10.0`, or `Microsoft-HTTPAPI/2.0` when http.sys answered before IIS.
+- **remapped headers**: `x-amzn-Remapped-*` headers API Gateway returned in place of IIS's own.
+- **user**: the user IIS resolved and how; **log line**: the W3C log line for this correlation id.
+"""
+
+    status: reactive[IisStatus | None] = reactive(None, always_update=True)
+    """IIS's answer; None when IIS was not reached or not observed (yet)."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.border_title = "IIS response"
+
+    def watch_status(self, status: IisStatus | None) -> None:
+        state = status_state(status)
+        for name in _STATES:
+            self.set_class(name == state, name)
+        self.set_class(status is not None and bool(status.challenge), "-challenge")
+        self.set_body(status_content(status))

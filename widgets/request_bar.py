@@ -1,0 +1,169 @@
+"""RequestBar: which profile and environment, the sandbox scenario, and the request to send."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, Input, Select, Static
+
+from console.model.profile import Environment, Profile
+from widgets.pane import Pane
+from widgets.text import safe
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+_ENV_CLASSES = tuple(f"-env-{e}" for e in Environment)
+
+
+class RequestBar(Pane):
+    """Profile and environment badge, scenario (sandbox only), method, path and Send."""
+
+    HELP = """\
+## Request bar
+- The **badge** names the environment in words and colour; **PRODUCTION** is red and cannot be
+  missed. Next to it, the profile name.
+- **scenario** (sandbox profiles only): what the embedded sandbox should break next.
+- **method** and **path**: the test request. `enter` in the path, or **Send**, sends it.
+"""
+
+    DEFAULT_CSS = """
+    RequestBar {
+        height: auto;
+        border: none;
+        padding: 0;
+    }
+    RequestBar:focus-within { border: none; }
+    RequestBar > Horizontal { height: auto; }
+    RequestBar .request--badge {
+        width: auto;
+        height: 3;
+        padding: 1 1 0 1;
+        text-style: bold;
+        color: $text;
+        background: $primary-muted;
+    }
+    RequestBar.-env-sandbox .request--badge { background: $success-muted; }
+    RequestBar.-env-dev .request--badge { background: $primary-muted; }
+    RequestBar.-env-staging .request--badge { background: $warning; color: black; }
+    RequestBar.-env-production .request--badge { background: red; color: white; text-style: bold reverse; }
+    RequestBar.-env-production { background: red 10%; }
+    RequestBar .request--profile { width: auto; max-width: 32; height: 3; padding: 1 1 0 1; }
+    RequestBar #scenario { width: 28; display: none; }
+    RequestBar.-sandbox #scenario { display: block; }
+    RequestBar #method { width: 14; }
+    RequestBar #path { width: 1fr; min-width: 16; }
+    RequestBar #send { min-width: 8; width: auto; }
+    """
+
+    class SendRequested(Message):
+        """The user asked to send the request (enter in the path, or Send)."""
+
+        def __init__(self, request_bar: RequestBar, method: str, path: str) -> None:
+            super().__init__()
+            self.request_bar = request_bar
+            self.method = method
+            self.path = path
+
+        @property
+        def control(self) -> RequestBar:
+            return self.request_bar
+
+    class ScenarioChanged(Message):
+        """The user picked another sandbox scenario."""
+
+        def __init__(self, request_bar: RequestBar, name: str) -> None:
+            super().__init__()
+            self.request_bar = request_bar
+            self.name = name
+
+        @property
+        def control(self) -> RequestBar:
+            return self.request_bar
+
+    profile: reactive[Profile | None] = reactive(None, always_update=True)
+    """The active profile: its name, environment badge and whether the scenario picker shows."""
+    scenarios: reactive[tuple[str, ...]] = reactive(())
+    """The sandbox scenarios to offer."""
+    scenario: reactive[str | None] = reactive(None)
+    """The current sandbox scenario (set by the app; the user's pick arrives as ScenarioChanged)."""
+
+    def __init__(
+        self, *, method: str = "GET", path: str = "/",
+        name: str | None = None, id: str | None = None, classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._badge = Static("", classes="request--badge")
+        self._profile = Static("", classes="request--profile")
+        self._scenario: Select[str] = Select((), prompt="scenario", id="scenario")
+        self._method: Select[str] = Select(((m, m) for m in METHODS), value=method, allow_blank=False, id="method")
+        self._path = Input(path, placeholder="/path?query", id="path")
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal():
+            yield self._badge
+            yield self._profile
+            yield self._scenario
+            yield self._method
+            yield self._path
+            yield Button("Send", id="send", variant="primary")
+
+    @property
+    def method(self) -> str:
+        return str(self._method.value)
+
+    @property
+    def path(self) -> str:
+        return self._path.value
+
+    def set_request(self, method: str, path: str) -> None:
+        """Fill in the method and path (e.g. from a reselected trace)."""
+        if method in METHODS:
+            self._method.value = method
+        self._path.value = path
+
+    def send(self) -> None:
+        """Ask the app to send the request as it stands."""
+        self.post_message(self.SendRequested(self, self.method, self.path.strip() or "/"))
+
+    def watch_profile(self, profile: Profile | None) -> None:
+        env = profile.environment if profile else None
+        for env_class in _ENV_CLASSES:
+            self.set_class(env_class == f"-env-{env}", env_class)
+        self.set_class(bool(profile and profile.uses_sandbox), "-sandbox")
+        self.set_class(env is Environment.PRODUCTION, "-production")
+        word = str(env).upper() if env else "NO PROFILE"
+        self._badge.update(Content(f"⚠ {word}" if env is Environment.PRODUCTION else word))
+        self._profile.update(safe(profile.name, "bold") if profile else Content(""))
+
+    def watch_scenarios(self, scenarios: tuple[str, ...]) -> None:
+        with self.prevent(Select.Changed):
+            self._scenario.set_options((safe(s), s) for s in scenarios)
+            if self.scenario in scenarios:
+                self._scenario.value = self.scenario
+
+    def watch_scenario(self, scenario: str | None) -> None:
+        with self.prevent(Select.Changed):
+            if scenario is None:
+                self._scenario.clear()
+            elif scenario in self.scenarios:
+                self._scenario.value = scenario
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#send")
+    def _send(self, event: Message) -> None:
+        event.stop()
+        self.send()
+
+    @on(Select.Changed, "#scenario")
+    def _scenario_picked(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self.scenario:
+            self.scenario = event.value
+            self.post_message(self.ScenarioChanged(self, event.value))
+
+    @on(Select.Changed, "#method")
+    def _method_picked(self, event: Select.Changed) -> None:
+        event.stop()
