@@ -20,7 +20,7 @@ from console.sandbox.config import CORRELATION_HEADER, ORIGIN_SECRET_HEADER, Iis
 from console.sandbox.gateway.forward import HOP_HEADER
 from console.sandbox.gateway.responses import http_date
 from console.sandbox.iis_pages import HTTPSYS_TOO_LONG, custom_page, detailed_page
-from console.sandbox.records import RequestStore, mask_headers, new_record
+from console.sandbox.records import SECRET_HEADERS, RequestStore, mask_headers, mask_secret, new_record
 from console.sandbox.w3c_log import HttpErrLog, W3cLog, w3c_value
 
 __all__ = ["ECHO_PATH", "Iis", "server_variable_name"]
@@ -121,7 +121,7 @@ class Iis:
         for name, value in headers:
             key = server_variable_name(name)
             # Colliding names (X-User-Sub / X_User_Sub) come back comma-joined [inf, F34].
-            shown = mask_headers([(name, value)])[name]
+            shown = mask_secret(value) if name.lower() in SECRET_HEADERS else value
             variables[key] = f"{variables[key]},{shown}" if key in variables else shown
         return variables
 

@@ -33,7 +33,7 @@ def mask_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def new_record(request_id: str, correlation_id: str | None, method: str, path: str,
-               headers: dict[str, str]) -> dict[str, Any]:
+               headers: dict[str, str] | list[tuple[str, str]]) -> dict[str, Any]:
     """A record in the /__baton/requests/{id} shape, every hop not yet reached."""
     return {
         "seq": 0, "request_id": request_id, "correlation_id": correlation_id,

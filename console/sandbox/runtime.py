@@ -125,8 +125,9 @@ class Sandbox:
         for app in apps:
             config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
                                     server_header=False, date_header=False, proxy_headers=False, lifespan="off",
-                                    timeout_graceful_shutdown=1, timeout_keep_alive=5,
-                                    # Let oversized headers reach the IIS emulator so it can answer as http.sys.
+                                    timeout_graceful_shutdown=1, timeout_keep_alive=5, http="h11",
+                                    # h11 pinned (not httptools when installed): the same parser everywhere,
+                                    # and oversized headers reach the IIS emulator so it answers as http.sys.
                                     h11_max_incomplete_event_size=1024 * 1024)
             self._servers.append(uvicorn.Server(config))
         self._thread = threading.Thread(target=self._run, name=f"baton-sandbox-{self.scenario.name}", daemon=True)

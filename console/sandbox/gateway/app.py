@@ -19,11 +19,11 @@ from starlette.types import Receive, Scope, Send
 from console.sandbox.config import ACCOUNT_ID, CORRELATION_HEADER, REGION, STAGE, GatewayConfig
 from console.sandbox.gateway.authorize import Authorizer, RequestFacts
 from console.sandbox.gateway.forward import Forwarder
-from console.sandbox.gateway.logs import ExecutionLog, access_line
+from console.sandbox.gateway.logs import ExecutionLog
 from console.sandbox.gateway.mapping import MappingContext, apply_mapping
 from console.sandbox.gateway.responses import HTTP_ERRORS, REST_ERRORS, http_date
 from console.sandbox.gateway.usage import UsagePlan
-from console.sandbox.records import RequestStore, mask_headers, new_record
+from console.sandbox.records import RequestStore, new_record
 
 __all__ = ["Gateway"]
 
@@ -94,8 +94,8 @@ class Gateway:
         request_id = self._request_id(get.get("x-amzn-requestid"))
         query = scope["query_string"].decode("latin-1")
         path = scope["path"] + (f"?{query}" if query else "")
-        record = new_record(request_id, get.get(CORRELATION_HEADER.lower()), scope["method"], path,
-                            mask_headers(headers))
+        # Raw header lists here; the control plane masks them when someone reads the record.
+        record = new_record(request_id, get.get(CORRELATION_HEADER.lower()), scope["method"], path, headers)
         extended = _extended_id()
         client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
         call = Call(record, ExecutionLog(request_id, enabled=self.rest), {
@@ -112,8 +112,8 @@ class Gateway:
                 b'{"message":"Internal Server Error"}', 500, media_type="application/json")
         record["gateway"]["status"] = response.status_code
         call.access.update(status=response.status_code, responseLength=len(response.body))
-        record["logs"]["execution"] = call.log.lines
-        record["logs"]["access"].append(access_line(call.access))
+        record["logs"]["execution"] = call.log
+        record["logs"]["access"].append(call.access)  # formatted by access_line() when read
         self.store.add(record)
         return response
 
@@ -135,7 +135,7 @@ class Gateway:
         call.access["resourcePath"] = "/{proxy+}"
         method_arn = f"{self._arn_prefix()}/{STAGE}/{method}/{proxy}"
         facts = RequestFacts(method, "/" + proxy, proxy, method_arn, call.headers, dict(parse_qsl(query)),
-                             self._request_context(call, method, proxy))
+                             lambda: self._request_context(call, method, proxy))
         verdict = await self.authorizer.run(facts, call.log)
         call.record["authorizer"] = verdict.ground
         call.access.update(principalId=verdict.principal_id, sub=(verdict.claims or {}).get("sub"))
@@ -201,9 +201,9 @@ class Gateway:
         gateway = call.record["gateway"]
         gateway.update(outcome="refused", error_type=error.error_type)
         call.access.update(errorMessage=error.body.decode(), errorResponseType=error.response_type)
-        if len(call.log.lines) <= 1:
+        if len(call.log) <= 1:
             # Missing token / unknown route: API Gateway writes no execution log for it (domain §1.2).
-            call.log.lines.clear()
+            call.log.clear()
         else:
             call.log.add(f"Gateway response type: {error.response_type} with status code: {error.status}")
             call.log.add(f"Method completed with status: {error.status}")

@@ -48,7 +48,8 @@ class RequestFacts:
     method_arn: str
     headers: list[tuple[str, str]]
     query: dict[str, str]
-    request_context: dict[str, Any]
+    request_context: Callable[[], dict[str, Any]]
+    """Built only for REQUEST authorizers (it is the one event that carries it)."""
 
 
 class Authorizer:
@@ -119,7 +120,7 @@ class Authorizer:
             log.add(f"Incoming identity: {{{source}={mask_secret(token)}}}")
             event = (token_event(token, facts.method_arn) if self.cfg.lambda_type == "TOKEN" else
                      request_event(facts.method_arn, "/{proxy+}", facts.path, facts.method, facts.headers,
-                                   facts.query, self.stage_variables, facts.request_context))
+                                   facts.query, self.stage_variables, facts.request_context()))
             uri = f"https://lambda.{REGION}.amazonaws.com/2015-03-31/functions/{FUNCTION_ARN}/invocations"
             log.add(f"Endpoint request URI: {uri}")
             log.add("Endpoint request body after transformations: " + _masked_event(event))

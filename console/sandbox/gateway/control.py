@@ -13,15 +13,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, Router
 
-from console.sandbox.records import RequestStore
+from console.sandbox.gateway.logs import access_line
+from console.sandbox.records import RequestStore, mask_headers
 
 __all__ = ["MAX_WAIT_S", "control_router"]
 
 MAX_WAIT_S = 30.0
 
 
+def _rendered(value: Any, key: str = "") -> Any:
+    # The gateway keeps raw header lists on its hot path; they are masked here, when read.
+    if isinstance(value, dict):
+        return {k: _rendered(v, k) for k, v in value.items()}
+    if key == "headers" and isinstance(value, list):
+        return mask_headers(value)
+    return value
+
+
 def _ground_truth(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k != "logs"}
+    return {k: _rendered(v, k) for k, v in record.items() if k != "logs"}
 
 
 def control_router(store: RequestStore, scenario_doc: Callable[[], dict[str, Any]]) -> Router:
@@ -50,8 +60,9 @@ def control_router(store: RequestStore, scenario_doc: Callable[[], dict[str, Any
         record = store.get(request.path_params["key"])
         if record is None:
             return JSONResponse({"error": f"no request with id {request.path_params['key']!r}"}, 404)
-        return JSONResponse({"execution": list(record["logs"]["execution"]),
-                             "access": list(record["logs"]["access"])})
+        execution = record["logs"]["execution"]
+        return JSONResponse({"execution": execution if isinstance(execution, list) else execution.lines,
+                             "access": [a if isinstance(a, str) else access_line(a) for a in record["logs"]["access"]]})
 
     async def not_found(_: Request) -> JSONResponse:
         return JSONResponse({"error": "unknown control-plane path; see docs/sandbox.md"}, 404)

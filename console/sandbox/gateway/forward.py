@@ -17,7 +17,7 @@ from starlette.responses import Response
 from console.sandbox.config import GatewayConfig
 from console.sandbox.gateway.logs import brace_map
 from console.sandbox.gateway.responses import http_date, remap_backend_headers
-from console.sandbox.records import RequestStore, mask_headers
+from console.sandbox.records import RequestStore
 
 if TYPE_CHECKING:
     from console.sandbox.gateway.app import Call
@@ -41,6 +41,7 @@ class Forwarder:
         self.rest = cfg.kind == "rest"
         self.store = store
         self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -49,6 +50,11 @@ class Forwarder:
                 connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=4.0),
                 auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
         return self._session
+
+    def _timeout(self, seconds: float) -> aiohttp.ClientTimeout:
+        if self._timeouts.get(seconds) is None:
+            self._timeouts[seconds] = aiohttp.ClientTimeout(total=seconds)
+        return self._timeouts[seconds]
 
     async def close(self) -> None:
         """Close the pool; idle keep-alive sockets to IIS are released."""
@@ -71,13 +77,14 @@ class Forwarder:
         sent.append(("X-Forwarded-For", client_ip) if self.rest else
                     ("Forwarded", f"for={client_ip};host={self.iis_url.split('//')[1]};proto=http"))
         integration = call.record["integration"]
-        integration.update(sent=True, headers=mask_headers(sent))
-        call.log.add(f"Method request headers: {brace_map(call.headers)}")
-        call.log.add("Method request body before transformations: " + body.decode("utf-8", "replace"))
+        integration.update(sent=True, headers=list(sent))  # masked when read
+        client_headers = call.headers
+        call.log.add(lambda: f"Method request headers: {brace_map(client_headers)}")
+        call.log.add(lambda: "Method request body before transformations: " + body.decode("utf-8", "replace"))
         call.log.add(f"Endpoint request URI: {url}")
         host = url.split("//", 1)[1].split("/", 1)[0]
-        call.log.add(f"Endpoint request headers: {brace_map([*sent, ('Host', host)])}")
-        call.log.add("Endpoint request body after transformations: " + body.decode("utf-8", "replace"))
+        call.log.add(lambda: f"Endpoint request headers: {brace_map([*sent, ('Host', host)])}")
+        call.log.add(lambda: "Endpoint request body after transformations: " + body.decode("utf-8", "replace"))
         call.log.add(f"Sending request to {url}")
         hop = secrets.token_hex(8)
         if len(self.store.pending) > 10_000:
@@ -88,7 +95,7 @@ class Forwarder:
             async with self._client().request(
                     method, url, headers=CIMultiDict([*sent, (HOP_HEADER, hop)]), data=body or None,
                     allow_redirects=False, skip_auto_headers=_SKIP_AUTO,
-                    timeout=aiohttp.ClientTimeout(total=timeout_s)) as resp:
+                    timeout=self._timeout(timeout_s)) as resp:
                 payload = await resp.read()
                 status = resp.status
                 raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers]
@@ -104,8 +111,8 @@ class Forwarder:
         integration["status"] = status
         call.access.update(integrationStatus=status, integrationLatency=latency)
         call.log.add(f"Received response. Status: {status}, Integration latency: {latency} ms")
-        call.log.add(f"Endpoint response headers: {brace_map(raw)}")
-        call.log.add("Endpoint response body before transformations: " + payload.decode("utf-8", "replace"))
+        call.log.add(lambda: f"Endpoint response headers: {brace_map(raw)}")
+        call.log.add(lambda: "Endpoint response body before transformations: " + payload.decode("utf-8", "replace"))
         if self.cfg.integration == "HTTP_PROXY":
             out = remap_backend_headers(raw, rest=self.rest)
         else:
@@ -113,8 +120,9 @@ class Forwarder:
             out = [("Content-Type", "application/json")]
         out = [(k, v) for k, v in out if k.lower() not in {"date", "content-length"}]
         out += [("Date", http_date()), ("Content-Length", str(len(payload)))]
-        call.log.add("Method response body after transformations: " + payload.decode("utf-8", "replace"))
-        call.log.add(f"Method response headers: {brace_map(out)}")
+        shown = list(out)
+        call.log.add(lambda: "Method response body after transformations: " + payload.decode("utf-8", "replace"))
+        call.log.add(lambda: f"Method response headers: {brace_map(shown)}")
         call.log.add("Successfully completed execution")
         call.log.add(f"Method completed with status: {status}")
         response = Response(payload, status)

@@ -42,6 +42,9 @@ class JwksCache:
         self._fetch = fetch
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = -REFETCH_AFTER_S
+        self.verified: dict[str, dict[str, Any]] = {}
+        """Claims of tokens whose signature already checked out with the current key set. A signature does
+        not change, so this only skips repeated RSA/parse work; every claim rule still runs per request."""
 
     async def key(self, kid: str) -> jwt.PyJWK | None:
         """The key for ``kid``; refetches the set when the kid is unknown and the cache is stale."""
@@ -50,6 +53,7 @@ class JwksCache:
             self._fetched_at = now
             document = await self._fetch(self.url)
             self._keys = {k["kid"]: jwt.PyJWK(k) for k in document.get("keys", []) if "kid" in k}
+            self.verified.clear()
         return self._keys.get(kid)
 
     async def all_keys(self) -> dict[str, jwt.PyJWK]:
@@ -69,6 +73,9 @@ def _bare(token: str) -> str:
 
 async def _verified(token: str, jwks: JwksCache) -> tuple[dict[str, Any] | None, str, str]:
     """(claims, reason, description): claims only when the signature checks out with a known kid."""
+    known = jwks.verified.get(token)
+    if known is not None:
+        return dict(known), "", ""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -87,7 +94,10 @@ async def _verified(token: str, jwks: JwksCache) -> tuple[dict[str, Any] | None,
                      "verify_iss": False})
     except jwt.PyJWTError:
         return None, "signature does not verify with the JWKS key", "the token's signature is invalid"
-    return claims, "", ""
+    if len(jwks.verified) >= 10_000:
+        jwks.verified.clear()
+    jwks.verified[token] = claims
+    return dict(claims), "", ""
 
 
 def _scopes(claims: dict[str, Any]) -> set[str]:

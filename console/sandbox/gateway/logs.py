@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from console.sandbox.records import SECRET_HEADERS, mask_secret
@@ -34,23 +34,41 @@ def brace_map(headers: Iterable[tuple[str, str]]) -> str:
 
 
 class ExecutionLog:
-    """The lines of one request, each prefixed with ``(<requestId>) `` as in CloudWatch."""
+    """The lines of one request, each prefixed with ``(<requestId>) `` as in CloudWatch.
+
+    Expensive messages (header dumps, bodies) may be given as callables: they are formatted only when
+    someone reads the log, which keeps the gateway's hot path cheap under load.
+    """
 
     def __init__(self, request_id: str, enabled: bool) -> None:
         self.request_id = request_id
         self.enabled = enabled
         """HTTP APIs have access logs only (domain §2.5): no execution lines at all."""
-        self.lines: list[str] = []
+        self._items: list[str | Callable[[], str]] = []
 
-    def add(self, message: str) -> None:
-        """Append one event, truncated like CloudWatch truncates API Gateway events."""
-        if not self.enabled:
-            return
-        line = f"({self.request_id}) {message}"
-        raw = line.encode()
-        if len(raw) > MAX_EVENT_BYTES:
-            line = raw[: MAX_EVENT_BYTES - len(" [TRUNCATED]")].decode("utf-8", "ignore") + " [TRUNCATED]"
-        self.lines.append(line)
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, message: str | Callable[[], str]) -> None:
+        """Append one event (formatted and truncated when read)."""
+        if self.enabled:
+            self._items.append(message)
+
+    def clear(self) -> None:
+        """Drop every event (requests API Gateway does not log)."""
+        self._items.clear()
+
+    @property
+    def lines(self) -> list[str]:
+        """The events as CloudWatch shows them, truncated at 1024 bytes."""
+        out: list[str] = []
+        for item in self._items:
+            line = f"({self.request_id}) {item if isinstance(item, str) else item()}"
+            raw = line.encode()
+            if len(raw) > MAX_EVENT_BYTES:
+                line = raw[: MAX_EVENT_BYTES - len(" [TRUNCATED]")].decode("utf-8", "ignore") + " [TRUNCATED]"
+            out.append(line)
+        return out
 
 
 def _request_time(epoch: float) -> str:

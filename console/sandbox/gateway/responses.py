@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from email.utils import formatdate
 
@@ -83,6 +84,13 @@ def remap_backend_headers(headers: list[tuple[str, str]], rest: bool) -> list[tu
     return out
 
 
+_date_cache: tuple[int, str] = (0, "")
+
+
 def http_date() -> str:
-    """An RFC 7231 Date header value."""
-    return formatdate(usegmt=True)
+    """An RFC 7231 Date header value (formatted once per second)."""
+    global _date_cache  # noqa: PLW0603 - a one-slot cache; the value only depends on the second
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, formatdate(now, usegmt=True))
+    return _date_cache[1]
