@@ -35,6 +35,7 @@ from console.model.trace import (
 __all__ = ["ResponseReading", "read_response"]
 
 _PROBE = "response"
+_GATEWAY_SIDE = {HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +102,8 @@ def _unrecognised(response: ResponseSnapshot) -> Signal:
                  "IIS, or a proxy) answered." if rest_backend else "."))
     finding = hop_finding("trace.response_unrecognised", detail, hop=HopName.GATEWAY,
                           confidence=Confidence.POSSIBLE, evidence=evidence)
-    missing = (f"the API's execution or access log for {for_request(response)} (it records the integration's "
-               "status), or the IIS W3C log for the correlation id")
+    missing = (f"the API's execution or access log for {for_request(response)}, which records the integration's "
+               "status, or the IIS W3C log for the correlation id")
     return Signal(None, NOTHING, evidence, Confidence.POSSIBLE, (finding,), missing_evidence=missing)
 
 
@@ -114,7 +115,6 @@ def _id_line(response: ResponseSnapshot) -> str | None:
 def _observations(signal: Signal, response: ResponseSnapshot) -> tuple[HopObservation, ...]:
     statuses = dict(signal.layout)
     at_fault = next((hop for hop, status in signal.layout if status is HopStatus.BROKEN), None)
-    later = at_fault or signal.producer
     observations: list[HopObservation] = []
     for hop in HOP_ORDER:
         status = statuses.get(hop, HopStatus.UNKNOWN)
@@ -127,17 +127,25 @@ def _observations(signal: Signal, response: ResponseSnapshot) -> tuple[HopObserv
             elapsed = response.elapsed_ms
         elif status is HopStatus.OK:
             # The answer came from further along, so this hop let the request through (§7); inferred, so likely.
-            evidence = (f"passed: the answer came from a later hop ({later.value if later else '?'})",
-                        *signal.evidence[:1])
+            evidence = (_passed(hop, at_fault, signal.producer), *signal.evidence[:1])
             confidence = weakest(confidence, Confidence.LIKELY)
         elif status is HopStatus.NOT_REACHED:
             evidence = (f"not reached: the request stopped at the {at_fault.value if at_fault else 'earlier'} hop",)
         else:
-            evidence = (signal.note or SILENT.get(hop, "the response says nothing about this hop"),)
+            note = signal.note if hop in _GATEWAY_SIDE else ""
+            evidence = (note or SILENT.get(hop, "the response says nothing about this hop"),)
             confidence = Confidence.POSSIBLE
         observations.append(HopObservation(hop=hop, probe=_PROBE, status=status, evidence=evidence,
                                            elapsed_ms=elapsed, confidence=confidence, data=data))
     return tuple(observations)
+
+
+def _passed(hop: HopName, at_fault: HopName | None, producer: HopName | None) -> str:
+    if at_fault is not None:
+        return f"passed: the request got as far as the {at_fault.value} hop"
+    if producer is not None and HOP_ORDER.index(producer) > HOP_ORDER.index(hop):
+        return f"passed: {producer.value} answered, so the request got past this hop"
+    return "passed: the response came from further along"
 
 
 def _data(signal: Signal, response: ResponseSnapshot) -> dict[str, Any]:

@@ -137,7 +137,10 @@ def _with_error_type(error_type: str, body: Body, response: ResponseSnapshot, au
         return _signal(rule, kind, response, auth, confidence, (header, quote_body(response)), detail)
     kind, confidence = _customised(et_kind, response, auth)
     evidence = (header, "body: customised, not API Gateway's default — " + quote_body(response)[6:])
-    return _signal(RULES[kind], kind, response, auth, confidence, evidence)
+    detail = RULES[kind].detail + " The body was customised, so x-amzn-ErrorType alone decided this"
+    if et_kind == "access_denied":
+        detail += ": explicit deny, implicit deny and a resource-policy denial all send AccessDeniedException"
+    return _signal(RULES[kind], kind, response, auth, confidence, evidence, detail + ".")
 
 
 def _policy_detail(body: Body, rule: Rule) -> str:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from console.engine.iis import page_lines
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName, HopStatus, IisStatus, ResponseSnapshot
 
@@ -97,7 +98,7 @@ def read_body(text: str) -> Body:
     return Body(True, True, raw.casefold(), raw)
 
 
-_MAX_QUOTE = 200
+_MAX_QUOTE = 320  # long enough for a resource-policy ARN message to keep its last words
 
 
 def clean(text: str) -> str:
@@ -117,8 +118,13 @@ def quote_header(response: ResponseSnapshot, name: str) -> str | None:
 
 
 def quote_body(response: ResponseSnapshot) -> str:
-    """``body: …`` quoting the raw body text (JSON bodies are short; anything else is capped)."""
-    return "body: " + (clean(response.body) if response.body.strip() else "(empty)")
+    """``body: …``: JSON and text as sent, HTML as its text (markup is data, never shown as markup); capped."""
+    text = response.body.strip()
+    if not text:
+        return "body: (empty)"
+    if text.startswith("<"):
+        return "body: " + clean(" / ".join(page_lines(text)))
+    return "body: " + clean(text)
 
 
 def header_values(response: ResponseSnapshot, name: str) -> list[str]:
@@ -148,4 +154,4 @@ def via_gateway(response: ResponseSnapshot) -> bool:
 def for_request(response: ResponseSnapshot) -> str:
     """``request id X`` for missing-evidence text, or ``this request`` when the response has none."""
     rid = request_id(response)
-    return f"request id {rid}" if rid else "this request (the response carries no request id)"
+    return f"request id {rid}" if rid else "this request (match it by time: the response carries no request id)"

@@ -85,6 +85,7 @@ class IisPage:
 
 
 _TAG = re.compile(r"<[^>]*>")
+_INERT = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _DETAILED = re.compile(r"^HTTP Error (\d{3})\.(\d+) - (.+)$")
 _HTTPSYS = re.compile(r"^HTTP Error (\d{3})\. (.+)$")
 _CUSTOM = re.compile(r"^(\d{3}) - (\S.*)$")
@@ -94,7 +95,7 @@ _UNDETERMINED = {"", "not yet determined", "anonymous"}
 
 def page_lines(body: str) -> list[str]:
     """The text of an HTML body, one element per line: markup is dropped, never interpreted (it is data)."""
-    text = unescape(_TAG.sub("\n", body)).replace("\xa0", " ")
+    text = unescape(_TAG.sub("\n", _INERT.sub("\n", body))).replace("\xa0", " ")
     return [" ".join(part.split()) for part in text.splitlines() if part.strip()]
 
 
