@@ -50,9 +50,10 @@ def decision_content(decision: AuthorizerDecision | None) -> Content:
     """The whole panel text for a decision."""
     if decision is None:
         return Content.styled("No authorizer decision for this trace yet.", "$text-muted")
-    word, style = EFFECT_BADGE.get(decision.effect.lower(), (f"? {decision.effect.upper()}", "bold"))
+    known = EFFECT_BADGE.get(decision.effect.lower())
+    badge = Content.styled(*known) if known else line(("? ", "bold"), safe(decision.effect.upper(), "bold"))
     rows: list[Content | str] = [
-        line((word, style), ("  by ", "$text-muted"), safe(decision.kind, "bold"),
+        line(badge, ("  by ", "$text-muted"), safe(decision.kind, "bold"),
              ("  seen by ", "$text-muted"), safe(decision.source)),
     ]
     if decision.reason:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from factories import HOSTILE, expired_trace, healthy_trace, unknown_hop_trace, windows_auth_trace
-from widget_harness import Harness, flat, screen_text
+from widget_harness import Harness, click_every, flat, screen_text
 
 from console.model.trace import HopName, Verdict
 from widgets import VerdictBar
@@ -76,6 +76,5 @@ async def test_hostile_text_is_inert() -> None:
         assert "[@click=app.quit]x[/]" in text
         assert "\\x1b]52;c;" in text and "\\x1b[2J" in text and "<U+202E>" in text
         assert "\x1b" not in text
-        for y in range(1, 6):
-            await pilot.click(bar, offset=(12, y))
+        assert await click_every(pilot, app) >= 4
         assert app.is_running

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.app import App, ComposeResult
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.widget import Widget
 
 
@@ -35,7 +34,18 @@ def flat(text: str) -> str:
 
 
 def messages_of(seen: list[Message], kind: type[Message]) -> list[Message]:
-    return [m for m in seen if isinstance(m, kind)]
+    """Messages of one kind, each once (the hook sees a bubbling message at every pump it reaches)."""
+    unique = {id(m): m for m in seen if isinstance(m, kind)}
+    return list(unique.values())
 
 
-Hook = Callable[[Message], None]
+async def click_every(pilot: Pilot[None], app: App[None], needle: str = "[@click") -> int:
+    """Click on every place ``needle`` shows on screen; returns how many were clicked."""
+    clicks = 0
+    for y, row in enumerate(screen_text(app).splitlines()):
+        x = row.find(needle)
+        while x >= 0:
+            await pilot.click(offset=(x + 1, y))
+            clicks += 1
+            x = row.find(needle, x + 1)
+    return clicks
