@@ -31,7 +31,8 @@ def _client(sandbox: Sandbox) -> dict[str, Any]:
     block.update(
         headers=dict(behaviour.headers),
         request={"method": behaviour.method, "path": prefix + behaviour.path, "target": behaviour.target},
-        warmup=[{"method": "GET", "path": prefix + p} for p in behaviour.warmup],
+        # Paths (GET, same token and headers) the client app called just before the request of interest.
+        warmup=[prefix + p for p in behaviour.warmup],
     )
     return block
 
@@ -55,6 +56,8 @@ def _gateway(sandbox: Sandbox) -> dict[str, Any]:
         "scopes": list(cfg.scopes), "mapping": mapping,
         "integration": {"type": cfg.integration, "uri": f"{sandbox.urls.iis}/{{proxy}}", "timeout_ms": cfg.timeout_ms},
         "api_key_required": cfg.api_key_required,
+        # The usage plan's key (throwaway, loopback only), so a curl user can see the fix work.
+        "api_key": sandbox.usage.api_key if cfg.api_key_required else None,
         "throttle": {"rate_limit": cfg.throttle[0], "burst_limit": cfg.throttle[1]} if cfg.throttle else None,
     }
 

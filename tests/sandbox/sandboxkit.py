@@ -60,8 +60,8 @@ def act(sandbox: Sandbox, correlation_id: str | None = None) -> Observed:
         headers["x-api-key"] = client["api_key"]
     base = gateway if client["request"]["target"] == "gateway" else sandbox.urls.iis
     with httpx.Client(base_url=base, timeout=30) as http:
-        warmups = [http.request(w["method"], w["path"], headers={**headers, "X-Correlation-Id": f"{correlation}-w"})
-                   for w in client["warmup"]]
+        warmups = [http.get(path, headers={**headers, "X-Correlation-Id": f"{correlation}-w"})
+                   for path in client["warmup"]]
         response = http.request(client["request"]["method"], client["request"]["path"],
                                 headers={**headers, "X-Correlation-Id": correlation})
     record = httpx.get(f"{gateway}/__baton/requests/{correlation}").json()
