@@ -10,7 +10,7 @@ from responsekit import load
 from console.engine.diagnosis.response import read_response
 from console.model.trace import HopName, HopStatus
 
-G, A, I, S = HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION, HopName.IIS
+G, A, N, S = HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION, HopName.IIS
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,15 @@ CASES = [
     Case("rest_iam_token_invalid", A, "authorizer.iam_signature_invalid", "certain",
          "x-amzn-ErrorType: UnrecognizedClientException", A, auth="iam"),
     Case("rest_integration_timeout", G, "gateway.integration_timeout", "certain",
-         'body: {"message": "Endpoint request timed out"}', I, "time-taken"),
+         'body: {"message": "Endpoint request timed out"}', N, "time-taken"),
     Case("http_integration_timeout", G, "gateway.integration_timeout", "likely",
-         'body: {"message":"Service Unavailable"}', I, "Pf0XYlrSSKfHNSD=", kind="http"),
+         'body: {"message":"Service Unavailable"}', N, "Pf0XYlrSSKfHNSD=", kind="http"),
     Case("rest_network_error", G, "gateway.integration_failure", "certain",
-         'body: {"message": "Network error communicating with endpoint"}', I, ""),
+         'body: {"message": "Network error communicating with endpoint"}', N, ""),
     Case("rest_internal_error", G, "gateway.integration_failure", "certain",
-         "x-amzn-ErrorType: InternalServerErrorException", I, "Execution failed due to configuration error"),
+         "x-amzn-ErrorType: InternalServerErrorException", N, "Execution failed due to configuration error"),
     Case("rest_bad_gateway", G, "gateway.integration_failure", "likely",
-         "x-amzn-ErrorType: InternalServerErrorException", I, "execution log"),
+         "x-amzn-ErrorType: InternalServerErrorException", N, "execution log"),
     Case("rest_iis_windows_auth", S, "iis.windows_auth_challenge", "certain",
          "x-amzn-Remapped-WWW-Authenticate: Negotiate", S, "sc-substatus"),
     Case("http_iis_windows_auth", S, "iis.windows_auth_challenge", "certain", "WWW-Authenticate: NTLM", S,
@@ -112,7 +112,7 @@ CASES = [
     Case("http_not_found", G, "gateway.missing_authentication_token", "likely", "apigw-requestid: Si3abovVVNiKQVG=",
          G, kind="http"),
     Case("http_internal_error", G, "gateway.integration_failure", "likely", 'body: {"message":"Internal Server Error"}',
-         I, "$context.integrationErrorMessage", kind="http", auth="jwt"),
+         N, "$context.integrationErrorMessage", kind="http", auth="jwt"),
 ]
 
 
