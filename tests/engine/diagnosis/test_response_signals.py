@@ -50,6 +50,8 @@ CASES = [
     Case("rest_authorizer_error", A, "authorizer.configuration_error", "certain",
          "x-amzn-ErrorType: AuthorizerConfigurationException", A, "CloudWatch logs", auth="lambda"),
     Case("rest_api_key", G, "gateway.api_key_missing", "certain", "x-amzn-ErrorType: ForbiddenException", G, ""),
+    Case("rest_waf_forbidden", G, "gateway.api_key_missing", "possible", 'body: {"message":"Forbidden"}', G,
+         "WAF logs"),
     Case("rest_throttled", G, "gateway.throttled", "certain", 'body: {"message":"Too Many Requests"}', G, ""),
     Case("rest_quota", G, "gateway.quota_exceeded", "certain", "x-amzn-ErrorType: LimitExceededException", G, ""),
     Case("rest_missing_auth_token", G, "gateway.missing_authentication_token", "certain",
