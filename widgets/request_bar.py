@@ -99,7 +99,8 @@ class RequestBar(Pane):
         self._profile = Static("", classes="request--profile")
         self._scenario: Select[str] = Select((), prompt="scenario", id="scenario")
         self._method: Select[str] = Select(((m, m) for m in METHODS), value=method, allow_blank=False, id="method")
-        self._path = Input(path, placeholder="/path?query", id="path")
+        self._initial_path = path
+        self._path: Input | None = None  # Input needs a running app to be built with a value
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
@@ -107,6 +108,7 @@ class RequestBar(Pane):
             yield self._profile
             yield self._scenario
             yield self._method
+            self._path = Input(self._initial_path, placeholder="/path?query", id="path")
             yield self._path
             yield Button("Send", id="send", variant="primary")
 
@@ -116,13 +118,16 @@ class RequestBar(Pane):
 
     @property
     def path(self) -> str:
-        return self._path.value
+        return self._path.value if self._path is not None else self._initial_path
 
     def set_request(self, method: str, path: str) -> None:
         """Fill in the method and path (e.g. from a reselected trace)."""
         if method in METHODS:
             self._method.value = method
-        self._path.value = path
+        if self._path is None:
+            self._initial_path = path
+        else:
+            self._path.value = path
 
     def send(self) -> None:
         """Ask the app to send the request as it stands."""

@@ -18,6 +18,7 @@ from console.sanitize import inert
 from widgets.pane import Pane
 
 COLUMNS = ("time", "from", "method", "path", "status", "verdict")
+WIDTHS = {"time": 8, "from": 5, "status": 6, "verdict": 13}
 
 
 class _When(Text):
@@ -112,7 +113,8 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
 
     def on_mount(self) -> None:
         for column in COLUMNS:
-            self._table.add_column(column, key=column)
+            # Fixed widths where the longest value is known, so updates never clip ("✗ integration").
+            self._table.add_column(column, key=column, width=WIDTHS.get(column))
 
     @property
     def highlighted(self) -> str | None:
@@ -148,7 +150,7 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         for key, item in pending.items():
             if key in self.items:
                 for column, cell in cells(item).items():
-                    table.update_cell(key, column, cell)
+                    table.update_cell(key, column, cell, update_width=True)
             else:
                 self._seq += 1
                 table.add_row(_When(item, self._seq), *cells(item).values(), key=key)

@@ -1,0 +1,144 @@
+"""TraceFeed: newest first, updates in place, reselection, a 200-item burst in one batch, inert text."""
+
+from __future__ import annotations
+
+from factories import HOSTILE, expired_trace, feed_item, healthy_trace
+from textual.widgets import DataTable
+from widget_harness import Harness, click_every, flat, messages_of, screen_text
+
+from widgets import TraceFeed
+
+
+def chosen(app: Harness) -> list[str]:
+    return [m.key for m in messages_of(app.seen, TraceFeed.ItemSelected)]  # type: ignore[attr-defined]
+
+
+def body_rows(app: Harness, feed: TraceFeed) -> list[str]:
+    """The table rows on screen, without the border, title and header."""
+    return [flat(r) for r in screen_text(app, feed).splitlines()[2:-1]]
+
+
+async def test_items_are_listed_newest_first_with_origin_status_and_verdict() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12)) as pilot:
+        feed.add(feed_item(1, verdict=healthy_trace().verdict))
+        feed.add(feed_item(3, origin="external", status=401))
+        feed.add(feed_item(2, status=None))
+        await pilot.pause()
+        rows = body_rows(app, feed)
+        assert rows[0] == "08:53:23 ext GET /orders/3 401"
+        assert rows[1] == "08:53:22 baton GET /orders/2 … …"
+        assert rows[2] == "08:53:21 baton GET /orders/1 200 ✓ ok"
+        assert "3 requests" in screen_text(app, feed)
+        assert "time from method path status verdict" in flat(screen_text(app, feed))
+
+
+async def test_update_changes_the_row_in_place() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12)) as pilot:
+        feed.add(feed_item(1, status=None))
+        feed.add(feed_item(2))
+        await pilot.pause()
+        feed.update(feed_item(1, status=401, verdict=expired_trace().verdict))
+        await pilot.pause()
+        rows = body_rows(app, feed)
+        assert rows[1] == "08:53:21 baton GET /orders/1 401 ✗ authorizer"
+        assert rows[0].startswith("08:53:22 baton GET /orders/2")
+
+
+async def test_enter_and_click_reselect_an_item() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12), message_hook=app.seen.append) as pilot:
+        for n in range(5):
+            feed.add(feed_item(n))
+        await pilot.pause()
+        await pilot.click("#feed-table", offset=(3, 1))  # the newest row, already highlighted: chosen
+        await pilot.click("#feed-table", offset=(3, 3))  # another row: highlighted only
+        await pilot.press("k", "j", "enter")
+        await pilot.pause()
+        assert chosen(app) == ["k4", "k2"]
+        assert feed.highlighted == "k2"
+        assert messages_of(app.seen, TraceFeed.ItemSelected)[0].control is feed  # type: ignore[attr-defined]
+
+
+async def test_new_items_keep_the_cursor_on_the_same_request() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12)) as pilot:
+        for n in range(3):
+            feed.add(feed_item(n))
+        await pilot.pause()
+        feed.select("k1")
+        feed.add(feed_item(10))
+        feed.add(feed_item(11))
+        await pilot.pause()
+        assert feed.highlighted == "k1"
+
+
+async def test_a_burst_of_200_is_drawn_in_one_batch_and_keys_still_work() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = feed.query_one(DataTable)
+        sorts = 0
+        original = table.sort
+
+        def counting_sort(*args: object, **kwargs: object) -> DataTable[object]:
+            nonlocal sorts
+            sorts += 1
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        table.sort = counting_sort  # type: ignore[method-assign]
+        for n in range(200):
+            feed.add(feed_item(n, origin="external" if n % 2 else "baton"))
+        await pilot.pause()
+        assert sorts == 1
+        assert table.row_count == 200
+        assert body_rows(app, feed)[0].startswith("08:56:39 ext GET /orders/199")
+        await pilot.click("#feed-table", offset=(3, 1))
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert feed.highlighted == "k197"
+
+
+async def test_the_feed_is_capped() -> None:
+    feed = TraceFeed(max_items=50)
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12)) as pilot:
+        for n in range(80):
+            feed.add(feed_item(n))
+        await pilot.pause()
+        assert len(feed.items) == 50 and "k29" not in feed.items and "k30" in feed.items
+        assert feed.query_one(DataTable).row_count == 50
+
+
+async def test_error_keeps_the_list() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12)) as pilot:
+        feed.add(feed_item(1))
+        feed.show_error("sandbox request log unavailable")
+        await pilot.pause()
+        text = screen_text(app, feed)
+        assert "✗ error: sandbox request log unavailable" in text and "/orders/1" in text
+        feed.clear()
+        await pilot.pause()
+        assert "/orders/1" not in screen_text(app, feed)
+
+
+async def test_hostile_paths_are_inert() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(200, 12)) as pilot:
+        feed.add(feed_item(1, origin="external", path="/" + HOSTILE))
+        feed.add(feed_item(2, origin="external").__class__(
+            key="sandbox:2", method=HOSTILE, path="/x", status=200, received_at=2.0, origin="external"))
+        await pilot.pause()
+        text = screen_text(app, feed)
+        assert "\x1b" not in text and "\\x1b[2J" in text
+        assert text.count("[@click=app.quit]x[/]") == 2
+        assert await click_every(pilot, app) == 2
+        assert app.is_running
