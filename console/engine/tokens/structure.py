@@ -13,7 +13,8 @@ HTTP_SYS_MAX_FIELD_LENGTH = 16384
 """http.sys MaxFieldLength default (bytes per header line); MaxRequestBytes is also 16384 by default."""
 _AUTH_PREFIX = len("Authorization: Bearer ")
 _KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
-_KID_SUSPICIOUS = re.compile(r"(\.\.|[/\\|;`$'\"<>]|--|\x00|\s(?:union|select|or|and)\s)", re.IGNORECASE)
+# Cognito kids are base64 ("abc/def+ghi="): a '/' inside is normal; a leading '/' or '../' is a path.
+_KID_SUSPICIOUS = re.compile(r"(\.\.|^/|[\\|;`$'\"<>]|--|\x00|\s(?:union|select|or|and)\s)", re.IGNORECASE)
 _KID_MAX = 256
 _PLAIN_HEADER = frozenset({"alg", "kid", "typ", "cty"})
 _CRIT_UNDERSTOOD: frozenset[str] = frozenset()  # Baton implements no JWS extension, not even b64 (RFC 7797).

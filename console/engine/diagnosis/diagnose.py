@@ -1,0 +1,186 @@
+"""diagnose(evidence): every rule over whatever the probes saw, merged into hops, findings and one verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from console.engine.diagnosis import ground_truth
+from console.engine.diagnosis.catalogue import hop_finding
+from console.engine.diagnosis.evidence import Evidence
+from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings
+from console.engine.diagnosis.propagation import check_propagation
+from console.engine.diagnosis.response import ResponseReading, read_response
+from console.engine.diagnosis.verdict import decide, merge_hops
+from console.engine.probes.iis import IisView, view_from
+from console.model.findings import Finding, Severity
+from console.model.trace import (
+    AuthorizerDecision,
+    Confidence,
+    Hop,
+    HopName,
+    HopObservation,
+    HopStatus,
+    IisStatus,
+    Verdict,
+)
+
+_REFUSALS = {"unauthorized", "deny", "error"}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """The outcome of diagnosis for one trace."""
+
+    hops: tuple[Hop, ...]
+    findings: tuple[Finding, ...]
+    verdict: Verdict
+    authorizer: AuthorizerDecision | None
+    iis: IisStatus | None
+
+
+def diagnose(ev: Evidence) -> Diagnosis:
+    """Apply every rule to the evidence; the first broken hop in order is the verdict."""
+    observations: list[HopObservation] = list(ev.observations)
+    findings: list[Finding] = []
+    decision: AuthorizerDecision | None = None
+    reading = read_response(ev.response, gateway_kind=ev.target.gateway_kind, auth=ev.target.auth) \
+        if ev.response is not None else None
+    record = ev.record
+    confidence = Confidence.CERTAIN if record else Confidence.LIKELY
+    if record is not None:
+        gateway_obs, gateway_found = ground_truth.gateway_stage(record)
+        authorizer_obs, decision, authorizer_found = ground_truth.authorizer_stage(record, ev)
+        observations += [gateway_obs, authorizer_obs, ground_truth.integration_stage(record),
+                         ground_truth.iis_stage(record)]
+        findings += gateway_found + authorizer_found
+        if record["gateway"]["outcome"] == "bypassed":
+            observations = [o for o in observations if o.hop not in _BYPASSED] + _bypassed_observations()
+    if reading is not None:
+        observations += reading.observations
+        if record is None:
+            findings += reading.findings
+    refused = _authorizer_refused(record, reading)
+    findings = _token_rule(ev, refused, confidence) + findings
+    view, view_confidence = _iis_view(ev)
+    underscores: tuple[tuple[str, str], ...] = ()
+    received = _received_headers(ev, view)
+    if received is not None:
+        where, headers = received
+        check = check_propagation(headers, ev.expected_values(), sent_by_client=ev.sent_headers,
+                                  correlation_header=ev.target.correlation_header, correlation_id=ev.correlation_id,
+                                  where=where, confidence=confidence)
+        findings += check.findings
+        underscores = check.underscore_names
+        if underscores:
+            observations.append(HopObservation(HopName.INTEGRATION, "sandbox" if record else "iis-echo",
+                                               HopStatus.WARNING, evidence=check.evidence, confidence=confidence))
+    if record is not None and record["integration"].get("timed_out"):
+        findings.append(hop_finding("gateway.integration_timeout", (
+            f"IIS did not answer within the integration timeout; the gateway answered "
+            f"{ev.response.status if ev.response else 504} to the client"), hop=HopName.INTEGRATION))
+    if record is not None or view is not None or reading is None or reading.producer is HopName.IIS:
+        findings += _without(iis_findings(ev, view, underscores, view_confidence), findings)
+    findings += spoof_findings(ev)
+    missing = reading.missing_evidence if reading is not None else ""
+    findings += _unconfirmed(ev, view, findings)
+    stopped = _stopped_after(record, reading)
+    hops = merge_hops(observations, findings, stopped)
+    final = tuple(findings)
+    return Diagnosis(hops, final, decide(hops, final, missing), decision, _iis_status(ev, reading, view))
+
+
+_BYPASSED = (HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION)
+
+
+def _bypassed_observations() -> list[HopObservation]:
+    note = ("bypassed: the request went straight to IIS",)
+    return [HopObservation(h, "sandbox", HopStatus.NOT_REACHED, evidence=note) for h in _BYPASSED]
+
+
+def _authorizer_refused(record: dict[str, object] | None, reading: ResponseReading | None) -> bool:
+    if record is not None:
+        authorizer = record["authorizer"]
+        return isinstance(authorizer, dict) and authorizer.get("decision") in _REFUSALS
+    return reading is not None and (reading.authorizer_effect in _REFUSALS or reading.producer is HopName.AUTHORIZER)
+
+
+def _token_rule(ev: Evidence, refused: bool, confidence: Confidence) -> list[Finding]:
+    """Token problems explain an authorizer refusal; without a refusal they are warnings at the client."""
+    if ev.token is None:
+        return []
+    errors = [f for f in ev.token.findings if f.severity is Severity.ERROR]
+    if refused and errors:
+        return [replace(f, hop=HopName.AUTHORIZER.value, confidence=confidence.value) for f in errors]
+    return [replace(f, hop=HopName.CLIENT.value, confidence=Confidence.LIKELY.value,
+                    severity=Severity.WARNING if f.severity is Severity.ERROR else f.severity,
+                    detail=f"{f.detail} (yet the gateway let the request through)" if f.severity is Severity.ERROR
+                    else f.detail)
+            for f in ev.token.findings if f.code != "token.signature_unverified"]
+
+
+def _iis_view(ev: Evidence) -> tuple[IisView | None, Confidence]:
+    record_iis = (ev.record or {}).get("iis")
+    if isinstance(record_iis, dict) and record_iis.get("received"):
+        return view_from(record_iis), Confidence.CERTAIN
+    return ev.iis_view, Confidence.CERTAIN if ev.iis_view is not None else Confidence.LIKELY
+
+
+def _received_headers(ev: Evidence, view: IisView | None) -> tuple[str, dict[str, str]] | None:
+    """The headers to check against the propagation rules: what the integration sent, else what IIS got."""
+    if not ev.target.propagation or ev.direct_to_iis:
+        return None
+    integration = (ev.record or {}).get("integration")
+    if isinstance(integration, dict):
+        if not integration.get("sent"):
+            return None
+        return "the integration request", {str(k): str(v) for k, v in integration["headers"].items()}
+    if view is not None:
+        return f"what IIS received ({ev.iis_view_source or 'echo'})", view.headers
+    return None
+
+
+def _without(new: list[Finding], existing: list[Finding]) -> list[Finding]:
+    codes = {f.code for f in existing}
+    return [f for f in new if f.code not in codes]
+
+
+def _unconfirmed(ev: Evidence, view: IisView | None, findings: list[Finding]) -> list[Finding]:
+    """A 2xx/3xx with nothing showing who IIS thought the caller was is not a success (DESIGN: never assumed)."""
+    if ev.response is None or ev.response.status >= 400 or view is not None or ev.record is not None:
+        return []
+    if any(f.severity is Severity.ERROR and f.hop != HopName.CLIENT.value for f in findings):
+        return []
+    note = f"; the IIS log line for {ev.correlation_id} was not found ({ev.log_note})" if ev.target.log_path else ""
+    return [hop_finding("trace.identity_unconfirmed", (
+        f"the response was {ev.response.status}, but no probe saw which user IIS resolved{note}"),
+        hop=HopName.IIS, confidence=Confidence.CERTAIN)]
+
+
+def _stopped_after(record: dict[str, object] | None, reading: ResponseReading | None) -> HopName | None:
+    if record is not None:
+        integration, iis = record["integration"], record["iis"]
+        if isinstance(iis, dict) and (iis.get("received") or iis.get("status")):
+            return None
+        if isinstance(integration, dict) and integration.get("sent"):
+            return HopName.INTEGRATION
+        authorizer = record["authorizer"]
+        if isinstance(authorizer, dict) and authorizer.get("decision") in _REFUSALS:
+            return HopName.AUTHORIZER
+        return HopName.GATEWAY
+    return reading.producer if reading is not None else None
+
+
+def _iis_status(ev: Evidence, reading: ResponseReading | None, view: IisView | None) -> IisStatus | None:
+    base: IisStatus | None = reading.iis if reading is not None else None
+    record_iis = (ev.record or {}).get("iis")
+    if isinstance(record_iis, dict) and (record_iis.get("received") or record_iis.get("status")):
+        status = int(record_iis.get("status") or 0)
+        base = replace(base, status=status) if base is not None else IisStatus(status=status)
+        base = replace(base, substatus=record_iis.get("substatus"), log_line=record_iis.get("log_line"))
+    if base is None:
+        return None
+    if view is not None:
+        base = replace(base, user=view.user, auth_type=view.auth_type)
+    if ev.log_line and not base.log_line:
+        base = replace(base, log_line=ev.log_line)
+    return base

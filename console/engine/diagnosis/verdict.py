@@ -1,0 +1,88 @@
+"""Merge observations into five hops and name the first hop where the identity was refused, lost or altered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from console.model.findings import Finding, Severity
+from console.model.trace import (
+    HOP_ORDER,
+    Confidence,
+    Hop,
+    HopName,
+    HopObservation,
+    HopStatus,
+    Verdict,
+)
+
+_SEVERITY = {HopStatus.BROKEN: 4, HopStatus.WARNING: 3, HopStatus.OK: 2, HopStatus.NOT_REACHED: 1,
+             HopStatus.UNKNOWN: 0}
+_TRUST = {Confidence.CERTAIN: 2, Confidence.LIKELY: 1, Confidence.POSSIBLE: 0}
+UNCONFIRMED = "trace.identity_unconfirmed"
+
+
+def merge_hops(observations: Iterable[HopObservation], findings: Iterable[Finding],
+               stopped_after: HopName | None) -> tuple[Hop, ...]:
+    """One Hop per hop name: the most trusted observations decide, findings make it broken or a warning.
+
+    ``stopped_after``: the hop that answered the request; hops after it were not reached unless observed.
+    """
+    by_hop: dict[HopName, list[HopObservation]] = {h: [] for h in HOP_ORDER}
+    for obs in observations:
+        by_hop[obs.hop].append(obs)
+    by_finding: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.hop:
+            by_finding.setdefault(f.hop, []).append(f)
+    hops: list[Hop] = []
+    stop_index = HOP_ORDER.index(stopped_after) if stopped_after else len(HOP_ORDER)
+    for index, name in enumerate(HOP_ORDER):
+        seen = by_hop[name]
+        status = _status_of(seen)
+        hop_findings = by_finding.get(name.value, [])
+        if any(f.severity is Severity.ERROR for f in hop_findings):
+            status = HopStatus.BROKEN
+        elif any(f.severity is Severity.WARNING for f in hop_findings) and status in (HopStatus.OK, HopStatus.UNKNOWN):
+            status = HopStatus.WARNING
+        if status is HopStatus.UNKNOWN and index > stop_index:
+            status = HopStatus.NOT_REACHED
+        ranked = sorted(seen, key=lambda o: _TRUST[o.confidence], reverse=True)
+        identity = next((o.identity for o in ranked if o.identity is not None), None)
+        elapsed = next((o.elapsed_ms for o in ranked if o.elapsed_ms is not None), None)
+        informative = [o for o in ranked if o.status is not HopStatus.UNKNOWN] or ranked
+        evidence = tuple(dict.fromkeys(line for o in informative for line in o.evidence))
+        hops.append(Hop(name, status, identity, evidence, elapsed, tuple(seen)))
+    return tuple(hops)
+
+
+def _status_of(seen: list[HopObservation]) -> HopStatus:
+    if not seen:
+        return HopStatus.UNKNOWN
+    best = max(_TRUST[o.confidence] for o in seen)
+    trusted = [o.status for o in seen if _TRUST[o.confidence] == best]
+    return max(trusted, key=lambda s: _SEVERITY[s])
+
+
+def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidence: str = "") -> Verdict:
+    """The verdict: the first broken hop and the finding that explains it; or ok; or unconfirmed."""
+    for hop in hops:
+        if hop.status is not HopStatus.BROKEN:
+            continue
+        primary = next((f for f in findings if f.hop == hop.name.value and f.severity is Severity.ERROR), None)
+        if primary is None:
+            return Verdict(False, hop.name, None, f"broken at {hop.name.value}: " + (hop.evidence[0] if hop.evidence
+                           else "the hop refused the request"), missing_evidence=missing_evidence)
+        return Verdict(False, hop.name, primary.code, f"broken at {hop.name.value}: {primary.title} — {primary.detail}",
+                       fix=primary.fix, missing_evidence=missing_evidence)
+    unconfirmed = next((f for f in findings if f.code == UNCONFIRMED), None)
+    if unconfirmed is not None:
+        return Verdict(False, None, unconfirmed.code, f"not confirmed: {unconfirmed.detail}", fix=unconfirmed.fix,
+                       missing_evidence=missing_evidence or unconfirmed.fix)
+    warning = next((f for f in findings if f.severity is Severity.WARNING and f.hop), None)
+    iis = next(h for h in hops if h.name is HopName.IIS)
+    who = iis.identity.subject if iis.identity and iis.identity.subject else "the caller"
+    summary = f"identity reached IIS intact: IIS resolved {who}"
+    if warning is not None:
+        return Verdict(True, None, warning.code, f"{summary}; but {warning.title.lower()} ({warning.detail})",
+                       fix=warning.fix)
+    return Verdict(True, None, None, summary)

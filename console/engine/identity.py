@@ -1,0 +1,129 @@
+"""Acquire the client's token as the profile says (client_credentials, password, static), cached until near expiry."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from console.engine.target import ClientPlan
+from console.errors import TraceError
+from console.model.profile import SecretRef
+
+REFRESH_BEFORE = 60.0
+"""Seconds before expiry at which a cached token is fetched anew."""
+
+Resolver = Callable[[SecretRef], str]
+
+
+@dataclass(frozen=True, slots=True)
+class AcquiredToken:
+    """A token and where it came from (never the secrets used to get it)."""
+
+    value: str
+    source: str
+    """e.g. "password grant at http://…/oauth2/token (access_token)", "static token from env:TOKEN"."""
+    cached: bool = False
+
+
+class TokenCache:
+    """Tokens by (token URL, client, user, scope, which token): reused until REFRESH_BEFORE seconds before expiry."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[tuple[str, ...], tuple[str, float]] = {}
+        self._clock = clock
+
+    def get(self, key: tuple[str, ...]) -> str | None:
+        with self._lock:
+            entry = self._tokens.get(key)
+        if entry is None or entry[1] - REFRESH_BEFORE <= self._clock():
+            return None
+        return entry[0]
+
+    def put(self, key: tuple[str, ...], token: str, expires_in: float) -> None:
+        with self._lock:
+            self._tokens[key] = (token, self._clock() + expires_in)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+
+
+SHARED_CACHE = TokenCache()
+
+
+def value_of(item: SecretRef | str | None, resolve: Resolver) -> str | None:
+    """A plain value, or a secret reference resolved now (at use, never stored on disk)."""
+    if item is None or isinstance(item, str):
+        return item
+    return resolve(item)
+
+
+def acquire_token(
+    plan: ClientPlan,
+    client: httpx.Client,
+    resolve: Resolver,
+    *,
+    cache: TokenCache = SHARED_CACHE,
+    held: list[str] | None = None,
+) -> AcquiredToken | None:
+    """The token the client sends, or None for a client without one; ``held`` collects secret values to mask."""
+    held = held if held is not None else []
+    if plan.flow == "none":
+        return None
+    if plan.flow == "static":
+        if plan.token is None:
+            return None
+        token = value_of(plan.token, resolve) or ""
+        held.append(token)
+        return AcquiredToken(token.strip(), f"static token from {plan.token}")
+    if not plan.token_url:
+        raise TraceError(f"the {plan.flow} flow needs [identity] token_url", hop="client")
+    key = (plan.token_url, plan.client_id or "", plan.username or "", plan.scope, plan.send, plan.flow)
+    cached = cache.get(key)
+    source = f"{plan.flow.replace('_', ' ')} grant at {plan.token_url} ({plan.send})"
+    if cached is not None:
+        return AcquiredToken(cached, source, cached=True)
+    form = {"grant_type": plan.flow, "client_id": plan.client_id or ""}
+    secret = value_of(plan.client_secret, resolve)
+    if secret:
+        form["client_secret"] = secret
+        held.append(secret)
+    if plan.scope:
+        form["scope"] = plan.scope
+    if plan.flow == "password":
+        password = value_of(plan.password, resolve) or ""
+        held.append(password)
+        form.update(username=plan.username or "", password=password)
+    doc = _post_token(client, plan.token_url, form)
+    sent = doc.get(plan.send)
+    if not isinstance(sent, str) or not sent:
+        raise TraceError(f"the token endpoint's answer has no {plan.send}", hop="client",
+                         hint="check the flow and scopes (an id_token needs the openid scope)")
+    expires_in = doc.get("expires_in")
+    cache.put(key, sent, float(expires_in) if isinstance(expires_in, int | float) else 300.0)
+    return AcquiredToken(sent, source)
+
+
+def _post_token(client: httpx.Client, url: str, form: dict[str, str]) -> dict[str, Any]:
+    try:
+        response = client.post(url, data=form, headers={"Accept": "application/json"})
+    except httpx.TimeoutException:
+        raise TraceError(f"the token endpoint {url} did not answer in time", hop="client") from None
+    except httpx.HTTPError as exc:
+        raise TraceError(f"cannot reach the token endpoint {url} ({type(exc).__name__})", hop="client") from None
+    try:
+        doc = response.json()
+    except ValueError:
+        doc = None
+    if response.status_code != 200 or not isinstance(doc, dict):
+        error = doc.get("error") if isinstance(doc, dict) else None
+        described = f" {error}" if isinstance(error, str) else ""
+        raise TraceError(f"the token endpoint answered {response.status_code}{described}", hop="client",
+                         hint="check client_id, the client secret reference and the scopes")
+    return doc

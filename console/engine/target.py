@@ -1,0 +1,124 @@
+"""Resolve a profile into a Target: where to send, how to act as the client, what to expect, what to probe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from console.errors import ProfileError, TraceError
+from console.model.expectations import Expectations
+from console.model.profile import Profile, SecretRef
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPlan:
+    """How Baton acts as the client app (a scenario may make it misbehave on purpose)."""
+
+    flow: str
+    """``client_credentials``, ``password``, ``static`` or ``none`` (no token at all)."""
+    token_url: str | None = None
+    client_id: str | None = None
+    client_secret: SecretRef | str | None = None
+    username: str | None = None
+    password: SecretRef | str | None = None
+    scope: str = ""
+    send: str = "access_token"
+    """Which token of the token response the client sends: ``access_token`` or ``id_token``."""
+    token: SecretRef | str | None = None
+    api_key: SecretRef | str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    """Headers the client app adds itself (a scenario's client may send its own X-User-Sub)."""
+    method: str = "GET"
+    path: str = "/"
+    target: str = "gateway"
+    """``gateway``, or ``iis`` for a client that goes around the gateway."""
+    warmup: tuple[str, ...] = ()
+    """Paths requested first with the same token (to fill an authorizer cache)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Everything a trace needs, resolved from a profile (and, in sandbox mode, from the sandbox)."""
+
+    profile: str
+    environment: str
+    gateway_url: str
+    gateway_kind: str
+    auth: str
+    client: ClientPlan
+    expect: Expectations
+    jwks_url: str | None = None
+    propagation: tuple[tuple[str, str], ...] = ()
+    """(header, claim) pairs the identity must reach IIS as."""
+    correlation_header: str = "X-Correlation-Id"
+    iis_url: str | None = None
+    echo_path: str | None = None
+    log_path: str | None = None
+    control_url: str | None = None
+    """The sandbox control plane (ground truth per request); None against a real gateway."""
+    scenario: str | None = None
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """Held secret values, masked wherever they could be echoed (filled as they are resolved)."""
+
+
+def target_from_profile(profile: Profile) -> Target:
+    """A Target for a profile pointing at a real gateway."""
+    gateway = profile.gateway
+    if gateway is None or not gateway.url:
+        raise ProfileError("has no [gateway] url", where=profile.source or profile.name)
+    identity = profile.identity
+    client = ClientPlan(flow="none", api_key=gateway.api_key)
+    if identity is not None:
+        client = ClientPlan(
+            flow=identity.flow.value, token_url=identity.token_url, client_id=identity.client_id,
+            client_secret=identity.client_secret, username=identity.username, password=identity.password,
+            scope=" ".join(identity.scopes), token=identity.token, api_key=gateway.api_key,
+        )
+    iis = profile.iis
+    return Target(
+        profile=profile.name, environment=profile.environment.value, gateway_url=gateway.url.rstrip("/"),
+        gateway_kind=gateway.kind.value, auth=gateway.auth.value, client=client, expect=profile.expectations(),
+        jwks_url=identity.jwks_url if identity else None, propagation=profile.propagation.headers,
+        correlation_header=profile.propagation.correlation_header,
+        iis_url=iis.url.rstrip("/") if iis and iis.url else None, echo_path=iis.echo_path if iis else None,
+        log_path=iis.log_path if iis else None,
+    )
+
+
+def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client) -> Target:
+    """A Target for the running sandbox: it publishes its scenario, client app and URLs on its control plane."""
+    control = gateway_url.rstrip("/")
+    try:
+        response = client.get(f"{control}/__baton/scenario")
+        doc: dict[str, Any] = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise TraceError(f"the sandbox control plane at {control} did not answer ({type(exc).__name__})",
+                         hop="gateway") from None
+    c, g, iis = doc["client"], doc["gateway"], doc.get("iis", {})
+    request = c.get("request", {})
+    audience = g.get("audience") or doc.get("audience") or []
+    plan = ClientPlan(
+        flow=c["grant_type"], token_url=doc.get("token_url"), client_id=c.get("client_id"),
+        client_secret=c.get("client_secret"), username=c.get("username"), password=c.get("password"),
+        scope=c.get("scope", ""), send=c.get("send", "access_token"), api_key=c.get("api_key"),
+        headers=tuple((str(k), str(v)) for k, v in (c.get("headers") or {}).items()),
+        method=request.get("method", "GET"), path=request.get("path", "/"), target=request.get("target", "gateway"),
+        warmup=tuple(c.get("warmup") or ()),
+    )
+    expect = Expectations(
+        issuer=g.get("issuer") or doc.get("issuer"),
+        audiences=tuple(audience if isinstance(audience, list) else [audience]),
+        token_use="access" if g.get("auth") == "cognito" and g.get("scopes") else None,
+        scopes=tuple(g.get("scopes") or ()),
+    )
+    secrets = tuple(str(s) for s in (c.get("client_secret"), c.get("password"), c.get("api_key")) if s)
+    return Target(
+        profile=profile.name, environment=profile.environment.value, gateway_url=control,
+        gateway_kind=g.get("kind", "rest"), auth=g.get("auth", "none"), client=plan, expect=expect,
+        jwks_url=doc.get("jwks_url"), propagation=tuple((str(k), str(v)) for k, v in g.get("propagation", {}).items()),
+        correlation_header=g.get("correlation_header", profile.propagation.correlation_header),
+        iis_url=doc.get("urls", {}).get("iis"), echo_path=iis.get("echo_path"), log_path=iis.get("log_path"),
+        control_url=control, scenario=doc.get("name"), secrets=secrets,
+    )

@@ -1,0 +1,236 @@
+"""run_trace: acquire the token, send one request through the gateway, gather every probe, diagnose."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx
+
+from console.engine.diagnosis.diagnose import diagnose
+from console.engine.diagnosis.evidence import Evidence
+from console.engine.identity import AcquiredToken, Resolver, acquire_token, value_of
+from console.engine.jwks_cache import keys_for
+from console.engine.probes.iis import echo_view, find_log_line, spoof_check
+from console.engine.probes.sandbox import fetch_ground_truth
+from console.engine.redact import redact_headers, redact_text
+from console.engine.target import Target
+from console.engine.transport import make_client, send
+from console.errors import BatonError, TraceError
+from console.model.token import DecodedToken, TokenKind, TokenReport
+from console.model.trace import (
+    HOP_ORDER,
+    Hop,
+    HopName,
+    HopObservation,
+    HopObserved,
+    HopStatus,
+    Identity,
+    TokenInspected,
+    Trace,
+    TraceEvent,
+    TraceFinished,
+    TraceRequest,
+    TraceStarted,
+    Verdict,
+)
+
+T = TypeVar("T")
+EventSink = Callable[[TraceEvent], None]
+
+
+class TraceCancelled(BatonError):
+    """The user cancelled the trace; nothing is reported as found."""
+
+
+def run_trace(
+    target: Target,
+    request: TraceRequest,
+    on_event: EventSink | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    resolve: Resolver,
+    client: httpx.Client | None = None,
+    token_override: str | None = None,
+) -> Trace:
+    """Trace one request. Never raises for network trouble: a trace that could not run carries ``error``."""
+    emit = on_event or (lambda _event: None)
+    cancel = cancel or threading.Event()
+    own_client = client is None
+    http = client or make_client()
+    trace_id, correlation_id = uuid.uuid4().hex[:12], str(uuid.uuid4())
+    plan = target.client
+    path = _path(target, request)
+    base = target.iis_url if plan.target == "iis" and target.iis_url else target.gateway_url
+    url = f"{base}{path}"
+    emit(TraceStarted(trace_id, correlation_id, target.profile, request, redact_text(url)))
+    held: list[str] = list(target.secrets)
+    ev = Evidence(target=target, correlation_id=correlation_id, direct_to_iis=base != target.gateway_url)
+    started = time.time()
+    try:
+        token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id)
+        headers = _headers(target, request, token, correlation_id, resolve, held)
+        ev.sent_headers = {k: v for k, v in redact_headers(headers)}
+        for warm in plan.warmup:
+            _interruptible(cancel, partial(send, http, "GET", f"{base}{warm}", headers, secrets=held))
+        ev.response = _interruptible(cancel, lambda: send(
+            http, request.method or plan.method, url, headers, body=request.body,
+            hop="iis" if ev.direct_to_iis else "gateway", secrets=held))
+        _probe_after(target, http, ev, correlation_id, path)
+        result = diagnose(ev)
+    except TraceCancelled:
+        raise
+    except BatonError as exc:
+        trace = _failed(trace_id, correlation_id, target, request, url, started, ev, exc)
+        emit(TraceFinished(trace))
+        return trace
+    finally:
+        if own_client:
+            http.close()
+    for hop in result.hops:
+        for obs in hop.observations:
+            if obs.probe != "token":
+                emit(HopObserved(trace_id, obs))
+    trace = Trace(
+        trace_id=trace_id, correlation_id=correlation_id, profile=target.profile, request=request,
+        url=redact_text(url), started_at=started, hops=result.hops, findings=result.findings,
+        verdict=result.verdict, token=ev.token, response=ev.response, authorizer=result.authorizer,
+        iis=result.iis, scenario=target.scenario,
+    )
+    emit(TraceFinished(trace))
+    return trace
+
+
+def _path(target: Target, request: TraceRequest) -> str:
+    path = request.path if request.path not in ("", "/") else (
+        target.client.path if target.client.path not in ("", "/") else (target.echo_path or "/"))
+    return path if path.startswith("/") else f"/{path}"
+
+
+def _client_hop(target: Target, request: TraceRequest, http: httpx.Client, resolve: Resolver, held: list[str],
+                cancel: threading.Event, override: str | None, ev: Evidence, emit: EventSink,
+                trace_id: str) -> AcquiredToken | None:
+    start = time.perf_counter()
+    if override is not None:
+        token: AcquiredToken | None = AcquiredToken(override.strip(), "token given on the command line")
+        held.append(override.strip())
+    else:
+        token = _interruptible(cancel, lambda: acquire_token(target.client, http, resolve, held=held))
+    elapsed = (time.perf_counter() - start) * 1000
+    if token is None:
+        obs = HopObservation(HopName.CLIENT, "token", HopStatus.OK, Identity(None, (), "no token"),
+                             ("the client sends no token",), elapsed)
+        ev.observations.append(obs)
+        emit(HopObserved(trace_id, obs))
+        return None
+    held.append(token.value)
+    report = _inspect(target, http, token.value)
+    ev.token, ev.token_source = report, token.source
+    emit(TokenInspected(trace_id, report))
+    obs = _token_observation(target, report, token, elapsed)
+    ev.observations.append(obs)
+    emit(HopObserved(trace_id, obs))
+    return token
+
+
+def _inspect(target: Target, http: httpx.Client, token: str) -> TokenReport:
+    from console.engine.tokens import inspect_token
+    from console.errors import TokenDecodeError
+
+    keys = keys_for(target.jwks_url, http) if target.jwks_url else None
+    try:
+        return inspect_token(token, keys=keys, expect=target.expect)
+    except TokenDecodeError:
+        # Not even an opaque token (spaces, odd characters): judge it as an unreadable bearer token.
+        unreadable = DecodedToken(raw=token, compact=token, kind=TokenKind.OPAQUE)
+        return inspect_token(unreadable, expect=target.expect)
+
+
+def _token_observation(target: Target, report: TokenReport, token: AcquiredToken, elapsed: float) -> HopObservation:
+    claims = report.token.claims
+    wanted = ["sub", *[c for _h, c in target.propagation if c != "sub"], "token_use", "scope", "client_id", "aud"]
+    shown = tuple((name, str(claims[name])) for name in dict.fromkeys(wanted) if name in claims)
+    subject = claims.get("sub")
+    errors = [f.code for f in report.findings if f.refuses]
+    status = HopStatus.WARNING if errors else HopStatus.OK
+    evidence = [f"token from {token.source}" + (" (cached)" if token.cached else ""),
+                f"signature {report.signature.status.value}", *(f"finding: {c}" for c in errors)]
+    return HopObservation(HopName.CLIENT, "token", status, Identity(str(subject) if subject else None, shown, "token"),
+                          tuple(evidence), elapsed)
+
+
+def _headers(target: Target, request: TraceRequest, token: AcquiredToken | None, correlation_id: str,
+             resolve: Resolver, held: list[str]) -> list[tuple[str, str]]:
+    headers: list[tuple[str, str]] = []
+    if token is not None:
+        headers.append(("Authorization", f"Bearer {token.value}"))
+    api_key = value_of(target.client.api_key, resolve)
+    if api_key:
+        held.append(api_key)
+        headers.append(("x-api-key", api_key))
+    headers.append((target.correlation_header, correlation_id))
+    headers += list(target.client.headers)
+    headers += list(request.headers)
+    return headers
+
+
+def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_id: str, path: str) -> None:
+    if target.control_url:
+        ev.record = fetch_ground_truth(http, target.control_url, correlation_id)
+    if ev.response is not None:
+        view = echo_view(ev.response)
+        if view is not None:
+            ev.iis_view, ev.iis_view_source = view, "IIS echo endpoint"
+    if target.log_path and ev.record is None:
+        ev.log_line, ev.log_note = find_log_line(target.log_path, correlation_id)
+    subject_header = next((h for h, claim in target.propagation if claim == "sub"), None)
+    if (target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production"):
+        ev.spoof = spoof_check(http, target.iis_url, target.echo_path or path, subject_header)
+
+
+def _interruptible(cancel: threading.Event, work: Callable[[], T]) -> T:
+    """Run blocking network work so that a cancel returns at once (the request finishes unseen)."""
+    if cancel.is_set():
+        raise TraceCancelled("cancelled")
+    box: dict[str, Any] = {}
+
+    def runner() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    thread = threading.Thread(target=runner, daemon=True, name="baton-trace-io")
+    thread.start()
+    while thread.is_alive():
+        if cancel.wait(0.02):
+            raise TraceCancelled("cancelled")
+        thread.join(0.0)
+    if "error" in box:
+        raise box["error"]
+    value: T = box["value"]
+    return value
+
+
+def _failed(trace_id: str, correlation_id: str, target: Target, request: TraceRequest, url: str, started: float,
+            ev: Evidence, exc: BatonError) -> Trace:
+    hop_name = HopName(exc.hop) if isinstance(exc, TraceError) and exc.hop in HopName._value2member_map_ else None
+    message = exc.one_line()
+    hops: list[Hop] = []
+    for name in HOP_ORDER:
+        seen = tuple(o for o in ev.observations if o.hop is name)
+        if seen:
+            hops.append(Hop(name, seen[0].status, seen[0].identity, seen[0].evidence, seen[0].elapsed_ms, seen))
+        elif name is hop_name:
+            hops.append(Hop(name, HopStatus.UNKNOWN, evidence=(message,)))
+        else:
+            hops.append(Hop(name, HopStatus.UNKNOWN if hop_name is None or HOP_ORDER.index(name) < HOP_ORDER.index(
+                hop_name) else HopStatus.NOT_REACHED))
+    verdict = Verdict(False, None, None, f"the trace could not run: {message}")
+    return Trace(trace_id=trace_id, correlation_id=correlation_id, profile=target.profile, request=request,
+                 url=redact_text(url), started_at=started, hops=tuple(hops), findings=(), verdict=verdict,
+                 token=ev.token, response=ev.response, scenario=target.scenario, error=message)

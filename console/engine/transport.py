@@ -1,0 +1,122 @@
+"""Send one request with httpx and keep a redacted, size-capped snapshot; failures name the hop and cause."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import ssl
+import time
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from console.engine.redact import redact_headers, redact_text
+from console.errors import TraceError, UsageError
+from console.model.trace import ResponseSnapshot
+
+BODY_KEEP = 64 * 1024
+"""Bytes of a response body kept for diagnosis and display."""
+BODY_READ_MAX = 16 * 1024 * 1024
+"""Bytes read at most; past this the body is counted as "more than" and the connection closed."""
+DEFAULT_TIMEOUT = 10.0
+
+
+def make_client(timeout: float = DEFAULT_TIMEOUT, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
+    """A client that never follows redirects (credential headers would leak to another origin)."""
+    return httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, trust_env=True)
+
+
+def send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: Iterable[tuple[str, str]],
+    *,
+    body: bytes = b"",
+    hop: str = "gateway",
+    secrets: Iterable[str] = (),
+) -> ResponseSnapshot:
+    """Send and snapshot the response; raise TraceError (exit 3) naming ``hop`` when it cannot complete."""
+    start = time.perf_counter()
+    where = _host(url)
+    try:
+        with client.stream(method, url, headers=list(headers), content=body or None) as response:
+            kept = bytearray()
+            total = 0
+            for chunk in response.iter_bytes():
+                total += len(chunk)
+                if len(kept) < BODY_KEEP:
+                    kept.extend(chunk[: BODY_KEEP - len(kept)])
+                if total > BODY_READ_MAX:
+                    break
+            raw_headers = list(response.headers.multi_items())
+            status, version = response.status_code, response.http_version
+    except httpx.UnsupportedProtocol:
+        raise UsageError(f"URL {url!r} is not http:// or https://", where=hop) from None
+    except httpx.TimeoutException as exc:
+        phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for an answer from"
+        raise TraceError(f"timed out {phase} {where} after {_timeout(client):g} s", hop=hop,
+                         hint="is the endpoint up and reachable from here?") from None
+    except httpx.ConnectError as exc:
+        raise TraceError(_connect_reason(exc, where), hop=hop) from None
+    except (httpx.RemoteProtocolError, httpx.LocalProtocolError):
+        raise TraceError(f"{where} did not answer with HTTP (is this the right port and scheme?)", hop=hop) from None
+    except httpx.HTTPError as exc:
+        raise TraceError(f"request to {where} failed ({type(exc).__name__})", hop=hop) from None
+    elapsed = (time.perf_counter() - start) * 1000
+    text = _decode(bytes(kept), raw_headers)
+    if total > len(kept):
+        more = "more than " if total > BODY_READ_MAX else ""
+        text += f"\n[… body truncated: {more}{total:,} bytes received, first {len(kept):,} kept]"
+    return ResponseSnapshot(
+        status=status, headers=redact_headers(raw_headers), body=redact_text(text, secrets),
+        body_bytes=total, elapsed_ms=elapsed, http_version=version,
+    )
+
+
+def _connect_reason(exc: httpx.ConnectError, where: str) -> str:
+    cause: Any = exc.__cause__ or exc.__context__
+    seen = 0
+    while cause is not None and seen < 6:  # httpcore wraps the OS error a few levels deep
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS: the certificate of {where} is not trusted ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS handshake with {where} failed ({cause.reason or 'ssl error'})"
+        if isinstance(cause, socket.gaierror):
+            return f"DNS: cannot resolve {where.rsplit(':', 1)[0]}"
+        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
+            return f"connection refused by {where} (nothing listening?)"
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    message = str(exc).lower()
+    if "name or service not known" in message or "nodename nor servname" in message or "getaddrinfo" in message:
+        return f"DNS: cannot resolve {where.rsplit(':', 1)[0]}"
+    if "certificate" in message or "ssl" in message:
+        return f"TLS handshake with {where} failed"
+    if "refused" in message:
+        return f"connection refused by {where} (nothing listening?)"
+    return f"cannot connect to {where}"
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname}:{port}"
+
+
+def _timeout(client: httpx.Client) -> float:
+    value = client.timeout.read or client.timeout.connect
+    return float(value or 0)
+
+
+def _decode(body: bytes, headers: list[tuple[str, str]]) -> str:
+    charset = "utf-8"
+    for name, value in headers:
+        if name.lower() == "content-type" and "charset=" in value.lower():
+            charset = value.lower().split("charset=", 1)[1].split(";")[0].strip() or "utf-8"
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
