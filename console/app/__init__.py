@@ -1,1 +1,1 @@
-"""app package."""
+"""The Textual console: the only part of console/ that imports Textual."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import ExitStack
 from typing import Any
 
 from console.commands.style import SEVERITY_MARK, Style
@@ -25,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--header", metavar="K:V", action="append", default=[], help="extra request header")
     parser.add_argument("--token", metavar="REF|-", help="use this token instead of the profile's flow: "
                         "a reference (env:VAR, file:PATH) or - for stdin")
+    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
+                        help="give up on a hop after this long (default 10)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
 
@@ -33,24 +34,18 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0: identity reached IIS intact; 1: a break (or no confirmation); 2: usage/profile; 3: could not run."""
     from console.config import load_profile
     from console.config.secrets import resolve_secret
-    from console.engine.target import target_from_profile, target_from_sandbox
-    from console.engine.trace import run_trace
-    from console.engine.transport import make_client
+    from console.session import Session
 
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
     profile = load_profile(args.profile or None)
-    scenario = args.scenario or (profile.sandbox.scenario if profile.sandbox else None)
     request = TraceRequest(method=args.method.upper(), path=args.path, headers=_headers(args.header))
     token = _token(args.token, resolve_secret)
-    with ExitStack() as stack:
-        client = stack.enter_context(make_client())
-        if scenario is not None:
-            from console.sandbox import start_sandbox  # only a sandbox trace pays for the sandbox
-
-            sandbox = stack.enter_context(start_sandbox(scenario))
-            target = target_from_sandbox(profile, sandbox.urls.gateway, client)
-        else:
-            target = target_from_profile(profile)
-        trace = run_trace(target, request, resolve=resolve_secret, client=client, token_override=token)
+    session = Session(profile, args.scenario, timeout=args.timeout)
+    try:
+        trace = session.trace(request, token=token)
+    finally:
+        session.close()
     if args.json:
         json.dump(trace_json(trace), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -57,7 +58,9 @@ def run_trace(
     client: httpx.Client | None = None,
     token_override: str | None = None,
 ) -> Trace:
-    """Trace one request. Never raises for network trouble: a trace that could not run carries ``error``."""
+    """Trace one request. Network trouble does not raise: a trace that could not run carries ``error``.
+
+    Raises TraceCancelled when ``cancel`` is set, and configuration errors (SecretRefError, UsageError)."""
     emit = on_event or (lambda _event: None)
     cancel = cancel or threading.Event()
     own_client = client is None
@@ -82,22 +85,22 @@ def run_trace(
             hop="iis" if ev.direct_to_iis else "gateway", secrets=held))
         _probe_after(target, http, ev, correlation_id, path)
         result = diagnose(ev)
-    except TraceCancelled:
-        raise
-    except BatonError as exc:
+    except TraceError as exc:  # a hop could not be reached; configuration errors propagate to the caller
         trace = _failed(trace_id, correlation_id, target, request, url, started, ev, exc)
         emit(TraceFinished(trace))
         return trace
     finally:
         if own_client:
             http.close()
-    for hop in result.hops:
+    hops = tuple(replace(h, elapsed_ms=ev.response.elapsed_ms) if h.name is HopName.GATEWAY and ev.response
+                 and h.elapsed_ms is None else h for h in result.hops)  # the round trip through the gateway
+    for hop in hops:
         for obs in hop.observations:
             if obs.probe != "token":
                 emit(HopObserved(trace_id, obs))
     trace = Trace(
         trace_id=trace_id, correlation_id=correlation_id, profile=target.profile, request=request,
-        url=redact_text(url), started_at=started, hops=result.hops, findings=result.findings,
+        url=redact_text(url), started_at=started, hops=hops, findings=result.findings,
         verdict=result.verdict, token=ev.token, response=ev.response, authorizer=result.authorizer,
         iis=result.iis, scenario=target.scenario,
     )
@@ -217,8 +220,8 @@ def _interruptible(cancel: threading.Event, work: Callable[[], T]) -> T:
 
 
 def _failed(trace_id: str, correlation_id: str, target: Target, request: TraceRequest, url: str, started: float,
-            ev: Evidence, exc: BatonError) -> Trace:
-    hop_name = HopName(exc.hop) if isinstance(exc, TraceError) and exc.hop in HopName._value2member_map_ else None
+            ev: Evidence, exc: TraceError) -> Trace:
+    hop_name = HopName(exc.hop) if exc.hop in HopName._value2member_map_ else None
     message = exc.one_line()
     hops: list[Hop] = []
     for name in HOP_ORDER:

@@ -50,7 +50,7 @@ def diagnose(ev: Evidence) -> Diagnosis:
     if record is not None:
         gateway_obs, gateway_found = ground_truth.gateway_stage(record)
         authorizer_obs, decision, authorizer_found = ground_truth.authorizer_stage(record, ev)
-        observations += [gateway_obs, authorizer_obs, ground_truth.integration_stage(record),
+        observations += [gateway_obs, authorizer_obs, ground_truth.integration_stage(record, ev),
                          ground_truth.iis_stage(record)]
         findings += gateway_found + authorizer_found
         if record["gateway"]["outcome"] == "bypassed":
@@ -81,7 +81,8 @@ def diagnose(ev: Evidence) -> Diagnosis:
     if record is not None or view is not None or reading is None or reading.producer is HopName.IIS:
         findings += _without(iis_findings(ev, view, underscores, view_confidence), findings)
     findings += spoof_findings(ev)
-    missing = reading.missing_evidence if reading is not None else ""
+    # With ground truth or an IIS view, the response's own gaps no longer matter.
+    missing = reading.missing_evidence if reading is not None and record is None and view is None else ""
     findings += _unconfirmed(ev, view, findings)
     stopped = _stopped_after(record, reading)
     hops = merge_hops(observations, findings, stopped)

@@ -153,7 +153,7 @@ def _carries_identity(az: dict[str, Any], ev: Evidence) -> bool:
     return any(values.get(claim) not in (None, "") for claim in wanted)
 
 
-def integration_stage(record: dict[str, Any]) -> HopObservation:
+def integration_stage(record: dict[str, Any], ev: Evidence) -> HopObservation:
     """What the integration sent to IIS (headers), or that it timed out / never ran."""
     integ = record["integration"]
     if not integ["sent"]:
@@ -161,7 +161,11 @@ def integration_stage(record: dict[str, Any]) -> HopObservation:
     headers = {str(k): str(v) for k, v in integ["headers"].items()}
     mapping = integ.get("mapping") or {}
     evidence = tuple(f"{h} = {expr}" for h, expr in mapping.items())
-    identity = Identity(subject=None, claims=tuple(headers.items()), source="headers sent to IIS")
+    subject_header = next((h for h, claim in ev.target.propagation if claim == "sub"), None)
+    lowered = {k.lower(): v for k, v in headers.items()}
+    subject = lowered.get(subject_header.lower()) if subject_header else None
+    source = f"{subject_header} header" if subject else "headers sent to IIS"
+    identity = Identity(subject=subject or None, claims=tuple(headers.items()), source=source)
     status = HopStatus.BROKEN if integ.get("timed_out") else HopStatus.OK
     return HopObservation(HopName.INTEGRATION, PROBE, status, identity=identity, evidence=evidence,
                           data={"headers": headers, "timed_out": bool(integ.get("timed_out"))})
@@ -180,7 +184,7 @@ def iis_stage(record: dict[str, Any]) -> HopObservation:
     user = iis.get("user")
     identity = Identity(subject=str(user) if user else None,
                         claims=tuple((str(k), str(v)) for k, v in (iis.get("headers") or {}).items()),
-                        source=f"IIS user ({iis.get('auth_type') or 'anonymous'})")
+                        source=f"IIS, {iis.get('auth_type') or 'anonymous'} auth")
     status = HopStatus.OK if status_code is not None and status_code < 400 else HopStatus.BROKEN
     return HopObservation(HopName.IIS, PROBE, status, identity=identity, evidence=tuple(evidence),
                           data={"received": bool(iis["received"]), "status": status_code, "substatus": sub,

@@ -1,0 +1,47 @@
+"""App-wide messages: workers post these; the screen turns them into pane updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from console.model.trace import FeedItem, Trace, TraceEvent
+
+
+@dataclass
+class TraceEventArrived(Message):
+    """The engine reported progress of a trace."""
+
+    event: TraceEvent
+
+
+@dataclass
+class FeedArrived(Message):
+    """Requests the sandbox gateway saw since the last poll."""
+
+    items: list[FeedItem]
+
+
+@dataclass
+class SessionReady(Message):
+    """The session (sandbox, target) is ready to trace."""
+
+    description: str
+    scenarios: tuple[str, ...]
+    scenario: str | None
+
+
+@dataclass
+class RecordedTraceReady(Message):
+    """A feed item someone else sent, diagnosed from the sandbox's record."""
+
+    trace: Trace
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker failed; ``pane`` names where the error belongs."""
+
+    pane: str
+    message: str

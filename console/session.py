@@ -1,0 +1,133 @@
+"""A session on one profile: its sandbox (if any), its resolved target, traces and the sandbox's live feed.
+
+Shared by `baton trace` and the console, so both front ends drive the engine the same way. UI-free.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from console.errors import TraceError
+from console.model.profile import Profile
+from console.model.trace import FeedItem, Trace, TraceRequest
+
+if TYPE_CHECKING:
+    import httpx
+
+    from console.engine.target import Target
+    from console.engine.trace import EventSink
+
+
+class Session:
+    """Everything needed to trace with one profile; ``start()`` does the slow part (sandbox, discovery)."""
+
+    def __init__(self, profile: Profile, scenario: str | None = None, *, timeout: float = 10.0) -> None:
+        self.profile = profile
+        self.scenario = scenario or (profile.sandbox.scenario if profile.sandbox else None)
+        self.timeout = timeout
+        self.target: Target | None = None
+        self._sandbox: Any = None
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """True when this session runs the embedded sandbox."""
+        return self.scenario is not None
+
+    def start(self) -> Target:
+        """Start the sandbox when the profile wants one, and resolve the target (blocking; call off the UI)."""
+        from console.engine.target import target_from_profile, target_from_sandbox
+        from console.engine.transport import make_client
+
+        with self._lock:
+            if self.target is not None:
+                return self.target
+            self._client = make_client(self.timeout)
+            if self.scenario is not None:
+                from console.sandbox import start_sandbox  # only sandbox sessions pay for it
+
+                self._sandbox = start_sandbox(self.scenario)
+                self._sandbox.__enter__()
+                self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
+            else:
+                self.target = target_from_profile(self.profile)
+            return self.target
+
+    def trace(self, request: TraceRequest, on_event: EventSink | None = None,
+              cancel: threading.Event | None = None, *, token: str | None = None) -> Trace:
+        """One trace (starts the session first if needed)."""
+        from console.config.secrets import resolve_secret
+        from console.engine.trace import run_trace
+
+        target = self.start()
+        return run_trace(target, request, on_event, cancel, resolve=resolve_secret, client=self._client,
+                         token_override=token)
+
+    def feed(self, after: int, wait: float = 0.0) -> tuple[list[FeedItem], int]:
+        """Requests the sandbox gateway saw after sequence ``after`` (long-polls up to ``wait`` s)."""
+        target = self.start()
+        if target.control_url is None or self._client is None:
+            return [], after
+        try:
+            response = self._client.get(f"{target.control_url}/__baton/requests",
+                                        params={"after": after, "wait": wait}, timeout=wait + self.timeout)
+            doc = response.json()
+        except Exception as exc:  # the feed is best effort; its pane shows the error
+            raise TraceError(f"the sandbox feed did not answer ({type(exc).__name__})", hop="gateway") from None
+        items = [_feed_item(raw) for raw in doc.get("requests", [])]
+        return items, int(doc.get("last_seq", after))
+
+    def recorded(self, key: str) -> Trace | None:
+        """A diagnosis of a request someone else sent through the sandbox, from its ground truth alone."""
+        from console.engine.probes.sandbox import fetch_ground_truth
+        from console.engine.recorded import diagnose_recorded
+
+        target = self.start()
+        if target.control_url is None or self._client is None:
+            return None
+        record = fetch_ground_truth(self._client, target.control_url, key)
+        return None if record is None else diagnose_recorded(target, record)
+
+    def scenario_choices(self) -> list[tuple[str, str]]:
+        """(name, description) of every sandbox scenario; empty outside sandbox mode."""
+        if not self.uses_sandbox:
+            return []
+        from console.sandbox import list_scenarios
+
+        return [(s.name, s.description) for s in list_scenarios()]
+
+    def switch_scenario(self, scenario: str) -> Target:
+        """Restart the sandbox with another scenario."""
+        self.close()
+        self.scenario = scenario
+        self.profile = replace(self.profile)
+        return self.start()
+
+    def close(self) -> None:
+        """Stop the sandbox and close the HTTP client (idempotent)."""
+        with self._lock:
+            if self._sandbox is not None:
+                self._sandbox.stop()
+                self._sandbox = None
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+            self.target = None
+
+
+def _feed_item(raw: dict[str, Any]) -> FeedItem:
+    received = raw.get("received_at") or ""
+    try:
+        when = datetime.fromisoformat(str(received).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        when = time.time()
+    return FeedItem(
+        key=f"sandbox:{raw.get('seq')}", method=str(raw.get("method", "?")), path=str(raw.get("path", "?")),
+        status=raw.get("status"), received_at=when, origin="external",
+        correlation_id=raw.get("correlation_id"), request_id=raw.get("request_id"),
+    )
