@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,9 @@ if TYPE_CHECKING:
     from console.engine.trace import EventSink
 
 
+FEED_RETRIES = 3
+
+
 class Session:
     """Everything needed to trace with one profile; ``start()`` does the slow part (sandbox, discovery)."""
 
@@ -32,6 +34,7 @@ class Session:
         self.target: Target | None = None
         self._sandbox: Any = None
         self._client: httpx.Client | None = None
+        self._feed_client: httpx.Client | None = None
         self._lock = threading.Lock()
 
     @property
@@ -70,15 +73,25 @@ class Session:
 
     def feed(self, after: int, wait: float = 0.0) -> tuple[list[FeedItem], int]:
         """Requests the sandbox gateway saw after sequence ``after`` (long-polls up to ``wait`` s)."""
-        target = self.start()
-        if target.control_url is None or self._client is None:
+        import httpx
+
+        target = self.target  # never start() here: a feed thread must not race a scenario switch
+        if target is None or target.control_url is None:
             return [], after
-        try:
-            response = self._client.get(f"{target.control_url}/__baton/requests",
-                                        params={"after": after, "wait": wait}, timeout=wait + self.timeout)
-            doc = response.json()
-        except Exception as exc:  # the feed is best effort; its pane shows the error
-            raise TraceError(f"the sandbox feed did not answer ({type(exc).__name__})", hop="gateway") from None
+        if self._feed_client is None:  # its own connection: a long poll must not share a pool with traces
+            self._feed_client = httpx.Client(timeout=wait + self.timeout)
+        failure = ""
+        for attempt in range(FEED_RETRIES):
+            try:
+                response = self._feed_client.get(f"{target.control_url}/__baton/requests",
+                                                 params={"after": after, "wait": wait}, timeout=wait + self.timeout)
+                doc = response.json()
+                break
+            except (httpx.HTTPError, ValueError) as exc:  # a sandbox restart or a dropped keep-alive
+                failure = type(exc).__name__
+                time.sleep(0.2 * (attempt + 1))
+        else:
+            raise TraceError(f"the sandbox feed did not answer ({failure})", hop="gateway")
         items = [_feed_item(raw) for raw in doc.get("requests", [])]
         return items, int(doc.get("last_seq", after))
 
@@ -103,21 +116,25 @@ class Session:
 
     def switch_scenario(self, scenario: str) -> Target:
         """Restart the sandbox with another scenario."""
-        self.close()
-        self.scenario = scenario
-        self.profile = replace(self.profile)
+        with self._lock:  # nothing may start the old scenario between the close and the new start
+            self._close_locked()
+            self.scenario = scenario
         return self.start()
 
     def close(self) -> None:
         """Stop the sandbox and close the HTTP client (idempotent)."""
         with self._lock:
-            if self._sandbox is not None:
-                self._sandbox.stop()
-                self._sandbox = None
-            if self._client is not None:
-                self._client.close()
-                self._client = None
-            self.target = None
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        for client in (self._client, self._feed_client):
+            if client is not None:
+                client.close()
+        self._client = self._feed_client = None
+        self.target = None
 
 
 def _feed_item(raw: dict[str, Any]) -> FeedItem:

@@ -36,6 +36,9 @@ SECRET_NAMES = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie", "x-amz-security-token"}
 )
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_.~-]{32,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+IDENTITY_NAMES = frozenset({"sub", "username", "cognito:username", "principalid", "user", "x-user-sub", "x-user-id",
+                            "x-user-name", "x_user_sub", "http_x_user_sub", "auth_user", "email"})
 _SCHEME = re.compile(r"^(Bearer|Basic|Negotiate|NTLM|AWS4-HMAC-SHA256)\s+", re.IGNORECASE)
 
 
@@ -66,8 +69,15 @@ def lines(rows: Iterable[Content]) -> Content:
 
 
 def looks_secret(name: str, value: str) -> bool:
-    """True for values that should be masked: credential headers and long opaque tokens."""
-    return name.lower() in SECRET_NAMES or _OPAQUE.fullmatch(_SCHEME.sub("", value)) is not None
+    """True for values that should be masked: credential headers and long opaque tokens.
+
+    Identities stay visible: a UUID subject or an identity header is what the operator came to see."""
+    if name.lower() in SECRET_NAMES:
+        return True
+    bare = _SCHEME.sub("", value)
+    if _UUID.fullmatch(bare) or name.lower() in IDENTITY_NAMES:
+        return False
+    return _OPAQUE.fullmatch(bare) is not None
 
 
 def masked_text(value: str) -> str:

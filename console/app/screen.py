@@ -70,6 +70,7 @@ class ConsoleScreen(Screen[None]):
         self.last_request: TraceRequest | None = None
         self.ready = False
         self.pending: TraceRequest | None = None
+        self.send_after_switch = False
         self.cancel_event = threading.Event()
         self.own_correlation_ids: set[str] = set()
 
@@ -111,10 +112,14 @@ class ConsoleScreen(Screen[None]):
         self.ready = True
         bar = self.query_one(RequestBar)
         bar.clear_error()
+        self.query_one(TraceFeed).clear_error()
         bar.scenarios = message.scenarios
         bar.scenario = message.scenario
         if message.scenario and self.session.target is not None:
             bar.set_request(self.session.target.client.method, self.session.target.client.path)
+        if self.send_after_switch and self.pending is None:
+            self.pending = TraceRequest(method=bar.method, path=bar.path)
+        self.send_after_switch = False
         if self.pending is not None:
             request, self.pending = self.pending, None
             self.run_trace(request)
@@ -129,16 +134,22 @@ class ConsoleScreen(Screen[None]):
             try:
                 items, after = self.session.feed(after, wait=FEED_WAIT)
             except BatonError as exc:
-                self.post_message(WorkFailed("feed", exc.one_line()))
+                if not worker.is_cancelled:  # a cancelled poll of a stopped sandbox is no failure
+                    self.post_message(WorkFailed("feed", exc.one_line()))
                 return
-            external = [i for i in items if i.correlation_id not in self.own_correlation_ids]
-            if external and not worker.is_cancelled:
-                self.post_message(FeedArrived(external))
+            if items and not worker.is_cancelled:
+                self.post_message(FeedArrived(items))
 
     def on_feed_arrived(self, message: FeedArrived) -> None:
+        # Filtered here, on the UI thread: TraceStarted (which registers our ids) is always handled first.
         feed = self.query_one(TraceFeed)
         for item in message.items:
-            feed.add(item)
+            if not self._is_own(item.correlation_id):
+                feed.add(item)
+
+    def _is_own(self, correlation_id: str | None) -> bool:
+        """Our traces, and their warm-up and spoof-check requests (``<id>.warmup1``, ``<id>.spoof-check``)."""
+        return correlation_id is not None and correlation_id.split(".", 1)[0] in self.own_correlation_ids
 
     # -- tracing ---------------------------------------------------------------------------------------
     def on_request_bar_send_requested(self, message: RequestBar.SendRequested) -> None:
@@ -282,6 +293,8 @@ class ConsoleScreen(Screen[None]):
         self.ready = False
         self.workers.cancel_group(self, "feed")
         self.query_one(RequestBar).scenario = name
+        self.query_one(VerdictBar).loading = True
+        self.send_after_switch = True  # a new breakage is only worth seeing traced
         self._switch_worker(name)
 
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)

@@ -134,7 +134,7 @@ def render_text(trace: Trace, s: Style) -> str:
     verdict = trace.verdict
     out.append("")
     if verdict.ok:
-        out.append(f"{s('Verdict', 'bold')}  {s('✓', 'green')} {inert(verdict.summary)}")
+        out.append(f"{s('Verdict', 'bold')}  {s('✓ identity reached IIS intact', 'green')} — {inert(verdict.summary)}")
     else:
         out.append(f"{s('Verdict', 'bold')}  {s('✗', 'red')} {inert(verdict.summary)}")
     if verdict.fix:

@@ -78,8 +78,9 @@ def run_trace(
         token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id)
         headers = _headers(target, request, token, correlation_id, resolve, held)
         ev.sent_headers = {k: v for k, v in redact_headers(headers)}
-        for warm in plan.warmup:
-            _interruptible(cancel, partial(send, http, "GET", f"{base}{warm}", headers, secrets=held))
+        for number, warm in enumerate(plan.warmup, 1):
+            warm_headers = _with_header(headers, target.correlation_header, f"{correlation_id}.warmup{number}")
+            _interruptible(cancel, partial(send, http, "GET", f"{base}{warm}", warm_headers, secrets=held))
         ev.response = _interruptible(cancel, lambda: send(
             http, request.method or plan.method, url, headers, body=request.body,
             hop="iis" if ev.direct_to_iis else "gateway", secrets=held))
@@ -181,6 +182,10 @@ def _headers(target: Target, request: TraceRequest, token: AcquiredToken | None,
     return headers
 
 
+def _with_header(headers: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    return [(k, value if k.lower() == name.lower() else v) for k, v in headers]
+
+
 def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_id: str, path: str) -> None:
     if target.control_url:
         ev.record = fetch_ground_truth(http, target.control_url, correlation_id)
@@ -192,7 +197,8 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
         ev.log_line, ev.log_note = find_log_line(target.log_path, correlation_id)
     subject_header = next((h for h, claim in target.propagation if claim == "sub"), None)
     if (target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production"):
-        ev.spoof = spoof_check(http, target.iis_url, target.echo_path or path, subject_header)
+        ev.spoof = spoof_check(http, target.iis_url, target.echo_path or path, subject_header,
+                               correlation=(target.correlation_header, f"{correlation_id}.spoof-check"))
 
 
 def _interruptible(cancel: threading.Event, work: Callable[[], T]) -> T:

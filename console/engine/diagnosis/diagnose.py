@@ -48,7 +48,7 @@ def diagnose(ev: Evidence) -> Diagnosis:
     record = ev.record
     confidence = Confidence.CERTAIN if record else Confidence.LIKELY
     if record is not None:
-        gateway_obs, gateway_found = ground_truth.gateway_stage(record)
+        gateway_obs, gateway_found = ground_truth.gateway_stage(record, ev)
         authorizer_obs, decision, authorizer_found = ground_truth.authorizer_stage(record, ev)
         observations += [gateway_obs, authorizer_obs, ground_truth.integration_stage(record, ev),
                          ground_truth.iis_stage(record)]
@@ -177,11 +177,20 @@ def _iis_status(ev: Evidence, reading: ResponseReading | None, view: IisView | N
     if isinstance(record_iis, dict) and (record_iis.get("received") or record_iis.get("status")):
         status = int(record_iis.get("status") or 0)
         base = replace(base, status=status) if base is not None else IisStatus(status=status)
-        base = replace(base, substatus=record_iis.get("substatus"), log_line=record_iis.get("log_line"))
+        substatus = record_iis.get("substatus")
+        base = replace(base, substatus=substatus, log_line=record_iis.get("log_line"))
+        if substatus is not None:  # ground truth knows the substatus the response hid
+            from console.engine.iis.status import meaning
+
+            base = replace(base, meaning=meaning(status, substatus))
     if base is None:
         return None
     if view is not None:
         base = replace(base, user=view.user, auth_type=view.auth_type)
     if ev.log_line and not base.log_line:
         base = replace(base, log_line=ev.log_line)
+    if not base.meaning and base.status:
+        from console.engine.iis.status import meaning
+
+        base = replace(base, meaning=meaning(base.status, base.substatus))
     return base

@@ -22,7 +22,7 @@ from console.model.trace import (
 PROBE = "sandbox"
 
 
-def gateway_stage(record: dict[str, Any]) -> tuple[HopObservation, list[Finding]]:
+def gateway_stage(record: dict[str, Any], ev: Evidence) -> tuple[HopObservation, list[Finding]]:
     """Routing, API key and throttling, before any authorizer runs."""
     gw, az = record["gateway"], record["authorizer"]
     # Refused by the gateway itself (API key, throttling): no authorizer refusal, and IIS never called.
@@ -39,7 +39,9 @@ def gateway_stage(record: dict[str, Any]) -> tuple[HopObservation, list[Finding]
             f"the method requires an API key and the request's key is {gw['api_key']}: the gateway answered "
             f"{gw['status']} before the authorizer ran"), hop=HopName.GATEWAY, evidence=tuple(evidence)))
     status = HopStatus.BROKEN if refused_here else HopStatus.OK
-    return HopObservation(HopName.GATEWAY, PROBE, status, evidence=tuple(evidence)), findings
+    subject = ev.expected_subject()
+    identity = Identity(subject, (("Authorization", "Bearer <token>"),), "bearer token") if subject else None
+    return HopObservation(HopName.GATEWAY, PROBE, status, identity, tuple(evidence)), findings
 
 
 def authorizer_stage(record: dict[str, Any], ev: Evidence) -> tuple[HopObservation, AuthorizerDecision, list[Finding]]:

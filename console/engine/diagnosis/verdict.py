@@ -81,7 +81,7 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
     warning = next((f for f in findings if f.severity is Severity.WARNING and f.hop), None)
     iis = next(h for h in hops if h.name is HopName.IIS)
     who = iis.identity.subject if iis.identity and iis.identity.subject else "the caller"
-    summary = f"identity reached IIS intact: IIS resolved {who}"
+    summary = f"IIS resolved {who}"
     if warning is not None:
         return Verdict(True, None, warning.code, f"{summary}; but {warning.title.lower()} ({warning.detail})",
                        fix=warning.fix)

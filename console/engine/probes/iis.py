@@ -83,12 +83,14 @@ class SpoofResult:
     detail: str
 
 
-def spoof_check(client: httpx.Client, iis_url: str, path: str, header: str) -> SpoofResult:
+def spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
+                correlation: tuple[str, str] | None = None) -> SpoofResult:
     """Send a request straight to IIS with a forged, clearly marked identity and see whether IIS believes it."""
     forged = f"{SPOOF_SUBJECT_PREFIX}{uuid.uuid4().hex[:8]}"
     url = f"{iis_url.rstrip('/')}{path}"
     try:
-        response = client.get(url, headers={header: forged, "X-Baton-Probe": "spoof-check"})
+        extra = dict([correlation]) if correlation else {}
+        response = client.get(url, headers={header: forged, "X-Baton-Probe": "spoof-check", **extra})
     except httpx.HTTPError as exc:
         return SpoofResult(url, header, forged, None, False, None, f"IIS not reachable directly ({type(exc).__name__})")
     user: str | None = None
