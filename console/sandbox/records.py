@@ -60,6 +60,7 @@ class RequestStore:
         self._seq = itertools.count(1)
         self.last_seq = 0
         self._changed: asyncio.Event | None = None
+        self._closing = False
         self.pending: dict[str, dict[str, Any]] = {}
         """Records of requests the gateway is forwarding, by the private hop id IIS reports against."""
 
@@ -81,6 +82,13 @@ class RequestStore:
             self._changed.set()
             self._changed = None
 
+    def release_waiters(self) -> None:
+        """Answer every long poll now (the sandbox is stopping); call on the sandbox's event loop."""
+        self._closing = True
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+
     def get(self, key: str) -> dict[str, Any] | None:
         """The latest record with this request id or correlation id."""
         return self._by_id.get(key)
@@ -96,7 +104,7 @@ class RequestStore:
         while True:
             found = self.after(seq)
             remaining = deadline - loop.time()
-            if found or remaining <= 0:
+            if found or remaining <= 0 or self._closing:
                 return found
             if self._changed is None:
                 self._changed = asyncio.Event()

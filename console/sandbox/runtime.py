@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import secrets
 import shutil
@@ -86,6 +87,7 @@ class Sandbox:
         self.log_dir = log_dir
         self._owns_log_dir = owns_log_dir
         self.store = RequestStore()
+        self._loop: asyncio.AbstractEventLoop | None = None
         directory = new_directory(REGION, scenario.idp.big_groups)
         self.directory = directory
         self.idp = Idp(self.urls.idp, directory, scenario.idp)
@@ -144,6 +146,7 @@ class Sandbox:
 
     def _run(self) -> None:
         async def serve() -> None:
+            self._loop = asyncio.get_running_loop()
             try:
                 await asyncio.gather(*(s.serve(sockets=[sock]) for s, sock in zip(self._servers, self._sockets,
                                                                                  strict=True)))
@@ -160,6 +163,11 @@ class Sandbox:
         if self._stopped:
             return
         self._stopped = True
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            # Long polls would otherwise hold the graceful shutdown until they time out.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.store.release_waiters)
         for server in self._servers:
             server.should_exit = True
         if self._thread is not None:
