@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rules.add_argument("--require", metavar="CLAIM", action="append", default=[], help="required claim; repeatable")
     rules.add_argument("--max-age", metavar="SECONDS", type=float, help="refuse tokens issued longer ago")
     rules.add_argument("--leeway", metavar="SECONDS", type=float, default=0.0, help="clock tolerance (default 0)")
+    rules.add_argument("--server-date", metavar="HTTP_DATE",
+                       help="the server's Date header (e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'): judge times by its "
+                            "clock and report the skew")
     parser.add_argument("--json", action="store_true", help="print one JSON document (no signature bytes)")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
 
@@ -45,13 +48,25 @@ def run(args: argparse.Namespace) -> int:
         issuer=args.issuer, audiences=tuple(args.audience), token_use=args.token_use, scopes=tuple(args.scope),
         required_claims=tuple(args.require), max_age=args.max_age, leeway=args.leeway,
     )
-    report = inspect_token(text, keys=keys, expect=expect)
+    report = inspect_token(text, keys=keys, expect=expect, server_date=_http_date(args.server_date))
     if args.json:
         json.dump(report_json(report), sys.stdout, indent=2, sort_keys=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(report, Style(color=False if args.no_color else None)))
     return 0 if report.ok else 1
+
+
+def _http_date(value: str | None) -> float | None:
+    if value is None:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        raise UsageError(f"--server-date {value[:60]!r} is not an HTTP date",
+                         hint="e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'") from None
 
 
 def _read_token(arg: str | None) -> str:

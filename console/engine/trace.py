@@ -84,6 +84,7 @@ def run_trace(
         ev.response = _interruptible(cancel, lambda: send(
             http, request.method or plan.method, url, headers, body=request.body,
             hop="iis" if ev.direct_to_iis else "gateway", secrets=held))
+        _rejudge_by_server_clock(target, http, ev)
         _probe_after(target, http, ev, correlation_id, path)
         result = diagnose(ev)
     except TraceError as exc:  # a hop could not be reached; configuration errors propagate to the caller
@@ -180,6 +181,27 @@ def _headers(target: Target, request: TraceRequest, token: AcquiredToken | None,
     headers += list(target.client.headers)
     headers += list(request.headers)
     return headers
+
+
+def _rejudge_by_server_clock(target: Target, http: httpx.Client, ev: Evidence) -> None:
+    """Judge the token again by the gateway's clock (its Date header), so clock skew shows up as such."""
+    if ev.token is None or ev.response is None:
+        return
+    date = ev.response.header("date") or ev.response.header("x-amzn-remapped-date")
+    if not date:
+        return
+    from email.utils import parsedate_to_datetime
+
+    from console.engine.tokens import inspect_token
+
+    try:
+        server_now = parsedate_to_datetime(date).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return
+    if abs(server_now - time.time()) < 2:  # Date has one-second resolution: nothing to learn
+        return
+    keys = keys_for(target.jwks_url, http) if target.jwks_url else None
+    ev.token = inspect_token(ev.token.token, keys=keys, expect=target.expect, server_date=server_now)
 
 
 def _with_header(headers: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:

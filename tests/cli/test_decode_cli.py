@@ -191,3 +191,22 @@ def test_jwe_and_opaque_are_named(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_b64_helper_round_trip() -> None:
     assert b64(b"{}") == "e30"
+
+
+def test_server_date_judges_by_the_server_clock_and_reports_skew(capsys: pytest.CaptureFixture[str],
+                                                                  key: rsa.RSAPrivateKey) -> None:
+    from email.utils import formatdate
+
+    text = token(key, exp=int(time.time()) + 60)
+    server_date = formatdate(time.time() + 600, usegmt=True)  # the server runs 10 minutes ahead
+    code, out, _ = run(capsys, text, "--server-date", server_date, "--json")
+    doc = json.loads(out)
+    codes = [f["code"] for f in doc["findings"]]
+    assert code == 1 and "token.expired" in codes and "token.clock_skew" in codes
+    skew = next(f for f in doc["findings"] if f["code"] == "token.clock_skew")
+    assert "10 min ahead of this machine's" in skew["detail"]
+
+
+def test_bad_server_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey) -> None:
+    code, _, err = run(capsys, token(key), "--server-date", "yesterday")
+    assert code == 2 and "is not an HTTP date" in err
