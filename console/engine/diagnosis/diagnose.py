@@ -10,7 +10,7 @@ from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings
 from console.engine.diagnosis.propagation import check_propagation
 from console.engine.diagnosis.response import ResponseReading, read_response
-from console.engine.diagnosis.verdict import decide, merge_hops
+from console.engine.diagnosis.verdict import UNCONFIRMED, decide, merge_hops
 from console.engine.probes.iis import IisView, view_from
 from console.model.findings import Finding, Severity
 from console.model.trace import (
@@ -20,6 +20,7 @@ from console.model.trace import (
     HopName,
     HopObservation,
     HopStatus,
+    Identity,
     IisStatus,
     Verdict,
 )
@@ -55,13 +56,16 @@ def diagnose(ev: Evidence) -> Diagnosis:
         findings += gateway_found + authorizer_found
         if record["gateway"]["outcome"] == "bypassed":
             observations = [o for o in observations if o.hop not in _BYPASSED] + _bypassed_observations()
+    view, view_confidence = _iis_view(ev)
     if reading is not None:
         observations += reading.observations
         if record is None:
-            findings += reading.findings
+            # An echo of what IIS received settles what the response alone could not.
+            findings += [f for f in reading.findings if not (view is not None and f.code == UNCONFIRMED)]
+    if record is None and view is not None:
+        observations += _echo_observations(view, ev)
     refused = _authorizer_refused(record, reading)
     findings = _token_rule(ev, refused, confidence) + findings
-    view, view_confidence = _iis_view(ev)
     underscores: tuple[tuple[str, str], ...] = ()
     received = _received_headers(ev, view)
     if received is not None:
@@ -91,6 +95,23 @@ def diagnose(ev: Evidence) -> Diagnosis:
 
 
 _BYPASSED = (HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION)
+
+
+def _echo_observations(view: IisView, ev: Evidence) -> list[HopObservation]:
+    """What the IIS echo endpoint reports: who IIS resolved, and the headers it got from the integration."""
+    source = ev.iis_view_source or "IIS echo endpoint"
+    headers = tuple(view.headers.items())
+    subject_header = next((h for h, claim in ev.target.propagation if claim == "sub"), None)
+    carried = next((v for k, v in view.headers.items() if subject_header and k.lower() == subject_header.lower()),
+                   None)
+    return [
+        HopObservation(HopName.INTEGRATION, "iis-echo", HopStatus.OK,
+                       Identity(carried, headers, f"{subject_header} header" if carried else "headers IIS received"),
+                       (f"{source}: headers as IIS received them",), confidence=Confidence.LIKELY),
+        HopObservation(HopName.IIS, "iis-echo", HopStatus.OK,
+                       Identity(view.user, headers, f"IIS, {view.auth_type or 'anonymous'} auth"),
+                       (f"{source}: user {view.user or '(none)'}",), confidence=Confidence.CERTAIN),
+    ]
 
 
 def _bypassed_observations() -> list[HopObservation]:

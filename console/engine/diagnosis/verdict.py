@@ -39,7 +39,8 @@ def merge_hops(observations: Iterable[HopObservation], findings: Iterable[Findin
     for index, name in enumerate(HOP_ORDER):
         seen = by_hop[name]
         status = _status_of(seen)
-        hop_findings = by_finding.get(name.value, [])
+        # trace.* findings speak about the evidence, not the hop: an unconfirmed hop stays unknown.
+        hop_findings = [f for f in by_finding.get(name.value, []) if not f.code.startswith("trace.")]
         if any(f.severity is Severity.ERROR for f in hop_findings):
             status = HopStatus.BROKEN
         elif any(f.severity is Severity.WARNING for f in hop_findings) and status in (HopStatus.OK, HopStatus.UNKNOWN):
