@@ -1,0 +1,60 @@
+"""SVG snapshots of the console at 120x36 for fixed traces: healthy and three broken scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fixed_traces import NOW, fixed_session
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from console.app.app import BatonApp
+from console.app.main import make_app
+from console.app.screen import ConsoleScreen
+from widgets import VerdictBar
+
+SIZE = (120, 36)
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
+
+
+def fixed_app(scenario: str) -> BatonApp:
+    """The real app on the sandbox profile, with a frozen clock and the fixed session."""
+    return make_app(None, scenario, session_factory=fixed_session, clock=lambda: NOW)
+
+
+def traced(app: BatonApp) -> Callable[[Pilot[int]], object]:
+    """``run_before``: no blinking cursors, send once (ctrl+r), wait until the verdict is shown."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.press("ctrl+r")
+        for _ in range(400):
+            screen = app.screen
+            if isinstance(screen, ConsoleScreen) and screen.traces and not screen.query_one(VerdictBar).loading:
+                break
+            await pilot.pause(0.01)
+        else:
+            raise AssertionError("the fixed trace was never shown")
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("scenario", ["healthy", "expired-token", "claims-header-unmapped", "iis-windows-auth"])
+def test_console_snapshot(snap_compare: Callable[..., bool], scenario: str) -> None:
+    """The whole console after one trace: hop trace, inspector at the broken hop, authorizer, IIS, verdict."""
+    app = fixed_app(scenario)
+    assert snap_compare(app, terminal_size=SIZE, run_before=traced(app))
+
+
+def test_snapshots_hold_no_token(request: pytest.FixtureRequest) -> None:
+    """The fixed token looks like a JWT; no accepted snapshot may show it."""
+    if request.config.getoption("--snapshot-update"):
+        pytest.skip("the snapshots are written when the session ends")
+    svgs = sorted(SNAPSHOTS.glob("*.svg"))
+    assert svgs, "no snapshots yet: run pytest --snapshot-update"
+    for svg in svgs:
+        assert "eyJ" not in svg.read_text(encoding="utf-8"), svg.name
