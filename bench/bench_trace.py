@@ -1,0 +1,228 @@
+"""Healthy sandbox trace (cached token) vs a bare httpx GET of the same URL, A/B alternated; target: <= 1.5x bare."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from console.config import load_profile  # noqa: E402
+from console.config.secrets import resolve_secret  # noqa: E402
+from console.engine.identity import acquire_token, value_of  # noqa: E402
+from console.engine.target import Target  # noqa: E402
+from console.model.trace import TraceRequest  # noqa: E402
+from console.session import Session  # noqa: E402
+
+TARGET = 1.5
+"""The trace may cost at most this many times the bare request (ratio of medians)."""
+PAIRS = 300
+WARMUP = 20
+TIME_LIMIT_S = 90.0
+"""The measured loop stops early past this (the script always ends by itself)."""
+PROFILE_TRACES = 60
+CORE = 1
+"""The anchors pinned every HTTP client to core 1; here client and in-process sandbox share that core."""
+
+
+def pin() -> str:
+    """Pin this process (client, in-process sandbox threads) to one core where the machine has it."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity)"
+    cores = sorted(os.sched_getaffinity(0))
+    core = CORE if CORE in cores else cores[-1]
+    os.sched_setaffinity(0, {core})
+    return f"pinned to core {core}"
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def bare_headers(target: Target, client: httpx.Client) -> list[tuple[str, str]]:
+    """What a trace sends: the bearer token (acquired the same way, cached), api key, client headers."""
+    token = acquire_token(target.client, client, resolve_secret)
+    headers: list[tuple[str, str]] = []
+    if token is not None:
+        assert token.cached, "the token should be cached after the warm-up traces"
+        headers.append(("Authorization", f"Bearer {token.value}"))
+    api_key = value_of(target.client.api_key, resolve_secret)
+    if api_key:
+        headers.append(("x-api-key", api_key))
+    return headers + list(target.client.headers)
+
+
+def main() -> int:
+    where = pin()
+    session = Session(load_profile("sandbox"))
+    try:
+        target = session.start()
+        assert target.gateway_url.startswith("http://127.0.0.1:"), target.gateway_url
+        first = session.trace(TraceRequest())
+        if first.error or not first.verdict.ok:
+            print(f"FAIL: the warm-up trace is not healthy: {first.error or first.verdict.summary}")
+            return 1
+        url = first.url
+        bare = httpx.Client(timeout=10.0, follow_redirects=False)
+        headers = bare_headers(target, bare)
+
+        def trace_once() -> float:
+            start = time.perf_counter()
+            result = session.trace(TraceRequest())
+            elapsed = time.perf_counter() - start
+            if result.error or not result.verdict.ok:
+                raise SystemExit(f"FAIL: a measured trace was not healthy: {result.error or result.verdict.summary}")
+            return elapsed
+
+        def three_once() -> float:
+            """The three requests a trace makes, sent bare: the floor for a trace that keeps all its probes."""
+            cid = str(uuid.uuid4())
+            start = time.perf_counter()
+            gateway = bare.get(url, headers=[*headers, (target.correlation_header, cid)])
+            if target.control_url:
+                truth = bare.get(f"{target.control_url}/__baton/requests/{cid}")
+                assert truth.status_code == 200, truth.status_code
+            if target.iis_url:
+                bare.get(f"{target.iis_url}{target.echo_path or target.client.path}",
+                         headers={"X-User-Sub": "bench-spoof", target.correlation_header: f"{cid}.spoof-check"})
+            elapsed = time.perf_counter() - start
+            assert gateway.status_code == 200, gateway.status_code
+            return elapsed
+
+        def bare_once() -> float:
+            sent = [*headers, (target.correlation_header, str(uuid.uuid4()))]
+            start = time.perf_counter()
+            response = bare.get(url, headers=sent)
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200:
+                raise SystemExit(f"FAIL: the bare request answered {response.status_code}")
+            return elapsed
+
+        for _ in range(WARMUP):
+            trace_once()
+            bare_once()
+            three_once()
+        traces, bares, threes, pair_ratios = alternate(trace_once, bare_once, three_once)
+
+        n = len(traces)
+        assert n == len(bares) == len(threes)
+        t50, b50 = statistics.median(traces) * 1000, statistics.median(bares) * 1000
+        ratio = t50 / b50
+        calls = (f"gateway GET {target.client.path} (gateway -> authorizer -> IIS)"
+                 + (", ground-truth GET on the sandbox control plane" if target.control_url else "")
+                 + (", direct-to-IIS spoof-check GET" if target.iis_url else "")
+                 + "; token from the cache, JWKS from the cache, local token checks and diagnosis")
+        print(f"healthy trace vs bare httpx GET {url}: {n} alternated pairs, {where}, sandbox in-process")
+        print(f"  a trace includes: {calls}")
+        print("  the bare request: one httpx.Client GET of the same URL with the same Authorization and a fresh "
+              f"{target.correlation_header}")
+        print(f"  trace: p50 {t50:7.2f} ms  p99 {pct(traces, 99) * 1000:7.2f} ms")
+        print(f"  bare:  p50 {b50:7.2f} ms  p99 {pct(bares, 99) * 1000:7.2f} ms")
+        print(f"  the same 3 requests sent bare (context, no target): p50 {statistics.median(threes) * 1000:7.2f} ms"
+              f"  = {statistics.median(threes) * 1000 / b50:.2f}x the bare request")
+        print(f"  ratio of medians {ratio:.2f}x (median per-pair ratio {statistics.median(pair_ratios):.2f}x); "
+              f"target <= {TARGET}x")
+        if ratio <= TARGET:
+            print("PASS")
+            return 0
+        print(f"MISS: the trace costs {ratio:.2f}x the bare request (target {TARGET}x). Where a trace's time goes "
+              f"(cProfile, {PROFILE_TRACES} traces, wall time incl. waits):")
+        profile_traces(session)
+        what_if(trace_once, bare_once, three_once, b50)
+        bare.close()
+        return 1
+    finally:
+        session.close()
+
+
+def alternate(*arms: Callable[[], float], pairs: int = PAIRS) -> tuple[list[float], ...]:
+    """Run the arms in rotating order (A B C, B C A, …) so drift hits all alike; times per arm, then A/B ratios."""
+    got: list[list[float]] = [[] for _ in arms]
+    ratios: list[float] = []
+    deadline = time.monotonic() + TIME_LIMIT_S
+    for i in range(pairs):
+        row: dict[int, float] = {}
+        for k in range(len(arms)):
+            j = (i + k) % len(arms)
+            row[j] = arms[j]()
+        for j in range(len(arms)):
+            got[j].append(row[j])
+        ratios.append(row[0] / row[1])
+        if time.monotonic() > deadline:
+            break
+    return (*got, ratios)
+
+
+def what_if(trace_once: Callable[[], float], bare_once: Callable[[], float], three_once: Callable[[], float],
+            b50: float) -> None:
+    """Informational: the same trace with trace.py's cancel poll replaced by a join that returns when work ends."""
+    import threading
+
+    from console.engine import trace as engine
+
+    original = engine._interruptible
+
+    def joined(cancel: threading.Event, work: Callable[[], object]) -> object:
+        if cancel.is_set():
+            raise engine.TraceCancelled("cancelled")
+        box: dict[str, object] = {}
+
+        def runner() -> None:
+            try:
+                box["value"] = work()
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+
+        thread = threading.Thread(target=runner, daemon=True, name="baton-trace-io")
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.02)  # returns as soon as the work ends; a cancel is still seen within 20 ms
+            if cancel.is_set():
+                raise engine.TraceCancelled("cancelled")
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return box["value"]
+
+    engine._interruptible = joined  # type: ignore[assignment]
+    try:
+        traces, bares, _threes, _ratios = alternate(trace_once, bare_once, three_once, pairs=PAIRS // 2)
+    finally:
+        engine._interruptible = original
+    t50 = statistics.median(traces) * 1000
+    print(f"what-if (not the engine as shipped): _interruptible joining instead of cancel.wait(0.02): trace p50 "
+          f"{t50:.2f} ms p99 {pct(traces, 99) * 1000:.2f} ms = {t50 / b50:.2f}x the bare request "
+          f"(bare p50 now {statistics.median(bares) * 1000:.2f} ms)")
+
+
+def profile_traces(session: Session) -> None:
+    """Print the functions a trace spends its time in (cumulative, then own time)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(PROFILE_TRACES):
+        session.trace(TraceRequest())
+    profiler.disable()
+    for key, count in (("cumulative", 18), ("tottime", 8)):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(key).print_stats(count)
+        text = out.getvalue()
+        print(text[text.find("   ncalls"):].rstrip().replace(str(ROOT) + "/", "").replace(sys.prefix + "/", ""))
+        print()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
