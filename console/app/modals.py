@@ -25,8 +25,8 @@ class HelpModal(ModalScreen[None]):
         self._panes = panes
 
     def compose(self) -> ComposeResult:
-        table = "\n".join(f"| `{key}` | {what} |" for key, what in self._keys)
-        text = ("# Baton — keys\n\n| key | action |\n|---|---|\n" + table + "\n\n"
+        listing = "\n".join(f"- `{key}` — {what}" for key, what in self._keys)
+        text = ("# Baton — keys\n\n" + listing + "\n\n"
                 "Every action is also in the command palette (`ctrl+p`).\n\n" + "\n\n".join(self._panes))
         with VerticalScroll(id="help-body"):
             yield Markdown(text)  # our own text, not network data

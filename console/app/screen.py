@@ -98,7 +98,7 @@ class ConsoleScreen(Screen[None]):
         self.sub_title = f"{profile.name} · {profile.environment.value.upper()}"
         bar = self.query_one(RequestBar)
         bar.profile = profile
-        self.query_one(HopTrace).focus()
+        self.query_one("#hop-list").focus()  # keyboard-first: arrows and j/k work at once
         self.start_session()
 
     # -- session and feed workers ------------------------------------------------------------------------

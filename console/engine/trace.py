@@ -95,7 +95,8 @@ def run_trace(
         if own_client:
             http.close()
     hops = tuple(replace(h, elapsed_ms=ev.response.elapsed_ms) if h.name is HopName.GATEWAY and ev.response
-                 and h.elapsed_ms is None else h for h in result.hops)  # the round trip through the gateway
+                 and h.elapsed_ms is None and h.status not in (HopStatus.NOT_REACHED, HopStatus.UNKNOWN) else h
+                 for h in result.hops)  # the round trip through the gateway, when the gateway was crossed
     for hop in hops:
         for obs in hop.observations:
             if obs.probe != "token":

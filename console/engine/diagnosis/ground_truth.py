@@ -40,7 +40,7 @@ def gateway_stage(record: dict[str, Any], ev: Evidence) -> tuple[HopObservation,
             f"{gw['status']} before the authorizer ran"), hop=HopName.GATEWAY, evidence=tuple(evidence)))
     status = HopStatus.BROKEN if refused_here else HopStatus.OK
     subject = ev.expected_subject()
-    identity = Identity(subject, (("Authorization", "Bearer <token>"),), "bearer token") if subject else None
+    identity = Identity(subject, (("sub", subject),), "bearer token") if subject else None
     return HopObservation(HopName.GATEWAY, PROBE, status, identity, tuple(evidence)), findings
 
 
@@ -78,9 +78,12 @@ def authorizer_stage(record: dict[str, Any], ev: Evidence) -> tuple[HopObservati
 def _deny_finding(az: dict[str, Any], decision: AuthorizerDecision, evidence: tuple[str, ...]) -> Finding:
     explicit = any(s.effect.lower() == "deny" and s.matches_request for s in decision.policy)
     if explicit:
+        matched = next((r for s in decision.policy if s.effect.lower() == "deny" and s.matches_request
+                        for r in s.resources), None)
+        denied = decision.method_arn or "this method"
         return hop_finding("authorizer.explicit_deny", (
-            f"the authorizer's policy denies {decision.method_arn or 'this method'} for principal "
-            f"{az.get('principal_id')!r}: {az.get('reason') or 'an explicit Deny statement matched'}"),
+            f"the policy returned for principal {az.get('principal_id')!r} denies {denied}"
+            + (f" (Deny on {matched})" if matched and matched != decision.method_arn else "")),
             hop=HopName.AUTHORIZER, evidence=evidence)
     allowed = [r for s in decision.policy if s.effect.lower() == "allow" for r in s.resources]
     if az.get("cached") and allowed:
