@@ -19,6 +19,8 @@ from widgets.pane import Pane
 
 COLUMNS = ("time", "from", "method", "path", "status", "verdict")
 WIDTHS = {"time": 8, "from": 5, "status": 6, "verdict": 13}
+FLUSH_INTERVAL = 0.2
+"""Seconds between table updates while items stream in: a burst redraws the table a few times, not per frame."""
 
 
 class _When(Text):
@@ -133,7 +135,12 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         if not self._flush_scheduled:
             # Coalesce: 200 items arriving together cost one table update and one sort, not 200.
             self._flush_scheduled = True
-            self.call_after_refresh(self.flush)
+            self.set_timer(FLUSH_INTERVAL, self.flush)
+
+    @property
+    def settled(self) -> bool:
+        """True when every added item is drawn (nothing waits for the next flush)."""
+        return not self._pending
 
     def update(self, item: FeedItem) -> None:
         """Replace an item (e.g. its verdict arrived); batched like ``add``."""
@@ -150,7 +157,7 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         for key, item in pending.items():
             if key in self.items:
                 for column, cell in cells(item).items():
-                    table.update_cell(key, column, cell, update_width=True)
+                    table.update_cell(key, column, cell)  # widths are set when a row is added: no jumps
             else:
                 self._seq += 1
                 table.add_row(_When(item, self._seq), *cells(item).values(), key=key)

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from console.app.app import BatonApp
 from console.app.main import make_app
 from console.app.screen import ConsoleScreen
-from widgets import VerdictBar
+from widgets import TraceFeed, VerdictBar
 
 SIZE = (120, 36)
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
@@ -33,7 +33,8 @@ def traced(app: BatonApp) -> Callable[[Pilot[int]], object]:
         await pilot.press("ctrl+r")
         for _ in range(400):
             screen = app.screen
-            if isinstance(screen, ConsoleScreen) and screen.traces and not screen.query_one(VerdictBar).loading:
+            if (isinstance(screen, ConsoleScreen) and screen.traces and not screen.query_one(VerdictBar).loading
+                    and screen.query_one(TraceFeed).settled):
                 break
             await pilot.pause(0.01)
         else:

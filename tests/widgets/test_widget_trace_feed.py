@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from factories import HOSTILE, expired_trace, feed_item, healthy_trace
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 from widget_harness import Harness, click_every, flat, messages_of, screen_text
 
@@ -18,6 +19,15 @@ def body_rows(app: Harness, feed: TraceFeed) -> list[str]:
     return [flat(r) for r in screen_text(app, feed).splitlines()[2:-1]]
 
 
+async def drawn(pilot: Pilot[None], feed: TraceFeed) -> None:
+    """Wait until every added item is drawn (the feed batches its updates), then one more refresh."""
+    for _ in range(200):
+        if feed.settled:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 async def test_items_are_listed_newest_first_with_origin_status_and_verdict() -> None:
     feed = TraceFeed()
     app = Harness(feed)
@@ -25,7 +35,7 @@ async def test_items_are_listed_newest_first_with_origin_status_and_verdict() ->
         feed.add(feed_item(1, verdict=healthy_trace().verdict))
         feed.add(feed_item(3, origin="external", status=401))
         feed.add(feed_item(2, status=None))
-        await pilot.pause()
+        await drawn(pilot, feed)
         rows = body_rows(app, feed)
         assert rows[0] == "08:53:23 ext GET /orders/3 401"
         assert rows[1] == "08:53:22 baton GET /orders/2 … …"
@@ -40,9 +50,9 @@ async def test_update_changes_the_row_in_place() -> None:
     async with app.run_test(size=(100, 12)) as pilot:
         feed.add(feed_item(1, status=None))
         feed.add(feed_item(2))
-        await pilot.pause()
+        await drawn(pilot, feed)
         feed.update(feed_item(1, status=401, verdict=expired_trace().verdict))
-        await pilot.pause()
+        await drawn(pilot, feed)
         rows = body_rows(app, feed)
         assert rows[1] == "08:53:21 baton GET /orders/1 401 ✗ authorizer"
         assert rows[0].startswith("08:53:22 baton GET /orders/2")
@@ -54,11 +64,11 @@ async def test_enter_and_click_reselect_an_item() -> None:
     async with app.run_test(size=(100, 12), message_hook=app.seen.append) as pilot:
         for n in range(5):
             feed.add(feed_item(n))
-        await pilot.pause()
+        await drawn(pilot, feed)
         await pilot.click("#feed-table", offset=(3, 1))  # the newest row, already highlighted: chosen
         await pilot.click("#feed-table", offset=(3, 3))  # another row: highlighted only
         await pilot.press("k", "j", "enter")
-        await pilot.pause()
+        await drawn(pilot, feed)
         assert chosen(app) == ["k4", "k2"]
         assert feed.highlighted == "k2"
         assert messages_of(app.seen, TraceFeed.ItemSelected)[0].control is feed  # type: ignore[attr-defined]
@@ -70,11 +80,11 @@ async def test_new_items_keep_the_cursor_on_the_same_request() -> None:
     async with app.run_test(size=(100, 12)) as pilot:
         for n in range(3):
             feed.add(feed_item(n))
-        await pilot.pause()
+        await drawn(pilot, feed)
         feed.select("k1")
         feed.add(feed_item(10))
         feed.add(feed_item(11))
-        await pilot.pause()
+        await drawn(pilot, feed)
         assert feed.highlighted == "k1"
 
 
@@ -94,13 +104,13 @@ async def test_a_burst_of_200_is_drawn_in_one_batch_and_keys_still_work() -> Non
         table.sort = counting_sort  # type: ignore[method-assign]
         for n in range(200):
             feed.add(feed_item(n, origin="external" if n % 2 else "baton"))
-        await pilot.pause()
+        await drawn(pilot, feed)
         assert sorts == 1
         assert table.row_count == 200
         assert body_rows(app, feed)[0].startswith("08:56:39 ext GET /orders/199")
         await pilot.click("#feed-table", offset=(3, 1))
         await pilot.press("down", "down")
-        await pilot.pause()
+        await drawn(pilot, feed)
         assert feed.highlighted == "k197"
 
 
@@ -110,7 +120,7 @@ async def test_the_feed_is_capped() -> None:
     async with app.run_test(size=(100, 12)) as pilot:
         for n in range(80):
             feed.add(feed_item(n))
-        await pilot.pause()
+        await drawn(pilot, feed)
         assert len(feed.items) == 50 and "k29" not in feed.items and "k30" in feed.items
         assert feed.query_one(DataTable).row_count == 50
 
@@ -121,11 +131,11 @@ async def test_error_keeps_the_list() -> None:
     async with app.run_test(size=(100, 12)) as pilot:
         feed.add(feed_item(1))
         feed.show_error("sandbox request log unavailable")
-        await pilot.pause()
+        await drawn(pilot, feed)
         text = screen_text(app, feed)
         assert "✗ error: sandbox request log unavailable" in text and "/orders/1" in text
         feed.clear()
-        await pilot.pause()
+        await drawn(pilot, feed)
         assert "/orders/1" not in screen_text(app, feed)
 
 
@@ -136,7 +146,7 @@ async def test_hostile_paths_are_inert() -> None:
         feed.add(feed_item(1, origin="external", path="/" + HOSTILE))
         feed.add(feed_item(2, origin="external").__class__(
             key="sandbox:2", method=HOSTILE, path="/x", status=200, received_at=2.0, origin="external"))
-        await pilot.pause()
+        await drawn(pilot, feed)
         text = screen_text(app, feed)
         assert "\x1b" not in text and "\\x1b[2J" in text
         assert text.count("[@click=app.quit]x[/]") == 2
