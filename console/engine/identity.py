@@ -84,11 +84,11 @@ def acquire_token(
         return AcquiredToken(token.strip(), f"static token from {plan.token}")
     if not plan.token_url:
         raise TraceError(f"the {plan.flow} flow needs [identity] token_url", hop="client")
-    key = (plan.token_url, plan.client_id or "", plan.username or "", plan.scope, plan.send, plan.flow)
-    cached = cache.get(key)
-    source = f"{plan.flow.replace('_', ' ')} grant at {plan.token_url} ({plan.send})"
-    if cached is not None:
-        return AcquiredToken(cached, source, cached=True)
+    key = _cache_key(plan)
+    hit = cached_token(plan, held, cache=cache)
+    if hit is not None:
+        return hit
+    source = _source(plan)
     form = {"grant_type": plan.flow, "client_id": plan.client_id or ""}
     secret = value_of(plan.client_secret, resolve)
     if secret:
@@ -108,6 +108,25 @@ def acquire_token(
     expires_in = doc.get("expires_in")
     cache.put(key, sent, float(expires_in) if isinstance(expires_in, int | float) else 300.0)
     return AcquiredToken(sent, source)
+
+
+def _cache_key(plan: ClientPlan) -> tuple[str, ...]:
+    return (plan.token_url or "", plan.client_id or "", plan.username or "", plan.scope, plan.send, plan.flow)
+
+
+def _source(plan: ClientPlan) -> str:
+    return f"{plan.flow.replace('_', ' ')} grant at {plan.token_url} ({plan.send})"
+
+
+def cached_token(plan: ClientPlan, held: list[str], *, cache: TokenCache = SHARED_CACHE) -> AcquiredToken | None:
+    """The token from the cache when it is still fresh (no I/O); None otherwise or for static/no-token flows."""
+    if plan.flow in ("none", "static") or not plan.token_url:
+        return None
+    value = cache.get(_cache_key(plan))
+    if value is None:
+        return None
+    held.append(value)
+    return AcquiredToken(value, _source(plan), cached=True)
 
 
 def _post_token(client: httpx.Client, url: str, form: dict[str, str]) -> dict[str, Any]:

@@ -14,9 +14,9 @@ import httpx
 
 from console.engine.diagnosis.diagnose import diagnose
 from console.engine.diagnosis.evidence import Evidence
-from console.engine.identity import AcquiredToken, Resolver, acquire_token, value_of
+from console.engine.identity import AcquiredToken, Resolver, acquire_token, cached_token, value_of
 from console.engine.jwks_cache import keys_for
-from console.engine.probes.iis import echo_view, find_log_line, spoof_check
+from console.engine.probes.iis import cached_spoof_check, echo_view, find_log_line
 from console.engine.probes.sandbox import fetch_ground_truth
 from console.engine.redact import redact_headers, redact_text
 from console.engine.target import Target
@@ -125,7 +125,8 @@ def _client_hop(target: Target, request: TraceRequest, http: httpx.Client, resol
         token: AcquiredToken | None = AcquiredToken(override.strip(), "token given on the command line")
         held.append(override.strip())
     else:
-        token = _interruptible(cancel, lambda: acquire_token(target.client, http, resolve, held=held))
+        token = cached_token(target.client, held) or _interruptible(
+            cancel, lambda: acquire_token(target.client, http, resolve, held=held))
     elapsed = (time.perf_counter() - start) * 1000
     if token is None:
         obs = HopObservation(HopName.CLIENT, "token", HopStatus.OK, Identity(None, (), "no token"),
@@ -220,8 +221,8 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
         ev.log_line, ev.log_note = find_log_line(target.log_path, correlation_id)
     subject_header = next((h for h, claim in target.propagation if claim == "sub"), None)
     if (target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production"):
-        ev.spoof = spoof_check(http, target.iis_url, target.echo_path or path, subject_header,
-                               correlation=(target.correlation_header, f"{correlation_id}.spoof-check"))
+        ev.spoof = cached_spoof_check(http, target.iis_url, target.echo_path or path, subject_header,
+                                      correlation=(target.correlation_header, f"{correlation_id}.spoof-check"))
 
 
 def _interruptible(cancel: threading.Event, work: Callable[[], T]) -> T:
@@ -229,19 +230,21 @@ def _interruptible(cancel: threading.Event, work: Callable[[], T]) -> T:
     if cancel.is_set():
         raise TraceCancelled("cancelled")
     box: dict[str, Any] = {}
+    done = threading.Event()
 
     def runner() -> None:
         try:
             box["value"] = work()
         except BaseException as exc:  # handed to the caller's thread below
             box["error"] = exc
+        finally:
+            done.set()
 
-    thread = threading.Thread(target=runner, daemon=True, name="baton-trace-io")
-    thread.start()
-    while thread.is_alive():
-        if cancel.wait(0.02):
+    threading.Thread(target=runner, daemon=True, name="baton-trace-io").start()
+    # Wake as soon as the work is done; look at the cancel flag every 20 ms meanwhile.
+    while not done.wait(0.02):
+        if cancel.is_set():
             raise TraceCancelled("cancelled")
-        thread.join(0.0)
     if "error" in box:
         raise box["error"]
     value: T = box["value"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import mmap
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,3 +106,24 @@ def spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
     detail = (f"IIS answered {response.status_code} to a direct request with {header}: {forged} "
               f"and resolved the user as {user or 'nobody'}")
     return SpoofResult(url, header, forged, response.status_code, accepted, user, detail)
+
+
+SPOOF_CHECK_TTL = 60.0
+"""Seconds a spoof-check answer is reused: it describes the deployment, not one request."""
+_spoof_cache: dict[tuple[str, str, str], tuple[float, SpoofResult]] = {}
+_spoof_lock = threading.Lock()
+
+
+def cached_spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
+                       correlation: tuple[str, str] | None = None) -> SpoofResult:
+    """spoof_check, answered from a per-(IIS, path, header) cache for SPOOF_CHECK_TTL seconds."""
+    key = (iis_url, path, header)
+    now = time.monotonic()
+    with _spoof_lock:
+        hit = _spoof_cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    result = spoof_check(client, iis_url, path, header, correlation)
+    with _spoof_lock:
+        _spoof_cache[key] = (now + SPOOF_CHECK_TTL, result)
+    return result
