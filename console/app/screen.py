@@ -99,7 +99,7 @@ class ConsoleScreen(Screen[None]):
         bar = self.query_one(RequestBar)
         bar.profile = profile
         self.query_one("#hop-list").focus()  # keyboard-first: arrows and j/k work at once
-        self.start_session()
+        self.call_after_refresh(self.start_session)  # the sandbox starts behind the first paint
 
     # -- session and feed workers ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
