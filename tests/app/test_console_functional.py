@@ -23,7 +23,7 @@ async def test_first_screen_then_healthy_trace() -> None:
         assert "IIS resolved" in pane_text(app, "verdict") and sub and sub[:8] in pane_text(app, "verdict")
         assert "200" in pane_text(app, "iis") and "TrustedHeader" in pane_text(app, "iis")
         assert "ALLOW" in pane_text(app, "authorizer")
-        assert "baton" in pane_text(app, "feed")
+        await until(pilot, lambda: "baton" in pane_text(app, "feed"))
 
 
 @pytest.mark.parametrize(("scenario", "hop", "code", "panes"), [
@@ -61,7 +61,7 @@ async def test_switching_scenario_traces_the_new_breakage() -> None:
         await until(pilot, lambda: len(screen.traces) >= 2 and screen.ready, timeout=30)
         await until(pilot, lambda: "broken at iis" in pane_text(app, "verdict"))
         assert "iis.windows_auth_challenge" in pane_text(app, "verdict")
-        assert pane_text(app, "feed").count("baton") >= 2  # the first trace stays in the feed
+        await until(pilot, lambda: pane_text(app, "feed").count("baton") >= 2)  # the first trace stays listed
 
 
 async def test_reselecting_an_earlier_trace_from_the_feed() -> None:
