@@ -27,8 +27,11 @@ FEED_RETRIES = 3
 class Session:
     """Everything needed to trace with one profile; ``start()`` does the slow part (sandbox, discovery)."""
 
-    def __init__(self, profile: Profile, scenario: str | None = None, *, timeout: float = 10.0) -> None:
+    def __init__(self, profile: Profile, scenario: str | None = None, *, timeout: float = 10.0,
+                 sandbox_process: bool = False) -> None:
         self.profile = profile
+        self.sandbox_process = sandbox_process
+        """Run the sandbox as a child process (the console) instead of threads in this one (the CLI, tests)."""
         self.scenario = scenario or (profile.sandbox.scenario if profile.sandbox else None)
         self.timeout = timeout
         self.target: Target | None = None
@@ -51,11 +54,15 @@ class Session:
             if self.target is not None:
                 return self.target
             self._client = make_client(self.timeout)
-            if self.scenario is not None:
+            if self.scenario is not None and self.sandbox_process:
+                from console.sandbox_process import SandboxProcess
+
+                self._sandbox = SandboxProcess(self.scenario)
+                self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
+            elif self.scenario is not None:
                 from console.sandbox import start_sandbox  # only sandbox sessions pay for it
 
                 self._sandbox = start_sandbox(self.scenario)
-                self._sandbox.__enter__()
                 self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
             else:
                 self.target = target_from_profile(self.profile)

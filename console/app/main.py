@@ -6,11 +6,17 @@ import time
 from collections.abc import Callable
 
 from console.app.app import BatonApp, SessionFactory
+from console.model.profile import Profile
 from console.session import Session
 
 
+def console_session(profile: Profile, scenario: str | None) -> Session:
+    """The console's session: the sandbox runs as a child process, so its work never stalls the UI."""
+    return Session(profile, scenario, sandbox_process=True)
+
+
 def make_app(profile: str | None = None, scenario: str | None = None, *,
-             session_factory: SessionFactory = Session, clock: Callable[[], float] = time.time) -> BatonApp:
+             session_factory: SessionFactory = console_session, clock: Callable[[], float] = time.time) -> BatonApp:
     """A BatonApp on a profile name or file (default: the sandbox profile)."""
     from console.config import load_profile
 

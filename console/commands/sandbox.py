@@ -23,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="first stdout line is {idp, gateway, iis, iis_log, scenario} as JSON")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--until-stdin-closes", action="store_true", help=argparse.SUPPRESS)
+    # (used by the console, which runs the sandbox as a child: the child stops when its parent goes away)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,6 +61,12 @@ def run(args: argparse.Namespace) -> int:
         # SIGTERM stops cleanly too (ports freed, temporary logs removed); Ctrl-C raises KeyboardInterrupt,
         # which baton's main turns into "interrupted".
         signal.signal(signal.SIGTERM, lambda _sig, _frame: done.set())
+        if args.until_stdin_closes:
+            def wait_for_eof() -> None:
+                sys.stdin.read()  # returns when the parent closes the pipe, or exits
+                done.set()
+
+            threading.Thread(target=wait_for_eof, daemon=True).start()
         done.wait()
     finally:
         sandbox.stop()

@@ -1,0 +1,75 @@
+"""The sandbox as a child process (`baton sandbox --json`): its work never competes with the console's UI.
+
+UI-free and light: it starts Python, not uvicorn, in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import selectors
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+from console.errors import SandboxError
+
+START_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChildUrls:
+    """Where the child sandbox listens."""
+
+    idp: str
+    gateway: str
+    iis: str
+
+
+class SandboxProcess:
+    """A running `baton sandbox` child; ``stop()`` (or this process ending) stops it."""
+
+    def __init__(self, scenario: str) -> None:
+        self.scenario = scenario
+        self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module, fixed arguments)
+            [sys.executable, "-m", "console.cli", "sandbox", "--scenario", scenario, "--json",
+             "--until-stdin-closes"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.urls = self._read_urls()
+
+    def _read_urls(self) -> ChildUrls:
+        assert self._proc.stdout is not None
+        selector = selectors.DefaultSelector()
+        selector.register(self._proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + START_TIMEOUT
+        line = ""
+        while not line:
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                self.stop()
+                raise SandboxError(f"the sandbox did not start within {START_TIMEOUT:g} s")
+            line = self._proc.stdout.readline()
+            if not line:  # the child exited: its one-line error is on stderr
+                error = self._proc.stderr.read().strip().splitlines() if self._proc.stderr else []
+                self.stop()
+                raise SandboxError(error[-1].removeprefix("baton: ") if error else "the sandbox exited at start")
+        selector.close()
+        doc = json.loads(line)
+        return ChildUrls(doc["idp"], doc["gateway"], doc["iis"])
+
+    def stop(self) -> None:
+        """Stop the child (closing its stdin asks it to stop; terminate and kill if it does not)."""
+        if self._proc.poll() is None:
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.terminate()
+                try:
+                    self._proc.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+        for stream in (self._proc.stdout, self._proc.stderr):
+            if stream is not None:
+                stream.close()
