@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 from console.app.screen import KEYS, ConsoleScreen
 from console.model.profile import Profile
@@ -15,35 +17,11 @@ from console.session import Session
 
 SessionFactory = Callable[[Profile, str | None], Session]
 
-PALETTE: list[tuple[str, str, str]] = [
-    ("send", "Send the request", "Send the test request through the gateway (ctrl+r)"),
-    ("resend", "Re-send the last request", "Repeat the last request (F5)"),
-    ("cancel", "Cancel the trace", "Stop waiting for the running trace (esc)"),
-    ("switch_profile", "Switch profile", "Open another profile (ctrl+o)"),
-    ("switch_scenario", "Switch sandbox scenario", "Restart the sandbox with another breakage (ctrl+n)"),
-    ("copy_verdict", "Copy the verdict", "Copy the verdict line and its fix (ctrl+y)"),
-    ("copy_curl", "Copy as curl", "Copy the equivalent curl command, token redacted (ctrl+k)"),
-    ("toggle_token", "Reveal / mask token values", "Show or hide credential-like values in the inspector (ctrl+t)"),
-    ("help", "Help", "Keys and what each pane shows (F1 / ?)"),
-]
+def baton_commands() -> type[Provider]:
+    """The palette provider, imported when the palette first opens (textual.command is not cheap)."""
+    from console.app.palette import BatonCommands
 
-
-class BatonCommands(Provider):
-    """Command palette entries for every console action."""
-
-    async def discover(self) -> Hits:
-        for action, title, help_text in PALETTE:
-            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for action, title, help_text in PALETTE:
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, action), help=help_text)
-
-    async def _run(self, action: str) -> None:
-        await self.app.run_action(f"screen.{action}")
+    return BatonCommands
 
 
 class BatonApp(App[int]):
@@ -51,7 +29,7 @@ class BatonApp(App[int]):
 
     CSS_PATH = "baton.tcss"
     TITLE = "Baton"
-    COMMANDS = App.COMMANDS | {BatonCommands}
+    COMMANDS = App.COMMANDS | {baton_commands}
 
     def __init__(self, profile: Profile, scenario: str | None = None, *,
                  session_factory: SessionFactory = Session, clock: Callable[[], float] = time.time) -> None:
@@ -86,6 +64,8 @@ class BatonApp(App[int]):
     def on_unmount(self) -> None:
         if self.session is not None:
             self.session.close()
+
+
 
 
 def binding_actions() -> list[str]:

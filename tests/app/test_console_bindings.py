@@ -6,9 +6,10 @@ import pytest
 from console_driver import ready
 from textual.binding import Binding
 
-from console.app.app import PALETTE, BatonApp, binding_actions
+from console.app.app import BatonApp, binding_actions
 from console.app.main import make_app
 from console.app.modals import HelpModal, PickerModal
+from console.app.palette_entries import PALETTE
 from console.app.screen import KEYS, ConsoleScreen
 
 
