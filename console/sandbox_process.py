@@ -10,20 +10,11 @@ import selectors
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
 from console.errors import SandboxError
+from console.sandbox.config import SandboxUrls
 
 START_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class ChildUrls:
-    """Where the child sandbox listens."""
-
-    idp: str
-    gateway: str
-    iis: str
 
 
 class SandboxProcess:
@@ -38,7 +29,7 @@ class SandboxProcess:
         )
         self.urls = self._read_urls()
 
-    def _read_urls(self) -> ChildUrls:
+    def _read_urls(self) -> SandboxUrls:
         assert self._proc.stdout is not None
         selector = selectors.DefaultSelector()
         selector.register(self._proc.stdout, selectors.EVENT_READ)
@@ -55,7 +46,7 @@ class SandboxProcess:
                 raise SandboxError(error[-1].removeprefix("baton: ") if error else "the sandbox exited at start")
         selector.close()
         doc = json.loads(line)
-        return ChildUrls(doc["idp"], doc["gateway"], doc["iis"])
+        return SandboxUrls(doc["idp"], doc["gateway"], doc["iis"])
 
     def stop(self) -> None:
         """Stop the child (closing its stdin asks it to stop; terminate and kill if it does not)."""

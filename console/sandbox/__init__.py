@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from console.sandbox.config import Scenario
+from console.sandbox.config import SandboxUrls, Scenario
 from console.sandbox.scenarios import SCENARIOS, get_scenario, list_scenarios
 
 if TYPE_CHECKING:
-    from console.sandbox.runtime import Sandbox, SandboxUrls, start_sandbox
+    from console.sandbox.runtime import Sandbox, start_sandbox
 
 __all__ = ["SCENARIOS", "Sandbox", "SandboxUrls", "Scenario", "get_scenario", "list_scenarios", "start_sandbox"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in {"Sandbox", "SandboxUrls", "start_sandbox"}:
+    if name in {"Sandbox", "start_sandbox"}:
         from console.sandbox import runtime
 
         return getattr(runtime, name)

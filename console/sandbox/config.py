@@ -113,3 +113,16 @@ class Scenario:
     iis: IisConfig = field(default_factory=IisConfig)
     propagation: tuple[tuple[str, str], ...] = (("X-User-Sub", "sub"), ("X-User-Name", "username"))
     """What the API owner intends IIS to receive: header -> claim (the expectation, not the config)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxUrls:
+    """Base URLs of the three servers."""
+
+    idp: str
+    gateway: str
+    iis: str
+
+    def as_dict(self) -> dict[str, str]:
+        """{"idp": …, "gateway": …, "iis": …}"""
+        return {"idp": self.idp, "gateway": self.gateway, "iis": self.iis}

@@ -11,7 +11,7 @@ import socket
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import uvicorn
 
 from console.errors import SandboxError
-from console.sandbox.config import ACCOUNT_ID, REGION, STAGE, Scenario
+from console.sandbox.config import ACCOUNT_ID, REGION, STAGE, SandboxUrls, Scenario
 from console.sandbox.directory import new_directory
 from console.sandbox.document import scenario_document
 from console.sandbox.gateway.app import Gateway
@@ -39,19 +39,6 @@ HOST = "127.0.0.1"
 """Loopback only, always (security.md row 40)."""
 _ROLES = ("idp", "gateway", "iis")
 READY_TIMEOUT_S = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class SandboxUrls:
-    """Base URLs of the three servers."""
-
-    idp: str
-    gateway: str
-    iis: str
-
-    def as_dict(self) -> dict[str, str]:
-        """{"idp": …, "gateway": …, "iis": …}"""
-        return {"idp": self.idp, "gateway": self.gateway, "iis": self.iis}
 
 
 def _bind(ports: list[int]) -> list[socket.socket]:
