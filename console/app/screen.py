@@ -18,7 +18,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.app.messages import FeedArrived, RecordedTraceReady, SessionReady, TraceEventArrived, WorkFailed
 from console.errors import BatonError
 from console.model.findings import Finding
-from console.model.profile import Profile
 from console.model.token import TokenReport
 from console.model.trace import (
     HOP_ORDER,
@@ -370,8 +369,3 @@ class ConsoleScreen(Screen[None]):
             self.query_one(TraceFeed).show_error(text)
         else:
             verdict.show_error(text)
-
-
-def profile_label(profile: Profile) -> str:
-    """'name · ENVIRONMENT' for titles."""
-    return f"{profile.name} · {profile.environment.value.upper()}"

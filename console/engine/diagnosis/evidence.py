@@ -30,7 +30,6 @@ class Evidence:
     log_line: str | None = None
     log_note: str = ""
     spoof: SpoofResult | None = None
-    gateway_logs: dict[str, list[str]] = field(default_factory=dict)
     observations: list[HopObservation] = field(default_factory=list)
 
     def expected_subject(self) -> str | None:

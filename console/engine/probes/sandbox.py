@@ -29,14 +29,3 @@ def fetch_ground_truth(client: httpx.Client, control_url: str, key: str) -> dict
             return None
         time.sleep(RETRY_DELAY)
     return None
-
-
-def fetch_logs(client: httpx.Client, control_url: str, request_id: str) -> dict[str, list[str]]:
-    """API Gateway execution and access log lines for a request id (empty when unavailable)."""
-    try:
-        doc = client.get(f"{control_url}/__baton/logs/{request_id}").json()
-    except (httpx.HTTPError, ValueError):
-        return {"execution": [], "access": []}
-    if not isinstance(doc, dict):
-        return {"execution": [], "access": []}
-    return {k: [str(line) for line in doc.get(k, [])] for k in ("execution", "access")}
