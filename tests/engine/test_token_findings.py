@@ -268,3 +268,14 @@ def test_jwe_is_never_judged_valid() -> None:
     assert report.signature.status is SignatureStatus.UNSUPPORTED
     assert "RSA-OAEP" in report.findings[0].detail
     assert report.token.claims == {}
+
+
+@pytest.mark.parametrize("kid", [
+    "/Q2iDj3woPW4yEN8PxwrghUpgww8Zvu9ny6qYVE49fg=", "fgjhlkhj/Ypnk+Hb2q1Qz0w7NlVh1M8yGq0xgRPJxks=",
+    "k1", "rotated-2", "2021-key_01",
+])
+def test_ordinary_kids_are_not_suspicious(kid: str, keys: Keys) -> None:
+    """Regression: a base64 kid starting with '/' (1 in 64 Cognito kids) was flagged as a path."""
+    text = sign({"alg": "RS256", "kid": kid}, access_claims(), keys.rsa, "RS256")
+    report = inspect_token(text, keys=jwks(keys, keys.jwk(keys.rsa, kid, "RS256")), expect=COGNITO)
+    assert report.codes() == []

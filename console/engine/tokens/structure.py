@@ -16,6 +16,7 @@ _KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
 # Cognito kids are base64 ("abc/def+ghi="): a '/' inside is normal; a leading '/' or '../' is a path.
 _KID_SUSPICIOUS = re.compile(r"(\.\.|^/|[\\|;`$'\"<>]|--|\x00|\s(?:union|select|or|and)\s)", re.IGNORECASE)
 _KID_MAX = 256
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _PLAIN_HEADER = frozenset({"alg", "kid", "typ", "cty"})
 _CRIT_UNDERSTOOD: frozenset[str] = frozenset()  # Baton implements no JWS extension, not even b64 (RFC 7797).
 
@@ -66,7 +67,11 @@ def structure_findings(token: DecodedToken) -> list[Finding]:
 
 
 def _kid_is_suspicious(kid: Any) -> bool:
-    return not isinstance(kid, str) or len(kid) > _KID_MAX or bool(_KID_SUSPICIOUS.search(kid))
+    if not isinstance(kid, str) or len(kid) > _KID_MAX:
+        return True
+    if len(kid) % 4 == 0 and _BASE64.fullmatch(kid):
+        return False  # a base64 thumbprint (Cognito's kids) may start with '/': it is not a path
+    return bool(_KID_SUSPICIOUS.search(kid))
 
 
 def _kid_reason(kid: Any) -> str:
