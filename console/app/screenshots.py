@@ -16,7 +16,7 @@ from pathlib import Path
 from console.app.app import BatonApp
 from console.app.main import make_app
 from console.app.screen import ConsoleScreen
-from widgets import VerdictBar
+from widgets import TraceFeed, VerdictBar
 
 CONVERTER = "rsvg-convert"
 """librsvg's converter: CSS classes, textLength and per-glyph font fallback through Pango."""
@@ -140,7 +140,8 @@ def _trace_finished(app: BatonApp) -> bool:
     if not isinstance(screen, ConsoleScreen) or not screen.traces:
         return False
     bar = screen.query_one(VerdictBar)
-    return not bar.loading and bar.verdict is not None
+    # The live feed draws in batches: wait for its row too, so the shot shows the whole console.
+    return not bar.loading and bar.verdict is not None and screen.query_one(TraceFeed).settled
 
 
 def _no_blink(app: BatonApp) -> None:
