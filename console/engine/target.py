@@ -62,6 +62,11 @@ class Target:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """Held secret values, masked wherever they could be echoed (filled as they are resolved)."""
 
+    @property
+    def subject_header(self) -> str | None:
+        """The propagation header that must carry the token's ``sub`` (the identity IIS resolves)."""
+        return next((header for header, claim in self.propagation if claim == "sub"), None)
+
 
 def target_from_profile(profile: Profile) -> Target:
     """A Target for a profile pointing at a real gateway."""

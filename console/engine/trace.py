@@ -218,7 +218,7 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
             ev.iis_view, ev.iis_view_source = view, "IIS echo endpoint"
     if target.log_path and ev.record is None:
         ev.log_line, ev.log_note = find_log_line(target.log_path, correlation_id)
-    subject_header = next((h for h, claim in target.propagation if claim == "sub"), None)
+    subject_header = target.subject_header
     if (target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production"):
         ev.spoof = cached_spoof_check(http, target.iis_url, target.echo_path or path, subject_header,
                                       correlation=(target.correlation_header, f"{correlation_id}.spoof-check"))

@@ -8,7 +8,7 @@ from console.engine.diagnosis import ground_truth
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings
-from console.engine.diagnosis.propagation import check_propagation
+from console.engine.diagnosis.propagation import check_propagation, lookup
 from console.engine.diagnosis.response import ResponseReading, read_response
 from console.engine.diagnosis.verdict import UNCONFIRMED, decide, merge_hops
 from console.engine.probes.iis import IisView, view_from
@@ -101,9 +101,8 @@ def _echo_observations(view: IisView, ev: Evidence) -> list[HopObservation]:
     """What the IIS echo endpoint reports: who IIS resolved, and the headers it got from the integration."""
     source = ev.iis_view_source or "IIS echo endpoint"
     headers = tuple(view.headers.items())
-    subject_header = next((h for h, claim in ev.target.propagation if claim == "sub"), None)
-    carried = next((v for k, v in view.headers.items() if subject_header and k.lower() == subject_header.lower()),
-                   None)
+    subject_header = ev.target.subject_header
+    carried = lookup(view.headers, subject_header) if subject_header else None
     return [
         HopObservation(HopName.INTEGRATION, "iis-echo", HopStatus.OK,
                        Identity(carried, headers, f"{subject_header} header" if carried else "headers IIS received"),

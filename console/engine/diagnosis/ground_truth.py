@@ -7,6 +7,7 @@ from typing import Any
 
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
+from console.engine.diagnosis.propagation import lookup
 from console.engine.redact import redact_text
 from console.model.findings import Finding
 from console.model.trace import (
@@ -166,9 +167,8 @@ def integration_stage(record: dict[str, Any], ev: Evidence) -> HopObservation:
     headers = {str(k): str(v) for k, v in integ["headers"].items()}
     mapping = integ.get("mapping") or {}
     evidence = tuple(f"{h} = {expr}" for h, expr in mapping.items())
-    subject_header = next((h for h, claim in ev.target.propagation if claim == "sub"), None)
-    lowered = {k.lower(): v for k, v in headers.items()}
-    subject = lowered.get(subject_header.lower()) if subject_header else None
+    subject_header = ev.target.subject_header
+    subject = lookup(headers, subject_header) if subject_header else None
     source = f"{subject_header} header" if subject else "headers sent to IIS"
     identity = Identity(subject=subject or None, claims=tuple(headers.items()), source=source)
     status = HopStatus.BROKEN if integ.get("timed_out") else HopStatus.OK

@@ -5,19 +5,12 @@ from __future__ import annotations
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.propagation import lookup
+from console.engine.diagnosis.response_iis import challenges
 from console.engine.probes.iis import IisView
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
 
-_CHALLENGE_HEADERS = ("www-authenticate", "x-amzn-remapped-www-authenticate")
-
-
-def challenge_schemes(ev: Evidence) -> list[str]:
-    """WWW-Authenticate schemes in the response, direct or remapped by the gateway (F26, F27)."""
-    if ev.response is None:
-        return []
-    return [value.split()[0] for name, value in ev.response.headers
-            if name.lower() in _CHALLENGE_HEADERS and value.strip()]
+_WINDOWS_SCHEMES = {"negotiate", "ntlm", "kerberos"}
 
 
 def iis_findings(ev: Evidence, view: IisView | None, underscores: tuple[tuple[str, str], ...],
@@ -33,15 +26,14 @@ def iis_findings(ev: Evidence, view: IisView | None, underscores: tuple[tuple[st
             "exceed MaxFieldLength/MaxRequestBytes; the site log has no line for it"),
             hop=HopName.IIS, confidence=confidence, evidence=(f"Server: {server}",) if server else ()))
         return found
-    schemes = [s for s in challenge_schemes(ev) if s.lower() in {"negotiate", "ntlm", "kerberos"}]
+    lines, offered = challenges(ev.response) if ev.response is not None else ([], ())
+    schemes = [s for s in offered if s.lower() in _WINDOWS_SCHEMES]
     if status == 401 and schemes:
         sub = record_iis.get("substatus")
         found.append(hop_finding("iis.windows_auth_challenge", (
             f"IIS answered 401{'.' + str(sub) if sub else ''} and asked for {' / '.join(schemes)}: Windows "
             "authentication is on, so the gateway-asserted identity is ignored"),
-            hop=HopName.IIS, confidence=confidence,
-            evidence=tuple(f"{k}: {v}" for k, v in (ev.response.headers if ev.response else ())
-                           if k.lower() in _CHALLENGE_HEADERS)))
+            hop=HopName.IIS, confidence=confidence, evidence=tuple(lines)))
         return found
     if view is None:
         return found
@@ -52,7 +44,7 @@ def iis_findings(ev: Evidence, view: IisView | None, underscores: tuple[tuple[st
 def _resolved_user(ev: Evidence, view: IisView, underscores: tuple[tuple[str, str], ...],
                    confidence: Confidence) -> list[Finding]:
     expected = ev.expected_subject()
-    subject_header = next((h for h, claim in ev.target.propagation if claim == "sub"), None)
+    subject_header = ev.target.subject_header
     if ev.direct_to_iis:
         carried = lookup(ev.sent_headers, subject_header) if subject_header else None
         if view.user and carried is not None and view.user == carried:

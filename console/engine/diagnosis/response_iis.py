@@ -37,7 +37,7 @@ def _server(response: ResponseSnapshot) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _challenges(response: ResponseSnapshot) -> tuple[list[str], tuple[str, ...]]:
+def challenges(response: ResponseSnapshot) -> tuple[list[str], tuple[str, ...]]:
     """Quoted WWW-Authenticate lines and their schemes (Negotiate, NTLM, Basic …), remapped or direct (§4.3)."""
     lines: list[str] = []
     schemes: list[str] = []
@@ -97,7 +97,7 @@ def _choose(status: int, sub: int | None, page: IisPage | None, httpsys: bool, w
 def read_iis(response: ResponseSnapshot) -> Signal | None:
     """IIS's (or http.sys's) answer in ``response``, or None when nothing in it points at IIS."""
     server_line, server = _server(response)
-    challenge_lines, schemes = _challenges(response)
+    challenge_lines, schemes = challenges(response)
     page = read_error_page(response.body) if response.status >= 400 else None
     powered = quote_header(response, "X-Powered-By") if "asp.net" in (
         response.header("X-Powered-By") or "").lower() else None
