@@ -86,13 +86,7 @@ def main() -> int:
         bare = httpx.Client(timeout=10.0, follow_redirects=False)
         headers = bare_headers(target, bare)
 
-        def trace_once() -> float:
-            start = time.perf_counter()
-            result = session.trace(TraceRequest())
-            elapsed = time.perf_counter() - start
-            if result.error or not result.verdict.ok:
-                raise SystemExit(f"FAIL: a measured trace was not healthy: {result.error or result.verdict.summary}")
-            return elapsed
+        trace_once = timed_trace(session, "a sandbox trace")
 
         def three_once() -> float:
             """The requests a trace makes each time, sent bare: the floor for a trace that keeps its probes.
@@ -123,13 +117,7 @@ def main() -> int:
             three_once()
         outside = outside_session(target, headers, session)
 
-        def outside_once() -> float:
-            start = time.perf_counter()
-            result = outside.trace(TraceRequest())
-            elapsed = time.perf_counter() - start
-            if result.error or not result.verdict.ok:
-                raise SystemExit(f"FAIL: an outside trace was not healthy: {result.error or result.verdict.summary}")
-            return elapsed
+        outside_once = timed_trace(outside, "an outside trace")
 
         for _ in range(WARMUP):
             outside_once()
@@ -168,6 +156,18 @@ def main() -> int:
         return 1
     finally:
         session.close()
+
+
+def timed_trace(session: Session, what: str) -> Callable[[], float]:
+    """One healthy trace on ``session``, timed; a trace that is not healthy stops the benchmark."""
+    def once() -> float:
+        start = time.perf_counter()
+        result = session.trace(TraceRequest())
+        elapsed = time.perf_counter() - start
+        if result.error or not result.verdict.ok:
+            raise SystemExit(f"FAIL: {what} was not healthy: {result.error or result.verdict.summary}")
+        return elapsed
+    return once
 
 
 def outside_session(target: Target, headers: list[tuple[str, str]], sandbox: Session) -> Session:
