@@ -100,12 +100,14 @@ What the authorizer decided and why:
     AuthorizerPanel.-deny { border-title-color: $text-error; }
     """
 
-    decision: reactive[AuthorizerDecision | None] = reactive(None, always_update=True)
+    decision: reactive[AuthorizerDecision | None] = reactive(None, always_update=True, init=False)
     """The decision shown; None when no probe saw the authorizer (yet)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        # Built in its empty state, so mounting needs no class change (each one restyles the pane).
+        super().__init__(name=name, id=id, classes=f"{classes or ''} -empty".strip())
         self.border_title = "Authorizer"
+        self.set_body(decision_content(None))
 
     def watch_decision(self, decision: AuthorizerDecision | None) -> None:
         state = "-empty" if decision is None else _EFFECT_CLASS.get(decision.effect.lower(), "-unknown")

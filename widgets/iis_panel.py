@@ -70,12 +70,14 @@ IIS's answer to this request:
 - **user**: the user IIS resolved and how; **log line**: the W3C log line for this correlation id.
 """
 
-    status: reactive[IisStatus | None] = reactive(None, always_update=True)
+    status: reactive[IisStatus | None] = reactive(None, always_update=True, init=False)
     """IIS's answer; None when IIS was not reached or not observed (yet)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        # Built in its empty state, so mounting needs no class change (each one restyles the pane).
+        super().__init__(name=name, id=id, classes=f"{classes or ''} {status_state(None)}".strip())
         self.border_title = "IIS response"
+        self.set_body(status_content(None))
 
     def watch_status(self, status: IisStatus | None) -> None:
         state = status_state(status)

@@ -50,10 +50,10 @@ class Pane(Vertical):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._error_line = Static("", classes="pane--error")
+        # Mounted on the first error only: most panes never show one, and every widget costs the first paint.
+        self._error_line: Static | None = None
 
     def compose(self) -> ComposeResult:
-        yield self._error_line
         yield from self.compose_body()
 
     def compose_body(self) -> ComposeResult:
@@ -70,7 +70,15 @@ class Pane(Vertical):
 
     def watch_error(self, message: str | None) -> None:
         self.set_class(message is not None, "-error")
-        self._error_line.update(line(("✗ error: ", "bold"), safe(message)) if message is not None else "")
+        text = line(("✗ error: ", "bold"), safe(message)) if message is not None else Content("")
+        if self._error_line is not None:
+            self._error_line.update(text)
+        elif message is not None:
+            self._error_line = Static(text, classes="pane--error")
+            if self.children:
+                self.mount(self._error_line, before=0)
+            else:
+                self.mount(self._error_line)
 
 
 class ScrollPane(Pane):

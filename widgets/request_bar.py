@@ -8,10 +8,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Input, Static
 
 from console.model.profile import Environment, Profile
+from widgets.clickable import Clickable
 from widgets.pane import Pane
+from widgets.picker import ChoiceButton
 from widgets.text import safe
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -25,8 +27,10 @@ class RequestBar(Pane):
 ## Request bar
 - The **badge** names the environment in words and colour; **PRODUCTION** is red and cannot be
   missed. Next to it, the profile name.
-- **scenario** (sandbox profiles only): what the embedded sandbox should break next.
-- **method** and **path**: the test request. `enter` in the path, or **Send**, sends it.
+- **scenario** (sandbox profiles only): what the embedded sandbox should break next. `enter` or a
+  click opens the list (`ctrl+n` does too, from anywhere).
+- **method** (`enter` opens the list) and **path**: the test request. `enter` in the path, or
+  **Send**, sends it.
 """
 
     DEFAULT_CSS = """
@@ -83,22 +87,25 @@ class RequestBar(Pane):
         def control(self) -> RequestBar:
             return self.request_bar
 
-    profile: reactive[Profile | None] = reactive(None, always_update=True)
+    profile: reactive[Profile | None] = reactive(None, always_update=True, init=False)
     """The active profile: its name, environment badge and whether the scenario picker shows."""
-    scenarios: reactive[tuple[str, ...]] = reactive(())
+    scenarios: reactive[tuple[str, ...]] = reactive((), init=False)
     """The sandbox scenarios to offer."""
-    scenario: reactive[str | None] = reactive(None)
+    scenario: reactive[str | None] = reactive(None, init=False)
     """The current sandbox scenario (set by the app; the user's pick arrives as ScenarioChanged)."""
 
     def __init__(
-        self, *, method: str = "GET", path: str = "/",
+        self, profile: Profile | None = None, *, method: str = "GET", path: str = "/",
         name: str | None = None, id: str | None = None, classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._badge = Static("", classes="request--badge")
-        self._profile = Static("", classes="request--profile")
-        self._scenario: Select[str] = Select((), prompt="scenario", id="scenario")
-        self._method: Select[str] = Select(((m, m) for m in METHODS), value=method, allow_blank=False, id="method")
+        # The profile's classes and texts are set here, not on mount: a class change after mount restyles the bar.
+        super().__init__(name=name, id=id, classes=" ".join((classes or "", *_profile_classes(profile))).strip())
+        self.set_reactive(RequestBar.profile, profile)
+        badge, label = _profile_texts(profile)
+        self._badge = Static(badge, classes="request--badge")
+        self._profile = Static(label, classes="request--profile")
+        self._scenario = ChoiceButton("Sandbox scenario", prompt="scenario", id="scenario")
+        self._method = ChoiceButton("Method", METHODS, method if method in METHODS else "GET", id="method")
         self._initial_path = path
         self._path: Input | None = None  # Input needs a running app to be built with a value
 
@@ -110,11 +117,11 @@ class RequestBar(Pane):
             yield self._method
             self._path = Input(self._initial_path, placeholder="/path?query", id="path")
             yield self._path
-            yield Button("Send", id="send", variant="primary")
+            yield Clickable("Send", id="send", classes="-primary")
 
     @property
     def method(self) -> str:
-        return str(self._method.value)
+        return self._method.value or "GET"
 
     @property
     def path(self) -> str:
@@ -134,41 +141,51 @@ class RequestBar(Pane):
         self.post_message(self.SendRequested(self, self.method, self.path.strip() or "/"))
 
     def watch_profile(self, profile: Profile | None) -> None:
-        env = profile.environment if profile else None
-        for env_class in _ENV_CLASSES:
-            self.set_class(env_class == f"-env-{env}", env_class)
-        self.set_class(bool(profile and profile.uses_sandbox), "-sandbox")
-        self.set_class(env is Environment.PRODUCTION, "-production")
-        word = str(env).upper() if env else "NO PROFILE"
-        self._badge.update(Content(f"⚠ {word}" if env is Environment.PRODUCTION else word))
-        self._profile.update(safe(profile.name, "bold") if profile else Content(""))
+        wanted = _profile_classes(profile)
+        for env_class in (*_ENV_CLASSES, "-sandbox", "-production"):
+            self.set_class(env_class in wanted, env_class)
+        badge, label = _profile_texts(profile)
+        self._badge.update(badge)
+        self._profile.update(label)
 
     def watch_scenarios(self, scenarios: tuple[str, ...]) -> None:
-        with self.prevent(Select.Changed):
-            self._scenario.set_options((safe(s), s) for s in scenarios)
-            if self.scenario in scenarios:
-                self._scenario.value = self.scenario
+        self._scenario.choices = scenarios
+        self._scenario.value = self.scenario if self.scenario in scenarios else None
 
     def watch_scenario(self, scenario: str | None) -> None:
-        with self.prevent(Select.Changed):
-            if scenario is None:
-                self._scenario.clear()
-            elif scenario in self.scenarios:
-                self._scenario.value = scenario
+        self._scenario.value = scenario if scenario in self.scenarios else None
 
     @on(Input.Submitted, "#path")
-    @on(Button.Pressed, "#send")
+    @on(Clickable.Pressed, "#send")
     def _send(self, event: Message) -> None:
         event.stop()
         self.send()
 
-    @on(Select.Changed, "#scenario")
-    def _scenario_picked(self, event: Select.Changed) -> None:
+    @on(ChoiceButton.Changed, "#scenario")
+    def _scenario_picked(self, event: ChoiceButton.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value != self.scenario:
+        if event.value != self.scenario:
             self.scenario = event.value
             self.post_message(self.ScenarioChanged(self, event.value))
 
-    @on(Select.Changed, "#method")
-    def _method_picked(self, event: Select.Changed) -> None:
+    @on(ChoiceButton.Changed, "#method")
+    def _method_picked(self, event: ChoiceButton.Changed) -> None:
         event.stop()
+
+
+def _profile_classes(profile: Profile | None) -> tuple[str, ...]:
+    """The bar's classes for a profile: its environment, and whether it is a sandbox or production one."""
+    if profile is None:
+        return ()
+    env = profile.environment
+    return (f"-env-{env}", *(("-sandbox",) if profile.uses_sandbox else ()),
+            *(("-production",) if env is Environment.PRODUCTION else ()))
+
+
+def _profile_texts(profile: Profile | None) -> tuple[Content, Content]:
+    """The environment badge (in words: colour is never the only cue) and the profile's name."""
+    if profile is None:
+        return Content("NO PROFILE"), Content("")
+    word = str(profile.environment).upper()
+    badge = Content(f"⚠ {word}" if profile.environment is Environment.PRODUCTION else word)
+    return badge, safe(profile.name, "bold")

@@ -79,13 +79,14 @@ The answer for the current trace:
     VerdictBar > .verdict--text { height: auto; }
     """
 
-    verdict: reactive[Verdict | None] = reactive(None, always_update=True)
+    verdict: reactive[Verdict | None] = reactive(None, always_update=True, init=False)
     """The verdict shown; None before the first trace finishes."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        # Built in its empty state, so mounting needs no class change (each one restyles the bar).
+        super().__init__(name=name, id=id, classes=f"{classes or ''} {verdict_state(None)}".strip())
         self.border_title = "Verdict"
-        self._text = Static("", classes="verdict--text")
+        self._text = Static(verdict_content(None), classes="verdict--text")
 
     def compose_body(self) -> ComposeResult:
         yield self._text

@@ -40,9 +40,10 @@ class BatonApp(App[int]):
         self.clock = clock
         self.session: Session | None = None
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> ConsoleScreen:
+        # The console is the default screen: no blank Screen is built, styled and painted before it.
         self.session = self.session_factory(self.profile, self.scenario)
-        self.push_screen(ConsoleScreen(self.session, clock=self.clock))
+        return ConsoleScreen(self.session, clock=self.clock)
 
     def switch_profile(self, name: str) -> None:
         """Open another profile: a fresh session and screen; the old session is closed off the UI thread."""

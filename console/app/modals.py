@@ -1,4 +1,4 @@
-"""Modal screens: help (keys and each pane's help) and a picker for profiles and scenarios."""
+"""Modal screens: help (keys and each pane's help); the picker for profiles and scenarios is widgets.picker's."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Markdown, Static
 
-from console.sanitize import inert
+from widgets.picker import PickerModal
+
+__all__ = ["HelpModal", "PickerModal"]
 
 
 class HelpModal(ModalScreen[None]):
@@ -33,35 +34,4 @@ class HelpModal(ModalScreen[None]):
         yield Static("esc / q / F1 to close", id="help-footer")
 
     def action_dismiss_help(self) -> None:
-        self.dismiss(None)
-
-
-class PickerModal(ModalScreen[str | None]):
-    """Pick one name from a list (profiles, scenarios): Enter picks, Esc cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None) -> None:
-        super().__init__()
-        self._title = title
-        self._choices = choices
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        yield Static(self._title, id="picker-title", markup=False)
-        options = [Option(inert(f"{'●' if name == self._current else ' '} {name} — {about}"), id=name)
-                   for name, about in self._choices]
-        yield OptionList(*options, id="picker-list", markup=False)
-
-    def on_mount(self) -> None:
-        names = [name for name, _ in self._choices]
-        option_list = self.query_one(OptionList)
-        if self._current in names:
-            option_list.highlighted = names.index(self._current)
-        option_list.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -59,8 +59,11 @@ class ConsoleScreen(Screen[None]):
         Binding(key, action, description, show=shown) for key, action, description, shown in KEYS
     ]
 
+    AUTO_FOCUS = "#hop-list"
+    """Keyboard-first: arrows and j/k work at once (focus set as the screen composes, not by a later restyle)."""
+
     def __init__(self, session: Session, *, clock: Callable[[], float] = time.time) -> None:
-        super().__init__()
+        super().__init__(classes="-production" if session.profile.is_production else None)
         self.session = session
         self.clock = clock
         self.traces: dict[str, Trace] = {}
@@ -72,12 +75,13 @@ class ConsoleScreen(Screen[None]):
         self.send_after_switch = False
         self.cancel_event = threading.Event()
         self.own_correlation_ids: set[str] = set()
+        self._resumed = False
 
     # -- layout ---------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield RequestBar(path=self.session.profile.iis.echo_path if self.session.profile.iis
-                         and self.session.profile.iis.echo_path else "/")
+        profile = self.session.profile
+        yield RequestBar(profile, path=profile.iis.echo_path if profile.iis and profile.iis.echo_path else "/")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield HopTrace()
@@ -92,13 +96,16 @@ class ConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         profile = self.session.profile
-        self.set_class(profile.is_production, "-production")
         self.title = "Baton"
         self.sub_title = f"{profile.name} · {profile.environment.value.upper()}"
-        bar = self.query_one(RequestBar)
-        bar.profile = profile
-        self.query_one("#hop-list").focus()  # keyboard-first: arrows and j/k work at once
         self.call_after_refresh(self.start_session)  # the sandbox starts behind the first paint
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Handlers run subclass first, so this reaches Screen's own before it acts. On the first resume every node
+        # was styled a moment ago as it mounted; restyling all of them again would only delay the first paint.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     # -- session and feed workers ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
