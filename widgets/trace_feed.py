@@ -2,61 +2,54 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from time import gmtime, strftime
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from console.model.trace import FeedItem, Verdict
-from console.sanitize import inert
+from widgets.feed_list import Column, FeedList
 from widgets.pane import Pane
+from widgets.text import safe
 
-COLUMNS = ("time", "from", "method", "path", "status", "verdict")
-WIDTHS = {"time": 8, "from": 5, "status": 6, "verdict": 13}
+COLUMNS: tuple[Column, ...] = (("time", 8), ("from", 5), ("method", 7), ("status", 6), ("verdict", 13),
+                               ("path", None))
+"""Fixed widths where the longest value is known, so updates never clip ("✗ integration"). The path comes last and
+takes the rest: in a narrow pane it is what gets cut, never the status or the verdict."""
 FLUSH_INTERVAL = 0.2
-"""Seconds between table updates while items stream in: a burst redraws the table a few times, not per frame."""
+"""Seconds between list updates while items stream in: a burst redraws the list a few times, not per frame."""
 
 
-class _When(Text):
-    """The time cell; it carries the arrival order so the table can sort newest first."""
-
-    def __init__(self, item: FeedItem, seq: int) -> None:
-        super().__init__(strftime("%H:%M:%S", gmtime(item.received_at)), style="dim")
-        self.order = (item.received_at, seq)
-
-
-def _verdict_cell(verdict: Verdict | None, origin: str) -> Text:
+def _verdict_cell(verdict: Verdict | None, origin: str) -> Content:
     if verdict is None:
-        return Text("…" if origin == "baton" else "", style="dim")
+        return Content.styled("…" if origin == "baton" else "", "dim")
     if verdict.ok:
-        return Text("✓ ok", style="green")
+        return Content.styled("✓ ok", "$text-success")
     if verdict.broken_at is None:
-        return Text("? unconfirmed", style="yellow")
-    return Text(f"✗ {inert(str(verdict.broken_at))}", style="bold red")
+        return Content.styled("? unconfirmed", "$text-warning")
+    return safe(f"✗ {verdict.broken_at}", "bold $text-error")
 
 
-def _status_cell(status: int | None) -> Text:
+def _status_cell(status: int | None) -> Content:
     if status is None:
-        return Text("…", style="dim")
-    return Text(str(status), style="red" if status >= 400 else "green")
+        return Content.styled("…", "dim")
+    return Content.styled(str(status), "$text-error" if status >= 400 else "$text-success")
 
 
-def cells(item: FeedItem) -> dict[str, Text]:
-    """The cells of one row (all plain Text; method and path came from the network)."""
+def cells(item: FeedItem) -> tuple[Content, ...]:
+    """One row, in COLUMNS order (method and path came from the network: inert)."""
     external = item.origin != "baton"
-    return {
-        "from": Text("ext" if external else "baton", style="italic" if external else ""),
-        "method": Text(inert(item.method), style="bold"),
-        "path": Text(inert(item.path)),
-        "status": _status_cell(item.status),
-        "verdict": _verdict_cell(item.verdict, item.origin),
-    }
+    return (
+        Content.styled(strftime("%H:%M:%S", gmtime(item.received_at)), "dim"),
+        Content.styled("ext", "italic") if external else Content("baton"),
+        safe(item.method, "bold"),
+        _status_cell(item.status),
+        _verdict_cell(item.verdict, item.origin),
+        safe(item.path),
+    )
 
 
 class TraceFeed(Pane):
@@ -67,7 +60,8 @@ class TraceFeed(Pane):
 Every trace of this run, newest first, and (in sandbox mode) every request anyone sends through
 the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
 
-- `↑`/`↓` or `k`/`j`: move; `enter` or a click on the highlighted row: show that trace again.
+- `↑`/`↓` or `k`/`j` (`home`/`end`, `pgup`/`pgdn`): move; `enter` or a click on the highlighted row:
+  show that trace again. The path comes last: in a narrow pane it is cut, never the verdict.
 - **verdict**: ✓ ok, ✗ the hop where the identity broke, ? unconfirmed, … still running.
 """
 
@@ -76,7 +70,7 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         height: 1fr;
         min-height: 6;
     }
-    TraceFeed > DataTable { height: 1fr; background: transparent; }
+    TraceFeed > FeedList { height: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -106,28 +100,19 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         self.items: dict[str, FeedItem] = {}
         """Every item shown, by key."""
         self._pending: dict[str, FeedItem] = {}
+        self._order: dict[str, tuple[float, int]] = {}
+        """Each item's place: arrival time, then arrival order (newest first)."""
         self._seq = 0
         self._flush_scheduled = False
-        self._table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="feed-table")
+        self._list = FeedList(COLUMNS, id="feed-table")
 
     def compose_body(self) -> ComposeResult:
-        yield self._table
-
-    def on_mount(self) -> None:
-        for column in COLUMNS:
-            # Fixed widths where the longest value is known, so updates never clip ("✗ integration").
-            self._table.add_column(column, key=column, width=WIDTHS.get(column))
+        yield self._list
 
     @property
     def highlighted(self) -> str | None:
         """The key of the item under the cursor."""
-        if not self._table.row_count:
-            return None
-        try:
-            row_key, _ = self._table.coordinate_to_cell_key(self._table.cursor_coordinate)
-        except CellDoesNotExist:
-            return None
-        return row_key.value
+        return self._list.cursor_key
 
     def add(self, item: FeedItem) -> None:
         """Add (or replace) an item; rows are drawn in one batch after the current burst of messages."""
@@ -152,53 +137,40 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         pending, self._pending = self._pending, {}
         if not pending:
             return
-        table, keep = self._table, self.highlighted
-        added = False
         for key, item in pending.items():
-            if key in self.items:
-                for column, cell in cells(item).items():
-                    table.update_cell(key, column, cell)  # widths are set when a row is added: no jumps
-            else:
+            if key not in self._order:
                 self._seq += 1
-                table.add_row(_When(item, self._seq), *cells(item).values(), key=key)
-                added = True
+                self._order[key] = (item.received_at, self._seq)
             self.items[key] = item
-        if not added:
-            return
         excess = len(self.items) - self.max_items
         if excess > 0:
-            for key in sorted(self.items, key=lambda k: self.items[k].received_at)[:excess]:
-                del self.items[key]
-                table.remove_row(key)
-        table.sort("time", key=lambda when: when.order, reverse=True)
-        self._restore(keep)
-        self.border_subtitle = f"{len(self.items)} requests"
+            for key in sorted(self.items, key=self._order.__getitem__)[:excess]:
+                del self.items[key], self._order[key]
+                pending.pop(key, None)
+        newest_first = sorted(self.items, key=self._order.__getitem__, reverse=True)
+        self._list.set_rows(newest_first, {key: cells(item) for key, item in pending.items()})
+        count = len(self.items)
+        self.border_subtitle = f"{count} request{'' if count == 1 else 's'}"
 
     def clear(self) -> None:
         """Forget every item."""
         self._pending.clear()
         self.items.clear()
-        self._table.clear()
+        self._order.clear()
+        self._list.clear()
         self.border_subtitle = ""
 
     def select(self, key: str) -> None:
         """Move the cursor to the item ``key`` (no message)."""
         self.flush()
-        self._restore(key)
-
-    def _restore(self, key: str | None) -> None:
-        if key is None:
-            return
-        with suppress(RowDoesNotExist):  # it was trimmed or cleared meanwhile
-            self._table.move_cursor(row=self._table.get_row_index(key), scroll=True)
+        self._list.move_to(key)
 
     def action_cursor_down(self) -> None:
-        self._table.action_cursor_down()
+        self._list.action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self._table.action_cursor_up()
+        self._list.action_cursor_up()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_feed_list_chosen(self, event: FeedList.Chosen) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.ItemSelected(self, event.row_key.value))
+        self.post_message(self.ItemSelected(self, event.key))
