@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from console.errors import TraceError
 from console.model.profile import Profile
-from console.model.trace import FeedItem, Trace, TraceRequest
 
 if TYPE_CHECKING:
     import httpx
 
     from console.engine.target import Target
     from console.engine.trace import EventSink
+    from console.model.trace import FeedItem, Trace, TraceRequest
 
 
 FEED_RETRIES = 3
@@ -145,6 +145,8 @@ class Session:
 
 
 def _feed_item(raw: dict[str, Any]) -> FeedItem:
+    from console.model.trace import FeedItem  # not at import: the console's first paint never needs the trace model
+
     received = raw.get("received_at") or ""
     try:
         when = datetime.fromisoformat(str(received).replace("Z", "+00:00")).timestamp()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from console.model.token import DecodedToken, TimeClaim
+if TYPE_CHECKING:
+    from console.model.token import DecodedToken, TimeClaim
 
 TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
 
@@ -39,6 +40,8 @@ def utc_text(value: float) -> str:
 
 def describe(name: str, value: Any, now: float) -> TimeClaim:
     """One time claim as a person reads it, relative to ``now``."""
+    from console.model.token import TimeClaim  # not at import: the console's first paint never needs the token model
+
     when = numeric_date(value)
     if when is None:
         return TimeClaim(name, value, None, f"not a NumericDate ({type(value).__name__})")

@@ -38,3 +38,13 @@ def test_decode_command_does_not_load_textual_rich_or_boto3() -> None:
             "('textual','rich','boto3','botocore') or m.startswith('console.sandbox'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_the_console_reaches_its_first_screen_without_the_engine_sandbox_or_trace_model() -> None:
+    """`baton` builds its first screen before it loads the engine, the sandbox, boto3 or the trace model's dataclasses:
+    the sandbox starts behind the first paint, and the rest is loaded with the first trace."""
+    modules = loaded_after("from console.app.main import make_app; make_app()")
+    deferred = ("console.engine", "console.sandbox", "boto3", "httpx", "console.model.trace", "console.model.token",
+                "console.model.findings")
+    assert sorted(m for m in modules for d in deferred if m == d or m.startswith(d + ".")) == []
+    assert {"textual", "widgets", "console.model.enums", "console.model.profile"} <= modules

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,9 +12,12 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from console.model.trace import HOP_ORDER, Hop, HopName, HopObservation, HopStatus, Trace
+from console.model.enums import HOP_ORDER, HopName, HopStatus
 from widgets.pane import Pane
 from widgets.text import identity_summary, latency, line, safe, status_badge
+
+if TYPE_CHECKING:
+    from console.model.trace import Hop, HopObservation, Trace
 
 # When probes disagree about a hop, the most telling status wins; UNKNOWN only when nothing else was seen.
 _RANK = {HopStatus.BROKEN: 4, HopStatus.WARNING: 3, HopStatus.OK: 2, HopStatus.NOT_REACHED: 1, HopStatus.UNKNOWN: 0}
@@ -24,6 +27,7 @@ def merge(name: HopName, observations: list[HopObservation]) -> Hop | None:
     """One hop from its live observations (None when none arrived yet)."""
     if not observations:
         return None
+    from console.model.trace import Hop  # loaded by then: observations come from a trace
     status = max((o.status for o in observations), key=_RANK.__getitem__)
     identity = next((o.identity for o in reversed(observations) if o.identity is not None), None)
     elapsed = next((o.elapsed_ms for o in reversed(observations) if o.elapsed_ms is not None), None)

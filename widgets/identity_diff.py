@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from console.model.trace import Identity
+if TYPE_CHECKING:
+    from console.model.trace import Identity
 
 
 class Change(StrEnum):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.reactive import reactive
 
-from console.model.trace import IisStatus
 from widgets.pane import ScrollPane
 from widgets.text import Part, heading, hop_value, line, lines, safe
+
+if TYPE_CHECKING:
+    from console.model.trace import IisStatus
 
 _STATES = ("-empty", "-success", "-client-error", "-server-error")
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from console.model.trace import HOP_GLYPH, HopName, HopStatus, Identity
+from console.model.enums import HOP_GLYPH, HopName, HopStatus
 from console.sanitize import inert
+
+if TYPE_CHECKING:
+    from console.model.trace import Identity
 
 Part = str | Content | tuple[str, str]
 """A piece of a line: a trusted literal, ready Content, or (trusted text, style)."""

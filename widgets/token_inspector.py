@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,14 +13,17 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from console.model.findings import Finding
-from console.model.token import SignatureStatus, TokenReport
-from console.model.trace import Hop, HopName
+from console.model.enums import HopName, SignatureStatus
 from console.timefmt import numeric_date
 from widgets.identity_diff import CHANGE_STYLE, CHANGE_WORD, Change, diff, subject_change
 from widgets.pane import ScrollPane
 from widgets.text import heading, hop_value, identity_summary, line, lines, safe, status_badge
 from widgets.token_text import countdown_line, findings_rows, token_rows
+
+if TYPE_CHECKING:
+    from console.model.findings import Finding
+    from console.model.token import TokenReport
+    from console.model.trace import Hop
 
 SECTION = {
     HopName.CLIENT: "Request identity",

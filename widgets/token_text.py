@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from console.model.findings import Finding, Severity
-from console.model.token import SignatureStatus, TokenReport
+from console.model.enums import Severity, SignatureStatus
 from console.timefmt import TIME_CLAIMS, describe, utc_text
 from widgets.text import Part, heading, line, safe, show_value
+
+if TYPE_CHECKING:
+    from console.model.findings import Finding
+    from console.model.token import TokenReport
 
 SIGNATURE_BADGE = {
     SignatureStatus.VALID: ("✓ valid", "bold $text-success"),

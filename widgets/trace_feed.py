@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from time import gmtime, strftime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
-from console.model.trace import FeedItem, Verdict
 from widgets.feed_list import Column, FeedList
 from widgets.pane import Pane
 from widgets.text import safe
+
+if TYPE_CHECKING:
+    from console.model.trace import FeedItem, Verdict
 
 COLUMNS: tuple[Column, ...] = (("time", 8), ("from", 5), ("method", 7), ("status", 6), ("verdict", 13),
                                ("path", None))

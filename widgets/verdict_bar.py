@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from console.model.trace import Verdict
 from widgets.pane import Pane
 from widgets.text import Part, line, lines, safe
+
+if TYPE_CHECKING:
+    from console.model.trace import Verdict
 
 _STATES = ("-empty", "-ok", "-broken", "-unconfirmed")
 

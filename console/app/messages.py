@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from console.model.trace import FeedItem, Trace, TraceEvent
+if TYPE_CHECKING:
+    from console.model.trace import FeedItem, Trace, TraceEvent
 
 
 @dataclass

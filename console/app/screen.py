@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -17,22 +17,23 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.app.messages import FeedArrived, RecordedTraceReady, SessionReady, TraceEventArrived, WorkFailed
 from console.errors import BatonError
-from console.model.findings import Finding
-from console.model.token import TokenReport
-from console.model.trace import (
-    HOP_ORDER,
-    FeedItem,
-    HopName,
-    HopObserved,
-    TokenInspected,
-    Trace,
-    TraceEvent,
-    TraceFinished,
-    TraceRequest,
-    TraceStarted,
-)
+from console.model.enums import HOP_ORDER, HopName
 from console.session import Session
 from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspector, TraceFeed, VerdictBar
+
+if TYPE_CHECKING:
+    from console.model.findings import Finding
+    from console.model.token import TokenReport
+    from console.model.trace import Trace, TraceEvent, TraceRequest
+
+# The trace model's dataclasses are imported where they are first needed, after the first paint: building them is
+# most of the model's import time (console.model.enums has what the first screen shows).
+
+
+def _request(method: str, path: str) -> TraceRequest:
+    from console.model.trace import TraceRequest
+
+    return TraceRequest(method=method, path=path)
 
 FEED_WAIT = 5.0
 """Seconds one feed long-poll waits; the next poll starts only when this one has answered."""
@@ -124,7 +125,7 @@ class ConsoleScreen(Screen[None]):
         if message.scenario and self.session.target is not None:
             bar.set_request(self.session.target.client.method, self.session.target.client.path)
         if self.send_after_switch and self.pending is None:
-            self.pending = TraceRequest(method=bar.method, path=bar.path)
+            self.pending = _request(bar.method, bar.path)
         self.send_after_switch = False
         if self.pending is not None:
             request, self.pending = self.pending, None
@@ -159,11 +160,11 @@ class ConsoleScreen(Screen[None]):
 
     # -- tracing ---------------------------------------------------------------------------------------
     def on_request_bar_send_requested(self, message: RequestBar.SendRequested) -> None:
-        self.send(TraceRequest(method=message.method, path=message.path))
+        self.send(_request(message.method, message.path))
 
     def action_send(self) -> None:
         bar = self.query_one(RequestBar)
-        self.send(TraceRequest(method=bar.method, path=bar.path))
+        self.send(_request(bar.method, bar.path))
 
     def action_resend(self) -> None:
         if self.last_request is not None:
@@ -201,6 +202,8 @@ class ConsoleScreen(Screen[None]):
             self.post_message(WorkFailed("verdict", "trace cancelled"))
 
     def on_trace_event_arrived(self, message: TraceEventArrived) -> None:
+        from console.model.trace import FeedItem, HopObserved, TokenInspected, TraceFinished, TraceStarted
+
         event = message.event
         hops = self.query_one(HopTrace)
         if isinstance(event, TraceStarted):
@@ -221,6 +224,8 @@ class ConsoleScreen(Screen[None]):
 
     def show_trace(self, trace: Trace) -> None:
         """Put a finished trace in every pane (also used when a trace is reselected from the feed)."""
+        from console.model.trace import FeedItem
+
         self.traces[trace.trace_id] = trace
         self.current = trace.trace_id
         verdict_bar = self.query_one(VerdictBar)

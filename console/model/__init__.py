@@ -1,39 +1,94 @@
-"""Plain, frozen domain objects shared by the engine, the CLI and the widgets. No I/O here."""
+"""Plain, frozen domain objects shared by the engine, the CLI and the widgets. No I/O here.
 
-from console.model.expectations import Expectations
-from console.model.findings import Finding, Severity
-from console.model.token import (
-    DecodedToken,
-    DuplicateClaim,
-    SignatureCheck,
-    SignatureStatus,
-    TimeClaim,
-    TokenKind,
-    TokenReport,
-)
-from console.model.trace import (
-    HOP_GLYPH,
-    HOP_ORDER,
-    AuthorizerDecision,
-    Confidence,
-    FeedItem,
-    Hop,
-    HopName,
-    HopObservation,
-    HopObserved,
-    HopStatus,
-    Identity,
-    IisStatus,
-    PolicyStatement,
-    ResponseSnapshot,
-    TokenInspected,
-    Trace,
-    TraceEvent,
-    TraceFinished,
-    TraceRequest,
-    TraceStarted,
-    Verdict,
-)
+Names are exported lazily (PEP 562): ``from console.model import Trace`` imports console.model.trace then, and
+importing one submodule (say, console.model.profile for a profile) does not build every dataclass of the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.model.expectations import Expectations
+    from console.model.findings import Finding, Severity
+    from console.model.token import (
+        DecodedToken,
+        DuplicateClaim,
+        SignatureCheck,
+        SignatureStatus,
+        TimeClaim,
+        TokenKind,
+        TokenReport,
+    )
+    from console.model.trace import (
+        HOP_GLYPH,
+        HOP_ORDER,
+        AuthorizerDecision,
+        Confidence,
+        FeedItem,
+        Hop,
+        HopName,
+        HopObservation,
+        HopObserved,
+        HopStatus,
+        Identity,
+        IisStatus,
+        PolicyStatement,
+        ResponseSnapshot,
+        TokenInspected,
+        Trace,
+        TraceEvent,
+        TraceFinished,
+        TraceRequest,
+        TraceStarted,
+        Verdict,
+    )
+
+_HOME: dict[str, str] = {
+    "AuthorizerDecision": "console.model.trace",
+    "Confidence": "console.model.trace",
+    "DecodedToken": "console.model.token",
+    "DuplicateClaim": "console.model.token",
+    "Expectations": "console.model.expectations",
+    "FeedItem": "console.model.trace",
+    "Finding": "console.model.findings",
+    "HOP_GLYPH": "console.model.trace",
+    "HOP_ORDER": "console.model.trace",
+    "Hop": "console.model.trace",
+    "HopName": "console.model.trace",
+    "HopObservation": "console.model.trace",
+    "HopObserved": "console.model.trace",
+    "HopStatus": "console.model.trace",
+    "Identity": "console.model.trace",
+    "IisStatus": "console.model.trace",
+    "PolicyStatement": "console.model.trace",
+    "ResponseSnapshot": "console.model.trace",
+    "Severity": "console.model.findings",
+    "SignatureCheck": "console.model.token",
+    "SignatureStatus": "console.model.token",
+    "TimeClaim": "console.model.token",
+    "TokenInspected": "console.model.trace",
+    "TokenKind": "console.model.token",
+    "TokenReport": "console.model.token",
+    "Trace": "console.model.trace",
+    "TraceEvent": "console.model.trace",
+    "TraceFinished": "console.model.trace",
+    "TraceRequest": "console.model.trace",
+    "TraceStarted": "console.model.trace",
+    "Verdict": "console.model.trace",
+}
+"""Where each exported name lives."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'console.model' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # once found, a plain module attribute
+    return value
+
 
 __all__ = [
     "HOP_GLYPH",

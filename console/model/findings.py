@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-
-class Severity(StrEnum):
-    """How much a finding matters to the request."""
-
-    ERROR = "error"
-    """The token or request would be refused (or the identity lost) because of this."""
-    WARNING = "warning"
-    """Risky or suspicious, but not by itself a refusal."""
-    INFO = "info"
-    """Worth knowing; nothing is wrong."""
+# Re-exported: it lives in console.model.enums, which the console's first screen imports without this module.
+from console.model.enums import Severity as Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from console.model.findings import Finding, Severity
+# Re-exported: they live in console.model.enums, which the console's first screen imports without this module.
+from console.model.enums import Severity as Severity
+from console.model.enums import SignatureStatus as SignatureStatus
+from console.model.findings import Finding
 
 
 class TokenKind(StrEnum):
@@ -72,17 +75,6 @@ class DecodedToken:
     def size(self) -> int:
         """Length of the compact token in bytes (it is ASCII once normalised)."""
         return len(self.compact)
-
-
-class SignatureStatus(StrEnum):
-    """The outcome of checking the signature."""
-
-    VALID = "valid"
-    INVALID = "invalid"
-    UNVERIFIED = "unverified"
-    """No key was given, so nothing was checked."""
-    UNSUPPORTED = "unsupported"
-    """The token cannot be checked by Baton (``none``, unknown ``alg``, JWE, opaque)."""
 
 
 @dataclass(slots=True)  # not frozen: built on the verify hot path, see module doc

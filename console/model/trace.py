@@ -6,50 +6,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# Re-exported: they live in console.model.enums, which the console's first screen imports without this module.
+from console.model.enums import HOP_GLYPH as HOP_GLYPH
+from console.model.enums import HOP_ORDER as HOP_ORDER
+from console.model.enums import HopName as HopName
+from console.model.enums import HopStatus as HopStatus
 from console.model.findings import Finding
 from console.model.token import TokenReport
-
-
-class HopName(StrEnum):
-    """The hops a request crosses, in order."""
-
-    CLIENT = "client"
-    """The caller: the token it holds and the request it sends."""
-    GATEWAY = "gateway"
-    """API Gateway before authorization: routing, API keys, throttling."""
-    AUTHORIZER = "authorizer"
-    """Cognito / JWT / Lambda / IAM authorization and its decision."""
-    INTEGRATION = "integration"
-    """The integration request: the headers API Gateway sends to IIS."""
-    IIS = "iis"
-    """http.sys and IIS: what it received, who it thinks the user is, what it answered."""
-
-
-HOP_ORDER: tuple[HopName, ...] = tuple(HopName)
-
-
-class HopStatus(StrEnum):
-    """What Baton can say about one hop. Shown with a glyph and a word, never colour alone."""
-
-    OK = "ok"
-    """The identity passed this hop intact."""
-    WARNING = "warning"
-    """The identity passed, but something here needs attention (e.g. the correlation id was dropped)."""
-    BROKEN = "broken"
-    """The identity was refused, lost or altered here."""
-    UNKNOWN = "unknown"
-    """No probe could observe this hop; never assumed fine."""
-    NOT_REACHED = "not_reached"
-    """An earlier hop stopped the request."""
-
-
-HOP_GLYPH = {
-    HopStatus.OK: "✓",
-    HopStatus.WARNING: "!",
-    HopStatus.BROKEN: "✗",
-    HopStatus.UNKNOWN: "?",
-    HopStatus.NOT_REACHED: "–",
-}
 
 
 class Confidence(StrEnum):
