@@ -93,6 +93,8 @@ class ChoiceButton(Clickable):
         self.picker_title = title
         self.prompt = prompt
         self.choices = choices
+        self.notes: dict[str, str] = {}
+        """A line about each choice, shown next to it in the picker."""
         self.set_reactive(ChoiceButton.value, value)
 
     def render(self) -> Content:
@@ -114,8 +116,8 @@ class ChoiceButton(Clickable):
         # Enter, space and a click all open the picker; the press itself concerns no one else.
         event.stop()
         if self.choices:
-            self.app.push_screen(PickerModal(self.picker_title, [(c, "") for c in self.choices], self.value),
-                                 self._picked)
+            choices = [(choice, self.notes.get(choice, "")) for choice in self.choices]
+            self.app.push_screen(PickerModal(self.picker_title, choices, self.value), self._picked)
 
     def _picked(self, value: str | None) -> None:
         if value is not None and value != self.value:

@@ -127,6 +127,10 @@ class RequestBar(Pane):
     def path(self) -> str:
         return self._path.value if self._path is not None else self._initial_path
 
+    def describe_scenarios(self, notes: dict[str, str]) -> None:
+        """What each scenario breaks, shown next to its name when the list opens."""
+        self._scenario.notes = notes
+
     def set_request(self, method: str, path: str) -> None:
         """Fill in the method and path (e.g. from a reselected trace)."""
         if method in METHODS:

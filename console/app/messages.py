@@ -30,7 +30,8 @@ class SessionReady(Message):
     """The session (sandbox, target) is ready to trace."""
 
     description: str
-    scenarios: tuple[str, ...]
+    scenarios: tuple[tuple[str, str], ...]
+    """(name, description) of each sandbox scenario."""
     scenario: str | None
 
 

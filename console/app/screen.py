@@ -112,15 +112,16 @@ class ConsoleScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def start_session(self) -> None:
         target = self.session.start()
-        names = tuple(name for name, _ in self.session.scenario_choices())
-        self.post_message(SessionReady(target.gateway_url, names, self.session.scenario))
+        choices = tuple(self.session.scenario_choices())
+        self.post_message(SessionReady(target.gateway_url, choices, self.session.scenario))
 
     def on_session_ready(self, message: SessionReady) -> None:
         self.ready = True
         bar = self.query_one(RequestBar)
         bar.clear_error()
         self.query_one(TraceFeed).clear_error()
-        bar.scenarios = message.scenarios
+        bar.describe_scenarios(dict(message.scenarios))
+        bar.scenarios = tuple(name for name, _ in message.scenarios)
         bar.scenario = message.scenario
         if message.scenario and self.session.target is not None:
             bar.set_request(self.session.target.client.method, self.session.target.client.path)
@@ -311,8 +312,8 @@ class ConsoleScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def _switch_worker(self, name: str) -> None:
         target = self.session.switch_scenario(name)
-        names = tuple(n for n, _ in self.session.scenario_choices())
-        self.post_message(SessionReady(target.gateway_url, names, name))
+        choices = tuple(self.session.scenario_choices())
+        self.post_message(SessionReady(target.gateway_url, choices, name))
 
     def action_switch_profile(self) -> None:
         from console.app.modals import PickerModal

@@ -122,3 +122,18 @@ async def test_hostile_profile_and_scenario_names_are_inert() -> None:
         assert "\x1b" not in text and "[@click=app.quit]x[/]" in text
         assert await click_every(pilot, app) >= 1
         assert app.is_running
+
+
+async def test_the_scenario_list_says_what_each_scenario_breaks() -> None:
+    bar = RequestBar(profile(Environment.SANDBOX, "sandbox", sandbox=True))
+    app = Harness(bar)
+    async with app.run_test(size=(120, 20)) as pilot:
+        bar.describe_scenarios({"healthy": "the identity reaches IIS", "iis-windows-auth": "401.2 Negotiate/NTLM"})
+        bar.scenarios = SCENARIOS
+        bar.scenario = "healthy"
+        bar.query_one("#scenario").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "● healthy — the identity reaches IIS" in text and "iis-windows-auth — 401.2 Negotiate/NTLM" in text
+        assert "token-expired" in text  # no note: the name alone
