@@ -77,9 +77,11 @@ class FeedList(ScrollView, can_focus=True):
     class Chosen(_RowMessage):
         """The row ``key`` was chosen (Enter, or a click on the row under the cursor)."""
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+    def __init__(self, columns: Sequence[Column], *, drop_first: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = tuple(columns)
+        self.drop_first = tuple(drop_first)
+        """Columns to leave out, in this order, when the others would not fit whole."""
         self._keys: list[str] = []
         self._index: dict[str, int] = {}
         self._cells: dict[str, tuple[int, tuple[Content, ...]]] = {}
@@ -200,13 +202,23 @@ class FeedList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def _widths(self, width: int) -> list[int]:
-        fixed = sum(w for _, w in self.columns if w is not None) + len(self.columns) - 1
-        return [w if w is not None else max(width - fixed, FLEX_MIN) for _, w in self.columns]
+    def _layout(self, width: int) -> list[tuple[int, int]]:
+        """(column index, width) of the columns shown at ``width``: optional ones go before any column is cut."""
+        shown = list(range(len(self.columns)))
+        names = [name for name, _ in self.columns]
+        droppable = [names.index(name) for name in self.drop_first if name in names]
+
+        def needed(columns: list[int]) -> int:
+            widths = [self.columns[i][1] for i in columns]
+            return sum(w if w is not None else FLEX_MIN for w in widths) + len(columns) - 1
+
+        while droppable and needed(shown) > width:
+            shown.remove(droppable.pop(0))
+        fixed = sum(self.columns[i][1] or 0 for i in shown) + len(shown) - 1
+        return [(i, self.columns[i][1] or max(width - fixed, FLEX_MIN)) for i in shown]
 
     def _line(self, parts: Sequence[Content], width: int) -> Content:
-        cells = [part.truncate(w, ellipsis=True, pad=True) for part, w in zip(parts, self._widths(width), strict=True)]
-        return Content(" ").join(cells)
+        return Content(" ").join(parts[i].truncate(w, ellipsis=True, pad=True) for i, w in self._layout(width))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

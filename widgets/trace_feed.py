@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 COLUMNS: tuple[Column, ...] = (("time", 8), ("from", 5), ("method", 7), ("status", 6), ("verdict", 13),
                                ("path", None))
 """Fixed widths where the longest value is known, so updates never clip ("✗ integration"). The path comes last and
-takes the rest: in a narrow pane it is what gets cut, never the status or the verdict."""
+takes the rest: in a narrow pane it is what gets cut, never the status or the verdict; a narrower one leaves out
+"method" (nearly always GET), then "from"."""
 FLUSH_INTERVAL = 0.2
 """Seconds between list updates while items stream in: a burst redraws the list a few times, not per frame."""
 
@@ -106,7 +107,7 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
         """Each item's place: arrival time, then arrival order (newest first)."""
         self._seq = 0
         self._flush_scheduled = False
-        self._list = FeedList(COLUMNS, id="feed-table")
+        self._list = FeedList(COLUMNS, drop_first=("method", "from"), id="feed-table")
 
     def compose_body(self) -> ComposeResult:
         yield self._list

@@ -11,9 +11,14 @@ from console.app.main import make_app
 from console.app.modals import HelpModal, PickerModal
 from console.app.palette_entries import PALETTE
 from console.app.screen import KEYS, ConsoleScreen
+from widgets import HopTrace, TokenInspector, TraceFeed
+from widgets.clickable import Clickable
+from widgets.feed_list import FeedList
+from widgets.picker import ChoiceButton
 
 
-@pytest.mark.parametrize("owner", [ConsoleScreen, HelpModal, PickerModal, BatonApp])
+@pytest.mark.parametrize("owner", [ConsoleScreen, HelpModal, PickerModal, BatonApp, HopTrace, TraceFeed, TokenInspector,
+                                   FeedList, Clickable, ChoiceButton], ids=lambda owner: owner.__name__)
 def test_every_binding_resolves_to_an_action(owner: type) -> None:
     for binding in owner.BINDINGS:
         action = binding.action if isinstance(binding, Binding) else binding[1]

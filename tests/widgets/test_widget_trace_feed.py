@@ -155,3 +155,24 @@ async def test_hostile_paths_are_inert() -> None:
         assert text.count("[@cli") == 2 and "[@clic…" in text
         assert await click_every(pilot, app, "[@cli") == 2
         assert app.is_running
+
+
+async def test_a_narrow_feed_leaves_out_method_and_from_before_it_cuts_the_verdict() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(40, 8)) as pilot:  # the left column of a 100x30 terminal
+        feed.add(feed_item(1, status=401, verdict=expired_trace().verdict))
+        await drawn(pilot, feed)
+        text = flat(screen_text(app, feed))
+        assert "time status verdict path" in text and "method" not in text
+        assert "08:53:21 401 ✗ authorizer /orde…" in text  # the verdict whole; the path, last, is what gives way
+
+
+async def test_a_medium_feed_keeps_who_sent_each_request() -> None:
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(48, 8)) as pilot:  # the left column of a 120-column terminal
+        feed.add(feed_item(1, origin="external", status=401))
+        await drawn(pilot, feed)
+        text = flat(screen_text(app, feed))
+        assert "time from status verdict path" in text and "08:53:21 ext 401" in text
