@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +26,41 @@ DEFAULT_TIMEOUT = 10.0
 
 def make_client(timeout: float = DEFAULT_TIMEOUT, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
     """A client that never follows redirects (credential headers would leak to another origin)."""
-    return httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, trust_env=True)
+    return httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, trust_env=True,
+                        transport=_TransportPerScheme(verify))
+
+
+class _TransportPerScheme(httpx.BaseTransport):
+    """httpx's own transport, one per URL scheme, each built on the first request that needs it.
+
+    Building the https:// one reads the CA bundle (about 40 ms of CPU). A sandbox session on loopback http never
+    needs it, and the console builds its client just after its first paint, while the UI wants the CPU.
+    """
+
+    def __init__(self, verify: bool | ssl.SSLContext) -> None:
+        self._verify = verify
+        self._transports: dict[str, httpx.HTTPTransport] = {}
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        scheme = request.url.scheme
+        transport = self._transports.get(scheme)
+        if transport is None:
+            with self._lock:
+                transport = self._transports.get(scheme)
+                if transport is None:
+                    transport = httpx.HTTPTransport(verify=self._verify if scheme == "https" else _no_tls())
+                    self._transports[scheme] = transport
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        for transport in self._transports.values():
+            transport.close()
+
+
+def _no_tls() -> ssl.SSLContext:
+    """For plain http, which never uses TLS: a context that trusts no certificate, so no handshake could succeed."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verify_mode CERT_REQUIRED, check_hostname on, no CA loaded
 
 
 def send(
