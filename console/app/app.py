@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -42,6 +44,7 @@ class BatonApp(App[int]):
 
     def get_default_screen(self) -> ConsoleScreen:
         # The console is the default screen: no blank Screen is built, styled and painted before it.
+        _freeze_start_up()
         self.session = self.session_factory(self.profile, self.scenario)
         return ConsoleScreen(self.session, clock=self.clock)
 
@@ -67,6 +70,14 @@ class BatonApp(App[int]):
             self.session.close()
 
 
+
+
+@functools.cache
+def _freeze_start_up() -> None:
+    """Once per process: what start-up imported and built lives as long as the console, so the cyclic collector
+    need never walk it again, not while the first screen is built (about 12 ms of the first paint here), nor in
+    later full collections."""
+    gc.freeze()
 
 
 def binding_actions() -> list[str]:
