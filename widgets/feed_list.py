@@ -108,9 +108,10 @@ class FeedList(ScrollView, can_focus=True):
     def set_rows(self, keys: Sequence[str], cells: dict[str, tuple[Content, ...]]) -> None:
         """Show ``keys`` in this order; ``cells`` holds the rows whose content is new or changed.
 
-        The cursor stays on the same row (by key) when that row is still there.
+        On the top row, the cursor follows the newest row (the list is live: new rows arrive on top); anywhere else it
+        stays on its row, by key, while that row is there.
         """
-        keep = self.cursor_key
+        keep = None if self._cursor == 0 and round(self.scroll_offset.y) == 0 else self.cursor_key
         for key, row in cells.items():
             self._version += 1
             self._cells[key] = (self._version, row)

@@ -64,7 +64,8 @@ Every trace of this run, newest first, and (in sandbox mode) every request anyon
 the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
 
 - `↑`/`↓` or `k`/`j` (`home`/`end`, `pgup`/`pgdn`): move; `enter` or a click on the highlighted row:
-  show that trace again. The path comes last: in a narrow pane it is cut, never the verdict.
+  show that trace again. On the top row the cursor follows the newest request; elsewhere it stays put.
+  The path comes last: in a narrow pane it is cut, never the verdict.
 - **verdict**: ✓ ok, ✗ the hop where the identity broke, ? unconfirmed, … still running.
 """
 

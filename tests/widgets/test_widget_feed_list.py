@@ -85,3 +85,15 @@ async def test_empty_list_and_narrow_width() -> None:
         feed.clear()
         await pilot.pause()
         assert feed.row_count == 0 and "a-very" not in screen_text(app, feed)
+
+
+async def test_on_the_top_row_the_cursor_follows_the_newest_row() -> None:
+    feed = FeedList(COLUMNS, id="list")
+    app = Harness(feed)
+    async with app.run_test(size=(40, 8)) as pilot:
+        keys, cells = rows(3)
+        feed.set_rows(keys, cells)
+        assert feed.cursor_key == "r0"
+        feed.set_rows(["new", *keys], {"new": (Content("n"), Content("newest"), Content("ok"))})
+        await pilot.pause()
+        assert feed.cursor_key == "new" and lines(app, feed)[1].startswith("n newest")
