@@ -95,16 +95,17 @@ class RequestBar(Pane):
     """The current sandbox scenario (set by the app; the user's pick arrives as ScenarioChanged)."""
 
     def __init__(
-        self, profile: Profile | None = None, *, method: str = "GET", path: str = "/",
+        self, profile: Profile | None = None, *, scenario: str | None = None, method: str = "GET", path: str = "/",
         name: str | None = None, id: str | None = None, classes: str | None = None,
     ) -> None:
         # The profile's classes and texts are set here, not on mount: a class change after mount restyles the bar.
         super().__init__(name=name, id=id, classes=" ".join((classes or "", *_profile_classes(profile))).strip())
         self.set_reactive(RequestBar.profile, profile)
+        self.set_reactive(RequestBar.scenario, scenario)  # shown at once; the list to pick from comes with the sandbox
         badge, label = _profile_texts(profile)
         self._badge = Static(badge, classes="request--badge")
         self._profile = Static(label, classes="request--profile")
-        self._scenario = ChoiceButton("Sandbox scenario", prompt="scenario", id="scenario")
+        self._scenario = ChoiceButton("Sandbox scenario", value=scenario, prompt="scenario", id="scenario")
         self._method = ChoiceButton("Method", METHODS, method if method in METHODS else "GET", id="method")
         self._initial_path = path
         self._path: Input | None = None  # Input needs a running app to be built with a value

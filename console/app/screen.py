@@ -82,7 +82,8 @@ class ConsoleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         profile = self.session.profile
-        yield RequestBar(profile, path=profile.iis.echo_path if profile.iis and profile.iis.echo_path else "/")
+        yield RequestBar(profile, scenario=self.session.scenario,
+                         path=profile.iis.echo_path if profile.iis and profile.iis.echo_path else "/")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield HopTrace()

@@ -137,3 +137,17 @@ async def test_the_scenario_list_says_what_each_scenario_breaks() -> None:
         text = screen_text(app)
         assert "● healthy — the identity reaches IIS" in text and "iis-windows-auth — 401.2 Negotiate/NTLM" in text
         assert "token-expired" in text  # no note: the name alone
+
+
+async def test_the_scenario_shows_before_the_list_to_pick_from_arrives() -> None:
+    bar = RequestBar(profile(Environment.SANDBOX, "sandbox", sandbox=True), scenario="iis-windows-auth")
+    app = Harness(bar)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await pilot.pause()
+        assert "iis-windows-auth" in screen_text(app, bar) and bar.scenario == "iis-windows-auth"
+        bar.query_one("#scenario").focus()
+        await pilot.press("enter")  # no list yet: nothing opens, nothing changes
+        assert bar.scenario == "iis-windows-auth" and app.screen is app.screen_stack[0]
+        bar.scenarios = SCENARIOS
+        await pilot.pause()
+        assert "iis-windows-auth" in screen_text(app, bar)
