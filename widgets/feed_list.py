@@ -228,10 +228,11 @@ class FeedList(ScrollView, can_focus=True):
             header = self._line([Content(name) for name, _ in self.columns], width)
             return Visual.to_strips(self, header, width, 1, style, pad=True)[0]
         row = round(self.scroll_offset.y) + y - 1
-        if not 0 <= row < len(self._keys):
+        entry = self._cells.get(self._keys[row]) if 0 <= row < len(self._keys) else None
+        if entry is None:  # below the last row (or a key given without its cells)
             return Strip.blank(width, self.get_visual_style("feed-list--row").rich_style)
         key = self._keys[row]
-        version, cells = self._cells[key]
+        version, cells = entry
         if row == self._cursor:
             kind = "feed-list--cursor-focused" if self.has_focus else "feed-list--cursor"
         else:
