@@ -1,4 +1,4 @@
-"""Picking one name from a list: a modal list, and the one-line button in the request bar that opens it."""
+"""Picking one name from a list: a modal list you can filter by typing, and the request bar's button that opens it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.sanitize import inert
@@ -20,9 +20,20 @@ from widgets.text import safe
 
 
 class PickerModal(ModalScreen[str | None]):
-    """Pick one name from a list (profiles, scenarios, methods): Enter picks, Esc cancels."""
+    """Pick one name from a list (profiles, scenarios, methods): type to filter, ↑/↓ move, Enter picks, Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    PickerModal { align: center middle; }
+    PickerModal > #picker-title { width: 70; background: $accent; color: $text; padding: 0 1; }
+    PickerModal > #picker-filter { width: 70; }
+    PickerModal > #picker-list { width: 70; max-height: 20; border: round $accent; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None) -> None:
         super().__init__()
@@ -32,17 +43,42 @@ class PickerModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title, id="picker-title", markup=False)
-        options = [Option(inert(f"{'●' if name == self._current else ' '} {name}" + (f" — {about}" if about else "")),
-                          id=name)
-                   for name, about in self._choices]
-        yield OptionList(*options, id="picker-list", markup=False)
+        yield Input(placeholder="type to filter", id="picker-filter")
+        yield OptionList(*self._options(""), id="picker-list", markup=False)
+
+    def _options(self, needle: str) -> list[Option]:
+        wanted = needle.strip().lower()
+        return [Option(inert(f"{'●' if name == self._current else ' '} {name}" + (f" — {about}" if about else "")),
+                       id=name)
+                for name, about in self._choices if wanted in f"{name} {about}".lower()]
 
     def on_mount(self) -> None:
-        names = [name for name, _ in self._choices]
+        self._highlight(self._current)
+        self.query_one(Input).focus()
+
+    def _highlight(self, name: str | None) -> None:
         option_list = self.query_one(OptionList)
-        if self._current in names:
-            option_list.highlighted = names.index(self._current)
-        option_list.focus()
+        shown = [option.id for option in option_list.options]
+        option_list.highlighted = shown.index(name) if name in shown else (0 if shown else None)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(self._options(event.value))
+        self._highlight(self._current)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None:
+            self.dismiss(option_list.get_option_at_index(option_list.highlighted).id)
+
+    def action_move(self, step: int) -> None:
+        option_list = self.query_one(OptionList)
+        if option_list.option_count:
+            current = option_list.highlighted if option_list.highlighted is not None else -step
+            option_list.highlighted = max(0, min(current + step, option_list.option_count - 1))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -28,7 +28,7 @@ class RequestBar(Pane):
 - The **badge** names the environment in words and colour; **PRODUCTION** is red and cannot be
   missed. Next to it, the profile name.
 - **scenario** (sandbox profiles only): what the embedded sandbox should break next. `enter` or a
-  click opens the list (`ctrl+n` does too, from anywhere).
+  click opens the list; type to filter it (`ctrl+n` opens it too, from anywhere).
 - **method** (`enter` opens the list) and **path**: the test request. `enter` in the path, or
   **Send**, sends it.
 """

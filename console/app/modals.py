@@ -18,6 +18,19 @@ __all__ = ["HelpModal", "PickerModal"]
 class HelpModal(ModalScreen[None]):
     """Every key and every pane's own help, on one scrollable page."""
 
+    DEFAULT_CSS = """
+    HelpModal { align: center middle; }
+    HelpModal > #help-body {
+        width: 90%;
+        max-width: 110;
+        height: 85%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpModal > #help-footer { width: 90%; max-width: 110; text-align: center; color: $text-muted; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "dismiss_help", "Close")]
 
     def __init__(self, keys: list[tuple[str, str]], panes: list[str]) -> None:

@@ -104,3 +104,35 @@ async def test_hostile_values_are_inert_on_the_button_and_in_the_picker() -> Non
         await pilot.pause()
         assert isinstance(app.screen, PickerModal)
         assert "[@click=app.quit]x[/]" in screen_text(app) and app.is_running
+
+
+async def test_typing_filters_the_list_and_enter_picks_the_first_match() -> None:
+    choice = ChoiceButton("Scenario", ("healthy", "expired-token", "iis-windows-auth", "iis-anonymous-only"), "healthy",
+                          id="scenario")
+    choice.notes = {"iis-windows-auth": "401.2 Negotiate/NTLM"}
+    app = Harness(choice)
+    async with app.run_test(size=(80, 16), message_hook=app.seen.append) as pilot:
+        choice.focus()
+        await pilot.press("enter", "i", "i", "s")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "iis-windows-auth" in shown and "iis-anonymous-only" in shown and "expired-token" not in shown
+        await pilot.press("ctrl+u", *"ntlm")  # the note matches too
+        await pilot.pause()
+        assert "iis-anonymous-only" not in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert choice.value == "iis-windows-auth" and changes(app) == ["iis-windows-auth"]
+
+
+async def test_a_filter_with_no_match_picks_nothing() -> None:
+    choice = ChoiceButton("Method", METHODS, "GET", id="method")
+    app = Harness(choice)
+    async with app.run_test(size=(60, 12), message_hook=app.seen.append) as pilot:
+        choice.focus()
+        await pilot.press("enter", "z", "z", "enter", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerModal)  # still open: nothing to pick
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PickerModal) and choice.value == "GET" and changes(app) == []
