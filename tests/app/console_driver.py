@@ -9,10 +9,10 @@ from textual.pilot import Pilot
 
 from console.app.app import BatonApp
 from console.app.screen import ConsoleScreen
-from widgets import AuthorizerPanel, HopTrace, IisPanel, TokenInspector, TraceFeed, VerdictBar
+from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspector, TraceFeed, VerdictBar
 
 PANES = {"hops": HopTrace, "inspector": TokenInspector, "authorizer": AuthorizerPanel, "iis": IisPanel,
-         "verdict": VerdictBar, "feed": TraceFeed}
+         "verdict": VerdictBar, "feed": TraceFeed, "request": RequestBar}
 
 
 def screen_of(app: BatonApp) -> ConsoleScreen:

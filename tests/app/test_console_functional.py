@@ -127,3 +127,18 @@ url = "http://127.0.0.1:{free_port()}"
         await pilot.press("ctrl+r")  # and again: nothing breaks, the error is replaced in place
         await until(pilot, lambda: len(screen.traces) >= 2)
         assert "connection refused" in pane_text(app, "verdict")
+
+
+async def test_a_newcomer_reaches_the_windows_auth_breakage_by_typing_its_name() -> None:
+    """The issue's "done when": send, switch to iis-windows-auth (from the request bar, typing to filter), read it."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await send_and_wait(pilot, app)
+        assert "identity reached IIS intact" in pane_text(app, "verdict")
+        await pilot.click("#scenario")
+        await until(pilot, lambda: app.screen is not screen)
+        await pilot.press(*"windows", "enter")
+        await until(pilot, lambda: len(screen.traces) >= 2 and screen.ready, timeout=30)
+        await until(pilot, lambda: "broken at iis" in pane_text(app, "verdict"))
+        assert "iis.windows_auth_challenge" in pane_text(app, "verdict") and "fix:" in pane_text(app, "verdict")
+        assert "iis-windows-auth" in pane_text(app, "request")
