@@ -89,16 +89,13 @@ class FeedList(ScrollView, can_focus=True):
         self._version = 0
         self._cursor = 0
         self._lines: LRUCache[tuple[str, int, int, str], Strip] = LRUCache(512)
+        """Drawn lines by (key, version, width, look); the header's version is 0 (rows start at 1)."""
+        self._layouts: dict[int, list[tuple[int, int]]] = {}
 
     # -- content -------------------------------------------------------------------------------------------------
     @property
     def row_count(self) -> int:
         return len(self._keys)
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The row keys, top to bottom."""
-        return tuple(self._keys)
 
     @property
     def cursor_key(self) -> str | None:
@@ -205,6 +202,12 @@ class FeedList(ScrollView, can_focus=True):
 
     def _layout(self, width: int) -> list[tuple[int, int]]:
         """(column index, width) of the columns shown at ``width``: optional ones go before any column is cut."""
+        layout = self._layouts.get(width)
+        if layout is None:
+            layout = self._layouts[width] = self._fit(width)
+        return layout
+
+    def _fit(self, width: int) -> list[tuple[int, int]]:
         shown = list(range(len(self.columns)))
         names = [name for name, _ in self.columns]
         droppable = [names.index(name) for name in self.drop_first if name in names]
@@ -224,9 +227,13 @@ class FeedList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
-            style = self.get_visual_style("feed-list--header")
-            header = self._line([Content(name) for name, _ in self.columns], width)
-            return Visual.to_strips(self, header, width, 1, style, pad=True)[0]
+            header = self._lines.get(("", 0, width, "feed-list--header"))
+            if header is None:
+                style = self.get_visual_style("feed-list--header")
+                content = self._line([Content(name) for name, _ in self.columns], width)
+                header = self._lines[("", 0, width, "feed-list--header")] = Visual.to_strips(
+                    self, content, width, 1, style, pad=True)[0]
+            return header
         row = round(self.scroll_offset.y) + y - 1
         entry = self._cells.get(self._keys[row]) if 0 <= row < len(self._keys) else None
         if entry is None:  # below the last row (or a key given without its cells)
