@@ -22,7 +22,6 @@ EFFECT_BADGE = {
     "unknown": ("? UNKNOWN", "$text-muted"),
 }
 _EFFECT_CLASS = {"allow": "-allow", "deny": "-deny", "unauthorized": "-deny", "error": "-deny"}
-_STATES = ("-empty", "-allow", "-deny", "-unknown")
 
 
 def cache_text(decision: AuthorizerDecision) -> Content:
@@ -104,18 +103,17 @@ What the authorizer decided and why:
     AuthorizerPanel.-deny { border-title-color: $text-error; }
     """
 
+    STATES = ("-empty", "-allow", "-deny", "-unknown")
     decision: reactive[AuthorizerDecision | None] = reactive(None, always_update=True, init=False)
     """The decision shown; None when no probe saw the authorizer (yet)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        # Built in its empty state, so mounting needs no class change (each one restyles the pane).
-        super().__init__(name=name, id=id, classes=f"{classes or ''} -empty".strip())
+        super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Authorizer"
         self.set_body(decision_content(None))
 
     def watch_decision(self, decision: AuthorizerDecision | None) -> None:
         state = "-empty" if decision is None else _EFFECT_CLASS.get(decision.effect.lower(), "-unknown")
-        for name in _STATES:
-            self.set_class(name == state, name)
+        self.set_state(state)
         self.set_class(decision is not None and bool(decision.cached), "-cached")
         self.set_body(decision_content(decision))

@@ -13,7 +13,6 @@ from widgets.text import Part, heading, hop_value, line, lines, safe
 if TYPE_CHECKING:
     from console.model.trace import IisStatus
 
-_STATES = ("-empty", "-success", "-client-error", "-server-error")
 
 
 def status_state(status: IisStatus | None) -> str:
@@ -74,18 +73,17 @@ IIS's answer to this request:
 - **user**: the user IIS resolved and how; **log line**: the W3C log line for this correlation id.
 """
 
+    STATES = ("-empty", "-success", "-client-error", "-server-error")
     status: reactive[IisStatus | None] = reactive(None, always_update=True, init=False)
     """IIS's answer; None when IIS was not reached or not observed (yet)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        # Built in its empty state, so mounting needs no class change (each one restyles the pane).
-        super().__init__(name=name, id=id, classes=f"{classes or ''} {status_state(None)}".strip())
+        super().__init__(name=name, id=id, classes=classes)
         self.border_title = "IIS response"
         self.set_body(status_content(None))
 
     def watch_status(self, status: IisStatus | None) -> None:
         state = status_state(status)
-        for name in _STATES:
-            self.set_class(name == state, name)
+        self.set_state(state)
         self.set_class(status is not None and bool(status.challenge), "-challenge")
         self.set_body(status_content(status))

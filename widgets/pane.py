@@ -45,11 +45,15 @@ class Pane(Vertical):
     }
     """
 
+    STATES: ClassVar[tuple[str, ...]] = ()
+    """The pane's mutually exclusive state classes, if it has any; it is built in the first one."""
+
     error: reactive[str | None] = reactive(None, init=False)
     """The error shown in this pane, or None. Setting it never clears what the pane shows."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        # Built in its first state, not switched to it on mount: a class change after mount restyles the pane.
+        super().__init__(name=name, id=id, classes=" ".join((classes or "", *self.STATES[:1])).strip() or None)
         # Mounted on the first error only: most panes never show one, and every widget costs the first paint.
         self._error_line: Static | None = None
 
@@ -59,6 +63,11 @@ class Pane(Vertical):
     def compose_body(self) -> ComposeResult:
         """The pane's own content, below the error line."""
         yield from ()
+
+    def set_state(self, state: str) -> None:
+        """Switch to one of STATES (and off the others)."""
+        for name in self.STATES:
+            self.set_class(name == state, name)
 
     def show_error(self, message: str) -> None:
         """Show ``message`` (it may hold network text) in this pane; the content stays."""

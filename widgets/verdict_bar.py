@@ -15,7 +15,6 @@ from widgets.text import Part, line, lines, safe
 if TYPE_CHECKING:
     from console.model.trace import Verdict
 
-_STATES = ("-empty", "-ok", "-broken", "-unconfirmed")
 
 
 def verdict_state(verdict: Verdict | None) -> str:
@@ -83,12 +82,12 @@ The answer for the current trace:
     VerdictBar > .verdict--text { height: auto; }
     """
 
+    STATES = ("-empty", "-ok", "-broken", "-unconfirmed")
     verdict: reactive[Verdict | None] = reactive(None, always_update=True, init=False)
     """The verdict shown; None before the first trace finishes."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        # Built in its empty state, so mounting needs no class change (each one restyles the bar).
-        super().__init__(name=name, id=id, classes=f"{classes or ''} {verdict_state(None)}".strip())
+        super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Verdict"
         self._text = Static(verdict_content(None), classes="verdict--text")
 
@@ -97,6 +96,5 @@ The answer for the current trace:
 
     def watch_verdict(self, verdict: Verdict | None) -> None:
         state = verdict_state(verdict)
-        for name in _STATES:
-            self.set_class(name == state, name)
+        self.set_state(state)
         self._text.update(verdict_content(verdict))
