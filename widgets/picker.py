@@ -88,7 +88,7 @@ class PickerModal(ModalScreen[str | None]):
 
 
 class ChoiceButton(Clickable):
-    """One line showing the current choice (``GET ▾``); Enter or a click opens a PickerModal over the choices.
+    """One line showing the current choice (``GET ▼``); Enter or a click opens a PickerModal over the choices.
 
     It stands in for a Select: one widget instead of six, so the console's first paint stays cheap, and the
     same picker the ctrl+n and ctrl+o keys open.
@@ -146,7 +146,6 @@ class ChoiceButton(Clickable):
 
     def watch_value(self, value: str | None) -> None:
         self.set_class(value is None, "-prompt")
-        self.refresh()
 
     def on_clickable_pressed(self, event: Clickable.Pressed) -> None:
         # Enter, space and a click all open the picker; the press itself concerns no one else.

@@ -29,12 +29,6 @@ if TYPE_CHECKING:
 # The trace model's dataclasses are imported where they are first needed, after the first paint: building them is
 # most of the model's import time (console.model.enums has what the first screen shows).
 
-
-def _request(method: str, path: str) -> TraceRequest:
-    from console.model.trace import TraceRequest
-
-    return TraceRequest(method=method, path=path)
-
 FEED_WAIT = 5.0
 """Seconds one feed long-poll waits; the next poll starts only when this one has answered."""
 
@@ -51,6 +45,12 @@ KEYS: list[tuple[str, str, str, bool]] = [
     ("f1", "help", "Help", True),
     ("question_mark", "help", "Help", False),
 ]
+
+
+def _request(method: str, path: str) -> TraceRequest:
+    from console.model.trace import TraceRequest
+
+    return TraceRequest(method=method, path=path)
 
 
 class ConsoleScreen(Screen[None]):

@@ -26,6 +26,7 @@ DEFAULT_TIMEOUT = 10.0
 
 def make_client(timeout: float = DEFAULT_TIMEOUT, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
     """A client that never follows redirects (credential headers would leak to another origin)."""
+    # ``verify`` goes to the client as well: it still builds the transports of proxies found in the environment.
     return httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, trust_env=True,
                         transport=_TransportPerScheme(verify))
 
