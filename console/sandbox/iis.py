@@ -20,7 +20,14 @@ from console.sandbox.config import CORRELATION_HEADER, ORIGIN_SECRET_HEADER, Iis
 from console.sandbox.gateway.forward import HOP_HEADER
 from console.sandbox.gateway.responses import http_date
 from console.sandbox.iis_pages import HTTPSYS_TOO_LONG, custom_page, detailed_page
-from console.sandbox.records import SECRET_HEADERS, RequestStore, mask_headers, mask_secret, new_record
+from console.sandbox.records import (
+    SECRET_HEADERS,
+    RequestStore,
+    header_value,
+    mask_headers,
+    mask_secret,
+    new_record,
+)
 from console.sandbox.w3c_log import HttpErrLog, W3cLog, w3c_value
 
 __all__ = ["ECHO_PATH", "Iis", "server_variable_name"]
@@ -86,9 +93,10 @@ class Iis:
         line = self.log.write([
             "127.0.0.1", scope["method"], w3c_value(scope["path"]),
             w3c_value(scope["query_string"].decode("latin-1")), str(self.port), "-", client[0],
-            w3c_value(_get(headers, "user-agent")), w3c_value(_get(headers, "referer")), str(status or 200),
-            str(substatus), str(win32), str(elapsed), w3c_value(_get(headers, CORRELATION_HEADER)),
-            w3c_value(_get(headers, "x-user-sub"))], datetime.now(UTC))
+            w3c_value(header_value(headers, "user-agent")), w3c_value(header_value(headers, "referer")),
+            str(status or 200), str(substatus), str(win32), str(elapsed),
+            w3c_value(header_value(headers, CORRELATION_HEADER)), w3c_value(header_value(headers, "x-user-sub"))],
+            datetime.now(UTC))
         iis.update(status=status or 200, substatus=substatus, log_line=line)
         if not gone:
             await _send(send, status, extra, body)
@@ -98,8 +106,9 @@ class Iis:
         # the ground truth show it, with the gateway hops marked as bypassed.
         self._direct += 1
         query = scope["query_string"].decode("latin-1")
-        record = new_record(f"iis-direct-{self._direct}-{secrets.token_hex(4)}", _get(headers, CORRELATION_HEADER),
-                            scope["method"], scope["path"] + (f"?{query}" if query else ""), mask_headers(headers))
+        record = new_record(f"iis-direct-{self._direct}-{secrets.token_hex(4)}",
+                            header_value(headers, CORRELATION_HEADER), scope["method"],
+                            scope["path"] + (f"?{query}" if query else ""), mask_headers(headers))
         record["gateway"]["outcome"] = "bypassed"
         record["authorizer"]["reason"] = "request did not pass through the gateway"
         self.store.add(record)
@@ -127,11 +136,11 @@ class Iis:
 
     def _identity(self, headers: list[tuple[str, str]]) -> str | None:
         # The trusted-header module reads the header by its exact (hyphenated) name, never HTTP_*.
-        value = _get(headers, self.cfg.trusted_header)
+        value = header_value(headers, self.cfg.trusted_header)
         if not value:
             return None
         if self.cfg.require_origin_secret:
-            presented = _get(headers, ORIGIN_SECRET_HEADER) or ""
+            presented = header_value(headers, ORIGIN_SECRET_HEADER) or ""
             if not secrets.compare_digest(presented, self.origin_secret):
                 return None
         return value
@@ -140,10 +149,10 @@ class Iis:
                        ) -> tuple[int, int, int, bytes, list[tuple[bytes, bytes]]]:
         """(status, substatus, win32, body, headers); status 0 when the caller went away first."""
         # errorMode DetailedLocalOnly: the gateway is remote in reality, so its requests get custom pages.
-        local = _get(headers, "x-amzn-apigateway-api-id") is None
+        local = header_value(headers, "x-amzn-apigateway-api-id") is None
         url = f"http://127.0.0.1:{self.port}{scope['path']}"
         if self.cfg.windows_auth:
-            auth = _get(headers, "authorization") or ""
+            auth = header_value(headers, "authorization") or ""
             scheme = auth.split(" ", 1)[0].lower()
             # A Bearer (or no) credential is a scheme IIS cannot process: 401.2, win32 5; a Negotiate/NTLM
             # blob cannot be validated without a domain: 401.1 SEC_E_LOGON_DENIED.
@@ -175,9 +184,6 @@ class Iis:
         return 404, 0, 2, body, [(b"content-type", b"text/html")]
 
 
-def _get(headers: list[tuple[str, str]], name: str) -> str | None:
-    low = name.lower()
-    return next((v for k, v in headers if k.lower() == low), None)
 
 
 async def _wait_unless_gone(receive: Receive, seconds: float) -> bool:

@@ -23,6 +23,12 @@ def mask_secret(value: str) -> str:
     return "********" + value[-6:] if len(value) >= 20 else "********"
 
 
+def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` (any case) in a list of (name, value) pairs, or None."""
+    low = name.lower()
+    return next((v for k, v in headers if k.lower() == low), None)
+
+
 def mask_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Headers as a dict (repeats comma-joined, order kept) with secret values masked."""
     out: dict[str, str] = {}

@@ -18,7 +18,7 @@ from console.sandbox.gateway.lambda_authorizer import (
     validate_output,
 )
 from console.sandbox.gateway.logs import ExecutionLog, brace_map
-from console.sandbox.records import mask_secret
+from console.sandbox.records import header_value, mask_secret
 
 __all__ = ["Authorizer", "Verdict"]
 
@@ -75,7 +75,7 @@ class Authorizer:
 
     async def run(self, facts: RequestFacts, log: ExecutionLog) -> Verdict:
         """Authorize one request; ``log`` gets the execution-log lines this authorizer writes."""
-        token = next((v for k, v in facts.headers if k.lower() == "authorization"), None)
+        token = header_value(facts.headers, "authorization")
         ground: dict[str, Any] = {"type": self.kind, "decision": "skipped", "reason": "no authorizer on this route",
                                   "principal_id": None, "claims": None, "context": None, "policy": None,
                                   "cached": False, "cache_key": None, "matched_resource": None}

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from console.sandbox.records import header_value
+
 __all__ = ["MappingContext", "apply_mapping", "resolve"]
 
 
@@ -21,9 +23,6 @@ class MappingContext:
     stage_variables: Mapping[str, str] = field(default_factory=dict)
 
 
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    low = name.lower()
-    return next((v for k, v in headers if k.lower() == low), None)
 
 
 def resolve(expression: str, ctx: MappingContext) -> str | None:
@@ -44,7 +43,7 @@ def resolve(expression: str, ctx: MappingContext) -> str | None:
         return ctx.request_id
     for prefix in ("method.request.header.", "request.header."):
         if expr.startswith(prefix):
-            return _header(ctx.client_headers, expr.removeprefix(prefix))
+            return header_value(ctx.client_headers, expr.removeprefix(prefix))
     if expr.startswith("stageVariables."):
         return ctx.stage_variables.get(expr.removeprefix("stageVariables."))
     return None
