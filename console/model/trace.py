@@ -15,6 +15,12 @@ from console.model.findings import Finding
 from console.model.token import TokenReport
 
 
+def first_value(pairs: tuple[tuple[str, str], ...], name: str) -> str | None:
+    """The first value for ``name`` (any case) in (name, value) pairs, or None."""
+    lowered = name.lower()
+    return next((v for k, v in pairs if k.lower() == lowered), None)
+
+
 class Confidence(StrEnum):
     """How sure a probe or a finding is."""
 
@@ -57,8 +63,7 @@ class Identity:
 
     def value(self, name: str) -> str | None:
         """The value of one claim or header by name (case-insensitive), if present."""
-        lowered = name.lower()
-        return next((v for k, v in self.claims if k.lower() == lowered), None)
+        return first_value(self.claims, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +165,7 @@ class ResponseSnapshot:
 
     def header(self, name: str) -> str | None:
         """The first value of a header, case-insensitively."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return first_value(self.headers, name)
 
 
 @dataclass(frozen=True, slots=True)
