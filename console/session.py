@@ -54,18 +54,18 @@ class Session:
             if self.target is not None:
                 return self.target
             self._client = make_client(self.timeout)
-            if self.scenario is not None and self.sandbox_process:
+            if self.scenario is None:
+                self.target = target_from_profile(self.profile)
+                return self.target
+            if self.sandbox_process:
                 from console.sandbox_process import SandboxProcess
 
                 self._sandbox = SandboxProcess(self.scenario)
-                self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
-            elif self.scenario is not None:
+            else:
                 from console.sandbox import start_sandbox  # only sandbox sessions pay for it
 
                 self._sandbox = start_sandbox(self.scenario)
-                self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
-            else:
-                self.target = target_from_profile(self.profile)
+            self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
             return self.target
 
     def trace(self, request: TraceRequest, on_event: EventSink | None = None,
@@ -86,7 +86,9 @@ class Session:
         if target is None or target.control_url is None:
             return [], after
         if self._feed_client is None:  # its own connection: a long poll must not share a pool with traces
-            self._feed_client = httpx.Client(timeout=wait + self.timeout)
+            from console.engine.transport import make_client  # like the trace client: no CA bundle read for http
+
+            self._feed_client = make_client(wait + self.timeout)
         failure = ""
         for attempt in range(FEED_RETRIES):
             try:
