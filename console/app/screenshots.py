@@ -135,7 +135,8 @@ async def _until(done: Callable[[], bool], what: str, timeout: float = TRACE_TIM
         await asyncio.sleep(0.05)
 
 
-def _trace_finished(app: BatonApp) -> bool:
+def trace_shown(app: BatonApp) -> bool:
+    """True once a trace's verdict and its live-feed row are on screen (what a screenshot or snapshot waits for)."""
     screen = app.screen
     if not isinstance(screen, ConsoleScreen) or not screen.traces:
         return False
@@ -144,7 +145,8 @@ def _trace_finished(app: BatonApp) -> bool:
     return not bar.loading and bar.verdict is not None and screen.query_one(TraceFeed).settled
 
 
-def _no_blink(app: BatonApp) -> None:
+def stop_blinking(app: BatonApp) -> None:
+    """No blinking cursor: two captures of the same screen must be the same."""
     from textual.widgets import Input
 
     for widget in app.screen.query(Input):
@@ -155,9 +157,9 @@ async def take(shot: Shot) -> str:
     """Run the console on ``shot.scenario``, send one request, wait for the verdict; the SVG text."""
     app = make_app(None, shot.scenario)
     async with app.run_test(size=shot.size) as pilot:
-        _no_blink(app)
+        stop_blinking(app)
         await pilot.press("ctrl+r")
-        await _until(lambda: _trace_finished(app), f"the {shot.scenario} trace")
+        await _until(lambda: trace_shown(app), f"the {shot.scenario} trace")
         await pilot.pause()
         if shot.keys:
             await pilot.press(*shot.keys)

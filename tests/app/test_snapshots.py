@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from fixed_traces import NOW, fixed_session
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from console.app.app import BatonApp
 from console.app.main import make_app
-from console.app.screen import ConsoleScreen
-from widgets import TraceFeed, VerdictBar
+from console.app.screenshots import stop_blinking, trace_shown
 
 SIZE = (120, 36)
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
@@ -28,13 +26,10 @@ def traced(app: BatonApp) -> Callable[[Pilot[int]], object]:
     """``run_before``: no blinking cursors, send once (ctrl+r), wait until the verdict is shown."""
 
     async def run_before(pilot: Pilot[int]) -> None:
-        for widget in app.screen.query(Input):
-            widget.cursor_blink = False
+        stop_blinking(app)
         await pilot.press("ctrl+r")
         for _ in range(400):
-            screen = app.screen
-            if (isinstance(screen, ConsoleScreen) and screen.traces and not screen.query_one(VerdictBar).loading
-                    and screen.query_one(TraceFeed).settled):
+            if trace_shown(app):  # the screenshot job's own test for "the trace is on screen"
                 break
             await pilot.pause(0.01)
         else:
