@@ -1,7 +1,8 @@
 """Plain, frozen domain objects shared by the engine, the CLI and the widgets. No I/O here.
 
-Names are exported lazily (PEP 562): ``from console.model import Trace`` imports console.model.trace then, and
-importing one submodule (say, console.model.profile for a profile) does not build every dataclass of the others.
+Names are exported lazily (PEP 562): ``from console.model import Trace`` imports console.model.trace then (an
+enumeration comes from console.model.enums alone), and importing one submodule (say, console.model.profile for a
+profile) does not build every dataclass of the others.
 """
 
 from __future__ import annotations
@@ -10,28 +11,24 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from console.model.enums import HOP_GLYPH, HOP_ORDER, HopName, HopStatus, Severity, SignatureStatus
     from console.model.expectations import Expectations
-    from console.model.findings import Finding, Severity
+    from console.model.findings import Finding
     from console.model.token import (
         DecodedToken,
         DuplicateClaim,
         SignatureCheck,
-        SignatureStatus,
         TimeClaim,
         TokenKind,
         TokenReport,
     )
     from console.model.trace import (
-        HOP_GLYPH,
-        HOP_ORDER,
         AuthorizerDecision,
         Confidence,
         FeedItem,
         Hop,
-        HopName,
         HopObservation,
         HopObserved,
-        HopStatus,
         Identity,
         IisStatus,
         PolicyStatement,
@@ -53,20 +50,20 @@ _HOME: dict[str, str] = {
     "Expectations": "console.model.expectations",
     "FeedItem": "console.model.trace",
     "Finding": "console.model.findings",
-    "HOP_GLYPH": "console.model.trace",
-    "HOP_ORDER": "console.model.trace",
+    "HOP_GLYPH": "console.model.enums",
+    "HOP_ORDER": "console.model.enums",
     "Hop": "console.model.trace",
-    "HopName": "console.model.trace",
+    "HopName": "console.model.enums",
     "HopObservation": "console.model.trace",
     "HopObserved": "console.model.trace",
-    "HopStatus": "console.model.trace",
+    "HopStatus": "console.model.enums",
     "Identity": "console.model.trace",
     "IisStatus": "console.model.trace",
     "PolicyStatement": "console.model.trace",
     "ResponseSnapshot": "console.model.trace",
-    "Severity": "console.model.findings",
+    "Severity": "console.model.enums",
     "SignatureCheck": "console.model.token",
-    "SignatureStatus": "console.model.token",
+    "SignatureStatus": "console.model.enums",
     "TimeClaim": "console.model.token",
     "TokenInspected": "console.model.trace",
     "TokenKind": "console.model.token",
