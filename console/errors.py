@@ -7,13 +7,16 @@
     ├── SecretRefError         a secret reference (env:, file:, …) cannot be resolved (exit 2)
     ├── ProfileError           a profile file is invalid (carries every problem)     (exit 2)
     ├── SandboxError           the embedded sandbox cannot start (port in use, …)    (exit 2)
-    └── TraceError             the trace could not run (unreachable, TLS, timeout)   (exit 3)
+    ├── TraceError             the trace could not run (unreachable, TLS, timeout)   (exit 3)
+    └── TraceCancelled         the user cancelled the trace; nothing was concluded   (exit 130)
 
 Messages are written by Baton, never copied from a library exception: pyjwt and friends can
 echo key material in theirs (shared/domain/security.md §1.3).
 """
 
 from __future__ import annotations
+
+from console.model.enums import HopName
 
 __all__ = [
     "BatonError",
@@ -22,6 +25,7 @@ __all__ = [
     "SandboxError",
     "SecretRefError",
     "TokenDecodeError",
+    "TraceCancelled",
     "TraceError",
     "UsageError",
 ]
@@ -79,6 +83,15 @@ class TraceError(BatonError):
 
     exit_code = 3
 
-    def __init__(self, message: str, *, hop: str, hint: str | None = None) -> None:
-        self.hop = hop
-        super().__init__(message, where=hop, hint=hint)
+    def __init__(self, message: str, *, hop: HopName, hint: str | None = None) -> None:
+        self.hop = HopName(hop)
+        super().__init__(message, where=self.hop.value, hint=hint)
+
+
+class TraceCancelled(BatonError):
+    """The user cancelled the trace; nothing is reported as found."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "trace cancelled") -> None:
+        super().__init__(message)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from console.errors import TraceError
+from console.model.enums import HopName
 from console.model.profile import Profile
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Session:
                 failure = type(exc).__name__
                 time.sleep(0.2 * (attempt + 1))
         else:
-            raise TraceError(f"the sandbox feed did not answer ({failure})", hop="gateway")
+            raise TraceError(f"the sandbox feed did not answer ({failure})", hop=HopName.GATEWAY)
         items = [_feed_item(raw) for raw in doc.get("requests", [])]
         return items, int(doc.get("last_seq", after))
 

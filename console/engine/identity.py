@@ -12,6 +12,7 @@ import httpx
 
 from console.engine.target import ClientPlan
 from console.errors import TraceError
+from console.model.enums import HopName
 from console.model.profile import SecretRef
 
 REFRESH_BEFORE = 60.0
@@ -83,7 +84,7 @@ def acquire_token(
         held.append(token)
         return AcquiredToken(token.strip(), f"static token from {plan.token}")
     if not plan.token_url:
-        raise TraceError(f"the {plan.flow} flow needs [identity] token_url", hop="client")
+        raise TraceError(f"the {plan.flow} flow needs [identity] token_url", hop=HopName.CLIENT)
     key = _cache_key(plan)
     hit = cached_token(plan, held, cache=cache)
     if hit is not None:
@@ -103,7 +104,7 @@ def acquire_token(
     doc = _post_token(client, plan.token_url, form)
     sent = doc.get(plan.send)
     if not isinstance(sent, str) or not sent:
-        raise TraceError(f"the token endpoint's answer has no {plan.send}", hop="client",
+        raise TraceError(f"the token endpoint's answer has no {plan.send}", hop=HopName.CLIENT,
                          hint="check the flow and scopes (an id_token needs the openid scope)")
     expires_in = doc.get("expires_in")
     cache.put(key, sent, float(expires_in) if isinstance(expires_in, int | float) else 300.0)
@@ -133,9 +134,9 @@ def _post_token(client: httpx.Client, url: str, form: dict[str, str]) -> dict[st
     try:
         response = client.post(url, data=form, headers={"Accept": "application/json"})
     except httpx.TimeoutException:
-        raise TraceError(f"the token endpoint {url} did not answer in time", hop="client") from None
+        raise TraceError(f"the token endpoint {url} did not answer in time", hop=HopName.CLIENT) from None
     except httpx.HTTPError as exc:
-        raise TraceError(f"cannot reach the token endpoint {url} ({type(exc).__name__})", hop="client") from None
+        raise TraceError(f"cannot reach the token endpoint {url} ({type(exc).__name__})", hop=HopName.CLIENT) from None
     try:
         doc = response.json()
     except ValueError:
@@ -143,6 +144,6 @@ def _post_token(client: httpx.Client, url: str, form: dict[str, str]) -> dict[st
     if response.status_code != 200 or not isinstance(doc, dict):
         error = doc.get("error") if isinstance(doc, dict) else None
         described = f" {error}" if isinstance(error, str) else ""
-        raise TraceError(f"the token endpoint answered {response.status_code}{described}", hop="client",
+        raise TraceError(f"the token endpoint answered {response.status_code}{described}", hop=HopName.CLIENT,
                          hint="check client_id, the client secret reference and the scopes")
     return doc

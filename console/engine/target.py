@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from console.errors import ProfileError, TraceError
+from console.model.enums import HopName
 from console.model.expectations import Expectations
 from console.model.profile import Profile, SecretRef
 
@@ -100,7 +101,7 @@ def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client
         doc: dict[str, Any] = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise TraceError(f"the sandbox control plane at {control} did not answer ({type(exc).__name__})",
-                         hop="gateway") from None
+                         hop=HopName.GATEWAY) from None
     c, g, iis = doc["client"], doc["gateway"], doc.get("iis", {})
     request = c.get("request", {})
     audience = g.get("audience") or doc.get("audience") or []

@@ -21,7 +21,7 @@ from console.engine.probes.sandbox import fetch_ground_truth
 from console.engine.redact import redact_headers, redact_text
 from console.engine.target import Target
 from console.engine.transport import make_client, send
-from console.errors import BatonError, TraceError
+from console.errors import TraceCancelled, TraceError
 from console.model.token import DecodedToken, TokenKind, TokenReport
 from console.model.trace import (
     HOP_ORDER,
@@ -40,12 +40,10 @@ from console.model.trace import (
     Verdict,
 )
 
+__all__ = ["EventSink", "TraceCancelled", "run_trace"]
+
 T = TypeVar("T")
 EventSink = Callable[[TraceEvent], None]
-
-
-class TraceCancelled(BatonError):
-    """The user cancelled the trace; nothing is reported as found."""
 
 
 def run_trace(
@@ -82,7 +80,7 @@ def run_trace(
             _interruptible(cancel, partial(send, http, "GET", f"{base}{warm}", warm_headers, secrets=held))
         ev.response = _interruptible(cancel, lambda: send(
             http, request.method or plan.method, url, headers, body=request.body,
-            hop="iis" if ev.direct_to_iis else "gateway", secrets=held))
+            hop=HopName.IIS if ev.direct_to_iis else HopName.GATEWAY, secrets=held))
         _rejudge_by_server_clock(target, http, ev)
         _probe_after(target, http, ev, correlation_id, path)
         result = diagnose(ev)
@@ -258,7 +256,7 @@ def _interruptible(cancel: threading.Event | None, work: Callable[[], T]) -> T:
 
 def _failed(trace_id: str, correlation_id: str, target: Target, request: TraceRequest, url: str, started: float,
             ev: Evidence, exc: TraceError) -> Trace:
-    hop_name = HopName(exc.hop) if exc.hop in HopName._value2member_map_ else None
+    hop_name = exc.hop
     message = exc.one_line()
     hops: list[Hop] = []
     for name in HOP_ORDER:

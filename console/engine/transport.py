@@ -15,6 +15,7 @@ import httpx
 
 from console.engine.redact import redact_headers, redact_text
 from console.errors import TraceError, UsageError
+from console.model.enums import HopName
 from console.model.trace import ResponseSnapshot
 
 BODY_KEEP = 64 * 1024
@@ -71,7 +72,7 @@ def send(
     headers: Iterable[tuple[str, str]],
     *,
     body: bytes = b"",
-    hop: str = "gateway",
+    hop: HopName = HopName.GATEWAY,
     secrets: Iterable[str] = (),
 ) -> ResponseSnapshot:
     """Send and snapshot the response; raise TraceError (exit 3) naming ``hop`` when it cannot complete."""

@@ -11,7 +11,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from console.model.enums import HOP_GLYPH, HOP_ORDER, HopName, HopStatus, Severity, SignatureStatus
+    from console.model.enums import (
+        HOP_GLYPH,
+        HOP_ORDER,
+        Confidence,
+        FeedOrigin,
+        HopName,
+        HopStatus,
+        Severity,
+        SignatureStatus,
+        VerdictKind,
+    )
     from console.model.expectations import Expectations
     from console.model.findings import Finding
     from console.model.token import (
@@ -24,7 +34,6 @@ if TYPE_CHECKING:
     )
     from console.model.trace import (
         AuthorizerDecision,
-        Confidence,
         FeedItem,
         Hop,
         HopObservation,
@@ -44,11 +53,12 @@ if TYPE_CHECKING:
 
 _HOME: dict[str, str] = {
     "AuthorizerDecision": "console.model.trace",
-    "Confidence": "console.model.trace",
+    "Confidence": "console.model.enums",
     "DecodedToken": "console.model.token",
     "DuplicateClaim": "console.model.token",
     "Expectations": "console.model.expectations",
     "FeedItem": "console.model.trace",
+    "FeedOrigin": "console.model.enums",
     "Finding": "console.model.findings",
     "HOP_GLYPH": "console.model.enums",
     "HOP_ORDER": "console.model.enums",
@@ -74,6 +84,7 @@ _HOME: dict[str, str] = {
     "TraceRequest": "console.model.trace",
     "TraceStarted": "console.model.trace",
     "Verdict": "console.model.trace",
+    "VerdictKind": "console.model.enums",
 }
 """Where each exported name lives."""
 
@@ -96,6 +107,7 @@ __all__ = [
     "DuplicateClaim",
     "Expectations",
     "FeedItem",
+    "FeedOrigin",
     "Finding",
     "Hop",
     "HopName",
@@ -119,4 +131,5 @@ __all__ = [
     "TraceRequest",
     "TraceStarted",
     "Verdict",
+    "VerdictKind",
 ]

@@ -72,3 +72,50 @@ class SignatureStatus(StrEnum):
     """No key was given, so nothing was checked."""
     UNSUPPORTED = "unsupported"
     """The token cannot be checked by Baton (``none``, unknown ``alg``, JWE, opaque)."""
+
+
+class Confidence(StrEnum):
+    """How sure a probe or a finding is."""
+
+    CERTAIN = "certain"
+    """Observed directly (sandbox ground truth, an IIS echo, the response itself)."""
+    LIKELY = "likely"
+    """Inferred from strong evidence (exact API Gateway bodies, remapped IIS headers)."""
+    POSSIBLE = "possible"
+    """One plausible explanation among others; the verdict says what would settle it."""
+
+
+class VerdictKind(StrEnum):
+    """The one classification of a trace's outcome, shared by the CLI, the feed and the verdict bar."""
+
+    PENDING = "pending"
+    """The trace is still running."""
+    OK = "ok"
+    """The identity reached IIS intact, and IIS resolved the caller the profile says must arrive."""
+    BROKEN = "broken"
+    """A hop refused, lost or altered the identity."""
+    UNCONFIRMED = "unconfirmed"
+    """Nothing broke, but no probe could confirm the identity IIS saw."""
+    ERROR = "error"
+    """The trace could not run (a hop was unreachable, a timeout)."""
+    CANCELLED = "cancelled"
+    """The user cancelled the trace; nothing was concluded."""
+
+
+VERDICT_GLYPH = {
+    VerdictKind.PENDING: "…",
+    VerdictKind.OK: "✓",
+    VerdictKind.BROKEN: "✗",
+    VerdictKind.UNCONFIRMED: "?",
+    VerdictKind.ERROR: "✗",
+    VerdictKind.CANCELLED: "–",
+}
+
+
+class FeedOrigin(StrEnum):
+    """Where a feed item came from."""
+
+    OWN = "baton"
+    """A trace this console ran."""
+    EXTERNAL = "external"
+    """A request someone else sent through the sandbox gateway (curl, a browser)."""

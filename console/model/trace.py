@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 # Re-exported: they live in console.model.enums, which the console's first screen imports without this module.
 from console.model.enums import HOP_GLYPH as HOP_GLYPH
 from console.model.enums import HOP_ORDER as HOP_ORDER
+from console.model.enums import Confidence as Confidence
+from console.model.enums import FeedOrigin as FeedOrigin
 from console.model.enums import HopName as HopName
 from console.model.enums import HopStatus as HopStatus
+from console.model.enums import VerdictKind as VerdictKind
 from console.model.findings import Finding
 from console.model.token import TokenReport
 
@@ -19,17 +21,6 @@ def first_value(pairs: tuple[tuple[str, str], ...], name: str) -> str | None:
     """The first value for ``name`` (any case) in (name, value) pairs, or None."""
     lowered = name.lower()
     return next((v for k, v in pairs if k.lower() == lowered), None)
-
-
-class Confidence(StrEnum):
-    """How sure a probe or a finding is."""
-
-    CERTAIN = "certain"
-    """Observed directly (sandbox ground truth, an IIS echo, the response itself)."""
-    LIKELY = "likely"
-    """Inferred from strong evidence (exact API Gateway bodies, remapped IIS headers)."""
-    POSSIBLE = "possible"
-    """One plausible explanation among others; the verdict says what would settle it."""
 
 
 @dataclass(frozen=True, slots=True)
