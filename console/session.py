@@ -148,6 +148,7 @@ class Session:
 
 
 def _feed_item(raw: dict[str, Any]) -> FeedItem:
+    from console.model.enums import FeedOrigin
     from console.model.trace import FeedItem  # not at import: the console's first paint never needs the trace model
 
     received = raw.get("received_at") or ""
@@ -157,6 +158,6 @@ def _feed_item(raw: dict[str, Any]) -> FeedItem:
         when = time.time()
     return FeedItem(
         key=f"sandbox:{raw.get('seq')}", method=str(raw.get("method", "?")), path=str(raw.get("path", "?")),
-        status=raw.get("status"), received_at=when, origin="external",
+        status=raw.get("status"), received_at=when, origin=FeedOrigin.EXTERNAL,
         correlation_id=raw.get("correlation_id"), request_id=raw.get("request_id"),
     )

@@ -5,7 +5,7 @@ from widgets.hop_trace import HopTrace
 from widgets.iis_panel import IisPanel
 from widgets.pane import Pane, ScrollPane
 from widgets.request_bar import RequestBar
-from widgets.token_inspector import HopView, TokenInspector
+from widgets.token_inspector import TokenInspector
 from widgets.trace_feed import TraceFeed
 from widgets.verdict_bar import VerdictBar
 
@@ -16,7 +16,6 @@ __all__ = [
     "PANES",
     "AuthorizerPanel",
     "HopTrace",
-    "HopView",
     "IisPanel",
     "Pane",
     "RequestBar",

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.reactive import reactive
 
+from console.model.enums import HopStatus, VerdictKind
 from widgets.pane import ScrollPane
 from widgets.text import Part, heading, hop_value, line, lines, safe
 
 if TYPE_CHECKING:
     from console.model.trace import AuthorizerDecision, PolicyStatement
+    from console.model.views import AuthorizerView
 
 EFFECT_BADGE = {
     "allow": ("✓ ALLOW", "bold $text-success"),
@@ -47,6 +49,22 @@ def statement_row(statement: PolicyStatement) -> Content:
     if statement.matches_request:
         parts.append(("  ← matches this method", "bold $text-accent"))
     return line(*parts)
+
+
+def view_content(view: AuthorizerView | None) -> Content:
+    """The panel text for the current trace: pending, cancelled and not-reached say so; never a stale decision."""
+    if view is None:
+        return decision_content(None)
+    if view.kind is VerdictKind.CANCELLED:
+        return Content.styled("– cancelled: the trace was stopped before the authorizer was seen.", "$text-muted")
+    if view.hop_status is HopStatus.NOT_REACHED:
+        return Content.styled("– not reached: an earlier hop stopped the request before the authorizer ran.",
+                              "$text-muted")
+    if view.decision is None:
+        if view.kind is VerdictKind.PENDING:
+            return Content.styled("· pending: waiting for this trace…", "$text-muted")
+        return Content.styled("? unknown: no probe saw the authorizer's decision for this trace.", "$text-muted")
+    return decision_content(view.decision)
 
 
 def decision_content(decision: AuthorizerDecision | None) -> Content:
@@ -111,6 +129,16 @@ What the authorizer decided and why:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Authorizer"
         self.set_body(decision_content(None))
+
+    view: reactive[AuthorizerView | None] = reactive(None, always_update=True, init=False)
+    """The current trace's authorizer, from the TraceBook; None before the first request."""
+
+    def watch_view(self, view: AuthorizerView | None) -> None:
+        shown = view.decision if view is not None and view.hop_status is not HopStatus.NOT_REACHED else None
+        effect = shown.effect.lower() if shown is not None else ""
+        self.set_state("-empty" if shown is None else _EFFECT_CLASS.get(effect, "-unknown"))
+        self.set_class(shown is not None and bool(shown.cached), "-cached")
+        self.set_body(view_content(view))
 
     def watch_decision(self, decision: AuthorizerDecision | None) -> None:
         state = "-empty" if decision is None else _EFFECT_CLASS.get(decision.effect.lower(), "-unknown")

@@ -12,36 +12,23 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from console.model.enums import HOP_ORDER, HopName, HopStatus
+from console.model.enums import HOP_ORDER, HopName, HopStatus, VerdictKind
 from widgets.pane import Pane
 from widgets.text import identity_summary, latency, line, safe, status_badge
 
 if TYPE_CHECKING:
-    from console.model.trace import Hop, HopObservation, Trace
-
-# When probes disagree about a hop, the most telling status wins; UNKNOWN only when nothing else was seen.
-_RANK = {HopStatus.BROKEN: 4, HopStatus.WARNING: 3, HopStatus.OK: 2, HopStatus.NOT_REACHED: 1, HopStatus.UNKNOWN: 0}
+    from console.model.trace import Hop
+    from console.model.views import HopsView
 
 
-def merge(name: HopName, observations: list[HopObservation]) -> Hop | None:
-    """One hop from its live observations (None when none arrived yet)."""
-    if not observations:
-        return None
-    from console.model.trace import Hop  # loaded by then: observations come from a trace
-    status = max((o.status for o in observations), key=_RANK.__getitem__)
-    identity = next((o.identity for o in reversed(observations) if o.identity is not None), None)
-    elapsed = next((o.elapsed_ms for o in reversed(observations) if o.elapsed_ms is not None), None)
-    evidence = tuple(e for o in observations for e in o.evidence)
-    return Hop(name, status, identity, evidence, elapsed, tuple(observations))
-
-
-def hop_row(name: HopName, hop: Hop | None) -> Content:
+def hop_row(name: HopName, hop: Hop | None, kind: VerdictKind = VerdictKind.PENDING) -> Content:
     """One row: ``✓ ok       authorizer   12 ms  sub=alice via authorizer context``."""
-    badge = status_badge(hop.status if hop else None)
+    cancelled = kind is VerdictKind.CANCELLED
+    badge = Content.styled("– cancelled", "$text-muted") if cancelled else status_badge(hop.status if hop else None)
     ms = latency(hop.elapsed_ms if hop else None)
     identity = identity_summary(hop.identity, name) if hop and hop.status is not HopStatus.NOT_REACHED else Content("")
     if hop is None:
-        identity = Content.styled("waiting…", "$text-muted")
+        identity = Content("") if cancelled else Content.styled("waiting…", "$text-muted")
     return line(badge.pad_right(14 - badge.cell_length), (f"{name:<11}", "bold"),
                 (f"{ms:>6}  ", "$text-muted"), identity)
 
@@ -93,14 +80,12 @@ its latency and the identity it carried (`sub=alice via X-User-Sub header`, `ano
         def control(self) -> HopTrace:
             return self.hop_trace
 
-    trace: reactive[Trace | None] = reactive(None, always_update=True)
-    """The finished trace; None while a trace is live (rows come from ``observe``) or before any."""
+    view: reactive[HopsView | None] = reactive(None, always_update=True, init=False)
+    """The hops of the current trace, from the TraceBook; None before the first request."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Hop trace"
-        self.trace_id: str | None = None
-        self._observed: dict[HopName, list[HopObservation]] = {h: [] for h in HOP_ORDER}
         self._list = OptionList(*(Option(hop_row(h, None), id=str(h)) for h in HOP_ORDER), id="hop-list")
 
     def compose_body(self) -> ComposeResult:
@@ -114,44 +99,21 @@ its latency and the identity it carried (`sub=alice via X-User-Sub header`, `ano
         """The hop under the cursor."""
         return HOP_ORDER[self._list.highlighted or 0]
 
-    def hop(self, name: HopName) -> Hop | None:
-        """What is known about one hop now: from the finished trace, else merged from live observations."""
-        if self.trace is not None:
-            return self.trace.hop(name)
-        return merge(name, self._observed[name])
-
-    def reset(self, trace_id: str | None = None) -> None:
-        """Start over for a new trace: every hop pending, selection kept."""
-        self.trace_id = trace_id
-        for observations in self._observed.values():
-            observations.clear()
-        self.trace = None
-        self.set_class(trace_id is not None, "-live")
-        self.border_subtitle = safe(trace_id or "")
-
-    def observe(self, observation: HopObservation) -> None:
-        """Show one probe's observation of one hop as it arrives."""
-        self._observed[observation.hop].append(observation)
-        if self.trace is None:
-            self._show_row(observation.hop, merge(observation.hop, self._observed[observation.hop]))
-
     def select(self, hop: HopName) -> None:
-        """Move the cursor to ``hop`` (posts HopSelected like a key press)."""
-        self._list.highlighted = HOP_ORDER.index(hop)
+        """Move the cursor to ``hop`` (posts HopSelected like a key press, when it moves)."""
+        if self._list.highlighted != HOP_ORDER.index(hop):
+            self._list.highlighted = HOP_ORDER.index(hop)
 
-    def watch_trace(self, trace: Trace | None) -> None:
-        if trace is not None:
-            self.trace_id = trace.trace_id
-            self.border_subtitle = safe(trace.trace_id)
-        self.set_class(trace is not None, "-done")
-        self.set_class(trace is not None and not trace.verdict.ok, "-broken")
-        if trace is not None:
-            self.remove_class("-live")
-        for name in HOP_ORDER:
-            self._show_row(name, self.hop(name))
-
-    def _show_row(self, name: HopName, hop: Hop | None) -> None:
-        self._list.replace_option_prompt_at_index(HOP_ORDER.index(name), hop_row(name, hop))
+    def watch_view(self, view: HopsView | None) -> None:
+        kind = view.kind if view is not None else VerdictKind.PENDING
+        live = view is not None and kind is VerdictKind.PENDING
+        self.set_class(live, "-live")
+        self.set_class(view is not None and not live, "-done")
+        self.set_class(kind in (VerdictKind.BROKEN, VerdictKind.ERROR), "-broken")
+        self.border_subtitle = safe(view.trace_id or "") if view is not None else ""
+        for index, name in enumerate(HOP_ORDER):
+            hop = view.hops[index] if view is not None else None
+            self._list.replace_option_prompt_at_index(index, hop_row(name, hop, kind))
 
     def action_cursor_down(self) -> None:
         self._list.action_cursor_down()

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.reactive import reactive
 
+from console.model.enums import HopStatus, VerdictKind
 from widgets.pane import ScrollPane
 from widgets.text import Part, heading, hop_value, line, lines, safe
 
 if TYPE_CHECKING:
     from console.model.trace import IisStatus
+    from console.model.views import IisView
 
 
 
@@ -24,13 +26,33 @@ def status_state(status: IisStatus | None) -> str:
     return "-client-error" if status.status >= 400 else "-success"
 
 
-def status_content(status: IisStatus | None) -> Content:
-    """The whole panel text for an IIS status."""
+def view_content(view: IisView | None) -> Content:
+    """The panel text for the current trace: pending, cancelled and not-reached say so; never a stale answer."""
+    if view is None:
+        return status_content(None)
+    if view.kind is VerdictKind.CANCELLED:
+        return Content.styled("– cancelled: the trace was stopped before IIS was seen.", "$text-muted")
+    if view.hop_status is HopStatus.NOT_REACHED:
+        return Content.styled("– not reached: an earlier hop stopped the request before IIS.", "$text-muted")
+    if view.status is None:
+        if view.kind is VerdictKind.PENDING:
+            return Content.styled("· pending: waiting for this trace…", "$text-muted")
+        return Content.styled("? unknown: no probe saw IIS's answer for this trace.", "$text-muted")
+    return status_content(view.status, view.hop_status)
+
+
+def status_content(status: IisStatus | None, hop_status: HopStatus | None = None) -> Content:
+    """The whole panel text for an IIS status. ``hop_status`` is the IIS hop's verdict (the diagnosis decides):
+    a 200 for the wrong user is still ✗."""
     if status is None:
         return Content.styled("No answer from IIS for this trace yet.", "$text-muted")
     state = status_state(status)
     glyph, style = {"-success": ("✓", "$text-success"), "-client-error": ("✗", "$text-error"),
                     "-server-error": ("✗", "$text-error")}[state]
+    if hop_status is HopStatus.BROKEN:
+        glyph, style = "✗", "$text-error"
+    elif hop_status in (HopStatus.WARNING, HopStatus.UNKNOWN) and state == "-success":
+        glyph, style = ("!", "$text-warning") if hop_status is HopStatus.WARNING else ("?", "$text-muted")
     code = f"{status.status}" + (f".{status.substatus}" if status.substatus else "")
     first: list[Part] = [(f"{glyph} {code}", f"bold {style}")]
     if status.meaning:
@@ -46,6 +68,7 @@ def status_content(status: IisStatus | None) -> Content:
     user = safe(status.user, "bold") if status.user else Content.styled("anonymous / unknown", "$text-warning")
     auth: list[Part] = [("  via ", "$text-muted"), safe(status.auth_type)] if status.auth_type else []
     rows.append(line(("user  ", "bold"), user, *auth))
+
     if status.remapped_headers:
         rows += ["", heading("Remapped by the gateway")]
         width = max(len(k) for k, _ in status.remapped_headers)
@@ -81,6 +104,16 @@ IIS's answer to this request:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "IIS response"
         self.set_body(status_content(None))
+
+    view: reactive[IisView | None] = reactive(None, always_update=True, init=False)
+    """The current trace's IIS answer, from the TraceBook; None before the first request."""
+
+    def watch_view(self, view: IisView | None) -> None:
+        shown = view.status if view is not None and view.hop_status is not HopStatus.NOT_REACHED else None
+        broken = view is not None and view.hop_status is HopStatus.BROKEN and shown is not None
+        self.set_state("-client-error" if broken else status_state(shown))
+        self.set_class(shown is not None and bool(shown.challenge), "-challenge")
+        self.set_body(view_content(view))
 
     def watch_status(self, status: IisStatus | None) -> None:
         state = status_state(status)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from console.model.findings import Finding
     from console.model.token import TokenReport
     from console.model.trace import Hop
+    from console.model.views import Inspection as HopView
 
 SECTION = {
     HopName.CLIENT: "Request identity",
@@ -37,16 +37,6 @@ _BANNER = {
     SignatureStatus.UNVERIFIED: "! UNVERIFIED — no key was given, the signature was not checked; claims are untrusted",
     SignatureStatus.UNSUPPORTED: "! UNVERIFIED — Baton cannot check this token's signature; claims are untrusted",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class HopView:
-    """What the inspector shows: one hop, the hop before it, and the client's token report."""
-
-    hop: Hop
-    previous: Hop | None = None
-    report: TokenReport | None = None
-    findings: tuple[Finding, ...] = ()
 
 
 class TokenInspector(ScrollPane):
@@ -87,6 +77,7 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
     BINDINGS: ClassVar[list[BindingType]] = [Binding("m", "toggle_mask", "Mask/reveal")]
 
     view: reactive[HopView | None] = reactive(None, always_update=True)
+    """The hop shown, from the TraceBook; None while it is pending or before any trace."""
     """The hop shown; None until a hop is selected."""
     masked: reactive[bool] = reactive(True)
     """Credential-looking values are shown by their shape only."""
@@ -112,7 +103,9 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         self, hop: Hop, previous: Hop | None, report: TokenReport | None, findings: tuple[Finding, ...] = (),
     ) -> None:
         """Show ``hop`` against ``previous``; ``report`` is used at the client hop only."""
-        self.view = HopView(hop, previous, report, findings)
+        from console.model.views import Inspection
+
+        self.view = Inspection(hop, previous, report, findings)
 
     def clear(self) -> None:
         """Show nothing (a new trace started)."""

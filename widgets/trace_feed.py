@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
+from console.model.enums import FeedOrigin, VerdictKind
 from widgets.feed_list import Column, FeedList
 from widgets.pane import Pane
 from widgets.text import safe
 
 if TYPE_CHECKING:
-    from console.model.trace import FeedItem, Verdict
+    from console.model.trace import FeedItem
 
 COLUMNS: tuple[Column, ...] = (("time", 8), ("from", 5), ("method", 7), ("status", 6), ("verdict", 13),
                                ("path", None))
@@ -26,31 +27,38 @@ FLUSH_INTERVAL = 0.2
 """Seconds between list updates while items stream in: a burst redraws the list a few times, not per frame."""
 
 
-def _verdict_cell(verdict: Verdict | None, origin: str) -> Content:
-    if verdict is None:
-        return Content.styled("…" if origin == "baton" else "", "dim")
-    if verdict.ok:
+def _verdict_cell(item: FeedItem) -> Content:
+    kind, verdict = item.kind, item.verdict
+    if item.origin is not FeedOrigin.OWN or kind is None:
+        return Content("")
+    if kind is VerdictKind.PENDING:
+        return Content.styled("… tracing", "dim")
+    if kind is VerdictKind.CANCELLED:
+        return Content.styled("– cancelled", "$text-muted")
+    if kind is VerdictKind.ERROR:
+        return Content.styled("✗ error", "bold $text-error")
+    if kind is VerdictKind.OK:
         return Content.styled("✓ ok", "$text-success")
-    if verdict.broken_at is None:
+    if kind is VerdictKind.UNCONFIRMED or verdict is None or verdict.broken_at is None:
         return Content.styled("? unconfirmed", "$text-warning")
     return safe(f"✗ {verdict.broken_at}", "bold $text-error")
 
 
-def _status_cell(status: int | None) -> Content:
+def _status_cell(status: int | None, kind: VerdictKind | None) -> Content:
     if status is None:
-        return Content.styled("…", "dim")
+        return Content.styled("…" if kind is VerdictKind.PENDING else "–", "dim")
     return Content.styled(str(status), "$text-error" if status >= 400 else "$text-success")
 
 
 def cells(item: FeedItem) -> tuple[Content, ...]:
     """One row, in COLUMNS order (method and path came from the network: inert)."""
-    external = item.origin != "baton"
+    external = item.origin is FeedOrigin.EXTERNAL
     return (
         Content.styled(strftime("%H:%M:%S", gmtime(item.received_at)), "dim"),
         Content.styled("ext", "italic") if external else Content("baton"),
         safe(item.method, "bold"),
-        _status_cell(item.status),
-        _verdict_cell(item.verdict, item.origin),
+        _status_cell(item.status, item.kind),
+        _verdict_cell(item),
         safe(item.path),
     )
 
@@ -66,7 +74,8 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
 - `↑`/`↓` or `k`/`j` (`home`/`end`, `pgup`/`pgdn`): move; `enter` or a click on the highlighted row:
   show that trace again. On the top row the cursor follows the newest request; elsewhere it stays put.
   The path comes last: in a narrow pane it is cut, never the verdict.
-- **verdict**: ✓ ok, ✗ the hop where the identity broke, ? unconfirmed, … still running.
+- **verdict**: ✓ ok, ✗ the hop where the identity broke, ? unconfirmed, ✗ error (the trace could not
+  run), – cancelled, … still running.
 """
 
     DEFAULT_CSS = """

@@ -13,7 +13,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from textual.command import Provider
 
-from console.app.screen import KEYS, ConsoleScreen
+from console.app.screen import ConsoleScreen
 from console.model.profile import Profile
 from console.session import Session
 
@@ -49,7 +49,10 @@ class BatonApp(App[int]):
         return ConsoleScreen(self.session, clock=self.clock)
 
     def switch_profile(self, name: str) -> None:
-        """Open another profile: a fresh session and screen; the old session is closed off the UI thread."""
+        """Open another profile: a fresh session in the console screen; the old session is closed off the UI thread.
+
+        The console screen is the app's default screen, which Textual cannot switch away from (switch_screen pops a
+        result callback the default screen never had), so the screen stays and takes the new session."""
         from console.config import load_profile
         from console.errors import BatonError
 
@@ -58,19 +61,19 @@ class BatonApp(App[int]):
         except BatonError as exc:
             self.notify(exc.one_line(), severity="error", markup=False)
             return
+        console = next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
+        if console is None:
+            return
         old = self.session
         self.profile, self.scenario = profile, None
         self.session = self.session_factory(profile, None)
-        self.switch_screen(ConsoleScreen(self.session, clock=self.clock))
+        console.open_session(self.session)
         if old is not None:
             self.run_worker(old.close, thread=True, group="close")
 
     def on_unmount(self) -> None:
         if self.session is not None:
             self.session.close()
-
-
-
 
 @functools.cache
 def _freeze_start_up() -> None:
@@ -79,7 +82,3 @@ def _freeze_start_up() -> None:
     later full collections."""
     gc.freeze()
 
-
-def binding_actions() -> list[str]:
-    """Every action a key is bound to (a test proves each resolves to a method)."""
-    return [action for _key, action, _description, _shown in KEYS]

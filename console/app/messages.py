@@ -16,6 +16,8 @@ class TraceEventArrived(Message):
     """The engine reported progress of a trace."""
 
     event: TraceEvent
+    ticket: int | None = None
+    """The ticket of the request that started this trace (events of a superseded request are stale)."""
 
 
 @dataclass
@@ -33,12 +35,16 @@ class SessionReady(Message):
     scenarios: tuple[tuple[str, str], ...]
     """(name, description) of each sandbox scenario."""
     scenario: str | None
+    session: object = None
+    """The session that became ready (a late answer from a session already replaced is ignored)."""
 
 
 @dataclass
 class RecordedTraceReady(Message):
     """A feed item someone else sent, diagnosed from the sandbox's record."""
 
+    key: str
+    """The feed item's key."""
     trace: Trace
 
 

@@ -6,22 +6,23 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from console.app.palette_entries import PALETTE
+from console.app.actions import ACTIONS
 
 
 class BatonCommands(Provider):
     """Command palette entries for every console action."""
 
     async def discover(self) -> Hits:
-        for action, title, help_text in PALETTE:
-            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
+        for a in ACTIONS:
+            yield DiscoveryHit(a.help, partial(self._run, a.action), help=f"{a.title} ({a.key_label})")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for action, title, help_text in PALETTE:
-            score = matcher.match(title)
+        for a in ACTIONS:
+            score = matcher.match(a.help)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, action), help=help_text)
+                yield Hit(score, matcher.highlight(a.help), partial(self._run, a.action),
+                          help=f"{a.title} ({a.key_label})")
 
     async def _run(self, action: str) -> None:
         await self.app.run_action(f"screen.{action}")

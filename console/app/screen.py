@@ -1,7 +1,12 @@
-"""ConsoleScreen: the one screen. It owns the workers; panes get domain objects and never talk to each other."""
+"""ConsoleScreen: the one screen. It owns workers, bindings and failure routing; the TraceBook owns the trace state.
+
+On every event the screen applies it to the book, then sets each pane's reactive from the book's views. No pane is
+read back, and panes never talk to each other.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -15,36 +20,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from console.app.actions import ACTIONS, NAVIGATION
 from console.app.messages import FeedArrived, RecordedTraceReady, SessionReady, TraceEventArrived, WorkFailed
 from console.errors import BatonError
-from console.model.enums import HOP_ORDER, HopName
 from console.session import Session
 from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspector, TraceFeed, VerdictBar
 
 if TYPE_CHECKING:
-    from console.model.findings import Finding
-    from console.model.token import TokenReport
-    from console.model.trace import Trace, TraceEvent, TraceRequest
+    from console.engine.tracebook import BookChange, TraceBook
+    from console.model.enums import HopName
+    from console.model.trace import TraceEvent, TraceRequest
 
-# The trace model's dataclasses are imported where they are first needed, after the first paint: building them is
-# most of the model's import time (console.model.enums has what the first screen shows).
+# The engine, the TraceBook and the trace model's dataclasses are imported where first needed, after the first paint:
+# building them is most of their import time (console.model.enums has what the first screen shows).
 
 FEED_WAIT = 5.0
 """Seconds one feed long-poll waits; the next poll starts only when this one has answered."""
-
-KEYS: list[tuple[str, str, str, bool]] = [
-    # key, action, description, shown in the footer
-    ("ctrl+r", "send", "Send", True),
-    ("f5", "resend", "Re-send", True),
-    ("escape", "cancel", "Cancel the trace", False),
-    ("ctrl+o", "switch_profile", "Profile", True),
-    ("ctrl+n", "switch_scenario", "Scenario", True),
-    ("ctrl+y", "copy_verdict", "Copy verdict", True),
-    ("ctrl+k", "copy_curl", "Copy curl", False),
-    ("ctrl+t", "toggle_token", "Reveal/mask", False),
-    ("f1", "help", "Help", True),
-    ("question_mark", "help", "Help", False),
-]
 
 
 def _request(method: str, path: str) -> TraceRequest:
@@ -57,7 +48,8 @@ class ConsoleScreen(Screen[None]):
     """Request bar, hop trace, token inspector, authorizer and IIS panes, verdict bar, live feed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, description, show=shown) for key, action, description, shown in KEYS
+        Binding(key, a.action, a.title, show=index == 0, key_display=a.key_label if index == 0 else None)
+        for a in ACTIONS for index, key in enumerate(a.keys)
     ]
 
     AUTO_FOCUS = "#hop-list"
@@ -67,16 +59,23 @@ class ConsoleScreen(Screen[None]):
         super().__init__(classes="-production" if session.profile.is_production else None)
         self.session = session
         self.clock = clock
-        self.traces: dict[str, Trace] = {}
-        self.reports: dict[str, TokenReport] = {}
-        self.current: str | None = None
-        self.last_request: TraceRequest | None = None
+        self._book: TraceBook | None = None
         self.ready = False
+        """The session is up: a request can be traced now (else it waits in ``pending``)."""
         self.pending: TraceRequest | None = None
+        self.pending_ticket = 0
         self.send_after_switch = False
         self.cancel_event = threading.Event()
-        self.own_correlation_ids: set[str] = set()
         self._resumed = False
+
+    @property
+    def book(self) -> TraceBook:
+        """The trace state of this screen, created with the first trace or feed item (not on the first paint)."""
+        if self._book is None:
+            from console.engine.tracebook import TraceBook
+
+            self._book = TraceBook(clock=self.clock)
+        return self._book
 
     # -- layout ---------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -112,11 +111,14 @@ class ConsoleScreen(Screen[None]):
     # -- session and feed workers ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def start_session(self) -> None:
-        target = self.session.start()
-        choices = tuple(self.session.scenario_choices())
-        self.post_message(SessionReady(target.gateway_url, choices, self.session.scenario))
+        session = self.session
+        target = session.start()
+        choices = tuple(session.scenario_choices())
+        self.post_message(SessionReady(target.gateway_url, choices, session.scenario, session))
 
     def on_session_ready(self, message: SessionReady) -> None:
+        if message.session is not self.session:
+            return  # the profile was switched while the old session was starting
         self.ready = True
         bar = self.query_one(RequestBar)
         bar.clear_error()
@@ -128,10 +130,12 @@ class ConsoleScreen(Screen[None]):
             bar.set_request(self.session.target.client.method, self.session.target.client.path)
         if self.send_after_switch and self.pending is None:
             self.pending = _request(bar.method, bar.path)
+            self.pending_ticket = self.book.expect(self.pending)
         self.send_after_switch = False
         if self.pending is not None:
-            request, self.pending = self.pending, None
-            self.run_trace(request)
+            request, ticket, self.pending = self.pending, self.pending_ticket, None
+            self._start_trace(request, ticket)
+        self.refresh_panes()
         if self.session.uses_sandbox:
             self.poll_feed()
 
@@ -150,15 +154,8 @@ class ConsoleScreen(Screen[None]):
                 self.post_message(FeedArrived(items))
 
     def on_feed_arrived(self, message: FeedArrived) -> None:
-        # Filtered here, on the UI thread: TraceStarted (which registers our ids) is always handled first.
-        feed = self.query_one(TraceFeed)
-        for item in message.items:
-            if not self._is_own(item.correlation_id):
-                feed.add(item)
-
-    def _is_own(self, correlation_id: str | None) -> bool:
-        """Our traces, and their warm-up and spoof-check requests (``<id>.warmup1``, ``<id>.spoof-check``)."""
-        return correlation_id is not None and correlation_id.split(".", 1)[0] in self.own_correlation_ids
+        # Applied here, on the UI thread, after every TraceStarted before it: the book knows our own ids by then.
+        self._show_feed(self.book.add_external(message.items))
 
     # -- tracing ---------------------------------------------------------------------------------------
     def on_request_bar_send_requested(self, message: RequestBar.SendRequested) -> None:
@@ -169,112 +166,81 @@ class ConsoleScreen(Screen[None]):
         self.send(_request(bar.method, bar.path))
 
     def action_resend(self) -> None:
-        if self.last_request is not None:
-            self.send(self.last_request)
+        last = self.book.last_request
+        if last is not None:
+            self.send(last)
         else:
             self.action_send()
 
     def action_cancel(self) -> None:
         self.cancel_event.set()
+        self.pending = None
+        self.send_after_switch = False
+        change = self.book.cancel()
+        self._show_feed(change)
+        self.refresh_panes()
 
     def send(self, request: TraceRequest) -> None:
-        self.last_request = request
+        """Trace ``request`` now, or as soon as the session is up; every pane shows pending at once."""
+        self.cancel_event.set()  # a newer request supersedes a running one
+        ticket = self.book.expect(request)
+        self.refresh_panes()
         if not self.ready:
-            self.pending = request  # the sandbox is still starting: send as soon as it is up
-            self.query_one(VerdictBar).loading = True
+            self.pending, self.pending_ticket = request, ticket  # the sandbox is still starting
             return
-        self.run_trace(request)
+        self._start_trace(request, ticket)
 
-    def run_trace(self, request: TraceRequest) -> None:
+    def _start_trace(self, request: TraceRequest, ticket: int) -> None:
         self.cancel_event.set()
         self.cancel_event = threading.Event()
-        self.query_one(VerdictBar).loading = True
-        self._trace_worker(request, self.cancel_event)
+        self._trace_worker(request, ticket, self.cancel_event)
 
     @work(thread=True, exclusive=True, group="trace", exit_on_error=False)
-    def _trace_worker(self, request: TraceRequest, cancel: threading.Event) -> None:
-        from console.engine.trace import TraceCancelled
+    def _trace_worker(self, request: TraceRequest, ticket: int, cancel: threading.Event) -> None:
+        from console.errors import TraceCancelled
 
         def forward(event: TraceEvent) -> None:
-            self.post_message(TraceEventArrived(event))
+            if not cancel.is_set():
+                self.post_message(TraceEventArrived(event, ticket))
 
-        try:
+        # The book was told when the user cancelled; nothing of a cancelled trace is shown as found.
+        with contextlib.suppress(TraceCancelled):
             self.session.trace(request, forward, cancel)
-        except TraceCancelled:
-            self.post_message(WorkFailed("verdict", "trace cancelled"))
 
     def on_trace_event_arrived(self, message: TraceEventArrived) -> None:
-        from console.model.trace import FeedItem, HopObserved, TokenInspected, TraceFinished, TraceStarted
+        change = self.book.apply(message.event, message.ticket)
+        self._show_feed(change)
+        if change.current:
+            self.refresh_panes()
 
-        event = message.event
-        hops = self.query_one(HopTrace)
-        if isinstance(event, TraceStarted):
-            self.current = event.trace_id
-            self.own_correlation_ids.add(event.correlation_id)
-            hops.reset(event.trace_id)
-            for pane in (self.query_one(VerdictBar), hops, self.query_one(TokenInspector)):
-                pane.clear_error()
-            self.query_one(TraceFeed).add(FeedItem(
-                key=event.trace_id, method=event.request.method or "GET", path=event.url.split("/", 3)[-1],
-                status=None, received_at=self.clock(), origin="baton", correlation_id=event.correlation_id))
-        elif isinstance(event, HopObserved) and event.trace_id == self.current:
-            hops.observe(event.observation)
-        elif isinstance(event, TokenInspected):
-            self.reports[event.trace_id] = event.report
-        elif isinstance(event, TraceFinished):
-            self.show_trace(event.trace)
+    def refresh_panes(self) -> None:
+        """Set every pane's reactive from the book (the only way trace state reaches a pane)."""
+        book = self.book
+        self.query_one(HopTrace).view = book.hops_view()
+        self.query_one(HopTrace).select(book.selected_hop)
+        self.query_one(VerdictBar).view = book.verdict_view()
+        self.query_one(AuthorizerPanel).view = book.authorizer_view()
+        self.query_one(IisPanel).view = book.iis_view()
+        self.query_one(TokenInspector).view = book.inspection()
 
-    def show_trace(self, trace: Trace) -> None:
-        """Put a finished trace in every pane (also used when a trace is reselected from the feed)."""
-        from console.model.trace import FeedItem
-
-        self.traces[trace.trace_id] = trace
-        self.current = trace.trace_id
-        verdict_bar = self.query_one(VerdictBar)
-        verdict_bar.loading = False
-        verdict_bar.verdict = trace.verdict
-        if trace.error:
-            verdict_bar.show_error(trace.error)
-        hops = self.query_one(HopTrace)
-        hops.trace = trace
-        self.query_one(AuthorizerPanel).decision = trace.authorizer
-        self.query_one(IisPanel).status = trace.iis
-        status = trace.response.status if trace.response else None
-        if trace.trace_id.startswith("sandbox-"):
-            return self._inspect(hops.selected or HopName.CLIENT)
-        self.query_one(TraceFeed).update(FeedItem(
-            key=trace.trace_id, method=trace.request.method or "GET", path=trace.url.split("/", 3)[-1],
-            status=status, received_at=trace.started_at, origin="baton", correlation_id=trace.correlation_id,
-            verdict=trace.verdict))
-        broken = trace.verdict.broken_at
-        if broken is not None:
-            hops.select(broken)
-        self._inspect(broken or hops.selected or HopName.CLIENT)
-        return None
+    def _show_feed(self, change: BookChange) -> None:
+        feed = self.query_one(TraceFeed)
+        for key in change.feed_keys:
+            item = self.book.feed.get(key)
+            if item is not None:
+                feed.add(item)
 
     def on_hop_trace_hop_selected(self, message: HopTrace.HopSelected) -> None:
-        self._inspect(message.hop)
-
-    def _inspect(self, name: HopName) -> None:
-        trace = self.traces.get(self.current or "")
-        hops = self.query_one(HopTrace)
-        hop = hops.hop(name)
-        if hop is None:
-            return
-        index = HOP_ORDER.index(name)
-        previous = hops.hop(HOP_ORDER[index - 1]) if index > 0 else None
-        report = trace.token if trace is not None else self.reports.get(self.current or "")
-        findings: tuple[Finding, ...] = tuple(f for f in trace.findings if f.hop == name.value) if trace else ()
-        self.query_one(TokenInspector).show(hop, previous, report, findings)
+        self.book.select_hop(message.hop)
+        self.query_one(TokenInspector).view = self.book.inspection()
 
     def on_trace_feed_item_selected(self, message: TraceFeed.ItemSelected) -> None:
-        if message.key in self.traces:
-            self.show_trace(self.traces[message.key])
-        elif message.key.startswith("sandbox:"):
-            item = self.query_one(TraceFeed).items.get(message.key)
-            lookup = (item.correlation_id or item.request_id) if item else None
-            if lookup:
-                self._recorded_worker(message.key, lookup)
+        if self.book.select(message.key):
+            self.refresh_panes()
+            return
+        lookup = self.book.lookup_for(message.key)
+        if lookup:
+            self._recorded_worker(message.key, lookup)
 
     @work(thread=True, exclusive=True, group="recorded", exit_on_error=False)
     def _recorded_worker(self, key: str, lookup: str) -> None:
@@ -282,10 +248,11 @@ class ConsoleScreen(Screen[None]):
         if trace is None:
             self.post_message(WorkFailed("feed", f"the sandbox no longer has the record of {key}"))
         else:
-            self.post_message(RecordedTraceReady(trace))
+            self.post_message(RecordedTraceReady(key, trace))
 
     def on_recorded_trace_ready(self, message: RecordedTraceReady) -> None:
-        self.show_trace(message.trace)
+        self.book.add_recorded(message.key, message.trace)
+        self.refresh_panes()
 
     # -- switching profile / scenario ------------------------------------------------------------------
     def on_request_bar_scenario_changed(self, message: RequestBar.ScenarioChanged) -> None:
@@ -306,15 +273,19 @@ class ConsoleScreen(Screen[None]):
         self.ready = False
         self.workers.cancel_group(self, "feed")
         self.query_one(RequestBar).scenario = name
-        self.query_one(VerdictBar).loading = True
         self.send_after_switch = True  # a new breakage is only worth seeing traced
+        self.pending = None
+        self.cancel_event.set()
+        self.book.expect(_request("GET", "/"))  # every pane pending while the sandbox restarts
+        self.refresh_panes()
         self._switch_worker(name)
 
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def _switch_worker(self, name: str) -> None:
-        target = self.session.switch_scenario(name)
-        choices = tuple(self.session.scenario_choices())
-        self.post_message(SessionReady(target.gateway_url, choices, name))
+        session = self.session
+        target = session.switch_scenario(name)
+        choices = tuple(session.scenario_choices())
+        self.post_message(SessionReady(target.gateway_url, choices, name, session))
 
     def action_switch_profile(self) -> None:
         from console.app.modals import PickerModal
@@ -323,30 +294,51 @@ class ConsoleScreen(Screen[None]):
         choices = [(e.name, e.description or "") for e in discover_profiles() if e.shadowed_by is None]
         self.app.push_screen(PickerModal("Profile", choices, self.session.profile.name), self._profile_picked)
 
+    def open_session(self, session: Session) -> None:
+        """Go on with another profile's session in this screen: the old session's workers stop; the traces already
+        shown stay in the feed (each names its profile); the panes start over."""
+        for group in ("feed", "trace", "session", "recorded"):
+            self.workers.cancel_group(self, group)
+        self.cancel_event.set()
+        self.session = session
+        self.ready, self.pending, self.send_after_switch = False, None, False
+        profile = session.profile
+        self.set_class(profile.is_production, "-production")
+        self.sub_title = f"{profile.name} · {profile.environment.value.upper()}"
+        bar = self.query_one(RequestBar)
+        bar.profile = profile
+        bar.scenarios = ()
+        bar.scenario = session.scenario
+        bar.set_request(bar.method, profile.iis.echo_path if profile.iis and profile.iis.echo_path else "/")
+        if self._book is not None:
+            self.book.forget_current()
+            self.refresh_panes()
+        self.start_session()
+
     def _profile_picked(self, name: str | None) -> None:
         if name and name != self.session.profile.name:
             self.app.call_later(self.app.switch_profile, name)  # type: ignore[attr-defined]
 
     # -- copy, reveal, help ----------------------------------------------------------------------------
     def action_copy_verdict(self) -> None:
-        from widgets.verdict_bar import verdict_content
+        from widgets.verdict_bar import verdict_report
 
-        trace = self.traces.get(self.current or "")
-        if trace is None:
+        view = self.book.verdict_view()
+        if view is None:
             self.notify("No verdict yet: send a request first (ctrl+r).", markup=False)
             return
-        self.app.copy_to_clipboard(verdict_content(trace.verdict).plain)
+        self.app.copy_to_clipboard(verdict_report(view))
         self.notify("Verdict copied to the clipboard.", markup=False)
 
     def action_copy_curl(self) -> None:
         from console.engine.curl import curl_command
 
-        trace = self.traces.get(self.current or "")
-        if trace is None or trace.trace_id.startswith("sandbox-"):
-            self.notify("No trace of this run selected: send a request first (ctrl+r).", markup=False)
+        trace = self.book.own_trace()
+        if trace is None:
+            self.notify("No finished trace of this run selected: send a request first (ctrl+r).", markup=False)
             return
         self.app.copy_to_clipboard(curl_command(trace))
-        self.notify("curl command copied (the token is $TOKEN, never the real one).", markup=False)
+        self.notify("curl command copied: the token is $TOKEN (export TOKEN=$(baton token)).", markup=False)
 
     def action_toggle_token(self) -> None:
         inspector = self.query_one(TokenInspector)
@@ -356,9 +348,7 @@ class ConsoleScreen(Screen[None]):
         from console.app.modals import HelpModal
         from widgets import PANES
 
-        keys = [(k.replace("question_mark", "?"), d) for k, _a, d, _s in KEYS] + [
-            ("tab / shift+tab", "Move between panes"), ("↑ ↓ / j k", "Select a hop or a feed item"),
-            ("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]
+        keys = [(a.key_label, a.help) for a in ACTIONS] + list(NAVIGATION)
         self.app.push_screen(HelpModal(keys, [pane.HELP for pane in PANES]))
 
     # -- failures stay in their pane --------------------------------------------------------------------
@@ -375,11 +365,17 @@ class ConsoleScreen(Screen[None]):
         self._show_failure(pane, text)
 
     def _show_failure(self, pane: str, text: str) -> None:
-        verdict = self.query_one(VerdictBar)
-        verdict.loading = False
+        if pane == "feed":
+            self.query_one(TraceFeed).show_error(text)
+            return
         if pane == "request":
             self.query_one(RequestBar).show_error(text)
-        elif pane == "feed":
-            self.query_one(TraceFeed).show_error(text)
-        else:
-            verdict.show_error(text)
+            if self.pending is None and self.book.kind is None:
+                return
+            self.pending = None  # the request waiting for the session will not go out: say so where it waits
+        self._show_feed(self.book.fail(text))
+        self.refresh_panes()
+
+    def inspected_hop(self) -> HopName:
+        """The hop the inspector follows (tests and the screenshot job ask the book through the screen)."""
+        return self.book.selected_hop

@@ -137,12 +137,14 @@ async def _until(done: Callable[[], bool], what: str, timeout: float = TRACE_TIM
 
 def trace_shown(app: BatonApp) -> bool:
     """True once a trace's verdict and its live-feed row are on screen (what a screenshot or snapshot waits for)."""
+    from console.model.enums import VerdictKind
+
     screen = app.screen
-    if not isinstance(screen, ConsoleScreen) or not screen.traces:
+    if not isinstance(screen, ConsoleScreen) or screen.book.trace() is None:
         return False
-    bar = screen.query_one(VerdictBar)
+    view = screen.query_one(VerdictBar).view
     # The live feed draws in batches: wait for its row too, so the shot shows the whole console.
-    return not bar.loading and bar.verdict is not None and screen.query_one(TraceFeed).settled
+    return view is not None and view.kind is not VerdictKind.PENDING and screen.query_one(TraceFeed).settled
 
 
 def stop_blinking(app: BatonApp) -> None:
@@ -180,8 +182,9 @@ def _secrets(app: BatonApp) -> list[str]:
     if target is not None:
         found += target.secrets
     consoles = [screen for screen in app.screen_stack if isinstance(screen, ConsoleScreen)]
-    for trace in (trace for screen in consoles for trace in screen.traces.values()):
-        if trace.token is not None:
+    traces = (entry.trace for screen in consoles for entry in screen.book.entries.values())
+    for trace in traces:
+        if trace is not None and trace.token is not None:
             found += [trace.token.token.compact, *trace.token.token.compact.split(".")[2:]]
     return [secret for secret in found if len(secret) >= 6]
 

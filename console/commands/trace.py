@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from console.commands.style import SEVERITY_MARK, Style
 from console.errors import UsageError
+from console.model.enums import HopName, VerdictKind
 from console.model.trace import HOP_GLYPH, HopStatus, Trace, TraceRequest
+from console.model.views import verdict_kind
 from console.sanitize import inert
+
+if TYPE_CHECKING:
+    from console.engine.tracebook import BookChange, TraceBook
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -41,20 +46,50 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile or None)
     request = TraceRequest(method=args.method.upper(), path=args.path, headers=_headers(args.header))
     token = _token(args.token, resolve_secret)
+    from console.engine.tracebook import TraceBook
+
     session = Session(profile, args.scenario, timeout=args.timeout)
+    book = TraceBook()
+    style = Style(color=False if args.no_color else None)
+    if not args.json and sys.stderr.isatty():
+        book.subscribe(ProgressPrinter(book, sys.stderr, style))
     try:
-        trace = session.trace(request, token=token)
+        session.trace(request, book.record, token=token)
     finally:
         session.close()
+    trace = book.trace()
+    if trace is None:  # the engine always finishes a trace it started; say so rather than print nothing
+        raise UsageError("the trace finished without a result")
     if args.json:
         json.dump(trace_json(trace), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(trace, Style(color=False if args.no_color else None)))
-    if trace.error is not None:
-        sys.stderr.write(f"baton: {trace.error}\n")
+        sys.stdout.write(render_text(trace, style))
+    kind = verdict_kind(trace)
+    if kind is VerdictKind.ERROR:
+        sys.stderr.write(f"baton: {inert(trace.error or 'the trace could not run')}\n")
         return EXIT_UNREACHABLE
-    return EXIT_OK if trace.verdict.ok else EXIT_BROKEN
+    return EXIT_OK if kind is VerdictKind.OK else EXIT_BROKEN
+
+
+class ProgressPrinter:
+    """Prints each hop to a terminal as the book learns it, so a slow hop shows where the trace is waiting.
+
+    The table on stdout comes from the finished trace; these lines are progress only, never the verdict."""
+
+    def __init__(self, book: TraceBook, out: TextIO, style: Style) -> None:
+        self.book, self.out, self.style = book, out, style
+        self.shown: set[HopName] = set()
+
+    def __call__(self, change: BookChange) -> None:
+        if not change.current or self.book.trace() is not None:
+            return
+        for hop in self.book.hops():
+            if hop is not None and hop.name not in self.shown:
+                self.shown.add(hop.name)
+                self.out.write(self.style(f"  … {hop.name.value:<12} seen ({hop.status.value.replace('_', ' ')})",
+                                          "dim") + "\n")
+                self.out.flush()
 
 
 def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
@@ -104,8 +139,9 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         } for hop in trace.hops],
         "findings": [{"code": f.code, "severity": f.severity.value, "hop": f.hop, "title": f.title,
                       "detail": f.detail, "fix": f.fix, "confidence": f.confidence} for f in trace.findings],
-        "verdict": {"ok": trace.verdict.ok, "broken_at": trace.verdict.broken_at.value if trace.verdict.broken_at
-                    else None, "finding": trace.verdict.finding, "summary": trace.verdict.summary,
+        "verdict": {"outcome": verdict_kind(trace).value, "ok": trace.verdict.ok,
+                    "broken_at": trace.verdict.broken_at.value if trace.verdict.broken_at else None,
+                    "finding": trace.verdict.finding, "summary": trace.verdict.summary,
                     "fix": trace.verdict.fix, "missing_evidence": trace.verdict.missing_evidence},
         "response": None if trace.response is None else {
             "status": trace.response.status, "elapsed_ms": round(trace.response.elapsed_ms, 2),
@@ -133,8 +169,13 @@ def render_text(trace: Trace, s: Style) -> str:
                    f"{hop.name.value:<12} {latency}  {inert(who)}")
     verdict = trace.verdict
     out.append("")
-    if verdict.ok:
+    kind = verdict_kind(trace)
+    if kind is VerdictKind.OK:
         out.append(f"{s('Verdict', 'bold')}  {s('✓ identity reached IIS intact', 'green')} — {inert(verdict.summary)}")
+    elif kind is VerdictKind.UNCONFIRMED:
+        out.append(f"{s('Verdict', 'bold')}  {s('? unconfirmed', 'yellow')} — {inert(verdict.summary)}")
+    elif kind is VerdictKind.ERROR:
+        out.append(f"{s('Verdict', 'bold')}  {s('✗ the trace could not run', 'red')} — {inert(trace.error or '')}")
     else:
         out.append(f"{s('Verdict', 'bold')}  {s('✗', 'red')} {inert(verdict.summary)}")
     if verdict.fix:
@@ -146,10 +187,10 @@ def render_text(trace: Trace, s: Style) -> str:
         for f in trace.findings:
             mark, color = SEVERITY_MARK[f.severity.value]
             where = f" @{f.hop}" if f.hop else ""
-            out.append(f"  {s(mark, color)} {s(f.code, color, 'bold')}{where}  {f.title}"
+            out.append(f"  {s(mark, color)} {s(inert(f.code), color, 'bold')}{where}  {inert(f.title)}"
                        + (f"  ({f.confidence})" if f.confidence else ""))
             out.append(f"      {inert(f.detail)}")
-            out.append(s(f"      fix: {f.fix}", "dim"))
+            out.append(s(f"      fix: {inert(f.fix)}", "dim"))
     return "\n".join(out) + "\n"
 
 

@@ -40,7 +40,7 @@ from console.model.trace import (
     Verdict,
 )
 
-__all__ = ["EventSink", "TraceCancelled", "run_trace"]
+__all__ = ["EventSink", "TraceCancelled", "derived_correlation_id", "is_own_correlation_id", "run_trace"]
 
 T = TypeVar("T")
 EventSink = Callable[[TraceEvent], None]
@@ -76,7 +76,8 @@ def run_trace(
         headers = _headers(target, request, token, correlation_id, resolve, held)
         ev.sent_headers = {k: v for k, v in redact_headers(headers)}
         for number, warm in enumerate(plan.warmup, 1):
-            warm_headers = _with_header(headers, target.correlation_header, f"{correlation_id}.warmup{number}")
+            warm_id = derived_correlation_id(correlation_id, f"warmup{number}")
+            warm_headers = _with_header(headers, target.correlation_header, warm_id)
             _interruptible(cancel, partial(send, http, "GET", f"{base}{warm}", warm_headers, secrets=held))
         ev.response = _interruptible(cancel, lambda: send(
             http, request.method or plan.method, url, headers, body=request.body,
@@ -106,6 +107,16 @@ def run_trace(
     )
     emit(TraceFinished(trace))
     return trace
+
+
+def derived_correlation_id(correlation_id: str, purpose: str) -> str:
+    """The id of a helper request of one trace (``<id>.warmup1``, ``<id>.spoof-check``)."""
+    return f"{correlation_id}.{purpose}"
+
+
+def is_own_correlation_id(correlation_id: str, own: set[str] | frozenset[str]) -> bool:
+    """True for a trace's own id and every id derived from it by :func:`derived_correlation_id`."""
+    return correlation_id.split(".", 1)[0] in own
 
 
 def _path(target: Target, request: TraceRequest) -> str:
@@ -219,7 +230,8 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
     subject_header = target.subject_header
     if (target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production"):
         ev.spoof = cached_spoof_check(http, target.iis_url, target.echo_path or path, subject_header,
-                                      correlation=(target.correlation_header, f"{correlation_id}.spoof-check"))
+                                      correlation=(target.correlation_header,
+                                                   derived_correlation_id(correlation_id, "spoof-check")))
 
 
 def _interruptible(cancel: threading.Event | None, work: Callable[[], T]) -> T:

@@ -248,9 +248,11 @@ class FeedItem:
     path: str
     status: int | None
     received_at: float
-    origin: str
-    """``baton`` (a trace of this run) or ``external`` (e.g. curl through the sandbox gateway)."""
+    origin: FeedOrigin
+    """A trace of this run, or a request someone else sent (e.g. curl through the sandbox gateway)."""
     correlation_id: str | None = None
     request_id: str | None = None
     verdict: Verdict | None = None
     """Set for Baton's own traces once diagnosed."""
+    kind: VerdictKind | None = None
+    """The outcome of Baton's own traces (pending, ok, broken, unconfirmed, error, cancelled); None for others."""

@@ -36,12 +36,20 @@ async def ready(pilot: Pilot[int], app: BatonApp) -> ConsoleScreen:
     return screen_of(app)
 
 
+def finished(screen: ConsoleScreen) -> int:
+    """How many of this run's traces have an outcome (ok, broken, unconfirmed, error or cancelled)."""
+    from console.model.enums import FeedOrigin, VerdictKind
+
+    return sum(1 for e in screen.book.entries.values() if e.origin is FeedOrigin.OWN and e.kind is not
+               VerdictKind.PENDING)
+
+
 async def send_and_wait(pilot: Pilot[int], app: BatonApp) -> ConsoleScreen:
     """Press ctrl+r and wait until the trace is finished and shown."""
     screen = await ready(pilot, app)
-    before = len(screen.traces)
+    before = finished(screen)
     await pilot.press("ctrl+r")
-    await until(pilot, lambda: len(screen.traces) > before)
+    await until(pilot, lambda: finished(screen) > before)
     await pilot.pause()
     return screen
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from console_driver import ready
+from console_driver import finished, ready
 from textual.binding import Binding
 
-from console.app.app import BatonApp, binding_actions
+from console.app.actions import ACTIONS, binding_actions
+from console.app.app import BatonApp
 from console.app.main import make_app
 from console.app.modals import HelpModal, PickerModal
-from console.app.palette_entries import PALETTE
-from console.app.screen import KEYS, ConsoleScreen
+from console.app.screen import ConsoleScreen
 from widgets import HopTrace, TokenInspector, TraceFeed
 from widgets.clickable import Clickable
 from widgets.feed_list import FeedList
@@ -26,15 +26,28 @@ def test_every_binding_resolves_to_an_action(owner: type) -> None:
         assert callable(getattr(owner, f"action_{name}", None)), f"{owner.__name__}: {binding} → action_{name}"
 
 
-def test_every_palette_entry_is_a_screen_action() -> None:
-    for action, _title, _help in PALETTE:
+def test_every_declared_action_is_a_screen_action_with_a_binding() -> None:
+    bound = {b.action for b in ConsoleScreen.BINDINGS if isinstance(b, Binding)}
+    for action in binding_actions():
         assert callable(getattr(ConsoleScreen, f"action_{action}", None)), action
-    assert {a for a, _t, _h in PALETTE} >= set(binding_actions())
+        assert action in bound, action
 
 
 def test_keys_are_unique() -> None:
-    keys = [key for key, *_ in KEYS]
+    keys = [key for a in ACTIONS for key in a.keys]
     assert len(keys) == len(set(keys))
+
+
+async def test_palette_lists_every_declared_action() -> None:
+    from console.app.palette import BatonCommands
+
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await ready(pilot, app)
+        provider = BatonCommands(app.screen)
+        titles = [hit.display for hit in [h async for h in provider.discover()]]
+        assert len(titles) == len(ACTIONS)
+        assert {str(t) for t in titles} == {a.help for a in ACTIONS}
 
 
 async def test_help_screen_lists_every_key_and_pane() -> None:
@@ -46,8 +59,8 @@ async def test_help_screen_lists_every_key_and_pane() -> None:
         assert isinstance(app.screen, HelpModal)
         text = app.screen.query_one("Markdown")
         source = text._markdown  # type: ignore[attr-defined]
-        for _key, _action, description, _shown in KEYS:
-            assert description in source
+        for action in ACTIONS:
+            assert action.help in source and action.key_label in source
         for pane in ("Hop trace", "Token inspector", "Authorizer", "IIS", "Verdict", "Live feed"):
             assert pane.lower() in source.lower()
         await pilot.press("escape")
@@ -61,7 +74,7 @@ async def test_palette_runs_an_action() -> None:
         screen = await ready(pilot, app)
         await app.run_action("screen.send")
         for _ in range(200):
-            if screen.traces:
+            if finished(screen):
                 break
             await pilot.pause(0.05)
-        assert screen.traces
+        assert finished(screen)

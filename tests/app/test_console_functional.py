@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from console_driver import pane_text, ready, screen_of, send_and_wait, until
+from console_driver import finished, pane_text, ready, screen_of, send_and_wait, until
 
 from console.app.main import make_app
 
@@ -15,7 +15,7 @@ async def test_first_screen_then_healthy_trace() -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert "No verdict yet" in pane_text(app, "verdict")  # painted before the sandbox is up
         screen = await send_and_wait(pilot, app)
-        trace = screen.traces[screen.current or ""]
+        trace = screen.book.trace()
         sub = trace.hop(trace.hops[0].name).identity.subject  # type: ignore[union-attr]
         assert "identity reached IIS intact" in pane_text(app, "verdict")
         hops = pane_text(app, "hops")
@@ -27,7 +27,7 @@ async def test_first_screen_then_healthy_trace() -> None:
 
 
 @pytest.mark.parametrize(("scenario", "hop", "code", "panes"), [
-    ("expired-token", "authorizer", "token.expired", {"inspector": "expired", "iis": "No answer from IIS"}),
+    ("expired-token", "authorizer", "token.expired", {"inspector": "expired", "iis": "not reached"}),
     ("authorizer-deny", "authorizer", "authorizer.explicit_deny", {"authorizer": "DENY"}),
     ("authorizer-cache-cross-route", "authorizer", "authorizer.cached_policy_mismatch",
      {"authorizer": "cache"}),
@@ -58,7 +58,7 @@ async def test_switching_scenario_traces_the_new_breakage() -> None:
         for _ in range(names.index("iis-windows-auth")):
             await pilot.press("down")
         await pilot.press("enter")
-        await until(pilot, lambda: len(screen.traces) >= 2 and screen.ready, timeout=30)
+        await until(pilot, lambda: finished(screen) >= 2 and screen.ready, timeout=30)
         await until(pilot, lambda: "broken at iis" in pane_text(app, "verdict"))
         assert "iis.windows_auth_challenge" in pane_text(app, "verdict")
         await until(pilot, lambda: pane_text(app, "feed").count("baton") >= 2)  # the first trace stays listed
@@ -68,12 +68,12 @@ async def test_reselecting_an_earlier_trace_from_the_feed() -> None:
     app = make_app(scenario="expired-token")
     async with app.run_test(size=SIZE) as pilot:
         screen = await send_and_wait(pilot, app)
-        first = screen.current
+        first = screen.book.current_id
         await send_and_wait(pilot, app)
-        assert screen.current != first
+        assert screen.book.current_id != first
         screen.query_one("#feed-table").focus()
         await pilot.press("down", "enter")  # newest first: the second row is the first trace
-        await until(pilot, lambda: screen.current == first)
+        await until(pilot, lambda: screen.book.current_id == first)
         assert "token.expired" in pane_text(app, "verdict")
 
 
@@ -125,7 +125,7 @@ url = "http://127.0.0.1:{free_port()}"
         assert app.is_running
         screen = screen_of(app)
         await pilot.press("ctrl+r")  # and again: nothing breaks, the error is replaced in place
-        await until(pilot, lambda: len(screen.traces) >= 2)
+        await until(pilot, lambda: finished(screen) >= 2)
         assert "connection refused" in pane_text(app, "verdict")
 
 
@@ -138,7 +138,7 @@ async def test_a_newcomer_reaches_the_windows_auth_breakage_by_typing_its_name()
         await pilot.click("#scenario")
         await until(pilot, lambda: app.screen is not screen)
         await pilot.press(*"windows", "enter")
-        await until(pilot, lambda: len(screen.traces) >= 2 and screen.ready, timeout=30)
+        await until(pilot, lambda: finished(screen) >= 2 and screen.ready, timeout=30)
         await until(pilot, lambda: "broken at iis" in pane_text(app, "verdict"))
         assert "iis.windows_auth_challenge" in pane_text(app, "verdict") and "fix:" in pane_text(app, "verdict")
         assert "iis-windows-auth" in pane_text(app, "request")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.model.enums import FeedOrigin, VerdictKind
 from console.model.findings import Finding, Severity
 from console.model.token import DecodedToken, SignatureCheck, SignatureStatus, TokenKind, TokenReport
 from console.model.trace import (
@@ -18,6 +19,7 @@ from console.model.trace import (
     TraceRequest,
     Verdict,
 )
+from console.model.views import HopsView, VerdictView, verdict_kind
 
 NOW = 1_760_000_000.0
 """The frozen clock of every test: 2025-10-09T08:53:20Z."""
@@ -156,6 +158,25 @@ def observation(hop: HopName, status: HopStatus, sub: str | None = "alice", ms: 
 
 
 def feed_item(n: int, *, origin: str = "baton", status: int | None = 200, verdict: Verdict | None = None,
-              path: str | None = None) -> FeedItem:
+              path: str | None = None, kind: VerdictKind | None = None) -> FeedItem:
+    own = FeedOrigin(origin) is FeedOrigin.OWN
+    if kind is None and own:
+        kind = VerdictKind.PENDING if verdict is None else (
+            VerdictKind.OK if verdict.ok else VerdictKind.BROKEN if verdict.broken_at else VerdictKind.UNCONFIRMED)
     return FeedItem(key=f"k{n}", method="GET", path=path or f"/orders/{n}", status=status,
-                    received_at=NOW + n, origin=origin, verdict=verdict)
+                    received_at=NOW + n, origin=FeedOrigin(origin), verdict=verdict, kind=kind)
+
+
+def hops_view(trace: Trace | None, kind: VerdictKind | None = None) -> HopsView:
+    """What the TraceBook gives the hop trace for a finished trace (or every hop pending)."""
+    if trace is None:
+        return HopsView(kind or VerdictKind.PENDING)
+    return HopsView(kind or verdict_kind(trace), trace.trace_id, trace.hops)
+
+
+def verdict_view(trace: Trace | None, kind: VerdictKind | None = None, error: str | None = None) -> VerdictView:
+    """What the TraceBook gives the verdict bar."""
+    if trace is None:
+        return VerdictView(kind or VerdictKind.PENDING, error=error)
+    return VerdictView(kind or verdict_kind(trace), trace.verdict, error or trace.error, trace.trace_id,
+                       trace.correlation_id, trace.profile, trace.started_at)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from factories import HOSTILE, expired_trace, healthy_trace, observation, unknown_hop_trace
+from factories import HOSTILE, expired_trace, healthy_trace, hops_view, unknown_hop_trace
 from widget_harness import Harness, click_every, flat, messages_of, screen_text
 
-from console.model.trace import HopName, HopObservation, HopStatus, Identity
+from console.model.enums import VerdictKind
+from console.model.trace import Hop, HopName, HopStatus, Identity
+from console.model.views import HopsView
 from widgets import HopTrace
 
 
@@ -33,7 +35,7 @@ async def test_healthy_trace_rows_show_word_latency_and_identity() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(100, 12)) as pilot:
-        trace.trace = healthy_trace()
+        trace.view = hops_view(healthy_trace())
         await pilot.pause()
         assert flat(row(app, trace, HopName.AUTHORIZER)) == "✓ ok authorizer 12 ms sub=alice via authorizer context"
         assert "sub=alice via X-User-Sub header" in row(app, trace, HopName.INTEGRATION)
@@ -46,51 +48,54 @@ async def test_broken_and_unknown_hops_say_so_in_words() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(100, 12)) as pilot:
-        trace.trace = expired_trace()
+        trace.view = hops_view(expired_trace())
         await pilot.pause()
         assert "✗ broken" in row(app, trace, HopName.AUTHORIZER)
         assert "anonymous" in row(app, trace, HopName.AUTHORIZER)
         assert "– not reached" in row(app, trace, HopName.IIS)
         assert "unknown" in row(app, trace, HopName.GATEWAY)  # no identity observed there
         assert trace.has_class("-broken")
-        trace.trace = unknown_hop_trace()
+        trace.view = hops_view(unknown_hop_trace())
         await pilot.pause()
         assert "? unknown" in row(app, trace, HopName.AUTHORIZER)
 
 
-async def test_live_observations_update_one_hop_at_a_time() -> None:
+async def test_live_view_shows_each_hop_as_it_is_known() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(100, 12)) as pilot:
-        trace.trace = healthy_trace()
-        trace.reset("t-live")
+        trace.view = hops_view(healthy_trace())
         await pilot.pause()
-        assert screen_text(app, trace).count("· pending") == 5
+        trace.view = HopsView(VerdictKind.PENDING, "t-live")
+        await pilot.pause()
+        assert screen_text(app, trace).count("· pending") == 5  # nothing of the previous trace stays
         assert trace.has_class("-live") and "t-live" in screen_text(app, trace)
-        trace.observe(observation(HopName.CLIENT, HopStatus.OK))
+        client = Hop(HopName.CLIENT, HopStatus.OK, Identity("alice", (), "token"), elapsed_ms=5.0)
+        trace.view = HopsView(VerdictKind.PENDING, "t-live", (client, None, None, None, None))
         await pilot.pause()
         assert "✓ ok" in row(app, trace, HopName.CLIENT)
         assert "· pending" in row(app, trace, HopName.GATEWAY)
-        # Two probes at one hop: a known status beats unknown, and broken beats ok.
-        trace.observe(observation(HopName.AUTHORIZER, HopStatus.UNKNOWN, sub=None, ms=None))
-        trace.observe(observation(HopName.AUTHORIZER, HopStatus.OK, ms=9.0))
-        await pilot.pause()
-        assert flat(row(app, trace, HopName.AUTHORIZER)).startswith("✓ ok authorizer 9 ms sub=alice")
-        trace.observe(observation(HopName.AUTHORIZER, HopStatus.BROKEN, sub=None, ms=None))
-        await pilot.pause()
-        assert "✗ broken" in row(app, trace, HopName.AUTHORIZER)
-        merged = trace.hop(HopName.AUTHORIZER)
-        assert merged is not None and merged.status is HopStatus.BROKEN and len(merged.observations) == 3
-        trace.trace = expired_trace()
+        trace.view = hops_view(expired_trace())
         await pilot.pause()
         assert not trace.has_class("-live") and "– not reached" in row(app, trace, HopName.IIS)
+
+
+async def test_cancelled_trace_shows_cancelled_on_every_hop() -> None:
+    trace = HopTrace()
+    app = Harness(trace)
+    async with app.run_test(size=(100, 12)) as pilot:
+        client = Hop(HopName.CLIENT, HopStatus.OK, Identity("alice", (), "token"), elapsed_ms=5.0)
+        trace.view = HopsView(VerdictKind.CANCELLED, "t-stop", (client, None, None, None, None))
+        await pilot.pause()
+        text = screen_text(app, trace)
+        assert text.count("– cancelled") == 5 and "pending" not in text and "✓" not in text
 
 
 async def test_keyboard_selection_posts_hop_selected() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(100, 12), message_hook=app.seen.append) as pilot:
-        trace.trace = healthy_trace()
+        trace.view = hops_view(healthy_trace())
         await pilot.click("#hop-list")
         app.seen.clear()
         await pilot.press("down", "j", "j", "k", "enter")
@@ -106,7 +111,7 @@ async def test_click_and_select_choose_a_hop_and_reset_keeps_it() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(100, 12), message_hook=app.seen.append) as pilot:
-        trace.trace = expired_trace()
+        trace.view = hops_view(expired_trace())
         await pilot.pause()
         await pilot.click("#hop-list", offset=(5, 4))  # the iis row
         await pilot.pause()
@@ -114,7 +119,7 @@ async def test_click_and_select_choose_a_hop_and_reset_keeps_it() -> None:
         trace.select(HopName.AUTHORIZER)
         await pilot.pause()
         assert selections(app)[-1] is HopName.AUTHORIZER
-        trace.reset("t-next")
+        trace.view = HopsView(VerdictKind.PENDING, "t-next")
         await pilot.pause()
         assert trace.selected is HopName.AUTHORIZER
 
@@ -123,7 +128,7 @@ async def test_error_keeps_the_rows() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(100, 14)) as pilot:
-        trace.trace = healthy_trace()
+        trace.view = hops_view(healthy_trace())
         trace.show_error("probe aws failed: AccessDenied")
         await pilot.pause()
         text = screen_text(app, trace)
@@ -135,8 +140,8 @@ async def test_hostile_identity_is_shown_literally_and_never_acts() -> None:
     trace = HopTrace()
     app = Harness(trace)
     async with app.run_test(size=(200, 12)) as pilot:
-        trace.reset("t-evil")
-        trace.observe(HopObservation(HopName.CLIENT, "token", HopStatus.OK, Identity(HOSTILE, (), HOSTILE)))
+        hostile = Hop(HopName.CLIENT, HopStatus.OK, Identity(HOSTILE, (), HOSTILE))
+        trace.view = HopsView(VerdictKind.PENDING, "t-evil", (hostile, None, None, None, None))
         trace.show_error(HOSTILE)
         await pilot.pause()
         text = screen_text(app, trace)

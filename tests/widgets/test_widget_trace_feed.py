@@ -6,6 +6,7 @@ from factories import HOSTILE, expired_trace, feed_item, healthy_trace
 from textual.pilot import Pilot
 from widget_harness import Harness, click_every, flat, messages_of, screen_text
 
+from console.model.enums import FeedOrigin
 from widgets import TraceFeed
 from widgets.feed_list import FeedList
 
@@ -38,7 +39,7 @@ async def test_items_are_listed_newest_first_with_origin_status_and_verdict() ->
         await drawn(pilot, feed)
         rows = body_rows(app, feed)
         assert rows[0] == "08:53:23 ext GET 401 /orders/3"
-        assert rows[1] == "08:53:22 baton GET … … /orders/2"
+        assert rows[1] == "08:53:22 baton GET … … tracing /orders/2"
         assert rows[2] == "08:53:21 baton GET 200 ✓ ok /orders/1"
         assert "3 requests" in screen_text(app, feed)
         assert "time from method status verdict path" in flat(screen_text(app, feed))
@@ -147,7 +148,7 @@ async def test_hostile_paths_are_inert() -> None:
     async with app.run_test(size=(200, 12)) as pilot:
         feed.add(feed_item(1, origin="external", path="/" + HOSTILE))
         feed.add(feed_item(2, origin="external").__class__(
-            key="sandbox:2", method=HOSTILE, path="/x", status=200, received_at=2.0, origin="external"))
+            key="sandbox:2", method=HOSTILE, path="/x", status=200, received_at=2.0, origin=FeedOrigin.EXTERNAL))
         await drawn(pilot, feed)
         text = screen_text(app, feed)
         assert "\x1b" not in text and "\\x1b[2J" in text
@@ -176,3 +177,17 @@ async def test_a_medium_feed_keeps_who_sent_each_request() -> None:
         await drawn(pilot, feed)
         text = flat(screen_text(app, feed))
         assert "time from status verdict path" in text and "08:53:21 ext 401" in text
+
+
+async def test_cancelled_and_failed_traces_say_so_in_their_row() -> None:
+    from console.model.enums import VerdictKind
+
+    feed = TraceFeed()
+    app = Harness(feed)
+    async with app.run_test(size=(100, 12)) as pilot:
+        feed.add(feed_item(1, status=None, kind=VerdictKind.CANCELLED))
+        feed.add(feed_item(2, status=None, kind=VerdictKind.ERROR))
+        await drawn(pilot, feed)
+        rows = body_rows(app, feed)
+        assert rows[0] == "08:53:22 baton GET – ✗ error /orders/2"
+        assert rows[1] == "08:53:21 baton GET – – cancelled /orders/1"

@@ -1,0 +1,55 @@
+"""Every console action, declared once: its keys, title and help feed the bindings, footer, help page and palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleAction:
+    """One thing the user can do on the console screen."""
+
+    action: str
+    """The screen's ``action_<name>``."""
+    keys: tuple[str, ...]
+    """Textual key names; the first is shown in the footer."""
+    title: str
+    """Short, for the footer and the palette."""
+    help: str
+    """One line for the help page and the palette."""
+    label: str = ""
+    """How the keys read to a person (default: the key names)."""
+
+    @property
+    def key_label(self) -> str:
+        """``ctrl+r`` or ``F1 / ?``."""
+        return self.label or " / ".join(self.keys)
+
+
+ACTIONS: tuple[ConsoleAction, ...] = (
+    ConsoleAction("send", ("ctrl+r",), "Send", "Send the test request through the gateway"),
+    ConsoleAction("resend", ("f5",), "Re-send", "Repeat the last request", "F5"),
+    ConsoleAction("cancel", ("escape",), "Cancel", "Cancel the running trace", "esc"),
+    ConsoleAction("switch_profile", ("ctrl+o",), "Profile", "Open another profile"),
+    ConsoleAction("switch_scenario", ("ctrl+n",), "Scenario", "Restart the sandbox with another breakage"),
+    ConsoleAction("copy_verdict", ("ctrl+y",), "Copy verdict",
+                  "Copy the verdict, its fix, the profile, trace id, correlation id and time"),
+    ConsoleAction("copy_curl", ("ctrl+k",), "Copy curl",
+                  "Copy the equivalent curl command (the token is $TOKEN: export TOKEN=$(baton token))"),
+    ConsoleAction("toggle_token", ("ctrl+t",), "Reveal", "Reveal or mask credential-like values in the inspector"),
+    ConsoleAction("help", ("f1", "question_mark"), "Help", "Keys and what each pane shows", "F1 / ?"),
+)
+"""In footer order."""
+
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("tab / shift+tab", "Move between panes"),
+    ("↑ ↓ / j k", "Select a hop or a feed item"),
+    ("ctrl+p", "Command palette"),
+    ("ctrl+q", "Quit"),
+)
+"""Keys Textual and the panes provide, for the help page."""
+
+
+def binding_actions() -> list[str]:
+    """Every action a key is bound to (a test proves each resolves to a method)."""
+    return [a.action for a in ACTIONS]

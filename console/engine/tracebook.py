@@ -1,0 +1,363 @@
+"""TraceBook: the one record of what the console shows, built by applying the engine's events.
+
+Every front end reads the book instead of keeping its own copy: the console's panes, the CLI printer, and later the
+history store, exports and walkthroughs (``subscribe``). It holds the traces by id (this run's and the ones recorded
+by the sandbox), the live hops merged by the engine's own rule, the feed, and the selected trace and hop. UI-free.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from console.engine.diagnosis.verdict import merge_hops
+from console.engine.trace import is_own_correlation_id
+from console.model.enums import HOP_ORDER, FeedOrigin, HopName, VerdictKind
+from console.model.token import TokenReport
+from console.model.trace import (
+    FeedItem,
+    Hop,
+    HopObservation,
+    HopObserved,
+    TokenInspected,
+    Trace,
+    TraceEvent,
+    TraceFinished,
+    TraceRequest,
+    TraceStarted,
+)
+from console.model.views import AuthorizerView, HopsView, IisView, Inspection, VerdictView, verdict_kind
+
+MAX_TRACES = 1000
+"""Traces kept in memory; the oldest go first (the feed shows at most as many)."""
+
+Listener = Callable[["BookChange"], None]
+
+
+@dataclass(slots=True)
+class BookEntry:
+    """One trace as the book knows it: live (observations so far) or finished (the engine's Trace)."""
+
+    trace_id: str
+    origin: FeedOrigin
+    started_at: float
+    correlation_id: str | None = None
+    profile: str = ""
+    request: TraceRequest | None = None
+    url: str = ""
+    observations: list[HopObservation] = field(default_factory=list)
+    report: TokenReport | None = None
+    trace: Trace | None = None
+    kind: VerdictKind = VerdictKind.PENDING
+    error: str | None = None
+    """Why the trace could not run or was stopped, when it is ERROR or CANCELLED."""
+
+
+@dataclass(frozen=True, slots=True)
+class BookChange:
+    """What one applied event changed: the trace, whether it is the one shown, and the feed rows touched."""
+
+    trace_id: str | None
+    current: bool
+    feed_keys: tuple[str, ...] = ()
+
+
+class TraceBook:
+    """Applies trace events in order and answers what each pane shows; never reads a widget."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.time, max_traces: int = MAX_TRACES) -> None:
+        self.clock = clock
+        self.max_traces = max_traces
+        self.entries: OrderedDict[str, BookEntry] = OrderedDict()
+        self.feed: OrderedDict[str, FeedItem] = OrderedDict()
+        """Every feed item by key, in arrival order."""
+        self.current_id: str | None = None
+        """The trace the panes show; None before any (or while a request waits to start)."""
+        self.waiting: VerdictKind | None = None
+        """PENDING while a request was sent but its trace has not started; CANCELLED if it was cancelled then."""
+        self.selected_hop: HopName = HopName.CLIENT
+        self.last_request: TraceRequest | None = None
+        self.recorded_keys: dict[str, str] = {}
+        """Feed key of an external request -> the id of its diagnosed trace."""
+        self._failure: str | None = None
+        """An error with no trace to carry it (the session could not start the request)."""
+        self._ticket = 0
+        self._own_ids: set[str] = set()
+        self._listeners: list[Listener] = []
+
+    # -- subscribers --------------------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` after every change (history, exports and walkthroughs follow the book this way)."""
+        self._listeners.append(listener)
+
+    def _changed(self, change: BookChange) -> BookChange:
+        for listener in self._listeners:
+            listener(change)
+        return change
+
+    # -- requests -----------------------------------------------------------------------------------------
+    def expect(self, request: TraceRequest) -> int:
+        """A request is on its way: every pane shows pending at once. Returns the ticket its events carry."""
+        self._ticket += 1
+        self.last_request = request
+        self.current_id = None
+        self.waiting = VerdictKind.PENDING
+        self._changed(BookChange(None, current=True))
+        return self._ticket
+
+    def cancel(self) -> BookChange:
+        """The user cancelled: the running trace (or the request waiting to start) shows cancelled."""
+        self._ticket += 1  # events of the cancelled trace that are still on their way are stale
+        entry = self.current
+        if entry is None:
+            if self.waiting is VerdictKind.PENDING:
+                self.waiting = VerdictKind.CANCELLED
+                return self._changed(BookChange(None, current=True))
+            return BookChange(None, current=False)
+        if entry.kind is not VerdictKind.PENDING:
+            return BookChange(entry.trace_id, current=False)  # finished already: nothing to cancel
+        return self._stop(entry, VerdictKind.CANCELLED, "trace cancelled")
+
+    def fail(self, message: str) -> BookChange:
+        """The current trace's worker failed outside the engine's own error path: show the error, nothing else."""
+        entry = self.current
+        if entry is None:
+            self.waiting = None
+            self.current_id = None
+            self._failure = message
+            return self._changed(BookChange(None, current=True))
+        return self._stop(entry, VerdictKind.ERROR, message)
+
+    def _stop(self, entry: BookEntry, kind: VerdictKind, reason: str) -> BookChange:
+        entry.kind, entry.error = kind, reason
+        self._update_feed(entry)
+        return self._changed(BookChange(entry.trace_id, current=entry.trace_id == self.current_id,
+                                        feed_keys=(entry.trace_id,)))
+
+    # -- engine events ------------------------------------------------------------------------------------
+    def apply(self, event: TraceEvent, ticket: int | None = None) -> BookChange:
+        """Apply one engine event. ``ticket`` (from ``expect``) marks events of a superseded trace as stale."""
+        if isinstance(event, TraceStarted):
+            return self._started(event, stale=ticket is not None and ticket != self._ticket)
+        if isinstance(event, TraceFinished):
+            return self._finished(event.trace)
+        entry = self.entries.get(event.trace_id)
+        if entry is None or entry.kind is not VerdictKind.PENDING:
+            return BookChange(event.trace_id, current=False)  # a trace cancelled or superseded: drop its events
+        if isinstance(event, HopObserved):
+            entry.observations.append(event.observation)
+        elif isinstance(event, TokenInspected):
+            entry.report = event.report
+        return self._changed(BookChange(entry.trace_id, current=entry.trace_id == self.current_id))
+
+    def record(self, event: TraceEvent) -> None:
+        """``apply`` as an engine event sink (``run_trace(..., on_event=book.record)``)."""
+        self.apply(event)
+
+    def _started(self, event: TraceStarted, *, stale: bool) -> BookChange:
+        self._own_ids.add(event.correlation_id)
+        entry = BookEntry(event.trace_id, FeedOrigin.OWN, self.clock(), event.correlation_id, event.profile,
+                          event.request, event.url)
+        if stale:
+            entry.kind, entry.error = VerdictKind.CANCELLED, "superseded by a newer request"
+        self._add_entry(entry)
+        if not stale:
+            self.current_id = event.trace_id
+            self.waiting = None
+            self._failure = None
+        self._update_feed(entry)
+        return self._changed(BookChange(entry.trace_id, current=not stale, feed_keys=(entry.trace_id,)))
+
+    def _finished(self, trace: Trace) -> BookChange:
+        entry = self.entries.get(trace.trace_id)
+        if entry is None:  # a finished trace the book never saw start (e.g. the CLI's printer joined late)
+            entry = BookEntry(trace.trace_id, FeedOrigin.OWN, trace.started_at, trace.correlation_id, trace.profile,
+                              trace.request, trace.url)
+            self._add_entry(entry)
+            self.current_id = trace.trace_id
+        if entry.kind is VerdictKind.CANCELLED:
+            return BookChange(trace.trace_id, current=False)  # the user was told it was cancelled: keep it so
+        entry.trace, entry.kind, entry.error = trace, verdict_kind(trace), trace.error
+        entry.report = trace.token or entry.report
+        current = trace.trace_id == self.current_id
+        if current and trace.verdict.broken_at is not None:
+            self.selected_hop = trace.verdict.broken_at
+        self._update_feed(entry)
+        return self._changed(BookChange(trace.trace_id, current=current, feed_keys=(trace.trace_id,)))
+
+    # -- the feed -------------------------------------------------------------------------------------------
+    def add_external(self, items: Iterable[FeedItem]) -> BookChange:
+        """Requests others sent through the sandbox; this run's own (and their warm-ups and spoof checks) are
+        left out: they are in the feed already as traces."""
+        keys = []
+        for item in items:
+            if item.correlation_id is not None and is_own_correlation_id(item.correlation_id, self._own_ids):
+                continue
+            self.feed[item.key] = replace(item, origin=FeedOrigin.EXTERNAL)
+            keys.append(item.key)
+        self._trim_feed()
+        return self._changed(BookChange(None, current=False, feed_keys=tuple(keys)))
+
+    def add_recorded(self, key: str, trace: Trace) -> BookChange:
+        """A request someone else sent, diagnosed from the sandbox's record: shown as the current trace."""
+        entry = BookEntry(trace.trace_id, FeedOrigin.EXTERNAL, trace.started_at, trace.correlation_id,
+                          trace.profile, trace.request, trace.url, trace=trace, kind=verdict_kind(trace),
+                          report=trace.token)
+        self._add_entry(entry)
+        self.current_id, self.waiting, self._failure = trace.trace_id, None, None
+        self.recorded_keys[key] = trace.trace_id
+        if trace.verdict.broken_at is not None:
+            self.selected_hop = trace.verdict.broken_at
+        return self._changed(BookChange(trace.trace_id, current=True))
+
+    def select(self, key: str) -> bool:
+        """Show again the trace behind a feed item; False when the book has no trace for it yet."""
+        trace_id = key if key in self.entries else self.recorded_keys.get(key)
+        if trace_id is None or trace_id not in self.entries:
+            return False
+        self.current_id, self.waiting, self._failure = trace_id, None, None
+        trace = self.entries[trace_id].trace
+        if trace is not None and trace.verdict.broken_at is not None:
+            self.selected_hop = trace.verdict.broken_at
+        self._changed(BookChange(trace_id, current=True))
+        return True
+
+    def lookup_for(self, key: str) -> str | None:
+        """The id the sandbox knows an external feed item by (its correlation id, else its request id)."""
+        item = self.feed.get(key)
+        if item is None or item.origin is not FeedOrigin.EXTERNAL:
+            return None
+        return item.correlation_id or item.request_id
+
+    def forget_current(self) -> None:
+        """Show nothing as current (another profile was opened); every trace stays in the book and the feed."""
+        self.current_id, self.waiting, self._failure = None, None, None
+        self._ticket += 1  # a trace of the old profile still on its way must not become current
+
+    def select_hop(self, name: HopName) -> None:
+        """The hop the inspector follows."""
+        self.selected_hop = name
+
+    def _update_feed(self, entry: BookEntry) -> None:
+        trace = entry.trace
+        request = entry.request or TraceRequest()
+        self.feed[entry.trace_id] = FeedItem(
+            key=entry.trace_id, method=request.method or "GET", path=_path_of(entry.url),
+            status=trace.response.status if trace and trace.response else None, received_at=entry.started_at,
+            origin=FeedOrigin.OWN, correlation_id=entry.correlation_id, verdict=trace.verdict if trace else None,
+            kind=entry.kind)
+        self._trim_feed()
+
+    def _trim_feed(self) -> None:
+        while len(self.feed) > self.max_traces:
+            self.feed.popitem(last=False)
+
+    def _add_entry(self, entry: BookEntry) -> None:
+        self.entries[entry.trace_id] = entry
+        while len(self.entries) > self.max_traces:
+            old, _ = self.entries.popitem(last=False)
+            self.feed.pop(old, None)
+
+    # -- what the panes show --------------------------------------------------------------------------------
+    @property
+    def current(self) -> BookEntry | None:
+        """The entry the panes show."""
+        return self.entries.get(self.current_id) if self.current_id is not None else None
+
+    @property
+    def kind(self) -> VerdictKind | None:
+        """The current outcome: None before any request."""
+        entry = self.current
+        if entry is not None:
+            return entry.kind
+        if self._failure is not None:
+            return VerdictKind.ERROR
+        return self.waiting
+
+    def hops(self) -> tuple[Hop | None, ...]:
+        """The current trace's hops: the engine's when finished, else its live observations merged by the engine's
+        own rule (a hop nothing has observed yet is None: pending)."""
+        entry = self.current
+        if entry is None:
+            return (None,) * len(HOP_ORDER)
+        if entry.trace is not None:
+            return entry.trace.hops
+        merged = merge_hops(entry.observations, (), None)
+        seen = {o.hop for o in entry.observations}
+        return tuple(h if h.name in seen else None for h in merged)
+
+    def hops_view(self) -> HopsView:
+        """The hop trace pane."""
+        return HopsView(self.kind or VerdictKind.PENDING, self.current_id, self.hops())
+
+    def verdict_view(self) -> VerdictView | None:
+        """The verdict bar; None before the first request."""
+        kind = self.kind
+        if kind is None:
+            return None
+        entry = self.current
+        if entry is None:
+            return VerdictView(kind, error=self._failure if kind is VerdictKind.ERROR else None)
+        trace = entry.trace
+        return VerdictView(kind, verdict=trace.verdict if trace and kind is not VerdictKind.ERROR else None,
+                           error=entry.error if kind in (VerdictKind.ERROR, VerdictKind.CANCELLED) else None,
+                           trace_id=entry.trace_id, correlation_id=entry.correlation_id, profile=entry.profile,
+                           started_at=entry.started_at)
+
+    def authorizer_view(self) -> AuthorizerView | None:
+        """The authorizer pane; None before the first request."""
+        kind = self.kind
+        if kind is None:
+            return None
+        hop = self._hop(HopName.AUTHORIZER)
+        entry = self.current
+        decision = entry.trace.authorizer if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
+        return AuthorizerView(kind, hop.status if hop else None, decision)
+
+    def iis_view(self) -> IisView | None:
+        """The IIS pane; None before the first request."""
+        kind = self.kind
+        if kind is None:
+            return None
+        hop = self._hop(HopName.IIS)
+        entry = self.current
+        status = entry.trace.iis if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
+        return IisView(kind, hop.status if hop else None, status)
+
+    def inspection(self, name: HopName | None = None) -> Inspection | None:
+        """The token inspector for the selected hop (or ``name``); None while that hop is pending."""
+        name = name or self.selected_hop
+        hops = self.hops()
+        index = HOP_ORDER.index(name)
+        hop = hops[index]
+        if hop is None:
+            return None
+        entry = self.current
+        findings = tuple(f for f in entry.trace.findings if f.hop == name) if entry and entry.trace else ()
+        return Inspection(hop, hops[index - 1] if index > 0 else None, entry.report if entry else None, findings)
+
+    def _hop(self, name: HopName) -> Hop | None:
+        hop = self.hops()[HOP_ORDER.index(name)]
+        if hop is None and self.kind is VerdictKind.CANCELLED:
+            return None
+        return hop
+
+    def trace(self, trace_id: str | None = None) -> Trace | None:
+        """A finished trace by id (default: the current one)."""
+        entry = self.entries.get(trace_id) if trace_id is not None else self.current
+        return entry.trace if entry is not None else None
+
+    def own_trace(self) -> Trace | None:
+        """The current trace when it is one of this run's (not a recorded one): what ``copy curl`` may use."""
+        entry = self.current
+        return entry.trace if entry is not None and entry.origin is FeedOrigin.OWN else None
+
+
+def _path_of(url: str) -> str:
+    """The path and query of a URL, for the feed ("/dev/orders?x=1")."""
+    rest = url.split("://", 1)[-1]
+    slash = rest.find("/")
+    return rest[slash:] if slash >= 0 else "/"
+

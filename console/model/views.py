@@ -1,0 +1,81 @@
+"""What the panes show of the current trace: plain views the TraceBook builds and the widgets render.
+
+Each view carries the trace's VerdictKind, so a pane can never show a finished-looking answer for a trace that is
+still running, was cancelled or could not run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.model.enums import HOP_ORDER, HopName, HopStatus, VerdictKind
+from console.model.findings import Finding
+from console.model.token import TokenReport
+from console.model.trace import AuthorizerDecision, Hop, IisStatus, Trace, Verdict
+
+
+def verdict_kind(trace: Trace) -> VerdictKind:
+    """The one classification of a finished trace (the CLI's exit code, the feed and the verdict bar use it)."""
+    if trace.error is not None:
+        return VerdictKind.ERROR
+    if trace.verdict.ok:
+        return VerdictKind.OK
+    return VerdictKind.BROKEN if trace.verdict.broken_at is not None else VerdictKind.UNCONFIRMED
+
+
+@dataclass(frozen=True, slots=True)
+class HopsView:
+    """The five hops of the current trace as known now."""
+
+    kind: VerdictKind
+    trace_id: str | None = None
+    hops: tuple[Hop | None, ...] = (None,) * len(HOP_ORDER)
+    """In HOP_ORDER; None where nothing was observed yet (pending) or will not be (cancelled)."""
+
+    def hop(self, name: HopName) -> Hop | None:
+        """One hop by name."""
+        return self.hops[HOP_ORDER.index(name)]
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictView:
+    """The verdict bar: the outcome of the current trace, and what a copied verdict must carry."""
+
+    kind: VerdictKind
+    verdict: Verdict | None = None
+    error: str | None = None
+    """Why the trace could not run (ERROR), naming the hop."""
+    trace_id: str | None = None
+    correlation_id: str | None = None
+    profile: str | None = None
+    started_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizerView:
+    """The authorizer pane: the decision, and what the merged hop says about it."""
+
+    kind: VerdictKind
+    hop_status: HopStatus | None = None
+    """The authorizer hop's status; None while nothing is known."""
+    decision: AuthorizerDecision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IisView:
+    """The IIS pane: IIS's answer, and whether the identity it resolved is the caller's."""
+
+    kind: VerdictKind
+    hop_status: HopStatus | None = None
+    """The IIS hop's status: a 200 for the wrong user is still a broken hop."""
+    status: IisStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """The token inspector: one hop, the hop before it, the client token's report and the hop's findings."""
+
+    hop: Hop
+    previous: Hop | None = None
+    report: TokenReport | None = None
+    findings: tuple[Finding, ...] = ()
