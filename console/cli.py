@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("console.commands.trace", "send one request through the gateway and name the hop that broke"),
     "sandbox": ("console.commands.sandbox", "run the embedded IdP, gateway and IIS emulators on loopback"),
     "profiles": ("console.commands.profiles", "list, show and validate profiles"),
+    "token": ("console.commands.token", "print the token a trace would send (for export TOKEN=$(baton token))"),
 }
 
 
@@ -106,6 +107,11 @@ def _silence_stdout() -> None:
 
 
 def _open_console(args: argparse.Namespace) -> int:
+    from console.config import load_profile
+    from console.config.scenarios import check_scenario
+
+    # Before Textual loads: a bad --profile or --scenario exits 2 with one line instead of a broken console.
+    check_scenario(load_profile(args.profile or None), args.scenario)
     try:
         app_module = importlib.import_module("console.app.main")
     except ModuleNotFoundError as exc:

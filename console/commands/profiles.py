@@ -12,7 +12,7 @@ from typing import Any
 
 from console.commands.style import Style
 from console.errors import UsageError
-from console.model.profile import Profile, SecretRef
+from console.model.profile import ENVIRONMENT_ASSUMED_NOTE, Profile, SecretRef
 from console.sanitize import inert
 
 
@@ -52,6 +52,7 @@ def _list(as_json: bool, style: Style) -> int:
             {
                 "name": e.name, "path": e.path, "origin": e.origin, "description": e.description,
                 "environment": e.environment, "shadowed_by": e.shadowed_by, "unreadable": e.unreadable,
+                "valid": not e.invalid, "errors": list(e.errors),
                 "default": e.name == DEFAULT_PROFILE and e.shadowed_by is None,
             }
             for e in entries
@@ -60,22 +61,32 @@ def _list(as_json: bool, style: Style) -> int:
         return 0
     active = [e for e in entries if e.shadowed_by is None]
     rows = [("NAME", "ENVIRONMENT", "ORIGIN", "DESCRIPTION")]
+    invalid: set[int] = set()
     for e in active:
         name = f"{e.name} (default)" if e.name == DEFAULT_PROFILE else e.name
-        note = f"unreadable: {e.unreadable}" if e.unreadable else (e.description or "")
-        environment = e.environment or "?"
-        if environment == "production":
-            environment = environment.upper()
+        note = e.description or ""
+        if e.invalid:
+            invalid.add(len(rows))
+            name = f"✗ {name}"
+            count = len(e.errors)
+            note = f"INVALID: {e.unreadable}" if e.unreadable else (
+                f"INVALID: {count} problem{'s' if count > 1 else ''}; baton profiles validate {e.name}")
+        environment = e.environment or ("?" if e.invalid else "production (assumed)")
+        if environment.startswith("production"):
+            environment = "PRODUCTION" + environment.removeprefix("production")
         rows.append((name, environment, e.origin, note))
     widths = [max(len(inert(r[i])) for r in rows) for i in range(3)]
     out: list[str] = []
     for index, row in enumerate(rows):
         cells = [inert(c).ljust(w) for c, w in zip(row[:3], widths, strict=True)]
+        note = inert(row[3])
         if index == 0:
             cells = [style(c, "bold") for c in cells]
-        elif row[1] == "PRODUCTION":
+        elif row[1].startswith("PRODUCTION"):
             cells[1] = style(cells[1], "bold", "red")
-        out.append("  ".join([*cells, inert(row[3])]).rstrip())
+        if index in invalid:
+            cells[0], note = style(cells[0], "red"), style(note, "red")
+        out.append("  ".join([*cells, note]).rstrip())
     shadowed = [e for e in entries if e.shadowed_by is not None]
     if shadowed:
         out.append("")
@@ -122,13 +133,17 @@ def _show(target: str, as_json: bool, style: Style) -> int:
 def _show_lines(profile: Profile, style: Style) -> list[str]:
     env = profile.environment.value
     env_text = env
-    if profile.is_production:
+    if profile.environment_assumed:
+        env_text = style(f"{env.upper()}  ({ENVIRONMENT_ASSUMED_NOTE})", "bold", "red")
+    elif profile.is_production:
         env_text = style(f"{env.upper()}  (real users, real data)", "bold", "red")
+    title = style(inert(profile.name), "bold")
     lines = [
-        style(inert(profile.name), "bold") + " — " + inert(profile.description),
+        title + (" — " + inert(profile.description) if profile.description else ""),
         f"  file         {inert(profile.source or '?')}",
         f"  environment  {env_text}",
     ]
+    lines += [style(f"  warning: {inert(w)}", "yellow") for w in profile.warnings]
     if profile.color:
         lines.append(f"  color        {inert(profile.color)}")
     sections: list[tuple[str, Any]] = [
@@ -164,13 +179,17 @@ def _validate(targets: list[str], style: Style) -> int:
         path = target
         if not Path(target).exists() and "/" not in target and not target.endswith(".toml"):
             path = find_profile(target).path
-        problems = check_file(path)
-        for problem in problems:
-            sys.stdout.write(inert(str(problem)) + "\n")
+        found = check_file(path, warnings=True)
+        for problem in found:
+            line = inert(str(problem))
+            sys.stdout.write((style(line, "yellow") if problem.warning else line) + "\n")
+        problems = [p for p in found if not p.warning]
+        warned = len(found) - len(problems)
+        also = f", {warned} warning{'s' if warned > 1 else ''}" if warned else ""
         if problems:
             failed += 1
-            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}{also}"
             sys.stdout.write(style(f"{inert(path)}: {count}", "bold", "red") + "\n")
         else:
-            sys.stdout.write(style("ok", "green") + f": {inert(path)}\n")
+            sys.stdout.write(style("ok", "green") + f": {inert(path)}{also}\n")
     return 2 if failed else 0

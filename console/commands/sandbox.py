@@ -40,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.log_dir is not None and args.log_dir.exists() and not args.log_dir.is_dir():
         raise UsageError(f"--log-dir {args.log_dir} is not a directory")
-    sandbox = start_sandbox(args.scenario, args.port_base, log_dir=args.log_dir)
+    from console.config.scenarios import check_scenario_name
+
+    sandbox = start_sandbox(check_scenario_name(args.scenario), args.port_base, log_dir=args.log_dir)
     try:
         urls = sandbox.urls
         if args.json:

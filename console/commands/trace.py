@@ -16,6 +16,7 @@ from console.sanitize import inert
 
 if TYPE_CHECKING:
     from console.engine.tracebook import BookChange, TraceBook
+    from console.model.profile import Profile
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -43,12 +44,17 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    from console.config.scenarios import check_scenario
+
     profile = load_profile(args.profile or None)
+    scenario = check_scenario(profile, args.scenario)  # exit 2 before anything starts
+    for note in _profile_notes(profile):
+        sys.stderr.write(f"baton: {inert(note)}\n")
     request = TraceRequest(method=args.method.upper(), path=args.path, headers=_headers(args.header))
     token = _token(args.token, resolve_secret)
     from console.engine.tracebook import TraceBook
 
-    session = Session(profile, args.scenario, timeout=args.timeout)
+    session = Session(profile, scenario, timeout=args.timeout)
     book = TraceBook()
     style = Style(color=False if args.no_color else None)
     if not args.json and sys.stderr.isatty():
@@ -90,6 +96,17 @@ class ProgressPrinter:
                 self.out.write(self.style(f"  … {hop.name.value:<12} seen ({hop.status.value.replace('_', ' ')})",
                                           "dim") + "\n")
                 self.out.flush()
+
+
+def _profile_notes(profile: Profile) -> list[str]:
+    """What the user must know about the profile before reading the result (its warnings, an assumed environment)."""
+    from console.model.profile import ENVIRONMENT_ASSUMED_NOTE
+
+    where = profile.source or profile.name
+    notes = [f"{where}: warning: {w}" for w in profile.warnings]
+    if profile.environment_assumed:
+        notes.append(f"{where}: {ENVIRONMENT_ASSUMED_NOTE} (no spoof check, production safety rules)")
+    return notes
 
 
 def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:

@@ -37,15 +37,27 @@ def _secret(table: dict[str, Any], key: str, base_dir: str | None) -> SecretRef 
     return SecretRef.parse(value, base_dir) if isinstance(value, str) else None
 
 
-def build_profile(data: dict[str, Any], *, source: str | None, base_dir: str | None) -> Profile:
-    """The Profile for ``data``, which ``validate`` found no problem with."""
+def build_profile(
+    data: dict[str, Any],
+    *,
+    source: str | None,
+    base_dir: str | None,
+    stem: str | None = None,
+    warnings: tuple[str, ...] = (),
+) -> Profile:
+    """The Profile for ``data``, which ``validate`` found no error in; ``stem`` (the file's name without
+    ``.toml``) is the name when the file gives none."""
     sandbox_table = data.get("sandbox")
     sandbox = SandboxSettings(scenario=sandbox_table["scenario"].strip()) if sandbox_table else None
-    environment = Environment(data.get("environment", "sandbox"))
+    # No environment and no [sandbox]: a real gateway of unknown kind gets every production safety rule.
+    assumed = sandbox is None and "environment" not in data
+    environment = Environment(data.get("environment", "sandbox" if sandbox else "production"))
     return Profile(
-        name=data["name"].strip(),
-        description=data["description"].strip(),
+        name=_text(data, "name") or stem or "profile",
+        description=_text(data, "description") or "",
         environment=environment,
+        environment_assumed=assumed,
+        warnings=warnings,
         color=_text(data, "color"),
         gateway=_gateway(data["gateway"], base_dir) if "gateway" in data else None,
         identity=_identity(data["identity"], base_dir) if "identity" in data else None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -11,7 +10,8 @@ from pathlib import Path
 
 import platformdirs
 
-from console.config.problems import did_you_mean
+from console.config.parse import parse_profile, read_profile_text
+from console.config.problems import did_you_mean, errors
 from console.errors import ProfileError
 
 DEFAULT_PROFILE = "sandbox"
@@ -42,7 +42,14 @@ class ProfileEntry:
     shadowed_by: str | None = None
     """The path of the earlier file with the same name that wins, when this one is hidden."""
     unreadable: str | None = None
-    """Why the file could not be read or parsed, when it could not."""
+    """Why the file could not be read, when it could not."""
+    errors: tuple[str, ...] = ()
+    """Every error validation finds (``file:line: key: message``); a profile with any is invalid."""
+
+    @property
+    def invalid(self) -> bool:
+        """True when ``--profile`` with this entry would fail: unreadable or with validation errors."""
+        return self.unreadable is not None or bool(self.errors)
 
 
 def default_locations() -> list[ProfileLocation]:
@@ -63,20 +70,23 @@ def _same_dir(path: Path, other: Traversable) -> bool:
         return False
 
 
-def _summary(file: Traversable) -> tuple[str | None, str | None, str | None]:
-    """(description, environment, why unreadable) without full validation."""
+def _summary(file: Traversable, path: str) -> tuple[str | None, str | None, str | None, list[str]]:
+    """(description, environment, why unreadable, errors): the file is read and validated in full."""
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return None, None, "cannot be read"
-    except tomllib.TOMLDecodeError:
-        return None, None, "TOML syntax error"
+        text = read_profile_text(file, path)
+    except ProfileError as exc:
+        return None, None, exc.message.removeprefix(f"{path}: "), []
+    data, problems = parse_profile(text, path)
+    found = [str(p) for p in errors(problems)]
+    if data is None:
+        return None, None, None, found
     description = data.get("description")
     environment = data.get("environment", "sandbox" if "sandbox" in data else None)
     return (
         description if isinstance(description, str) else None,
         environment if isinstance(environment, str) else None,
         None,
+        found,
     )
 
 
@@ -98,7 +108,7 @@ def discover_profiles(locations: Sequence[ProfileLocation] | None = None) -> lis
         for file in _files_in(location):
             name = file.name[: -len(".toml")]
             path = str(file)
-            description, environment, unreadable = _summary(file)
+            description, environment, unreadable, found = _summary(file, path)
             entries.append(
                 ProfileEntry(
                     name=name,
@@ -109,10 +119,16 @@ def discover_profiles(locations: Sequence[ProfileLocation] | None = None) -> lis
                     file=file,
                     shadowed_by=winners.get(name),
                     unreadable=unreadable,
+                    errors=tuple(found),
                 )
             )
             winners.setdefault(name, path)
     return entries
+
+
+def profile_names(locations: Sequence[ProfileLocation] | None = None) -> list[str]:
+    """The names ``--profile NAME`` can select, in search order (for did-you-mean)."""
+    return [e.name for e in discover_profiles(locations) if e.shadowed_by is None]
 
 
 def find_profile(name: str, locations: Sequence[ProfileLocation] | None = None) -> ProfileEntry:

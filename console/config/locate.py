@@ -16,6 +16,10 @@ _PART_RE = re.compile(_PART)
 
 Path = tuple[str, ...]
 
+RECORDED_DEPTH = 8
+"""Key paths are recorded this deep at most: the format is 3 deep, and recording every prefix of a hostile
+20 000-part dotted key was quadratic (seconds for 40 KB, gigabytes for 50 MB)."""
+
 
 def split_key(text: str) -> Path:
     """``a."b.c".d`` → ("a", "b.c", "d")."""
@@ -40,10 +44,21 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self._lines: dict[Path, int] = {}
+        self.deepest: tuple[int, int] = (0, 0)
+        """(parts, line) of the longest dotted key or deepest inline table seen."""
         self._scan(text)
 
     def _record(self, path: Path, line: int) -> None:
-        self._lines.setdefault(path, line)
+        self._lines.setdefault(path[:RECORDED_DEPTH], line)
+
+    def _depth(self, parts: int, line: int) -> None:
+        if parts > self.deepest[0]:
+            self.deepest = (parts, line)
+
+    def _record_prefixes(self, base: Path, key: Path, line: int) -> None:
+        self._depth(len(base) + len(key), line)
+        for depth in range(1, min(len(key), RECORDED_DEPTH) + 1):
+            self._record(base + key[:depth], line)
 
     def _scan(self, text: str) -> None:
         table: Path = ()
@@ -56,22 +71,24 @@ class Locator:
             header = _TABLE.match(line)
             if header:
                 table = split_key(header.group(1))
-                for depth in range(1, len(table) + 1):
-                    self._record(table[:depth], number)
+                self._record_prefixes((), table, number)
+                table = table[:RECORDED_DEPTH]
                 continue
             assign = _ASSIGN.match(line)
             if not assign:
+                # an inline table inside a multi-line array: its keys are only measured, not recorded
+                self._scan_inline((), line, number, record=False)
                 continue
             key = split_key(assign.group(1))
-            for depth in range(1, len(key) + 1):
-                self._record(table + key[:depth], number)
+            self._record_prefixes(table, key, number)
+            key = key[:RECORDED_DEPTH]
             rest = line[assign.end() :]
             for quote in ('"""', "'''"):
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote
             self._scan_inline(table + key, rest, number)
 
-    def _scan_inline(self, base: Path, rest: str, number: int) -> None:
+    def _scan_inline(self, base: Path, rest: str, number: int, *, record: bool = True) -> None:
         """Record the keys of an inline table written on this line (one level deep per brace)."""
         cleaned = _strip_strings(rest)
         start = cleaned.find("{")
@@ -85,6 +102,9 @@ class Locator:
             char = cleaned[position]
             if char == "{":
                 depth += 1
+                self._depth(len(last_key) + 1, number)
+                if depth > RECORDED_DEPTH:
+                    return  # deeper than any key of the format; tomllib reports the nesting itself
                 stack.append(last_key)
             elif char == "}":
                 depth -= 1
@@ -94,8 +114,12 @@ class Locator:
             match = _INLINE_KEY.match(cleaned, position) if char in "{," else None
             if match:
                 original = rest[match.start(1) : match.end(1)]
-                last_key = stack[-1] + split_key(original)
-                self._record(last_key, number)
+                inner = split_key(original)
+                if record:
+                    self._record_prefixes(stack[-1], inner, number)
+                else:
+                    self._depth(len(stack[-1]) + len(inner), number)
+                last_key = (stack[-1] + inner)[:RECORDED_DEPTH]
                 position = match.end()
                 continue
             position += 1

@@ -1,4 +1,4 @@
-"""One located problem in a profile file, and the did-you-mean that goes with it."""
+"""One located problem (error or warning) in a profile file, and the did-you-mean that goes with it."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ class Problem:
     message: str
     suggestion: str | None = None
     """The did-you-mean, already quoted as the user would type it."""
+    warning: bool = False
+    """A warning does not stop the profile from loading (``name`` differs from the file, no ``environment``);
+    an error does."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        text = f"{where}: {self.key}: {self.message}"
+        text = f"{where}: {self.key}: {'warning: ' if self.warning else ''}{self.message}"
         if self.suggestion:
             text = f"{text} (did you mean {self.suggestion}?)"
         return text
@@ -64,3 +67,13 @@ def type_name(value: object) -> str:
         if isinstance(value, kind):
             return name
     return "a date/time"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that stop a profile from loading."""
+    return [p for p in problems if not p.warning]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are only worth telling."""
+    return [p for p in problems if p.warning]

@@ -42,8 +42,8 @@ def _choices(enum: type[Enum]) -> tuple[str, ...]:
 
 
 TOP: dict[str, Key] = {
-    "name": Key(Kind.TEXT, required=True),
-    "description": Key(Kind.TEXT, required=True),
+    "name": Key(Kind.TEXT),  # defaults to the file's name without .toml
+    "description": Key(Kind.TEXT),
     "environment": Key(Kind.CHOICE, _choices(Environment)),
     "color": Key(Kind.TEXT),
 }

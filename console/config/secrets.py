@@ -7,10 +7,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from console.config.safe_read import MIB, FileReadError, read_regular_file
 from console.errors import SecretRefError
 from console.model.profile import SecretRef
 
-__all__ = ["SecretRef", "parse_secret_ref", "resolve_reference", "resolve_secret"]
+__all__ = [
+    "SecretRef", "parse_secret_ref", "resolve_reference", "resolve_secret", "resolve_secret_bytes",
+]
 
 
 def parse_secret_ref(text: str, base_dir: str | None = None) -> SecretRef:
@@ -44,13 +47,55 @@ def resolve_secret(ref: SecretRef, *, aws_profile: str | None = None, aws_region
     raise SecretRefError(f"{ref.scheme}: is not a supported secret reference scheme")
 
 
-def _from_env(ref: SecretRef) -> str:
-    value = os.environ.get(ref.target)
+def resolve_secret_bytes(
+    ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None
+) -> bytes:
+    """The secret's exact bytes, read now (an HMAC key need not be text): a ``file:`` as stored, up to
+    1 MiB, regular files only; an ``env:`` variable's raw bytes; SecretRefError naming the reference."""
+    if ref.scheme == "env":
+        return _env_bytes(ref)
+    if ref.scheme == "file":
+        data = _file_bytes(ref)
+        if not data:
+            raise SecretRefError(f"{ref}: the file is empty ({file_path(ref)})")
+        return data
+    if ref.scheme == "aws-secretsmanager":
+        answer = _secretsmanager_answer(ref, aws_profile, aws_region)
+        binary = answer.get("SecretBinary")
+        if answer.get("SecretString") is None and isinstance(binary, bytes) and binary and "#" not in ref.target:
+            return binary
+        return _from_secretsmanager(ref, aws_profile, aws_region, answer).encode("utf-8")
+    raise SecretRefError(f"{ref.scheme}: is not a supported secret reference scheme")
+
+
+def _env_bytes(ref: SecretRef) -> bytes:
+    environb = getattr(os, "environb", None)  # POSIX only; Windows environments are text already
+    if environb is not None:
+        value: bytes | None = environb.get(os.fsencode(ref.target))
+    else:
+        text = os.environ.get(ref.target)
+        value = None if text is None else text.encode("utf-8", "surrogateescape")
     if value is None:
         raise SecretRefError(f"{ref} is not set", hint=f"export {ref.target}=… before running baton")
     if not value:
         raise SecretRefError(f"{ref} is set but empty")
     return value
+
+
+def _text(ref: SecretRef, data: bytes, where: str | None) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        place = f" ({where})" if where else ""
+        raise SecretRefError(f"{ref}: is not UTF-8 text{place}", hint="this secret must be text here") from None
+
+
+def _from_env(ref: SecretRef) -> str:
+    return _text(ref, _env_bytes(ref), None)
+
+
+MAX_SECRET_FILE = MIB
+"""A secret file larger than this is refused (a token or key is a few KiB at most)."""
 
 
 def file_path(ref: SecretRef) -> Path:
@@ -61,26 +106,22 @@ def file_path(ref: SecretRef) -> Path:
     return path
 
 
-def _from_file(ref: SecretRef) -> str:
+def _file_bytes(ref: SecretRef) -> bytes:
     path = file_path(ref)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SecretRefError(f"{ref}: no such file ({path})") from None
-    except IsADirectoryError:
-        raise SecretRefError(f"{ref}: is a directory ({path})") from None
-    except PermissionError:
-        raise SecretRefError(f"{ref}: permission denied ({path})") from None
-    except UnicodeDecodeError:
-        raise SecretRefError(f"{ref}: is not UTF-8 text ({path})") from None
-    except OSError as exc:
-        raise SecretRefError(f"{ref}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+        return read_regular_file(path, MAX_SECRET_FILE)
+    except FileReadError as exc:
+        raise SecretRefError(f"{ref}: {exc.reason} ({path})") from None
+
+
+def _from_file(ref: SecretRef) -> str:
+    text = _text(ref, _file_bytes(ref), str(file_path(ref)))
     if text.endswith("\r\n"):
         text = text[:-2]
     elif text.endswith("\n"):
         text = text[:-1]
     if not text:
-        raise SecretRefError(f"{ref}: the file is empty ({path})")
+        raise SecretRefError(f"{ref}: the file is empty ({file_path(ref)})")
     return text
 
 
@@ -90,8 +131,8 @@ def _split_field(target: str) -> tuple[str, str | None]:
     return secret_id, (field if sep else None)
 
 
-def _from_secretsmanager(ref: SecretRef, aws_profile: str | None, aws_region: str | None) -> str:
-    secret_id, field = _split_field(ref.target)
+def _secretsmanager_answer(ref: SecretRef, aws_profile: str | None, aws_region: str | None) -> dict[str, Any]:
+    secret_id, _field = _split_field(ref.target)
     parts = secret_id.split(":")
     region = parts[3] if secret_id.startswith("arn:") and len(parts) > 3 and parts[3] else aws_region
     try:
@@ -117,6 +158,15 @@ def _from_secretsmanager(ref: SecretRef, aws_profile: str | None, aws_region: st
         raise SecretRefError(f"{ref}: Secrets Manager refused ({code})", hint=_HINTS.get(code)) from None
     except BotoCoreError as exc:
         raise SecretRefError(f"{ref}: cannot reach Secrets Manager ({type(exc).__name__})") from None
+    return answer
+
+
+def _from_secretsmanager(
+    ref: SecretRef, aws_profile: str | None, aws_region: str | None, answer: dict[str, Any] | None = None
+) -> str:
+    if answer is None:
+        answer = _secretsmanager_answer(ref, aws_profile, aws_region)
+    _secret_id, field = _split_field(ref.target)
     value = answer.get("SecretString")
     if value is None and isinstance(answer.get("SecretBinary"), bytes):
         try:

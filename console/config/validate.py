@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from console.config.locate import Locator
 from console.config.problems import Problem, did_you_mean, shown, type_name
@@ -34,6 +35,27 @@ HOW_TO_REFERENCE = (
 )
 
 
+ASSUMED_ENVIRONMENT = "treated as production"
+"""What Baton does when a real-gateway profile does not say its environment: every production rule applies."""
+_SECRET_QUERY_WORDS = ("secret", "password", "passwd", "token", "key", "credential", "signature", "sig", "auth",
+                       "code", "session")
+
+
+def url_credentials(url: str) -> str | None:
+    """Why ``url`` carries a credential (user:password@ or a secret-looking query parameter), or None.
+
+    The message names the parameter, never its value.
+    """
+    parts = urlsplit(url.strip())
+    if "@" in parts.netloc:
+        return "the URL carries credentials before '@' (user:password@host)"
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        lowered = name.lower()
+        if secret_shape(value) or any(word in lowered for word in _SECRET_QUERY_WORDS):
+            return f"the URL's query carries a credential ({shown(name)}=…)"
+    return None
+
+
 def secret_shape(value: str) -> str | None:
     """What kind of secret ``value`` looks like ('a JWT', …), or None."""
     return next((what for pattern, what in _SECRET_SHAPES if pattern.search(value)), None)
@@ -42,14 +64,16 @@ def secret_shape(value: str) -> str | None:
 class _Checker:
     """Collects problems for one file."""
 
-    def __init__(self, file: str, locator: Locator) -> None:
+    def __init__(self, file: str, locator: Locator, stem: str | None) -> None:
         self.file = file
         self.locator = locator
+        self.stem = stem
         self.problems: list[Problem] = []
 
-    def add(self, path: tuple[str, ...], message: str, suggestion: str | None = None) -> None:
+    def add(self, path: tuple[str, ...], message: str, suggestion: str | None = None, *, warning: bool = False) -> None:
         key = ".".join(path) if path else "(top level)"
-        self.problems.append(Problem(self.file, self.locator.line_near(path), key, message, suggestion))
+        line = self.locator.line_near(path)
+        self.problems.append(Problem(self.file, line, key, message, suggestion, warning=warning))
 
     def run(self, data: dict[str, Any]) -> list[Problem]:
         self._check_table((), data, TOP)
@@ -134,6 +158,9 @@ class _Checker:
             guess = did_you_mean(value, key.choices)
             message = f"{shown(value)} is not one of: {', '.join(key.choices)}"
             self.add(path, message, f"'{guess}'" if guess else None)
+        elif key.kind is Kind.URL and (leak := url_credentials(value)):
+            self.add(path, f"{leak}, which would be printed and logged with every trace; remove it and keep the "
+                     'secret out of the file as a reference (e.g. api_key = "env:BATON_API_KEY")')
         elif key.kind is Kind.URL and not re.match(r"^https?://[^/\s]+", value):
             self.add(path, f"expected {key.kind.value} like https://host/path, got {shown(value)}")
         elif key.kind is Kind.PATH and not value.startswith("/"):
@@ -184,7 +211,14 @@ class _Checker:
         if sandbox and environment not in (None, "sandbox"):
             self.add(("environment",), "a profile with [sandbox] always runs in environment 'sandbox'")
         if not sandbox and "environment" not in data:
-            self.add(("environment",), "missing; say which environment this is: dev, staging or production")
+            self.add(("environment",), f"not set: {ASSUMED_ENVIRONMENT}; say which it is: "
+                     'environment = "dev", "staging" or "production"', warning=True)
+        name = data.get("name")
+        if self.stem is not None and isinstance(name, str) and name.strip() and name.strip() != self.stem:
+            self.add(("name",), f"{shown(name.strip())} differs from the file name; '--profile {self.stem}' selects "
+                     f"this file and '--profile {name.strip()}' does not: rename the file or drop name", warning=True)
+        if self.stem is None and "name" not in data:
+            self.add(("name",), "missing; name is required when the profile is not read from a NAME.toml file")
         gateway = tables["gateway"] or {}
         identity = tables["identity"]
         if not sandbox:
@@ -211,6 +245,11 @@ class _Checker:
                 self.add(("identity", name), f"missing; flow = {identity['flow']!r} needs {kind}")
 
 
-def validate(data: dict[str, Any], file: str, text: str) -> list[Problem]:
-    """Every problem in a parsed profile, in file order; empty when it is valid."""
-    return _Checker(file, Locator(text)).run(data)
+def validate(
+    data: dict[str, Any], file: str, text: str, *, stem: str | None = None, locator: Locator | None = None
+) -> list[Problem]:
+    """Every problem (errors and warnings) in a parsed profile, in file order; empty when it is valid.
+
+    ``stem`` is the file's name without ``.toml``: the default ``name``, and what ``--profile`` matches.
+    """
+    return _Checker(file, locator or Locator(text), stem).run(data)

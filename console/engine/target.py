@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from console.errors import ProfileError, TraceError
 from console.model.enums import HopName
 from console.model.expectations import Expectations
-from console.model.profile import Profile, SecretRef
+from console.model.profile import Environment, GatewayAuth, GatewayKind, Profile, SecretRef
+
+_E = TypeVar("_E", GatewayKind, GatewayAuth)
+
+
+def _choice(enum: type[_E], value: object, control: str) -> _E:
+    """The sandbox's published value as an enum member; a TraceError naming it when it is not one."""
+    try:
+        return enum(str(value))
+    except ValueError:
+        raise TraceError(f"the sandbox control plane at {control} published an unknown {enum.__name__} "
+                         f"{str(value)[:40]!r}", hop=HopName.GATEWAY) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +55,10 @@ class Target:
     """Everything a trace needs, resolved from a profile (and, in sandbox mode, from the sandbox)."""
 
     profile: str
-    environment: str
+    environment: Environment
     gateway_url: str
-    gateway_kind: str
-    auth: str
+    gateway_kind: GatewayKind
+    auth: GatewayAuth
     client: ClientPlan
     expect: Expectations
     jwks_url: str | None = None
@@ -69,6 +80,21 @@ class Target:
         return next((header for header, claim in self.propagation if claim == "sub"), None)
 
 
+def join_url(base: str, path: str) -> str:
+    """The URL a user means by gateway ``base`` plus request ``path``: exactly one slash between them, nothing
+    added when ``path`` is empty or ``/``, and the base's query string kept, followed by the path's own.
+
+    ``join_url("https://h/dev/orders?v=2", "/42?x=1")`` → ``https://h/dev/orders/42?v=2&x=1``. Fragments are
+    dropped (they are never sent). Nothing is re-encoded: the user's characters go out as written.
+    """
+    base_main, _, base_query = base.partition("#")[0].partition("?")
+    path_main, _, path_query = path.partition("#")[0].partition("?")
+    segment = path_main.lstrip("/")
+    joined = f"{base_main.rstrip('/')}/{segment}" if segment else base_main
+    query = "&".join(q for q in (base_query, path_query) if q)
+    return f"{joined}?{query}" if query else joined
+
+
 def target_from_profile(profile: Profile) -> Target:
     """A Target for a profile pointing at a real gateway."""
     gateway = profile.gateway
@@ -84,8 +110,8 @@ def target_from_profile(profile: Profile) -> Target:
         )
     iis = profile.iis
     return Target(
-        profile=profile.name, environment=profile.environment.value, gateway_url=gateway.url.rstrip("/"),
-        gateway_kind=gateway.kind.value, auth=gateway.auth.value, client=client, expect=profile.expectations(),
+        profile=profile.name, environment=profile.environment, gateway_url=gateway.url,
+        gateway_kind=gateway.kind, auth=gateway.auth, client=client, expect=profile.expectations(),
         jwks_url=identity.jwks_url if identity else None, propagation=profile.propagation.headers,
         correlation_header=profile.propagation.correlation_header,
         iis_url=iis.url.rstrip("/") if iis and iis.url else None, echo_path=iis.echo_path if iis else None,
@@ -121,8 +147,9 @@ def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client
     )
     secrets = tuple(str(s) for s in (c.get("client_secret"), c.get("password"), c.get("api_key")) if s)
     return Target(
-        profile=profile.name, environment=profile.environment.value, gateway_url=control,
-        gateway_kind=g.get("kind", "rest"), auth=g.get("auth", "none"), client=plan, expect=expect,
+        profile=profile.name, environment=profile.environment, gateway_url=control,
+        gateway_kind=_choice(GatewayKind, g.get("kind", "rest"), control),
+        auth=_choice(GatewayAuth, g.get("auth", "none"), control), client=plan, expect=expect,
         jwks_url=doc.get("jwks_url"), propagation=tuple((str(k), str(v)) for k, v in g.get("propagation", {}).items()),
         correlation_header=g.get("correlation_header", profile.propagation.correlation_header),
         iis_url=doc.get("urls", {}).get("iis"), echo_path=iis.get("echo_path"), log_path=iis.get("log_path"),

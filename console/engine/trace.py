@@ -19,7 +19,7 @@ from console.engine.jwks_cache import keys_for
 from console.engine.probes.iis import cached_spoof_check, echo_view, find_log_line
 from console.engine.probes.sandbox import fetch_ground_truth
 from console.engine.redact import redact_headers, redact_text
-from console.engine.target import Target
+from console.engine.target import Target, join_url
 from console.engine.transport import make_client, send
 from console.errors import TraceCancelled, TraceError
 from console.model.token import DecodedToken, TokenKind, TokenReport
@@ -66,7 +66,7 @@ def run_trace(
     plan = target.client
     path = _path(target, request)
     base = target.iis_url if plan.target == "iis" and target.iis_url else target.gateway_url
-    url = f"{base}{path}"
+    url = join_url(base, path)
     emit(TraceStarted(trace_id, correlation_id, target.profile, request, redact_text(url)))
     held: list[str] = list(target.secrets)
     ev = Evidence(target=target, correlation_id=correlation_id, direct_to_iis=base != target.gateway_url)
@@ -78,7 +78,7 @@ def run_trace(
         for number, warm in enumerate(plan.warmup, 1):
             warm_id = derived_correlation_id(correlation_id, f"warmup{number}")
             warm_headers = _with_header(headers, target.correlation_header, warm_id)
-            _interruptible(cancel, partial(send, http, "GET", f"{base}{warm}", warm_headers, secrets=held))
+            _interruptible(cancel, partial(send, http, "GET", join_url(base, warm), warm_headers, secrets=held))
         ev.response = _interruptible(cancel, lambda: send(
             http, request.method or plan.method, url, headers, body=request.body,
             hop=HopName.IIS if ev.direct_to_iis else HopName.GATEWAY, secrets=held))

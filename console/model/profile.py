@@ -9,6 +9,8 @@ from enum import StrEnum
 from console.model.expectations import Expectations
 
 DEFAULT_CORRELATION_HEADER = "X-Correlation-Id"
+ENVIRONMENT_ASSUMED_NOTE = "environment not set: treated as production"
+"""What to show beside a profile whose ``environment_assumed`` is true."""
 SECRET_SCHEMES = ("env", "file", "aws-secretsmanager")
 """Schemes a secret reference may use, in the order the docs list them."""
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -171,8 +173,15 @@ class Profile:
     """One environment, as loaded and validated from a TOML file."""
 
     name: str
+    """The file's ``name``, or the file name without ``.toml`` when it gives none."""
     description: str
+    """One line for lists; empty when the file gives none."""
     environment: Environment
+    environment_assumed: bool = False
+    """True when the file does not say its environment: it is treated as production for every safety rule,
+    and the console and CLI say so (ENVIRONMENT_ASSUMED_NOTE)."""
+    warnings: tuple[str, ...] = ()
+    """Validation warnings (the profile loaded anyway), e.g. ``name`` differing from the file name."""
     color: str | None = None
     gateway: GatewaySettings | None = None
     identity: IdentitySettings | None = None

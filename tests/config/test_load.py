@@ -115,7 +115,9 @@ def test_unreadable_profile_is_listed_not_fatal(isolated: tuple[Path, Path]) -> 
     cwd.mkdir()
     (cwd / "broken.toml").write_text("name = \n")
     (entry,) = [e for e in discover_profiles() if e.name == "broken"]
-    assert entry.unreadable == "TOML syntax error" and entry.description is None
+    # a syntax error is listed with its line, like any other validation error
+    assert entry.invalid and entry.unreadable is None and entry.description is None
+    assert entry.errors == (f"{entry.path}:1: syntax: Invalid value (column 8)",)
 
 
 def test_unknown_name_suggests_and_says_where_it_looked(isolated: tuple[Path, Path]) -> None:

@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_validate_prints_every_problem_and_exits_2(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
     secret = "hunter2-secret"
     path = write(MINIMAL + f'kind = "rst"\n[identity]\nflow = "password"\nclient_id = "c"\n'
-                 f'username = "u"\npassword = "{secret}"\ntoken_url = "https://idp.example.com/t"\n')
+                 f'username = "u"\npassword = "{secret}"\ntoken_url = "https://idp.example.com/t"\n', "demo.toml")
     code, out, _ = run(capsys, "validate", str(path), "--no-color")
     assert code == 2
     assert out.splitlines() == [
@@ -34,7 +34,7 @@ def test_validate_prints_every_problem_and_exits_2(write: Write, capsys: pytest.
 
 
 def test_validate_ok(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(MINIMAL)
+    path = write(MINIMAL, "demo.toml")  # named as the file is: no warning
     assert run(capsys, "validate", str(path), "--no-color") == (0, f"ok: {path}\n", "")
 
 

@@ -122,8 +122,6 @@ def test_missing_required_fields(write: Write) -> None:
         f"{path}:2: identity.client_id: missing; flow = 'client_credentials' needs a string",
         f"{path}:2: identity.client_secret: missing; flow = 'client_credentials' needs"
         " a secret reference string (env:VAR, file:PATH or aws-secretsmanager:ARN)",
-        f"{path}: description: missing; description is required (a string)",
-        f"{path}: environment: missing; say which environment this is: dev, staging or production",
         f"{path}: gateway: missing table [gateway] (or add [sandbox] for the embedded sandbox)",
     ]
 
@@ -187,7 +185,6 @@ def test_several_problems_are_all_reported_in_file_order(write: Write) -> None:
         (7, "gateway.kind"),
         (11, "identity.token"),
         (12, "identity.leeway"),
-        (None, "description"),
     ]
 
 
