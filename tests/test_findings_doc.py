@@ -44,3 +44,19 @@ def test_every_code_the_engine_emits_is_catalogued() -> None:
         emitted |= set(re.findall(r'(?:hop_finding|finding|_rule)\(\s*"([a-z0-9_]+\.[a-z0-9_]+)"', text))
     assert emitted, "the pattern found no emitted codes"
     assert emitted - set(ALL_FINDINGS) == set()
+
+
+# The team's notes number their failure modes F01…F35 and sections §1…§8; users do not have those notes.
+INTERNAL_NOTE = re.compile(r"\bF\d{2}\b|\(§\d")
+
+
+def test_no_fix_cites_an_internal_note_number() -> None:
+    cited = {code: entry.fix for code, entry in ALL_FINDINGS.items() if INTERNAL_NOTE.search(entry.fix)}
+    assert cited == {}
+    assert INTERNAL_NOTE.search(DOC.read_text(encoding="utf-8")) is None
+
+
+def test_the_doc_gives_each_hop_finding_the_engine_fix() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for code, entry in HOP_FINDINGS.items():
+        assert f"| `{code}` | {entry.severity.value} | {entry.title} | {entry.fix} |" in text, code

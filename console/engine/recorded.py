@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
 
 from console.engine.diagnosis.diagnose import diagnose
 from console.engine.diagnosis.evidence import Evidence
-from console.engine.target import Target
+from console.engine.probes.record import GroundTruth
+from console.engine.target import Target, join_url
 from console.model.trace import Trace, TraceRequest
 
 
-def diagnose_recorded(target: Target, record: dict[str, Any]) -> Trace:
+def diagnose_recorded(target: Target, record: GroundTruth) -> Trace:
     """A Trace for a recorded request: ground truth only, no token (it is redacted in the record)."""
-    client = record.get("client") or {}
-    correlation_id = str(record.get("correlation_id") or record.get("request_id") or "")
+    correlation_id = record.correlation_id or record.request_id
     ev = Evidence(target=target, correlation_id=correlation_id, record=record,
-                  sent_headers={str(k): str(v) for k, v in (client.get("headers") or {}).items()},
-                  direct_to_iis=(record.get("gateway") or {}).get("outcome") == "bypassed")
+                  sent_headers=dict(record.client.headers), direct_to_iis=record.bypassed)
     result = diagnose(ev)
     try:
-        started = datetime.fromisoformat(str(record.get("received_at", "")).replace("Z", "+00:00")).timestamp()
+        started = datetime.fromisoformat(record.received_at.replace("Z", "+00:00")).timestamp()
     except ValueError:
         started = time.time()
-    request = TraceRequest(method=str(client.get("method", "GET")), path=str(client.get("path", "/")))
+    request = TraceRequest(method=record.client.method, path=record.client.path)
     return Trace(
-        trace_id=f"sandbox-{record.get('seq')}", correlation_id=correlation_id, profile=target.profile,
-        request=request, url=f"{target.gateway_url}{request.path}", started_at=started, hops=result.hops,
+        trace_id=f"sandbox-{record.seq}", correlation_id=correlation_id, profile=target.profile,
+        request=request, url=join_url(target.gateway_url, request.path), started_at=started, hops=result.hops,
         findings=result.findings, verdict=result.verdict, authorizer=result.authorizer, iis=result.iis,
         scenario=target.scenario,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from console.model.enums import Confidence, HopName
+
 # Re-exported: it lives in console.model.enums, which the console's first screen imports without this module.
 from console.model.enums import Severity as Severity
 
@@ -18,9 +20,9 @@ class Finding:
     title: str
     detail: str
     fix: str
-    hop: str | None = None
+    hop: HopName | None = None
     """The hop the finding belongs to (``client``, ``authorizer``, …), when known."""
-    confidence: str | None = None
+    confidence: Confidence | None = None
     """``certain`` (observed), ``likely`` (inferred from strong evidence) or ``possible``."""
     evidence: tuple[str, ...] = field(default=())
 

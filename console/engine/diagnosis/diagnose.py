@@ -7,11 +7,14 @@ from dataclasses import dataclass, replace
 from console.engine.diagnosis import ground_truth
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
+from console.engine.diagnosis.ground_truth import REFUSALS
 from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings
 from console.engine.diagnosis.propagation import check_propagation, lookup
 from console.engine.diagnosis.response import ResponseReading, read_response
 from console.engine.diagnosis.verdict import UNCONFIRMED, decide, merge_hops
-from console.engine.probes.iis import IisView, view_from
+from console.engine.iis.status import meaning
+from console.engine.probes.iis import IisView
+from console.engine.probes.record import GroundTruth
 from console.model.findings import Finding, Severity
 from console.model.trace import (
     AuthorizerDecision,
@@ -24,8 +27,6 @@ from console.model.trace import (
     IisStatus,
     Verdict,
 )
-
-_REFUSALS = {"unauthorized", "deny", "error"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +53,15 @@ def diagnose(ev: Evidence) -> Diagnosis:
         gateway_obs, gateway_found = ground_truth.gateway_stage(record, ev)
         authorizer_obs, decision, authorizer_found = ground_truth.authorizer_stage(record, ev)
         observations += [gateway_obs, authorizer_obs, ground_truth.integration_stage(record, ev),
-                         ground_truth.iis_stage(record)]
+                         ground_truth.iis_stage(record.iis)]
         findings += gateway_found + authorizer_found
-        if record["gateway"]["outcome"] == "bypassed":
+        if record.bypassed:
             observations = [o for o in observations if o.hop not in _BYPASSED] + _bypassed_observations()
     view, view_confidence = _iis_view(ev)
     if reading is not None:
-        observations += reading.observations
+        # Ground truth outranks what the response suggests; the response's lines stay as evidence.
+        observations += [replace(o, confidence=Confidence.POSSIBLE) for o in reading.observations] \
+            if record is not None else list(reading.observations)
         if record is None:
             # An echo of what IIS received settles what the response alone could not.
             findings += [f for f in reading.findings if not (view is not None and f.code == UNCONFIRMED)]
@@ -78,13 +81,15 @@ def diagnose(ev: Evidence) -> Diagnosis:
         if underscores:
             observations.append(HopObservation(HopName.INTEGRATION, "sandbox" if record else "iis-echo",
                                                HopStatus.WARNING, evidence=check.evidence, confidence=confidence))
-    if record is not None and record["integration"].get("timed_out"):
+    if record is not None and record.integration.timed_out:
         findings.append(hop_finding("gateway.integration_timeout", (
             f"IIS did not answer within the integration timeout; the gateway answered "
             f"{ev.response.status if ev.response else 504} to the client"), hop=HopName.INTEGRATION))
     if record is not None or view is not None or reading is None or reading.producer is HopName.IIS:
         findings += _without(iis_findings(ev, view, underscores, view_confidence), findings)
     findings += spoof_findings(ev)
+    if record is not None and reading is not None:
+        findings += _unexplained(observations, findings, reading)
     # With ground truth or an IIS view, the response's own gaps no longer matter.
     missing = reading.missing_evidence if reading is not None and record is None and view is None else ""
     findings += _unconfirmed(ev, view, findings)
@@ -107,7 +112,8 @@ def _echo_observations(view: IisView, ev: Evidence) -> list[HopObservation]:
         HopObservation(HopName.INTEGRATION, "iis-echo", HopStatus.OK,
                        Identity(carried, headers, f"{subject_header} header" if carried else "headers IIS received"),
                        (f"{source}: headers as IIS received them",), confidence=Confidence.LIKELY),
-        HopObservation(HopName.IIS, "iis-echo", HopStatus.OK,
+        HopObservation(HopName.IIS, "iis-echo",
+                       HopStatus.WARNING if ev.response is not None and ev.response.status >= 400 else HopStatus.OK,
                        Identity(view.user, headers, f"IIS, {view.auth_type or 'anonymous'} auth"),
                        (f"{source}: user {view.user or '(none)'}",), confidence=Confidence.CERTAIN),
     ]
@@ -118,11 +124,10 @@ def _bypassed_observations() -> list[HopObservation]:
     return [HopObservation(h, "sandbox", HopStatus.NOT_REACHED, evidence=note) for h in _BYPASSED]
 
 
-def _authorizer_refused(record: dict[str, object] | None, reading: ResponseReading | None) -> bool:
+def _authorizer_refused(record: GroundTruth | None, reading: ResponseReading | None) -> bool:
     if record is not None:
-        authorizer = record["authorizer"]
-        return isinstance(authorizer, dict) and authorizer.get("decision") in _REFUSALS
-    return reading is not None and (reading.authorizer_effect in _REFUSALS or reading.producer is HopName.AUTHORIZER)
+        return record.authorizer.decision in REFUSALS
+    return reading is not None and (reading.authorizer_effect in REFUSALS or reading.producer is HopName.AUTHORIZER)
 
 
 def _token_rule(ev: Evidence, refused: bool, confidence: Confidence) -> list[Finding]:
@@ -131,8 +136,8 @@ def _token_rule(ev: Evidence, refused: bool, confidence: Confidence) -> list[Fin
         return []
     errors = [f for f in ev.token.findings if f.severity is Severity.ERROR]
     if refused and errors:
-        return [replace(f, hop=HopName.AUTHORIZER.value, confidence=confidence.value) for f in errors]
-    return [replace(f, hop=HopName.CLIENT.value, confidence=Confidence.LIKELY.value,
+        return [replace(f, hop=HopName.AUTHORIZER, confidence=confidence) for f in errors]
+    return [replace(f, hop=HopName.CLIENT, confidence=Confidence.LIKELY,
                     severity=Severity.WARNING if f.severity is Severity.ERROR else f.severity,
                     detail=f"{f.detail} (yet the gateway let the request through)" if f.severity is Severity.ERROR
                     else f.detail)
@@ -140,9 +145,9 @@ def _token_rule(ev: Evidence, refused: bool, confidence: Confidence) -> list[Fin
 
 
 def _iis_view(ev: Evidence) -> tuple[IisView | None, Confidence]:
-    record_iis = (ev.record or {}).get("iis")
-    if isinstance(record_iis, dict) and record_iis.get("received"):
-        return view_from(record_iis), Confidence.CERTAIN
+    if ev.record is not None and ev.record.iis.received:
+        iis = ev.record.iis
+        return IisView(dict(iis.headers), iis.user, iis.auth_type, dict(iis.server_variables)), Confidence.CERTAIN
     return ev.iis_view, Confidence.CERTAIN if ev.iis_view is not None else Confidence.LIKELY
 
 
@@ -150,11 +155,10 @@ def _received_headers(ev: Evidence, view: IisView | None) -> tuple[str, dict[str
     """The headers to check against the propagation rules: what the integration sent, else what IIS got."""
     if not ev.target.propagation or ev.direct_to_iis:
         return None
-    integration = (ev.record or {}).get("integration")
-    if isinstance(integration, dict):
-        if not integration.get("sent"):
+    if ev.record is not None:
+        if not ev.record.integration.sent:
             return None
-        return "the integration request", {str(k): str(v) for k, v in integration["headers"].items()}
+        return "the integration request", dict(ev.record.integration.headers)
     if view is not None:
         return f"what IIS received ({ev.iis_view_source or 'echo'})", view.headers
     return None
@@ -165,11 +169,21 @@ def _without(new: list[Finding], existing: list[Finding]) -> list[Finding]:
     return [f for f in new if f.code not in codes]
 
 
+def _unexplained(observations: list[HopObservation], findings: list[Finding],
+                 reading: ResponseReading) -> list[Finding]:
+    """Ground truth broke a hop no rule explained: the response's own reading names the cause (never a bare ✗)."""
+    explained = {f.hop for f in findings if f.severity is Severity.ERROR}
+    broken = {o.hop for o in observations if o.status is HopStatus.BROKEN and o.probe == "sandbox"}
+    return [f for f in reading.findings if f.severity is Severity.ERROR and f.hop in broken - explained]
+
+
 def _unconfirmed(ev: Evidence, view: IisView | None, findings: list[Finding]) -> list[Finding]:
     """A 2xx/3xx with nothing showing who IIS thought the caller was is not a success (DESIGN: never assumed)."""
     if ev.response is None or ev.response.status >= 400 or view is not None or ev.record is not None:
         return []
-    if any(f.severity is Severity.ERROR and f.hop != HopName.CLIENT.value for f in findings):
+    if any(f.code == UNCONFIRMED for f in findings):
+        return []  # the response reading already said so, with its evidence: once is enough
+    if any(f.severity is Severity.ERROR and f.hop != HopName.CLIENT for f in findings):
         return []
     note = f"; the IIS log line for {ev.correlation_id} was not found ({ev.log_note})" if ev.target.log_path else ""
     return [hop_finding("trace.identity_unconfirmed", (
@@ -177,15 +191,13 @@ def _unconfirmed(ev: Evidence, view: IisView | None, findings: list[Finding]) ->
         hop=HopName.IIS, confidence=Confidence.CERTAIN)]
 
 
-def _stopped_after(record: dict[str, object] | None, reading: ResponseReading | None) -> HopName | None:
+def _stopped_after(record: GroundTruth | None, reading: ResponseReading | None) -> HopName | None:
     if record is not None:
-        integration, iis = record["integration"], record["iis"]
-        if isinstance(iis, dict) and (iis.get("received") or iis.get("status")):
+        if record.iis.answered:
             return None
-        if isinstance(integration, dict) and integration.get("sent"):
+        if record.integration.sent:
             return HopName.INTEGRATION
-        authorizer = record["authorizer"]
-        if isinstance(authorizer, dict) and authorizer.get("decision") in _REFUSALS:
+        if record.authorizer.decision in REFUSALS:
             return HopName.AUTHORIZER
         return HopName.GATEWAY
     return reading.producer if reading is not None else None
@@ -193,16 +205,13 @@ def _stopped_after(record: dict[str, object] | None, reading: ResponseReading | 
 
 def _iis_status(ev: Evidence, reading: ResponseReading | None, view: IisView | None) -> IisStatus | None:
     base: IisStatus | None = reading.iis if reading is not None else None
-    record_iis = (ev.record or {}).get("iis")
-    if isinstance(record_iis, dict) and (record_iis.get("received") or record_iis.get("status")):
-        status = int(record_iis.get("status") or 0)
+    truth = ev.record.iis if ev.record is not None else None
+    if truth is not None and truth.answered:
+        status = truth.status or 0
         base = replace(base, status=status) if base is not None else IisStatus(status=status)
-        substatus = record_iis.get("substatus")
-        base = replace(base, substatus=substatus, log_line=record_iis.get("log_line"))
-        if substatus is not None:  # ground truth knows the substatus the response hid
-            from console.engine.iis.status import meaning
-
-            base = replace(base, meaning=meaning(status, substatus))
+        base = replace(base, substatus=truth.substatus, log_line=truth.log_line)
+        if truth.substatus is not None:  # ground truth knows the substatus the response hid
+            base = replace(base, meaning=meaning(status, truth.substatus))
     if base is None:
         return None
     if view is not None:
@@ -210,7 +219,5 @@ def _iis_status(ev: Evidence, reading: ResponseReading | None, view: IisView | N
     if ev.log_line and not base.log_line:
         base = replace(base, log_line=ev.log_line)
     if not base.meaning and base.status:
-        from console.engine.iis.status import meaning
-
         base = replace(base, meaning=meaning(base.status, base.substatus))
     return base

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from console.engine.probes.iis import IisView, SpoofResult
+from console.engine.probes.record import GroundTruth
 from console.engine.target import Target
 from console.model.token import TokenReport
 from console.model.trace import HopObservation, ResponseSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The identity the profile says must arrive at IIS: a claim of the client's token and its value."""
+
+    claim: str
+    value: str
+    source: str = "token"
+    """Where the value was read: the client's ``token``, or the ``authorizer``'s claims (recorded requests)."""
+
+    def __str__(self) -> str:
+        return f"{self.value} (the {self.source}'s {self.claim})"
 
 
 @dataclass
@@ -23,7 +36,7 @@ class Evidence:
     token: TokenReport | None = None
     token_source: str | None = None
     response: ResponseSnapshot | None = None
-    record: dict[str, Any] | None = None
+    record: GroundTruth | None = None
     """Sandbox ground truth for this request, when the target is the sandbox."""
     iis_view: IisView | None = None
     iis_view_source: str = ""
@@ -39,11 +52,41 @@ class Evidence:
         sub = self.token.token.claims.get("sub")
         return str(sub) if sub is not None else None
 
+    def identity_claim(self) -> str:
+        """The claim IIS resolves its user from: the subject header's (``sub``), else the first propagated one."""
+        if self.target.subject_header or not self.target.propagation:
+            return "sub"
+        return self.target.propagation[0][1]
+
+    def expected_caller(self) -> Caller | None:
+        """Who must arrive at IIS: the token's value of the identity claim; None when it cannot be known."""
+        claim = self.identity_claim()
+        if self.token is not None:
+            value = self.token.token.claims.get(claim)
+            return None if value is None or str(value) == "" else Caller(claim, str(value))
+        # A recorded request's token is masked: the authorizer that validated it names the same claims.
+        if self.record is not None and self.record.authorizer.decision == "allow":
+            found = self.record.authorizer.value(claim)
+            return Caller(claim, found, "authorizer") if found else None
+        return None
+
+    def sent_no_identity(self) -> bool:
+        """True when the caller sent no identity at all: no token and no Authorization header."""
+        return self.token is None and not any(k.lower() == "authorization" for k in self.sent_headers)
+
     def expected_values(self) -> dict[str, str | None]:
-        """For each propagation header, the value it must carry: the named claim of the client's token."""
-        claims = self.token.token.claims if self.token is not None else {}
+        """For each propagation header, the value it must carry: the named claim of the client's token.
+
+        Empty when the caller sent no identity at all: there is nothing to carry, so no header is missing."""
+        if self.token is None and self.sent_no_identity():
+            return {}
         out: dict[str, str | None] = {}
         for header, claim in self.target.propagation:
-            value = claims.get(claim)
-            out[header] = None if value is None else str(value)
+            if self.token is not None:
+                value = self.token.token.claims.get(claim)
+                out[header] = None if value is None else str(value)
+            elif self.record is not None and self.record.authorizer.decision == "allow":
+                out[header] = self.record.authorizer.value(claim)  # a recorded request: its token is masked
+            else:
+                out[header] = None
         return out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from console.engine.diagnosis.catalogue import hop_finding
-from console.engine.diagnosis.evidence import Evidence
+from console.engine.diagnosis.evidence import Caller, Evidence
 from console.engine.diagnosis.propagation import lookup
-from console.engine.diagnosis.response_iis import challenges
+from console.engine.diagnosis.response_iis import challenges, httpsys_reason
+from console.engine.iis import meaning
 from console.engine.probes.iis import IisView
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
@@ -16,56 +17,111 @@ _WINDOWS_SCHEMES = {"negotiate", "ntlm", "kerberos"}
 def iis_findings(ev: Evidence, view: IisView | None, underscores: tuple[tuple[str, str], ...],
                  confidence: Confidence) -> list[Finding]:
     """Findings about IIS itself, given what it received (``view``) and how the headers arrived."""
-    record_iis = (ev.record or {}).get("iis") or {}
+    truth = ev.record.iis if ev.record is not None else None
     found: list[Finding] = []
-    status = record_iis.get("status") if ev.record else (ev.response.status if ev.response else None)
+    status = (truth.status if truth is not None else None) if ev.record else (
+        ev.response.status if ev.response else None)
+    substatus = truth.substatus if truth is not None else None
     server = (ev.response.header("x-amzn-remapped-server") or ev.response.header("server")) if ev.response else None
-    if ev.record and not record_iis.get("received") and status == 400:
-        found.append(hop_finding("iis.request_header_too_large", (
-            f"http.sys answered 400 ({server or 'Microsoft-HTTPAPI/2.0'}) before IIS ran: the request's headers "
-            "exceed MaxFieldLength/MaxRequestBytes; the site log has no line for it"),
-            hop=HopName.IIS, confidence=confidence, evidence=(f"Server: {server}",) if server else ()))
-        return found
+    if truth is not None and not truth.received and status == 400:
+        return [_httpsys_400(ev, server, confidence)]
     lines, offered = challenges(ev.response) if ev.response is not None else ([], ())
     schemes = [s for s in offered if s.lower() in _WINDOWS_SCHEMES]
     if status == 401 and schemes:
-        sub = record_iis.get("substatus")
         found.append(hop_finding("iis.windows_auth_challenge", (
-            f"IIS answered 401{'.' + str(sub) if sub else ''} and asked for {' / '.join(schemes)}: Windows "
-            "authentication is on, so the gateway-asserted identity is ignored"),
+            f"IIS answered 401{'.' + str(substatus) if substatus else ''} and asked for {' / '.join(schemes)}: "
+            "Windows authentication is on, so the gateway-asserted identity is ignored"),
             hop=HopName.IIS, confidence=confidence, evidence=tuple(lines)))
         return found
     if view is None:
         return found
     found += _resolved_user(ev, view, underscores, confidence)
+    if status is not None and status >= 400:
+        found += _status(ev, view, status, substatus, identity_ok=not found, confidence=confidence)
     return found
+
+
+def _httpsys_400(ev: Evidence, server: str | None, confidence: Confidence) -> Finding:
+    """http.sys answered 400 before IIS ran: a Host it has no binding for, or headers over its limits."""
+    evidence = (f"Server: {server}",) if server else ()
+    if httpsys_reason(ev.response) == "hostname":
+        return hop_finding("iis.invalid_hostname", (
+            "http.sys answered 400 Invalid Hostname before IIS ran: no site binding matches the Host header the "
+            "gateway sent (it sends the integration URL's host); the site log has no line for it"),
+            hop=HopName.IIS, confidence=confidence, evidence=evidence)
+    return hop_finding("iis.request_header_too_large", (
+        f"http.sys answered 400 ({server or 'Microsoft-HTTPAPI/2.0'}) before IIS ran: the request's headers "
+        "exceed MaxFieldLength/MaxRequestBytes; the site log has no line for it"),
+        hop=HopName.IIS, confidence=confidence, evidence=evidence)
+
+
+def _same_user(resolved: str, caller: str) -> bool:
+    # Windows user names compare case-insensitively; a DOMAIN\ prefix names the same account.
+    return resolved.casefold() == caller.casefold() or resolved.casefold().rsplit("\\", 1)[-1] == caller.casefold()
 
 
 def _resolved_user(ev: Evidence, view: IisView, underscores: tuple[tuple[str, str], ...],
                    confidence: Confidence) -> list[Finding]:
-    expected = ev.expected_subject()
+    """IIS is intact only when the user it resolved is the caller the profile says must arrive."""
+    caller = ev.expected_caller()
     subject_header = ev.target.subject_header
-    if ev.direct_to_iis:
-        carried = lookup(ev.sent_headers, subject_header) if subject_header else None
-        if view.user and carried is not None and view.user == carried:
-            return [hop_finding("iis.spoofable_identity_header", (
-                f"the request went straight to IIS, bypassing the gateway, and IIS accepted the caller's own "
-                f"{subject_header}: {carried} as the user"),
-                hop=HopName.IIS, confidence=confidence,
-                evidence=(f"sent {subject_header}: {carried}", f"IIS user: {view.user}"))]
+    carried = lookup(ev.sent_headers, subject_header) if subject_header else None
+    if ev.direct_to_iis and view.user and carried is not None and view.user == carried:
+        return [hop_finding("iis.spoofable_identity_header", (
+            f"the request went straight to IIS, bypassing the gateway, and IIS accepted the caller's own "
+            f"{subject_header}: {carried} as the user"),
+            hop=HopName.IIS, confidence=confidence,
+            evidence=(f"sent {subject_header}: {carried}", f"IIS user: {view.user}"))]
     if view.user:
-        return []
+        return _wrong_user(ev, view.user, caller, carried, confidence)
     for header, alias in underscores:
         variable = "HTTP_" + header.upper().replace("-", "_")
         return [hop_finding("iis.header_name_underscore", (
             f"IIS received the identity as {alias} (server variable {variable}), but the module that reads "
             f"{header} found nothing, so IIS resolved no user"),
             hop=HopName.IIS, confidence=confidence, evidence=(f"IIS headers: {alias}", "IIS user: (none)"))]
-    if subject_header and lookup(view.headers, subject_header) and expected:
-        return [hop_finding("iis.identity_lost", (
-            f"IIS received {subject_header} but resolved no user (auth type {view.auth_type or 'anonymous'})"),
-            hop=HopName.IIS, confidence=confidence)]
-    return []
+    if caller is None:
+        return []  # no identity was sent (or it cannot be known): anonymous is what arrived
+    received = lookup(view.headers, subject_header) if subject_header else None
+    why = (f"IIS received {subject_header}: {received} but resolved no user (auth type "
+           f"{view.auth_type or 'anonymous'})" if received else
+           f"IIS resolved no user: the caller's identity, {caller}, never reached it"
+           + (f" (no {subject_header} header at IIS)" if subject_header else ""))
+    return [hop_finding("iis.identity_lost", why, hop=HopName.IIS, confidence=confidence,
+                        evidence=("IIS user: (anonymous)", f"caller: {caller}"))]
+
+
+def _wrong_user(ev: Evidence, user: str, caller: Caller | None, carried: str | None,
+                confidence: Confidence) -> list[Finding]:
+    evidence = (f"IIS user: {user}",)
+    if caller is not None:
+        if _same_user(user, caller.value):
+            return []
+        return [hop_finding("iis.wrong_user", f"IIS resolved {user!r}, but the caller is {caller}",
+                            hop=HopName.IIS, confidence=confidence, evidence=(*evidence, f"caller: {caller}"))]
+    if not ev.sent_no_identity():
+        return []  # an identity was sent, but its value is unknown here: nothing to compare
+    source = (f"; the client itself sent {ev.target.subject_header}: {carried}" if carried
+              else "; it came from IIS's own configuration or a proxy, not from the caller")
+    return [hop_finding("iis.wrong_user", (
+        f"IIS resolved {user!r}, but the caller sent no identity (the profile's auth is {ev.target.auth}, no "
+        f"token){source}"), hop=HopName.IIS, confidence=confidence, evidence=(*evidence, "caller: no token"))]
+
+
+def _status(ev: Evidence, view: IisView, status: int, substatus: int | None, *, identity_ok: bool,
+            confidence: Confidence) -> list[Finding]:
+    """An error status from IIS for a caller IIS resolved: a refusal of that caller, or a failed request."""
+    code = f"{status}.{substatus}" if substatus is not None else str(status)
+    what = meaning(status, substatus) or "an error"
+    who = view.user or "anonymous"
+    if status in (401, 403):
+        return [hop_finding("iis.access_denied", f"IIS resolved {who} and refused it: {code} ({what})",
+                            hop=HopName.IIS, confidence=confidence, evidence=(f"IIS answered {code}",))]
+    if not identity_ok:
+        return []  # the identity finding is the break; the status is in the hop's evidence
+    return [hop_finding("iis.request_failed", (
+        f"identity intact: IIS resolved {who} (the caller), but answered {code} ({what}), so the request itself "
+        "failed"), hop=HopName.IIS, confidence=confidence, evidence=(f"IIS answered {code}",))]
 
 
 def spoof_findings(ev: Evidence) -> list[Finding]:

@@ -91,7 +91,9 @@ def _signal(rule: Rule, kind: str, response: ResponseSnapshot, auth: str | None,
     if kind in {"sig_invalid", "sig_expired", "token_invalid", "token_expired"} and auth not in {None, "iam"}:
         text += f" This is a SigV4 answer, but the profile says auth = {auth}."
     rid = for_request(response)
-    missing = rule.missing.format(rid=rid) if rule.missing else ""
+    # A policy denial the body settles (an unsigned caller) needs no further evidence.
+    settled = kind in _POLICY_KINDS and confidence is _CERTAIN
+    missing = rule.missing.format(rid=rid) if rule.missing and not settled else ""
     if not missing and confidence is not _CERTAIN:
         missing = f"the API's execution or access log for {rid}"
     findings.append(hop_finding(rule.code, text, hop=rule.hop, confidence=confidence, evidence=evidence))
@@ -131,9 +133,10 @@ def _with_error_type(error_type: str, body: Body, response: ResponseSnapshot, au
                       missing_evidence=f"the API's execution log for {for_request(response)}")
     if msg_kind is not None and (msg_kind == et_kind or msg_kind in REFINES.get(et_kind, ())):
         kind = "api_key" if et_kind == "api_key" else msg_kind
+        confidence = _CERTAIN if response.status in RULES[kind].statuses else _LIKELY
+        kind, confidence = _which_policy(kind, body, auth, confidence)
         rule = RULES[kind]
-        confidence = _CERTAIN if response.status in rule.statuses else _LIKELY
-        detail = _policy_detail(body, rule) if kind == "policy_denied" else ""
+        detail = _policy_detail(body, rule) if kind in _POLICY_KINDS else ""
         return _signal(rule, kind, response, auth, confidence, (header, quote_body(response)), detail)
     kind, confidence = _customised(et_kind, response, auth)
     evidence = (header, "body: customised, not API Gateway's default — " + quote_body(response)[6:])
@@ -143,12 +146,29 @@ def _with_error_type(error_type: str, body: Body, response: ResponseSnapshot, au
     return _signal(RULES[kind], kind, response, auth, confidence, evidence, detail + ".")
 
 
+_POLICY_KINDS = frozenset({"policy_denied", "policy_explicit_deny", "iam_policy_missing"})
+
+
+def _which_policy(kind: str, body: Body, auth: str | None, confidence: Confidence) -> tuple[str, Confidence]:
+    """Identity policy, resource policy or explicit deny: only as sure as the body's words allow."""
+    message = body.message or ""
+    if kind == "explicit_deny" and "identity-based policy" in message:
+        # An authorizer's policy and an IAM identity policy both answer with these words.
+        return ("policy_explicit_deny" if auth == "iam" else "explicit_deny"), weakest(confidence, _LIKELY)
+    if kind == "policy_explicit_deny":
+        return kind, weakest(confidence, _LIKELY)
+    if kind == "policy_denied":
+        principal = policy_principal(body.raw_message) or ""
+        # Only the resource policy can refuse an unsigned caller; a signed one may lack an IAM Allow instead.
+        return kind, confidence if principal.lower() == "anonymous" else weakest(confidence, _POSSIBLE)
+    return kind, confidence
+
+
 def _policy_detail(body: Body, rule: Rule) -> str:
     principal = policy_principal(body.raw_message)
     if principal and principal.lower() == "anonymous":
         return "The API's resource policy does not allow unsigned (anonymous) callers to invoke it."
-    explicit = " with an explicit deny" if body.message and "explicit deny" in body.message else ""
-    return f"{rule.detail[:-1]}{explicit} (principal {principal})."
+    return f"{rule.detail[:-1]} (principal {principal})." if principal else rule.detail
 
 
 def _http_api(body: Body, response: ResponseSnapshot, auth: str | None) -> Signal | None:

@@ -52,6 +52,12 @@ def challenges(response: ResponseSnapshot) -> tuple[list[str], tuple[str, ...]]:
     return list(dict.fromkeys(lines)), tuple(schemes)
 
 
+def httpsys_reason(response: ResponseSnapshot | None) -> str | None:
+    """``hostname`` or ``too_long`` when an http.sys 400 page names its reason (§4.2, N19); None otherwise."""
+    page = read_error_page(response.body) if response is not None and response.status == 400 else None
+    return _reason(page)
+
+
 def _page_evidence(page: IisPage | None) -> list[str]:
     if page is None:
         return []
@@ -59,6 +65,15 @@ def _page_evidence(page: IisPage | None) -> list[str]:
     if page.kind == "httpsys" and page.status is not None:
         lines.append(f"body: HTTP Error {page.status}. {page.description}")
     return lines
+
+
+def _reason(page: IisPage | None) -> str | None:
+    if page is None:
+        return None
+    text = f"{page.line} {page.description}".lower()
+    if "hostname" in text:
+        return "hostname"
+    return "too_long" if "too long" in text else None
 
 
 def _choose(status: int, sub: int | None, page: IisPage | None, httpsys: bool, windows: bool,
@@ -69,13 +84,18 @@ def _choose(status: int, sub: int | None, page: IisPage | None, httpsys: bool, w
         why="the response does not show the substatus (custom error pages hide it)")
     if httpsys:
         said = f"{page.line}: {page.description}" if page else f"status {status}"
-        if status == 400 and page and "too long" in f"{page.line} {page.description}".lower():
+        reason = _reason(page) if status == 400 else None
+        if reason == "too_long":
             return ("iis.request_header_too_large", f"http.sys refused the request before IIS ran ({said}); "
                     "the site's W3C log has no line for it.", _CERTAIN, "")
+        if reason == "hostname":
+            return ("iis.invalid_hostname", f"http.sys refused the request before IIS ran ({said}): no site "
+                    "binding matches the Host header, which API Gateway sets to the integration URL's host.",
+                    _CERTAIN, "")
         if status == 400:
             return ("iis.request_header_too_large", "http.sys answered 400 before IIS ran; behind API Gateway "
                     "that is most often the headers it forwards being too large.", _POSSIBLE, _HTTPERR)
-        return "iis.error", f"http.sys answered before IIS ran ({said}).", _LIKELY, _HTTPERR
+        return "iis.http_error", f"http.sys answered {status} before IIS ran ({said}).", _LIKELY, _HTTPERR
     if status == 401 and windows:
         return ("iis.windows_auth_challenge", f"IIS answered {code_text} and offered {', '.join(schemes)}: it wants "
                 "Windows authentication and ignores the identity the gateway asserted.", _CERTAIN, hidden)
@@ -88,10 +108,14 @@ def _choose(status: int, sub: int | None, page: IisPage | None, httpsys: bool, w
         return "iis.access_denied", f"IIS {code_text}: {what}.", _CERTAIN, ""
     if status == 403 and sub not in {14, 18, 19}:
         return "iis.access_denied", f"IIS {code_text}: {what}.", _CERTAIN if sub is not None else _LIKELY, hidden
-    if status == 401 and sub is None:
+    if status == 401:
         hidden = _LOG.format(why="it tells 401.1 (logon failed), 401.2 (no accepted method) and 401.3 (ACL) "
                              "apart; an app-level 401 can also mean the identity header never arrived")
-    return "iis.error", f"IIS answered {code_text}: {what}.", _CERTAIN if sub is not None else _LIKELY, hidden
+        return "iis.error", f"IIS answered {code_text}: {what}.", _LIKELY, hidden
+    # Not an authentication answer (404, 5xx …): the request failed at IIS; who IIS resolved is not shown.
+    return ("iis.http_error", f"IIS answered {code_text}: {what}. The response does not show which user IIS "
+            "resolved, so whether the identity arrived is not known.", _CERTAIN if sub is not None else _LIKELY,
+            hidden)
 
 
 def read_iis(response: ResponseSnapshot) -> Signal | None:

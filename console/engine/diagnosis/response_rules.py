@@ -83,7 +83,22 @@ RULES: dict[str, Rule] = {
                        "The HTTP API has no route for this method and path."),
     "policy_denied": _rule("gateway.resource_policy_denied", _G, AT_GATEWAY, {403}, None,
                            "The API's resource policy (or the caller's IAM policy) does not allow "
-                           "execute-api:Invoke for this caller."),
+                           "execute-api:Invoke for this caller.",
+                           "the API's resource policy and the caller's IAM policies for this method ARN (the IAM "
+                           "policy simulator tells which one lacks the Allow)"),
+    # KC iam-sigv4-mismatch: "... because no identity-based policy allows the execute-api:Invoke action".
+    "iam_policy_missing": _rule("authorizer.iam_policy_missing", _A, AT_AUTHORIZER, {403}, "deny",
+                                "The caller's IAM identity policy does not allow execute-api:Invoke on this method: "
+                                "the body says no identity-based policy allows it."),
+    # KC troubleshoot-403: "... with an explicit deny": the resource policy or the caller's IAM policy denies.
+    "policy_explicit_deny": _rule("gateway.policy_explicit_deny", _G, AT_GATEWAY, {403}, None,
+                                  "An explicit Deny matches this caller and method, in the API's resource policy or "
+                                  "in the caller's IAM policy; the body does not say which.",
+                                  "the API's resource policy and the caller's IAM policies for this method ARN: "
+                                  "the IAM policy simulator names the Deny statement"),
+    # Request validation (REST): a validator refuses the parameters or body before the integration runs.
+    "bad_request": _rule("gateway.request_validation_failed", _G, AT_GATEWAY, {400}, None,
+                         "API Gateway's request validator refused the request (required parameters or body model)."),
     "sig_invalid": _rule("authorizer.iam_signature_invalid", _A, AT_AUTHORIZER, {403}, "unauthorized",
                          "API Gateway computed a different SigV4 signature: wrong secret key, region, service or "
                          "canonical request."),
@@ -139,11 +154,13 @@ ERROR_TYPES: dict[str, str] = {
     "unrecognizedclientexception": "token_invalid",
     "expiredtokenexception": "token_expired",
     "internalservererrorexception": "internal",
+    "badrequestexception": "bad_request",
 }
 
 # Bodies that refine an error type; a body of another kind under that type means the body was customised.
 REFINES: dict[str, frozenset[str]] = {
-    "access_denied": frozenset({"explicit_deny", "implicit_deny", "policy_denied", "token_invalid"}),
+    "access_denied": frozenset({"explicit_deny", "implicit_deny", "policy_denied", "token_invalid",
+                                "iam_policy_missing", "policy_explicit_deny"}),
     "sig_invalid": frozenset({"sig_invalid", "sig_expired"}),
     "internal": frozenset({"network", "config", "timeout", "bad_response"}),
     "api_key": frozenset({"api_key", "forbidden"}),
@@ -166,6 +183,9 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("signature expired", "sig_expired"),
     ("the security token included in the request is invalid", "token_invalid"),
     ("the security token included in the request is expired", "token_expired"),
+    ("invalid request body", "bad_request"),
+    ("missing required request parameters", "bad_request"),
+    ("invalid request parameter", "bad_request"),
 )
 _POLICY = re.compile(r"^user: (\S+) is not authorized to perform: execute-api:invoke", re.IGNORECASE)
 
@@ -178,7 +198,9 @@ def kind_of_message(message: str | None) -> str | None:
     if text.startswith("user is not authorized to access this resource"):
         return "explicit_deny" if "explicit deny" in text else "implicit_deny"
     if _POLICY.match(text):
-        return "policy_denied"
+        if "because no identity-based policy allows" in text:
+            return "iam_policy_missing"
+        return "policy_explicit_deny" if text.endswith("with an explicit deny") else "policy_denied"
     for prefix, kind in _PREFIXES:
         if text.startswith(prefix):
             return kind

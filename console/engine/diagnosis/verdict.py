@@ -19,6 +19,7 @@ _SEVERITY = {HopStatus.BROKEN: 4, HopStatus.WARNING: 3, HopStatus.OK: 2, HopStat
              HopStatus.UNKNOWN: 0}
 _TRUST = {Confidence.CERTAIN: 2, Confidence.LIKELY: 1, Confidence.POSSIBLE: 0}
 UNCONFIRMED = "trace.identity_unconfirmed"
+REQUEST_FAILED = "iis.request_failed"
 
 
 def merge_hops(observations: Iterable[HopObservation], findings: Iterable[Finding],
@@ -30,30 +31,47 @@ def merge_hops(observations: Iterable[HopObservation], findings: Iterable[Findin
     by_hop: dict[HopName, list[HopObservation]] = {h: [] for h in HOP_ORDER}
     for obs in observations:
         by_hop[obs.hop].append(obs)
-    by_finding: dict[str, list[Finding]] = {}
+    by_finding: dict[HopName, list[Finding]] = {}
     for f in findings:
         if f.hop:
             by_finding.setdefault(f.hop, []).append(f)
     hops: list[Hop] = []
     stop_index = HOP_ORDER.index(stopped_after) if stopped_after else len(HOP_ORDER)
+    broken_at: HopName | None = None
     for index, name in enumerate(HOP_ORDER):
         seen = by_hop[name]
         status = _status_of(seen)
         # trace.* findings speak about the evidence, not the hop: an unconfirmed hop stays unknown.
-        hop_findings = [f for f in by_finding.get(name.value, []) if not f.code.startswith("trace.")]
+        hop_findings = [f for f in by_finding.get(name, []) if not f.code.startswith("trace.")]
         if any(f.severity is Severity.ERROR for f in hop_findings):
             status = HopStatus.BROKEN
         elif any(f.severity is Severity.WARNING for f in hop_findings) and status in (HopStatus.OK, HopStatus.UNKNOWN):
             status = HopStatus.WARNING
-        if status is HopStatus.UNKNOWN and index > stop_index:
-            status = HopStatus.NOT_REACHED
         ranked = sorted(seen, key=lambda o: _TRUST[o.confidence], reverse=True)
-        identity = next((o.identity for o in ranked if o.identity is not None), None)
-        elapsed = next((o.elapsed_ms for o in ranked if o.elapsed_ms is not None), None)
         informative = [o for o in ranked if o.status is not HopStatus.UNKNOWN] or ranked
         evidence = tuple(dict.fromkeys(line for o in informative for line in o.evidence))
+        status, evidence = _after_break(status, evidence, broken_at, index > stop_index)
+        if status is HopStatus.BROKEN and broken_at is None:
+            broken_at = name
+        identity = next((o.identity for o in ranked if o.identity is not None), None)
+        elapsed = next((o.elapsed_ms for o in ranked if o.elapsed_ms is not None), None)
         hops.append(Hop(name, status, identity, evidence, elapsed, tuple(seen)))
     return tuple(hops)
+
+
+def _after_break(status: HopStatus, evidence: tuple[str, ...], broken_at: HopName | None,
+                 past_stop: bool) -> tuple[HopStatus, tuple[str, ...]]:
+    """A hop after the breaking one is never ok: not reached when the request stopped before it, else a warning.
+
+    E.g. API Gateway checks the API key after its authorizer allowed the call (domain §1.8): the allow was never
+    used, so the authorizer is shown as not reached, with the decision still in its evidence."""
+    if status is HopStatus.UNKNOWN and past_stop:
+        return HopStatus.NOT_REACHED, evidence
+    if broken_at is None or status is not HopStatus.OK:
+        return status, evidence
+    if past_stop:
+        return HopStatus.NOT_REACHED, (f"not reached: the request stopped at the {broken_at.value} hop", *evidence)
+    return HopStatus.WARNING, (f"reached after the break at the {broken_at.value} hop", *evidence)
 
 
 def _status_of(seen: list[HopObservation]) -> HopStatus:
@@ -69,7 +87,9 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
     for hop in hops:
         if hop.status is not HopStatus.BROKEN:
             continue
-        primary = next((f for f in findings if f.hop == hop.name.value and f.severity is Severity.ERROR), None)
+        # The error that explains the break; else whatever the evidence said about this hop (never no finding).
+        primary = next((f for f in findings if f.hop == hop.name and f.severity is Severity.ERROR), None) or next(
+            (f for f in findings if f.hop == hop.name), None)
         if primary is None:
             return Verdict(False, hop.name, None, f"broken at {hop.name.value}: " + (hop.evidence[0] if hop.evidence
                            else "the hop refused the request"), missing_evidence=missing_evidence)
@@ -83,6 +103,10 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
     iis = next(h for h in hops if h.name is HopName.IIS)
     who = iis.identity.subject if iis.identity and iis.identity.subject else "the caller"
     summary = f"IIS resolved {who}"
+    failed = next((f for f in findings if f.code == REQUEST_FAILED), None)
+    if failed is not None:
+        # Identity intact, request failed: ok (exit 0) because the identity arrived; the summary says the status.
+        return Verdict(True, None, failed.code, failed.detail, fix=failed.fix)
     if warning is not None:
         return Verdict(True, None, warning.code, f"{summary}; but {warning.title.lower()} ({warning.detail})",
                        fix=warning.fix)

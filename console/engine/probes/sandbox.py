@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import httpx
+
+from console.engine.probes.record import GroundTruth, parse_ground_truth
 
 RETRIES = 10
 RETRY_DELAY = 0.05
 
 
-def fetch_ground_truth(client: httpx.Client, control_url: str, key: str) -> dict[str, Any] | None:
-    """The record for a correlation id or request id; None when the sandbox has none (or is gone)."""
+def fetch_ground_truth(client: httpx.Client, control_url: str, key: str) -> GroundTruth | None:
+    """The record for a correlation id or request id; None when the sandbox has none (or is gone, or sent junk)."""
     url = f"{control_url}/__baton/requests/{key}"
     for _ in range(RETRIES):  # the record is stored as the gateway answers: allow a moment for it
         try:
@@ -22,9 +23,9 @@ def fetch_ground_truth(client: httpx.Client, control_url: str, key: str) -> dict
         if response.status_code == 200:
             try:
                 doc = response.json()
-            except ValueError:
+                return parse_ground_truth(doc) if isinstance(doc, dict) else None
+            except ValueError:  # not JSON, or not a record's shape
                 return None
-            return doc if isinstance(doc, dict) else None
         if response.status_code != 404:
             return None
         time.sleep(RETRY_DELAY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from recordkit import record
 
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.iis_rules import iis_findings
@@ -17,8 +18,8 @@ def evidence(headers: tuple[tuple[str, str], ...]) -> Evidence:
                     propagation=(("X-User-Sub", "sub"),))
     response = ResponseSnapshot(status=401, headers=headers, body="401 - Unauthorized", body_bytes=18,
                                 elapsed_ms=1.0)
-    record = {"iis": {"received": True, "status": 401, "substatus": 2, "headers": {}, "user": None}}
-    return Evidence(target=target, correlation_id="c", response=response, record=record)
+    truth = record(iis={"received": True, "status": 401, "substatus": 2, "headers": {}, "user": None})
+    return Evidence(target=target, correlation_id="c", response=response, record=truth)
 
 
 @pytest.mark.parametrize("headers", [

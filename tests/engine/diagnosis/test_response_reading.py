@@ -126,8 +126,8 @@ def test_a_customised_body_is_flagged_and_the_error_type_decides() -> None:
 
 
 def test_an_unknown_error_type_is_the_gateway_but_unrecognised() -> None:
-    response = parse('HTTP/1.1 400 Bad Request\nx-amzn-ErrorType: BadRequestException\n'
-                     'x-amzn-RequestId: 1\n\n{"message": "Invalid request body"}\n')
+    response = parse('HTTP/1.1 400 Bad Request\nx-amzn-ErrorType: SomeNewException\n'
+                     'x-amzn-RequestId: 1\n\n{"message": "Something new"}\n')
     reading = read_response(response)
     assert reading.producer is HopName.GATEWAY
     assert (reading.findings[0].code, reading.findings[0].confidence) == ("trace.response_unrecognised", "likely")

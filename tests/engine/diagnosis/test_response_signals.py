@@ -31,7 +31,8 @@ class Case:
 CASES = [
     Case("rest_explicit_deny", A, "authorizer.explicit_deny", "certain", "x-amzn-ErrorType: AccessDeniedException",
          A, "", auth="lambda"),
-    Case("rest_explicit_deny_identity_policy", A, "authorizer.explicit_deny", "certain",
+    # The identity-based-policy wording is also what an IAM identity policy's Deny says: likely, not certain.
+    Case("rest_explicit_deny_identity_policy", A, "authorizer.explicit_deny", "likely",
          'body: {"Message":"User is not authorized to access this resource with an explicit deny in an '
          'identity-based policy"}', A, auth="lambda"),
     Case("rest_implicit_deny", A, "authorizer.implicit_deny", "certain",
@@ -58,7 +59,8 @@ CASES = [
          'body: {"message":"Missing Authentication Token"}', G, ""),
     Case("rest_resource_policy_anonymous", G, "gateway.resource_policy_denied", "certain",
          "x-amzn-ErrorType: AccessDeniedException", G, ""),
-    Case("rest_resource_policy_explicit", G, "gateway.resource_policy_denied", "certain",
+    # "with an explicit deny": the resource policy or the caller's IAM policy; the body does not say which.
+    Case("rest_resource_policy_explicit", G, "gateway.policy_explicit_deny", "likely",
          "x-amzn-ErrorType: AccessDeniedException", G, auth="iam"),
     Case("rest_iam_signature_mismatch", A, "authorizer.iam_signature_invalid", "certain",
          "x-amzn-ErrorType: InvalidSignatureException", A, "", auth="iam"),
@@ -87,10 +89,10 @@ CASES = [
     Case("iis_direct_401_1", S, "iis.logon_failed", "certain", "body: HTTP Error 401.1 - Unauthorized", S, ""),
     Case("iis_direct_401_3", S, "iis.access_denied", "certain", "body: HTTP Error 401.3 - Unauthorized", S, ""),
     Case("iis_direct_403_6", S, "iis.access_denied", "certain", "body: HTTP Error 403.6 - Forbidden", S, ""),
-    Case("iis_direct_500_19", S, "iis.error", "certain", "body: HTTP Error 500.19 - Internal Server Error", S, ""),
+    Case("iis_direct_500_19", S, "iis.http_error", "certain", "body: HTTP Error 500.19 - Internal Server Error", S, ""),
     Case("rest_iis_custom_401", S, "iis.error", "likely",
          "body: 401 - Unauthorized: Access is denied due to invalid credentials.", S, "sc-substatus"),
-    Case("iis_direct_custom_404", S, "iis.error", "likely", "body: 404 - File or directory not found.", S,
+    Case("iis_direct_custom_404", S, "iis.http_error", "likely", "body: 404 - File or directory not found.", S,
          "sc-substatus"),
     Case("rest_iis_app_json_401", S, "iis.error", "likely", "x-amzn-Remapped-Server: Microsoft-IIS/10.0", S,
          "identity header never arrived"),
