@@ -7,7 +7,7 @@ RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck contracts bench screenshots clean
+.PHONY: help run test lint typecheck contracts bench conformance screenshots clean
 
 help: ## list the targets
 	@echo "Baton — make targets:"
@@ -38,6 +38,10 @@ lint: $(TEST_STAMP) ## ruff, mypy and the import-linter contracts
 
 bench: $(TEST_STAMP) ## benchmarks against their measured baselines (bench/)
 	$(PY) bench/run.py
+
+conformance: $(TEST_STAMP) ## judge Baton against the public tokens and responses in ../shared/conformance
+	$(PY) bench/conformance_tokens.py
+	$(PY) bench/conformance_responses.py
 
 screenshots: $(TEST_STAMP) ## PNG and SVG screenshots of the real console into screenshots/
 	$(PY) -m console.app.screenshots screenshots

@@ -1,4 +1,6 @@
-"""Run every benchmark under bench/ (bench_*.py), each in its own process, and report."""
+"""Run every benchmark (bench_*.py) and conformance runner (conformance_*.py) under bench/, each in its own process.
+
+The conformance runners judge Baton against public material in ../shared/conformance and skip when it is absent."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ def main() -> int:
     here = Path(__file__).resolve().parent
     only = set(sys.argv[1:])
     failed: list[str] = []
-    for script in sorted(here.glob("bench_*.py")):
+    for script in [*sorted(here.glob("bench_*.py")), *sorted(here.glob("conformance_*.py"))]:
         if only and script.stem not in only and script.stem.removeprefix("bench_") not in only:
             continue
         print(f"\n=== {script.name}", flush=True)

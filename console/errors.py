@@ -17,6 +17,7 @@ echo key material in theirs (shared/domain/security.md §1.3).
 from __future__ import annotations
 
 from console.model.enums import HopName
+from console.sanitize import inert
 
 __all__ = [
     "BatonError",
@@ -43,11 +44,15 @@ class BatonError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        """The message as one line: 'where: what (hint)'."""
+        """The message as one inert line: 'where: what — hint'.
+
+        Messages quote what they could not use (a URL, a file name, a server's error code), all of it
+        possibly hostile: control, C1, bidi and surrogate characters are shown as escapes here, so every
+        error path prints inert text whoever wrote the message."""
         text = f"{self.where}: {self.message}" if self.where else self.message
         if self.hint:
             text = f"{text} — {self.hint}"
-        return " ".join(text.split())
+        return inert(" ".join(text.split()))
 
 
 class UsageError(BatonError):
@@ -70,7 +75,7 @@ class ProfileError(BatonError):
     """A profile is invalid; ``problems`` holds every problem found, each already located."""
 
     def __init__(self, message: str, *, problems: list[str] | None = None, where: str | None = None) -> None:
-        self.problems = list(problems or [])
+        self.problems = [inert(p) for p in problems or []]  # each is printed on its own line
         super().__init__(message, where=where)
 
 

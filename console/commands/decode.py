@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -29,13 +30,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rules.add_argument("--scope", metavar="S", action="append", default=[], help="required scope; repeatable")
     rules.add_argument("--token-use", choices=("access", "id"), help="expected Cognito token_use")
     rules.add_argument("--require", metavar="CLAIM", action="append", default=[], help="required claim; repeatable")
-    rules.add_argument("--max-age", metavar="SECONDS", type=float, help="refuse tokens issued longer ago")
-    rules.add_argument("--leeway", metavar="SECONDS", type=float, default=0.0, help="clock tolerance (default 0)")
+    rules.add_argument("--max-age", metavar="SECONDS", type=_seconds, help="refuse tokens issued longer ago")
+    rules.add_argument("--leeway", metavar="SECONDS", type=_seconds, default=0.0, help="clock tolerance (default 0)")
     rules.add_argument("--server-date", metavar="HTTP_DATE",
                        help="the server's Date header (e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'): judge times by its "
                             "clock and report the skew")
     parser.add_argument("--json", action="store_true", help="print one JSON document (no signature bytes)")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
+
+
+def _seconds(text: str) -> float:
+    """A finite, non-negative number of seconds: nan would make every time comparison false (never expired)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{inert(text[:40])!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(
+            f"{inert(text[:40])!r} is not usable: give a finite number of seconds, 0 or more")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,21 +100,24 @@ def _load_keys(args: argparse.Namespace) -> Any:
     sets = []
     if args.jwks:
         source = args.jwks.strip()
-        if source.startswith("{"):
-            sets.append(jwks_from_json(source, "inline JWKS"))
+        if source.startswith("{"):  # the user's own key set: symmetric (oct) keys are theirs to use
+            sets.append(jwks_from_json(source, "inline JWKS", allow_symmetric=True))
         elif source.lower().startswith(("http://", "https://")):
             sets.append(fetch_jwks(source))
         elif Path(source).expanduser().exists():
             sets.append(jwks_from_file(source))
         else:
-            raise UsageError(f"--jwks {source[:200]!r} is neither a URL, an existing file, nor JSON")
+            raise UsageError(f"--jwks {source[:200]!r} is neither a URL, an existing file, nor JSON",
+                             hint="give https://…/jwks.json, a file path, or '{\"keys\": […]}'")
     if args.key:
         sets.append(key_from_pem_file(args.key))
     if args.secret:
-        from console.config.secrets import resolve_reference
+        from console.config.secrets import parse_secret_ref, resolve_secret_bytes
 
+        # An HMAC key is bytes, not text (RFC 7515 A.1's key is 64 random octets): take them exactly.
         # Only a valid reference gets this far, and a reference names where the secret lives, never its value.
-        sets.append(hmac_key(resolve_reference(args.secret).encode(), f"secret {args.secret}"))
+        ref = parse_secret_ref(args.secret)
+        sets.append(hmac_key(resolve_secret_bytes(ref), f"secret {ref}"))
     return merge(sets)
 
 

@@ -212,6 +212,8 @@ def render_text(trace: Trace, s: Style) -> str:
 
 
 def _identity(hop: Any) -> str:
+    if hop.status is HopStatus.NOT_REACHED:
+        return ""  # what an unreached hop would have carried is evidence, not an identity it passed on
     if hop.identity is None:
         return "unknown" if hop.status is HopStatus.UNKNOWN else ""
     if hop.identity.subject:

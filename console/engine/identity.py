@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -10,13 +11,19 @@ from typing import Any
 
 import httpx
 
+from console.engine.deadline import deadline
+from console.engine.redact import redact_text
 from console.engine.target import ClientPlan
+from console.engine.tokens.decode import MAX_TOKEN_BYTES
+from console.engine.transport import hop_budget
 from console.errors import TraceError
 from console.model.enums import HopName
 from console.model.profile import SecretRef
 
 REFRESH_BEFORE = 60.0
 """Seconds before expiry at which a cached token is fetched anew."""
+MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024
+"""A token endpoint's answer larger than this is refused, as a JWKS is (a token response is a few KiB)."""
 
 Resolver = Callable[[SecretRef], str]
 
@@ -91,21 +98,26 @@ def acquire_token(
         return hit
     source = _source(plan)
     form = {"grant_type": plan.flow, "client_id": plan.client_id or ""}
+    # Every secret is held before the first byte goes out: whatever the endpoint echoes is then masked.
     secret = value_of(plan.client_secret, resolve)
+    password = value_of(plan.password, resolve) if plan.flow == "password" else None
+    api_key = value_of(plan.api_key, resolve)
+    held.extend(v for v in (secret, password, api_key) if v)
     if secret:
         form["client_secret"] = secret
-        held.append(secret)
     if plan.scope:
         form["scope"] = plan.scope
     if plan.flow == "password":
-        password = value_of(plan.password, resolve) or ""
-        held.append(password)
-        form.update(username=plan.username or "", password=password)
-    doc = _post_token(client, plan.token_url, form)
+        form.update(username=plan.username or "", password=password or "")
+    doc = _post_token(client, plan.token_url, form, held)
     sent = doc.get(plan.send)
     if not isinstance(sent, str) or not sent:
         raise TraceError(f"the token endpoint's answer has no {plan.send}", hop=HopName.CLIENT,
                          hint="check the flow and scopes (an id_token needs the openid scope)")
+    if len(sent) > MAX_TOKEN_BYTES:  # never sent on: no gateway or IIS takes a header this large
+        raise TraceError(f"the token endpoint's {plan.send} is {len(sent):,} characters; Baton sends tokens of up "
+                         f"to {MAX_TOKEN_BYTES:,}", hop=HopName.CLIENT,
+                         hint="http.sys refuses header lines over 16 KiB; check the token endpoint")
     expires_in = doc.get("expires_in")
     cache.put(key, sent, float(expires_in) if isinstance(expires_in, int | float) else 300.0)
     return AcquiredToken(sent, source)
@@ -130,20 +142,38 @@ def cached_token(plan: ClientPlan, held: list[str], *, cache: TokenCache = SHARE
     return AcquiredToken(value, _source(plan), cached=True)
 
 
-def _post_token(client: httpx.Client, url: str, form: dict[str, str]) -> dict[str, Any]:
+def _post_token(client: httpx.Client, url: str, form: dict[str, str], held: list[str]) -> dict[str, Any]:
+    """POST the token request; the answer is streamed, capped and bounded by the client's timeout as a deadline."""
+    shown = redact_text(url, held)
+    budget = hop_budget(client)
+    body = bytearray()
     try:
-        response = client.post(url, data=form, headers={"Accept": "application/json"})
+        with deadline(budget) as end, client.stream(
+                "POST", url, data=form, headers={"Accept": "application/json"}) as response:
+            status = response.status_code
+            for chunk in response.iter_bytes():
+                body.extend(chunk)
+                if len(body) > MAX_TOKEN_RESPONSE_BYTES:
+                    raise TraceError(f"the token endpoint {shown} answered with more than "
+                                     f"{MAX_TOKEN_RESPONSE_BYTES:,} bytes; Baton stopped reading", hop=HopName.CLIENT,
+                                     hint="a token response is a few KiB: is token_url the token endpoint?")
+                if time.monotonic() >= end:  # a proxy from the environment bypasses the deadline backend
+                    raise httpx.ReadTimeout("deadline")
     except httpx.TimeoutException:
-        raise TraceError(f"the token endpoint {url} did not answer in time", hop=HopName.CLIENT) from None
+        got = f" ({len(body):,} bytes had arrived)" if body else ""
+        raise TraceError(f"the token endpoint {shown} did not answer within {budget:g} s{got}", hop=HopName.CLIENT,
+                         hint="--timeout bounds the whole token request") from None
     except httpx.HTTPError as exc:
-        raise TraceError(f"cannot reach the token endpoint {url} ({type(exc).__name__})", hop=HopName.CLIENT) from None
+        raise TraceError(f"cannot reach the token endpoint {shown} ({type(exc).__name__})",
+                         hop=HopName.CLIENT) from None
     try:
-        doc = response.json()
-    except ValueError:
+        doc = json.loads(bytes(body))
+    except (ValueError, RecursionError):
         doc = None
-    if response.status_code != 200 or not isinstance(doc, dict):
+    if status != 200 or not isinstance(doc, dict):
         error = doc.get("error") if isinstance(doc, dict) else None
-        described = f" {error}" if isinstance(error, str) else ""
-        raise TraceError(f"the token endpoint answered {response.status_code}{described}", hop=HopName.CLIENT,
+        # The endpoint's own words: capped, and masked for every held secret (one_line makes them inert).
+        described = f" {redact_text(error, held)[:160]}" if isinstance(error, str) else ""
+        raise TraceError(f"the token endpoint answered {status}{described}", hop=HopName.CLIENT,
                          hint="check client_id, the client secret reference and the scopes")
     return doc

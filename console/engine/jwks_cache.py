@@ -7,7 +7,9 @@ import time
 
 import httpx
 
-from console.engine.tokens.keys import KeySet, fetch_jwks
+from console.engine.tokens.jwks import fetch_jwks
+from console.engine.tokens.keys import KeySet
+from console.engine.transport import hop_budget
 from console.errors import KeyLoadError
 
 TTL = 300.0
@@ -17,15 +19,18 @@ _cache: dict[str, tuple[float, KeySet | None]] = {}
 
 
 def keys_for(url: str, client: httpx.Client | None = None) -> KeySet | None:
-    """The key set at ``url``, or None when it cannot be fetched (the signature is then reported unverified)."""
+    """The key set at ``url``, or None when it cannot be fetched (the signature is then reported unverified).
+
+    The trace's ``client`` is used as it is (its TLS settings, e.g. the sandbox's CA), with its timeout
+    as the fetch's deadline."""
     now = time.monotonic()
     with _lock:
         hit = _cache.get(url)
     if hit is not None and hit[0] > now:
         return hit[1]
-    transport = getattr(client, "_transport", None) if client is not None else None
+    timeout = hop_budget(client) if client is not None else 5.0
     try:
-        keys: KeySet | None = fetch_jwks(url, transport=transport)
+        keys: KeySet | None = fetch_jwks(url, timeout=timeout, client=client)
         expires = now + TTL
     except KeyLoadError:
         keys, expires = None, now + FAILURE_TTL

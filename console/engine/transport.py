@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import socket
 import ssl
 import threading
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from console.engine.deadline import DeadlineTransport, deadline
 from console.engine.redact import redact_headers, redact_text
 from console.errors import TraceError, UsageError
 from console.model.enums import HopName
@@ -33,7 +35,7 @@ def make_client(timeout: float = DEFAULT_TIMEOUT, *, verify: bool | ssl.SSLConte
 
 
 class _TransportPerScheme(httpx.BaseTransport):
-    """httpx's own transport, one per URL scheme, each built on the first request that needs it.
+    """One connection pool per URL scheme, each built on the first request that needs it.
 
     Building the https:// one reads the CA bundle (about 40 ms of CPU). A sandbox session on loopback http never
     needs it, and the console builds its client just after its first paint, while the UI wants the CPU.
@@ -41,7 +43,7 @@ class _TransportPerScheme(httpx.BaseTransport):
 
     def __init__(self, verify: bool | ssl.SSLContext) -> None:
         self._verify = verify
-        self._transports: dict[str, httpx.HTTPTransport] = {}
+        self._transports: dict[str, DeadlineTransport] = {}
         self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -51,8 +53,8 @@ class _TransportPerScheme(httpx.BaseTransport):
             with self._lock:
                 transport = self._transports.get(scheme)
                 if transport is None:
-                    transport = httpx.HTTPTransport(verify=self._verify if scheme == "https" else _no_tls())
-                    self._transports[scheme] = transport
+                    context = httpx.create_ssl_context(verify=self._verify) if scheme == "https" else _no_tls()
+                    transport = self._transports[scheme] = DeadlineTransport(context)
         return transport.handle_request(request)
 
     def close(self) -> None:
@@ -74,27 +76,38 @@ def send(
     body: bytes = b"",
     hop: HopName = HopName.GATEWAY,
     secrets: Iterable[str] = (),
+    seconds: float | None = None,
 ) -> ResponseSnapshot:
-    """Send and snapshot the response; raise TraceError (exit 3) naming ``hop`` when it cannot complete."""
+    """Send and snapshot the response; raise TraceError (exit 3) naming ``hop`` when it cannot complete.
+
+    The whole exchange (connect, headers, body) must end within ``seconds`` — by default the client's
+    timeout, which is ``--timeout``: a wall deadline per hop, not per read, so a peer dripping a byte at a
+    time cannot hold the trace. The body is read up to BODY_READ_MAX, then the connection is dropped."""
     start = time.perf_counter()
     where = _host(url)
+    budget = hop_budget(client) if seconds is None else seconds
+    held = list(secrets)
+    kept = bytearray()
+    total = 0
+    answered = False
     try:
-        with client.stream(method, url, headers=list(headers), content=body or None) as response:
-            kept = bytearray()
-            total = 0
+        with deadline(budget) as end, \
+                client.stream(method, url, headers=list(headers), content=body or None) as response:
+            answered = True
             for chunk in response.iter_bytes():
                 total += len(chunk)
                 if len(kept) < BODY_KEEP:
                     kept.extend(chunk[: BODY_KEEP - len(kept)])
                 if total > BODY_READ_MAX:
                     break
+                if time.monotonic() >= end:  # a proxy from the environment bypasses the deadline backend
+                    raise httpx.ReadTimeout("deadline")
             raw_headers = list(response.headers.multi_items())
             status, version = response.status_code, response.http_version
     except httpx.UnsupportedProtocol:
         raise UsageError(f"URL {url!r} is not http:// or https://", where=hop) from None
     except httpx.TimeoutException as exc:
-        phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for an answer from"
-        raise TraceError(f"timed out {phase} {where} after {_timeout(client):g} s", hop=hop,
+        raise TraceError(_timeout_reason(exc, where, budget, answered, total), hop=hop,
                          hint="is the endpoint up and reachable from here?") from None
     except httpx.ConnectError as exc:
         raise TraceError(_connect_reason(exc, where), hop=hop) from None
@@ -108,9 +121,18 @@ def send(
         more = "more than " if total > BODY_READ_MAX else ""
         text += f"\n[… body truncated: {more}{total:,} bytes received, first {len(kept):,} kept]"
     return ResponseSnapshot(
-        status=status, headers=redact_headers(raw_headers), body=redact_text(text, secrets),
+        status=status, headers=redact_headers(raw_headers, held), body=redact_text(text, held),
         body_bytes=total, elapsed_ms=elapsed, http_version=version,
     )
+
+
+def _timeout_reason(exc: httpx.TimeoutException, where: str, budget: float, answered: bool, received: int) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out connecting to {where} after {budget:g} s"
+    if answered:
+        return (f"timed out waiting for an answer from {where} after {budget:g} s: the body was still arriving "
+                f"({received:,} bytes so far); --timeout bounds the whole exchange")
+    return f"timed out waiting for an answer from {where} after {budget:g} s"
 
 
 def _connect_reason(exc: httpx.ConnectError, where: str) -> str:
@@ -143,9 +165,12 @@ def _host(url: str) -> str:
     return f"{parts.hostname}:{port}"
 
 
-def _timeout(client: httpx.Client) -> float:
+def hop_budget(client: httpx.Client) -> float:
+    """The wall deadline of one hop: the client's timeout (``--timeout``); DEFAULT_TIMEOUT when it is unusable
+    (none, zero, nan or infinite), so no exchange is ever unbounded."""
     value = client.timeout.read or client.timeout.connect
-    return float(value or 0)
+    seconds = float(value) if value is not None else 0.0
+    return seconds if math.isfinite(seconds) and seconds > 0 else DEFAULT_TIMEOUT
 
 
 def _decode(body: bytes, headers: list[tuple[str, str]]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -103,7 +104,7 @@ def test_stdin_and_bearer_prefix(key: rsa.RSAPrivateKey) -> None:
     (["eyJ.e30.", "--key", "/nonexistent/key.pem"], "/nonexistent/key.pem: key file does not exist"),
     (["eyJ.e30.", "--jwks", "/no/such/jwks.json"], "is neither a URL, an existing file, nor JSON"),
     (["eyJ.e30.", "--jwks", "{\"keys\": 3}"], "inline JWKS: has no \"keys\" list"),
-    (["eyJ.e30.", "--leeway", "soon"], "argument --leeway: invalid float value"),
+    (["eyJ.e30.", "--leeway", "soon"], "argument --leeway: 'soon' is not a number of seconds"),
 ])
 def test_unusable_input_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str
@@ -122,8 +123,8 @@ class _no_raise:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc: object) -> bool:
-        return False
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def test_pem_that_is_a_private_key_is_refused_without_echo(capsys: pytest.CaptureFixture[str], tmp_path: Path,
@@ -210,3 +211,64 @@ def test_server_date_judges_by_the_server_clock_and_reports_skew(capsys: pytest.
 def test_bad_server_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey) -> None:
     code, _, err = run(capsys, token(key), "--server-date", "yesterday")
     assert code == 2 and "is not an HTTP date" in err
+
+
+# -- numbers, raw secret bytes, surrogates ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("option,value", [("--leeway", "nan"), ("--leeway", "inf"), ("--leeway", "-5"),
+                                          ("--max-age", "nan"), ("--max-age", "-inf"), ("--leeway", "1e999")])
+def test_nan_inf_and_negative_seconds_are_refused(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey,
+                                                  option: str, value: str) -> None:
+    """nan makes every comparison false, so `--leeway nan` let an expired token exit 0."""
+    expired = token(key, exp=int(time.time()) - 7200)
+    with pytest.raises(SystemExit) as info:
+        main(["decode", expired, f"{option}={value}"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert f"argument {option}: '{value}' is not usable: give a finite number of seconds, 0 or more" in err
+
+
+HMAC_KEY = bytes(range(256))[::-1][:64]  # not UTF-8 (0xff, 0xfe, …), as binary HMAC keys are
+
+
+def hs256(**claims: Any) -> str:
+    return sign({"alg": "HS256"}, access_claims(**claims), HMAC_KEY, "HS256")
+
+
+def test_secret_file_holds_raw_key_bytes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "hmac.key"
+    path.write_bytes(HMAC_KEY)
+    code, out, err = run(capsys, hs256(), "--secret", f"file:{path}", "--json")
+    assert code == 0, err
+    assert json.loads(out)["signature"]["status"] == "valid"
+
+
+def test_secret_env_holds_raw_key_bytes() -> None:
+    env = {**os.environb, b"BATON_TEST_HMAC": HMAC_KEY}
+    result = subprocess.run([sys.executable, "-m", "console.cli", "decode", hs256(), "--secret", "env:BATON_TEST_HMAC",
+                             "--json"], capture_output=True, env=env, check=False)
+    assert b"Traceback" not in result.stderr and result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["signature"]["status"] == "valid"
+
+
+def test_an_oct_key_in_an_inline_jwks_verifies(capsys: pytest.CaptureFixture[str]) -> None:
+    jwks = json.dumps({"keys": [{"kty": "oct", "k": b64(HMAC_KEY), "alg": "HS256"}]})
+    code, out, _ = run(capsys, hs256(), "--jwks", jwks, "--json")
+    assert code == 0 and json.loads(out)["signature"]["status"] == "valid"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_lone_surrogates_in_claims_print_without_a_traceback(as_json: bool) -> None:
+    """`{"sub":"\\ud800"}` crashed the human output with exit 1, the code that means "refused"."""
+    text = sign({"alg": "HS256"}, b'{"sub": "\\ud800x\\udfff", "exp": 9999999999, "n\\ud83d": 1}', HMAC_KEY, "HS256")
+    env = {**os.environb, b"BATON_TEST_HMAC": HMAC_KEY}
+    result = subprocess.run([sys.executable, "-m", "console.cli", "decode", text, "--secret", "env:BATON_TEST_HMAC",
+                             "--no-color", *(["--json"] if as_json else [])],
+                            capture_output=True, env=env, check=False)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+    out = result.stdout.decode("utf-8")  # strict: the output is valid UTF-8
+    if as_json:
+        assert json.loads(out)["claims"]["sub"] == "\ud800x\udfff"
+    else:
+        assert "<U+D800>x<U+DFFF>" in out and "n<U+D83D>" in out

@@ -11,13 +11,11 @@ import time
 from console.engine.tokens.catalogue import TOKEN_FINDINGS, finding
 from console.engine.tokens.claims import check_claims
 from console.engine.tokens.decode import MAX_TOKEN_BYTES, decode_token
+from console.engine.tokens.jwks import fetch_jwks, jwks_from_file, jwks_from_json
 from console.engine.tokens.keys import (
     KeySet,
     VerificationKey,
-    fetch_jwks,
     hmac_key,
-    jwks_from_file,
-    jwks_from_json,
     key_from_pem,
     key_from_pem_file,
     merge,

@@ -65,7 +65,10 @@ def _decode_jws(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
     header_bytes, header, header_enc, header_dups = _header(parts[0])
     payload_bytes = b64url_decode(parts[1], "payload")
     signature = b64url_decode(parts[2], "signature")
-    claims, claims_enc, claims_dups = _load_json(payload_bytes, "payload")
+    try:
+        claims, claims_enc, claims_dups = _load_json(payload_bytes, "payload")
+    except TokenDecodeError as exc:
+        raise _why_not_json(header, exc) from None
     encoding = header_enc if header_enc != "utf-8" else claims_enc
     return DecodedToken(
         raw=raw,
@@ -82,6 +85,19 @@ def _decode_jws(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
         encoding=encoding,
         duplicates=header_dups + claims_dups,
     )
+
+
+def _why_not_json(header: dict[str, Any], exc: TokenDecodeError) -> TokenDecodeError:
+    """A payload that is not JSON, explained by the header when the header says why."""
+    if header.get("b64") is False:
+        return TokenDecodeError(
+            "the header says b64: false (RFC 7797 unencoded or detached payload), so the payload is not "
+            "base64url JSON claims: this is not a JWT", hint="RFC 7797 §7: a JWT always has b64 true")
+    if "zip" in header:
+        return TokenDecodeError(
+            f"the header says zip {ascii(header['zip'])[:20]}: compressed claims are JWE-only (RFC 7516 §4.1.3) and "
+            "no verifier reads them in a JWS", hint="issue the JWS without zip")
+    return exc
 
 
 _HEADER_CACHE: dict[str, tuple[int, dict[str, Any], str, tuple[DuplicateClaim, ...]]] = {}

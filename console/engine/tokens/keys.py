@@ -1,4 +1,4 @@
-"""Verification keys: JWKS (URL, file, inline JSON), PEM public keys and HMAC secrets, each bound to its algorithms."""
+"""Verification keys: PEM public keys and HMAC secrets (JWKS in jwks.py), each bound to its algorithms."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.engine.tokens.catalogue import finding
 from console.errors import KeyLoadError
 from console.model.findings import Finding
 
@@ -17,7 +16,15 @@ HMAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
 EC_CURVE_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
 OKP_ALGS = frozenset({"EdDSA"})
 SUPPORTED_ALGS = RSA_ALGS | HMAC_ALGS | frozenset(EC_CURVE_ALGS.values()) | OKP_ALGS | {"ES521"}
+JWE_KEY_ALGS = frozenset({
+    "RSA1_5", "RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512", "A128KW", "A192KW", "A256KW", "dir",
+    "ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW", "A128GCMKW", "A192GCMKW", "A256GCMKW",
+    "PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW",
+})
+"""RFC 7518 §4.1 key-management algorithms: a JWK naming one is an encryption key, skipped like ``use: enc``."""
 MAX_JWKS_BYTES = 1024 * 1024
+MAX_KEY_FILE_BYTES = MAX_JWKS_BYTES
+"""A PEM file or JWKS file larger than this is refused (a certificate chain is a few KiB)."""
 
 
 @dataclass(eq=False)
@@ -87,105 +94,6 @@ class KeySet:
         return any(k.kty == "oct" for k in self.keys)
 
 
-# -- JWKS --------------------------------------------------------------------------------------
-
-
-def jwks_from_json(text: str | bytes, source: str) -> KeySet:
-    """Keys from a JWKS document (or a single JWK); symmetric keys in a JWKS are refused."""
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
-        raise KeyLoadError("is not JSON", where=source, hint="a JWKS is {\"keys\": [...]}") from None
-    if isinstance(doc, dict) and "kty" in doc and "keys" not in doc:
-        doc = {"keys": [doc]}
-    if not isinstance(doc, dict) or not isinstance(doc.get("keys"), list):
-        raise KeyLoadError("has no \"keys\" list", where=source, hint="a JWKS is {\"keys\": [...]}")
-    keyset = KeySet(keys=[], source=source)
-    for index, jwk in enumerate(doc["keys"]):
-        _add_jwk(keyset, jwk, index)
-    if not keyset.keys:
-        raise KeyLoadError("has no usable public signing key", where=source)
-    return keyset
-
-
-def _add_jwk(keyset: KeySet, jwk: Any, index: int) -> None:
-    where = f"{keyset.source} key #{index + 1}"
-    if not isinstance(jwk, dict):
-        raise KeyLoadError("is not a JSON object", where=where)
-    kid = jwk.get("kid")
-    if kid is not None and not isinstance(kid, str):
-        raise KeyLoadError("has a kid that is not a string", where=where)
-    if jwk.get("use") not in (None, "sig"):
-        return  # an encryption key: not for signatures
-    kty = jwk.get("kty")
-    if kty == "oct":
-        keyset.findings.append(finding(
-            "token.jwks_symmetric_key",
-            f"{where} (kid {kid!r}) is a symmetric key; Baton refuses to use it and never shows it.",
-        ))
-        return
-    from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
-
-    public_only = {k: v for k, v in jwk.items() if k not in {"d", "p", "q", "dp", "dq", "qi", "oth"}}
-    key: Any
-    try:
-        if kty == "RSA":
-            key, algs = RSAAlgorithm.from_jwk(public_only), RSA_ALGS
-        elif kty == "EC":
-            key = ECAlgorithm.from_jwk(public_only)
-            algs = frozenset({EC_CURVE_ALGS.get(str(jwk.get("crv")), "")}) - {""}
-        elif kty == "OKP":
-            key, algs = OKPAlgorithm.from_jwk(public_only), OKP_ALGS
-        else:
-            raise KeyLoadError(f"has unsupported kty {str(kty)[:20]!r}", where=where, hint="RSA, EC or OKP")
-    except KeyLoadError:
-        raise
-    except Exception:  # pyjwt's message can echo the JWK: never show it (security.md §1.3)
-        raise KeyLoadError(f"is not a valid {str(kty)[:10]} public key", where=where) from None
-    alg = jwk.get("alg")
-    if isinstance(alg, str) and alg:
-        algs = algs & {alg}
-    if not algs:
-        raise KeyLoadError(f"says alg {str(alg)[:20]!r}, which does not fit its key type {kty}", where=where)
-    forms = (json.dumps(public_only).encode(), json.dumps(public_only, separators=(",", ":")).encode())
-    keyset.keys.append(VerificationKey(
-        kty=str(kty), algs=algs, key=key, source=keyset.source, kid=kid, public_forms=forms + _pem_forms(key),
-    ))
-
-
-def jwks_from_file(path: str | Path) -> KeySet:
-    """Keys from a JWKS file."""
-    return jwks_from_json(_read(path, "JWKS file"), f"JWKS file {path}")
-
-
-def fetch_jwks(url: str, *, timeout: float = 5.0, transport: Any = None) -> KeySet:
-    """Fetch a JWKS over http(s): no redirects, a size cap, a timeout; errors name the URL."""
-    import httpx
-
-    if not url.lower().startswith(("http://", "https://")):
-        raise KeyLoadError("only http(s) JWKS URLs are fetched", where=url)
-    try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client, \
-                client.stream("GET", url, headers={"Accept": "application/json"}) as response:
-            if response.is_redirect:
-                raise KeyLoadError(
-                    f"answered {response.status_code} redirect to {response.headers.get('location', '?')[:200]}",
-                    where=url, hint="Baton does not follow JWKS redirects; give the final URL",
-                )
-            if response.status_code != 200:
-                raise KeyLoadError(f"answered HTTP {response.status_code}", where=url)
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body.extend(chunk)
-                if len(body) > MAX_JWKS_BYTES:
-                    raise KeyLoadError(f"is larger than {MAX_JWKS_BYTES:,} bytes", where=url)
-    except httpx.TimeoutException:
-        raise KeyLoadError(f"did not answer within {timeout:g} s", where=url) from None
-    except httpx.HTTPError as exc:
-        raise KeyLoadError(f"could not be fetched ({type(exc).__name__})", where=url) from None
-    return jwks_from_json(bytes(body), url)
-
-
 # -- PEM and HMAC ------------------------------------------------------------------------------
 
 
@@ -216,20 +124,20 @@ def key_from_pem(data: bytes, source: str) -> KeySet:
         kty, algs = "OKP", OKP_ALGS
     else:
         raise KeyLoadError(f"holds a {type(key).__name__}, which cannot verify JWTs", where=source)
-    forms = (data, data.strip(), *_pem_forms(key))
+    forms = (data, data.strip(), *pem_forms(key))
     return KeySet(keys=[VerificationKey(kty=kty, algs=algs, key=key, source=source, public_forms=forms)], source=source)
 
 
 def key_from_pem_file(path: str | Path) -> KeySet:
     """One public key from a PEM file."""
-    return key_from_pem(_read(path, "key file"), f"key file {path}")
+    return key_from_pem(read_key_file(path, "key file"), f"key file {path}")
 
 
 def hmac_key(secret: bytes, source: str) -> KeySet:
     """An HMAC secret (already resolved from its reference); ``source`` names the reference only."""
     if not secret:
         raise KeyLoadError("is empty", where=source, hint="an HMAC secret must be random and at least 32 bytes")
-    if secret.lstrip().startswith((b"-----BEGIN", b"ssh-", b"{")):
+    if _looks_public(secret.strip()):
         raise KeyLoadError(
             "looks like a public key or JWK, not an HMAC secret", where=source,
             hint="using a public key as an HMAC secret is the algorithm-confusion attack; pass it with --key/--jwks",
@@ -237,18 +145,34 @@ def hmac_key(secret: bytes, source: str) -> KeySet:
     return KeySet(keys=[VerificationKey(kty="oct", algs=HMAC_ALGS, key=secret, source=source)], source=source)
 
 
-def _read(path: str | Path, what: str) -> bytes:
+def _looks_public(data: bytes) -> bool:
+    """PEM, an SSH public key, or a JSON object (a JWK): text an attacker would pass off as an HMAC secret.
+
+    A binary key may well start with the byte '{' (1 in 256 do): only JSON that parses counts."""
+    if data.startswith((b"-----BEGIN", b"ssh-")):
+        return True
+    if not data.startswith(b"{"):
+        return False
     try:
-        return Path(path).expanduser().read_bytes()
-    except FileNotFoundError:
-        raise KeyLoadError(f"{what} does not exist", where=str(path)) from None
-    except IsADirectoryError:
-        raise KeyLoadError(f"{what} is a directory", where=str(path)) from None
-    except OSError as exc:
-        raise KeyLoadError(f"{what} cannot be read ({exc.strerror})", where=str(path)) from None
+        return isinstance(json.loads(data), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
-def _pem_forms(key: Any) -> tuple[bytes, ...]:
+def read_key_file(path: str | Path, what: str) -> bytes:
+    """A key or JWKS file: a regular file of at most MAX_KEY_FILE_BYTES (a FIFO would hang, /dev/zero flood)."""
+    from console.config.safe_read import FileReadError, read_regular_file
+
+    try:
+        return read_regular_file(Path(path).expanduser(), MAX_KEY_FILE_BYTES)
+    except FileReadError as exc:
+        reason = {"no such file": "does not exist", "permission denied": "cannot be read (permission denied)"}
+        said = reason.get(exc.reason)
+        hint = None if said else "give a regular file holding the key (PEM) or the key set (JWKS JSON)"
+        raise KeyLoadError(f"{what} {said or exc.reason}", where=str(path), hint=hint) from None
+
+
+def pem_forms(key: Any) -> tuple[bytes, ...]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 

@@ -75,8 +75,28 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
                                      f"bytes; {alg} wants at least {_HASH[alg[2:]]().digest_size}"))
             return SignatureCheck(SignatureStatus.VALID, alg, kid_text, key.source, key.verified_detail()), found
     detail = f"{alg} signature does not verify with {usable[0].describe()} from {keys.source}"
+    if alg.startswith("PS") and any(_pss_any_salt(token, alg, key) for key in usable):
+        detail += (f"; it would with a PSS salt of another length, which RFC 7518 §3.5 forbids (the salt must be "
+                   f"as long as the hash, {_HASH[alg[2:]]().digest_size} bytes; golang-jwt accepts it only for "
+                   "backward compatibility)")
     found.append(finding("token.signature_invalid", detail))
     return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, keys.source, detail), found
+
+
+def _pss_any_salt(token: DecodedToken, alg: str, key: VerificationKey) -> bool:
+    """True when the RSASSA-PSS signature verifies with the salt length read from the signature (PSS.AUTO)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    if not isinstance(key.key, rsa.RSAPublicKey):
+        return False
+    digest = {"256": hashes.SHA256(), "384": hashes.SHA384(), "512": hashes.SHA512()}[alg[2:]]
+    try:
+        key.key.verify(token.signature, token.signing_input,
+                       padding.PSS(mgf=padding.MGF1(digest), salt_length=padding.PSS.AUTO), digest)
+    except Exception:  # InvalidSignature, or a malformed signature: either way, not a PSS signature by this key
+        return False
+    return True
 
 
 def _candidates(keys: KeySet, kid: Any) -> list[VerificationKey]:
