@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -42,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from console.config.secrets import resolve_secret
     from console.session import Session
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout}: give a positive, finite number of seconds (e.g. 10)")
     from console.config.scenarios import check_scenario
 
     profile = load_profile(args.profile or None)

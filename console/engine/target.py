@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from console.engine.deadline import deadline
+from console.engine.transport import hop_budget
 from console.errors import ProfileError, TraceError
 from console.model.enums import HopName
 from console.model.expectations import Expectations
@@ -123,7 +125,8 @@ def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client
     """A Target for the running sandbox: it publishes its scenario, client app and URLs on its control plane."""
     control = gateway_url.rstrip("/")
     try:
-        response = client.get(f"{control}/__baton/scenario")
+        with deadline(hop_budget(client)):
+            response = client.get(f"{control}/__baton/scenario")
         doc: dict[str, Any] = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise TraceError(f"the sandbox control plane at {control} did not answer ({type(exc).__name__})",

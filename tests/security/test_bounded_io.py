@@ -143,3 +143,21 @@ def test_a_token_too_large_for_any_gateway_is_not_sent_on() -> None:
     with serve(answer(200, body)) as url, make_client(5.0) as client, pytest.raises(TraceError) as info:
         acquire_token(_plan(url), client, lambda ref: "", cache=TokenCache())
     assert info.value.hop is HopName.CLIENT and f"{MAX_TOKEN_BYTES + 1:,} characters" in info.value.one_line()
+
+
+def test_a_dripping_iis_in_the_spoof_check_ends_at_the_deadline() -> None:
+    """The direct-to-IIS spoof check read with the bare client: a dripping IIS held the trace past --timeout."""
+    from console.engine.probes.iis import spoof_check
+
+    with serve(drip_body()) as url, make_client(1.0) as client:
+        result = spoof_check(client, url, "/whoami", "X-User-Sub")
+    assert not result.accepted and result.status is None
+    assert "not reachable directly" in result.detail
+
+
+def test_a_flooding_iis_in_the_spoof_check_is_capped() -> None:
+    from console.engine.probes.iis import spoof_check
+
+    with serve(flood()) as url, make_client(5.0) as client:
+        result = spoof_check(client, url, "/whoami", "X-User-Sub")
+    assert not result.accepted

@@ -13,6 +13,10 @@ from typing import Any
 
 import httpx
 
+from console.engine.target import join_url
+from console.engine.transport import send
+from console.errors import TraceError
+from console.model.enums import HopName
 from console.model.trace import ResponseSnapshot
 
 SPOOF_SUBJECT_PREFIX = "baton-spoof-check-"
@@ -89,23 +93,24 @@ def spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
                 correlation: tuple[str, str] | None = None) -> SpoofResult:
     """Send a request straight to IIS with a forged, clearly marked identity and see whether IIS believes it."""
     forged = f"{SPOOF_SUBJECT_PREFIX}{uuid.uuid4().hex[:8]}"
-    url = f"{iis_url.rstrip('/')}{path}"
-    try:
-        extra = dict([correlation]) if correlation else {}
-        response = client.get(url, headers={header: forged, "X-Baton-Probe": "spoof-check", **extra})
-    except httpx.HTTPError as exc:
-        return SpoofResult(url, header, forged, None, False, None, f"IIS not reachable directly ({type(exc).__name__})")
+    url = join_url(iis_url, path)
+    extra = [correlation] if correlation else []
+    try:  # through send(): a wall deadline and a body cap, like every other request of the trace
+        response = send(client, "GET", url, [(header, forged), ("X-Baton-Probe", "spoof-check"), *extra],
+                        hop=HopName.IIS)
+    except TraceError as exc:
+        return SpoofResult(url, header, forged, None, False, None, f"IIS not reachable directly ({exc.message})")
     user: str | None = None
-    if response.headers.get("content-type", "").startswith("application/json"):
+    if (response.header("content-type") or "").startswith("application/json"):
         try:
-            doc = response.json()
-            user = doc.get("user") if isinstance(doc, dict) else None
+            doc = json.loads(response.body)
+            user = str(doc["user"]) if isinstance(doc, dict) and doc.get("user") is not None else None
         except ValueError:
             user = None
     accepted = user == forged  # the echo lists the headers it got: only the resolved user counts
-    detail = (f"IIS answered {response.status_code} to a direct request with {header}: {forged} "
+    detail = (f"IIS answered {response.status} to a direct request with {header}: {forged} "
               f"and resolved the user as {user or 'nobody'}")
-    return SpoofResult(url, header, forged, response.status_code, accepted, user, detail)
+    return SpoofResult(url, header, forged, response.status, accepted, user, detail)
 
 
 SPOOF_CHECK_TTL = 60.0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from console.engine.redact import is_secret_header, redact_text, redact_value
+
 Pairs = tuple[tuple[str, str], ...]
 
 
@@ -17,6 +19,17 @@ def _pairs(value: object) -> Pairs:
     if not isinstance(value, dict):
         return ()
     return tuple((str(k), str(v)) for k, v in value.items() if v is not None)
+
+
+def _headers(value: object) -> Pairs:
+    """Header pairs as Baton may show them: the sandbox masks credentials the way API Gateway's logs do, keeping the
+    last characters (a token's signature); those tails are dropped, and any credential it left whole is masked."""
+    return tuple((k, redact_text(v) if "****" in v or not is_secret_header(k) else redact_value(v))
+                 for k, v in _pairs(value))
+
+
+def _masked(value: object) -> str | None:
+    return None if value is None else redact_text(str(value))
 
 
 def _section(doc: dict[str, Any], key: str) -> dict[str, Any]:
@@ -162,7 +175,7 @@ def parse_ground_truth(doc: dict[str, Any]) -> GroundTruth:
         seq=_int(doc.get("seq")) or 0, request_id=str(doc.get("request_id") or ""),
         correlation_id=_text(doc.get("correlation_id")), received_at=str(doc.get("received_at") or ""),
         client=ClientTruth(str(client.get("method") or "GET"), str(client.get("path") or "/"),
-                           _pairs(client.get("headers"))),
+                           _headers(client.get("headers"))),
         gateway=GatewayTruth(str(gw.get("outcome") or "refused"), _int(gw.get("status")) or 0,
                              _text(gw.get("error_type")), str(gw.get("api_key") or "not_required"),
                              bool(gw.get("throttled"))),
@@ -170,12 +183,12 @@ def parse_ground_truth(doc: dict[str, Any]) -> GroundTruth:
             type=str(az.get("type") or "none"), decision=str(az.get("decision") or "skipped"),
             reason=str(az.get("reason") or ""), principal_id=_text(az.get("principal_id")),
             claims=_pairs(az.get("claims")), context=_pairs(az.get("context")), policy=_statements(az.get("policy")),
-            cached=bool(az.get("cached")), cache_key=_text(az.get("cache_key")),
+            cached=bool(az.get("cached")), cache_key=_masked(az.get("cache_key")),
             matched_resource=_text(az.get("matched_resource"))),
-        integration=IntegrationTruth(bool(integ.get("sent")), _pairs(integ.get("headers")),
+        integration=IntegrationTruth(bool(integ.get("sent")), _headers(integ.get("headers")),
                                      _pairs(integ.get("mapping")), bool(integ.get("timed_out"))),
-        iis=IisTruth(received=bool(iis.get("received")), headers=_pairs(iis.get("headers")),
-                     server_variables=_pairs(iis.get("server_variables")), user=_text(iis.get("user")) or None,
+        iis=IisTruth(received=bool(iis.get("received")), headers=_headers(iis.get("headers")),
+                     server_variables=_headers(iis.get("server_variables")), user=_text(iis.get("user")) or None,
                      auth_type=_text(iis.get("auth_type")) or None, status=_int(iis.get("status")),
-                     substatus=_int(iis.get("substatus")), log_line=_text(iis.get("log_line"))),
+                     substatus=_int(iis.get("substatus")), log_line=_masked(iis.get("log_line"))),
     )

@@ -6,7 +6,9 @@ import time
 
 import httpx
 
+from console.engine.deadline import deadline
 from console.engine.probes.record import GroundTruth, parse_ground_truth
+from console.engine.transport import hop_budget
 
 RETRIES = 10
 RETRY_DELAY = 0.05
@@ -17,7 +19,8 @@ def fetch_ground_truth(client: httpx.Client, control_url: str, key: str) -> Grou
     url = f"{control_url}/__baton/requests/{key}"
     for _ in range(RETRIES):  # the record is stored as the gateway answers: allow a moment for it
         try:
-            response = client.get(url)
+            with deadline(hop_budget(client)):
+                response = client.get(url)
         except httpx.HTTPError:
             return None
         if response.status_code == 200:
