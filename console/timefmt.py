@@ -21,6 +21,22 @@ def numeric_date(value: Any) -> float | None:
     return float(value)
 
 
+def time_name(name: str) -> str | None:
+    """The time claim a key names (``exp``, ``claims.exp``, ``jwt.claims.auth_time`` → its last part), or None."""
+    last = name.rsplit(".", 1)[-1].rsplit(":", 1)[-1].lower()
+    return last if last in TIME_CLAIMS else None
+
+
+def epoch_of(value: Any) -> float | None:
+    """A NumericDate given as a number or, as authorizer context and headers carry it, as decimal text."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > 20 or not text.replace(".", "", 1).isdigit():
+            return None
+        value = float(text)
+    return numeric_date(value)
+
+
 def span(seconds: float) -> str:
     """A short human duration: 45 s, 4 min, 2 h, 3 d."""
     s = abs(seconds)
@@ -61,3 +77,14 @@ def describe(name: str, value: Any, now: float) -> TimeClaim:
 def describe_times(token: DecodedToken, now: float) -> list[TimeClaim]:
     """Every time claim the token has, in a fixed order."""
     return [describe(n, token.claims[n], now) for n in TIME_CLAIMS if n in token.claims]
+
+
+def time_text(name: str, value: Any, now: float) -> str | None:
+    """A time-named value as a person reads it: ``2026-01-01T00:59:40Z (expires in 59 min)``; None when ``name``
+    is no time claim or ``value`` no date (the caller shows it as it is)."""
+    claim = time_name(name)
+    when = epoch_of(value) if claim else None
+    if claim is None or when is None:
+        return None
+    told = describe(claim, when, now)
+    return f"{told.utc} ({told.relative})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -24,6 +26,26 @@ EFFECT_BADGE = {
     "unknown": ("? UNKNOWN", "$text-muted"),
 }
 _EFFECT_CLASS = {"allow": "-allow", "deny": "-deny", "unauthorized": "-deny", "error": "-deny"}
+_CLAIMS_ONLY = ("cognito", "jwt")
+"""Authorizer kinds that never set a principalId: the caller travels in their claims."""
+
+
+def principal_text(decision: AuthorizerDecision) -> Content:
+    """The principal, or what its absence means: normal for Cognito and JWT authorizers, worth a look on an allow
+    by any other, nothing to report on a refusal. Only a missing principal on an allow is coloured, and not as an
+    error: the request went through."""
+    if decision.principal_id:
+        return safe(decision.principal_id, "bold")
+    kind = decision.kind.lower()
+    if kind in _CLAIMS_ONLY:
+        return line(("(none)", "$text-muted"),
+                    (f" — normal for {kind}: the caller travels in the claims (context.authorizer.claims.sub)",
+                     "$text-muted"))
+    if decision.effect.lower() == "allow":
+        return line(("(none)", "$text-warning"),
+                    (" — allowed without naming a caller: a mapping of context.authorizer.principalId sends IIS"
+                     " nobody", "$text-muted"))
+    return Content.styled("(none) — no caller: the request was refused", "$text-muted")
 
 
 def cache_text(decision: AuthorizerDecision) -> Content:
@@ -51,7 +73,7 @@ def statement_row(statement: PolicyStatement) -> Content:
     return line(*parts)
 
 
-def view_content(view: AuthorizerView | None) -> Content:
+def view_content(view: AuthorizerView | None, now: float | None = None) -> Content:
     """The panel text for the current trace: pending, cancelled and not-reached say so; never a stale decision."""
     if view is None:
         return decision_content(None)
@@ -64,11 +86,12 @@ def view_content(view: AuthorizerView | None) -> Content:
         if view.kind is VerdictKind.PENDING:
             return Content.styled("· pending: waiting for this trace…", "$text-muted")
         return Content.styled("? unknown: no probe saw the authorizer's decision for this trace.", "$text-muted")
-    return decision_content(view.decision)
+    return decision_content(view.decision, now)
 
 
-def decision_content(decision: AuthorizerDecision | None) -> Content:
-    """The whole panel text for a decision."""
+def decision_content(decision: AuthorizerDecision | None, now: float | None = None) -> Content:
+    """The whole panel text for a decision; with ``now``, time values (``exp``, ``claims.iat``…) read as UTC times
+    and how far off they are, never raw epochs."""
     if decision is None:
         return Content.styled("No authorizer decision for this trace yet.", "$text-muted")
     known = EFFECT_BADGE.get(decision.effect.lower())
@@ -79,9 +102,7 @@ def decision_content(decision: AuthorizerDecision | None) -> Content:
     ]
     if decision.reason:
         rows.append(line(("reason  ", "bold"), safe(decision.reason)))
-    principal = (safe(decision.principal_id, "bold") if decision.principal_id
-                 else Content.styled("(none)", "$text-error"))
-    rows.append(line(("principal  ", "bold"), principal))
+    rows.append(line(("principal  ", "bold"), principal_text(decision)))
     if decision.method_arn:
         rows.append(line(("method ARN  ", "bold"), safe(decision.method_arn)))
     rows.append(cache_text(decision))
@@ -96,7 +117,8 @@ def decision_content(decision: AuthorizerDecision | None) -> Content:
         target = targets.get(key.lower())
         goes: Part | Content = (line(("  → ", "$text-accent"), safe(target, "$text-accent")) if target
                                 else ("  → not mapped", "$text-muted"))
-        rows.append(line("  ", safe(key.ljust(width), "$text-primary"), "  ", hop_value(key, value, masked=True), goes))
+        rows.append(line("  ", safe(key.ljust(width), "$text-primary"), "  ",
+                         hop_value(key, value, masked=True, now=now), goes))
     return lines(Content(r) if isinstance(r, str) else r for r in rows)
 
 
@@ -109,10 +131,13 @@ What the authorizer decided and why:
 
 - **effect** (✓ ALLOW, ✗ DENY, ✗ UNAUTHORIZED, ✗ ERROR, ? UNKNOWN), the authorizer kind and which
   probe saw the decision (sandbox, local evaluation, the response, `aws test-invoke`).
-- **principal**: who the authorizer says the caller is; *(none)* means it carries no identity.
+- **principal**: who the authorizer says the caller is. *(none)* is normal for Cognito and JWT
+  authorizers (the caller travels in the claims); on an allow by a Lambda authorizer it means IIS
+  gets nobody from a `principalId` mapping.
 - **policy**: the statements returned; **▶ … ← matches this method** marks the one covering this
   request's method ARN. No match is an implicit deny.
-- **context → integration**: each context key and the header it is mapped to for IIS.
+- **context → integration**: each context key and the header it is mapped to for IIS; times
+  (`exp`, `iat`, `auth_time`) in UTC with how long ago or ahead.
 - **cache**: hit (a cached decision, possibly from another route), miss, or unknown.
 """
 
@@ -125,9 +150,12 @@ What the authorizer decided and why:
     decision: reactive[AuthorizerDecision | None] = reactive(None, always_update=True, init=False)
     """The decision shown; None when no probe saw the authorizer (yet)."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, now: Callable[[], float] = time.time, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Authorizer"
+        self.now = now
+        """The clock for "expires in 4 min"; tests and snapshots freeze it."""
         self.set_body(decision_content(None))
 
     view: reactive[AuthorizerView | None] = reactive(None, always_update=True, init=False)
@@ -138,10 +166,10 @@ What the authorizer decided and why:
         effect = shown.effect.lower() if shown is not None else ""
         self.set_state("-empty" if shown is None else _EFFECT_CLASS.get(effect, "-unknown"))
         self.set_class(shown is not None and bool(shown.cached), "-cached")
-        self.set_body(view_content(view))
+        self.set_body(view_content(view, self.now()))
 
     def watch_decision(self, decision: AuthorizerDecision | None) -> None:
         state = "-empty" if decision is None else _EFFECT_CLASS.get(decision.effect.lower(), "-unknown")
         self.set_state(state)
         self.set_class(decision is not None and bool(decision.cached), "-cached")
-        self.set_body(decision_content(decision))
+        self.set_body(decision_content(decision, self.now()))

@@ -49,9 +49,6 @@ its latency and the identity it carried (`sub=alice via X-User-Sub header`, `ano
 """
 
     DEFAULT_CSS = """
-    HopTrace {
-        min-height: 7;
-    }
     HopTrace > OptionList, HopTrace > OptionList:focus {
         height: auto;
         border: none;

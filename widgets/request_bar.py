@@ -26,7 +26,8 @@ class RequestBar(Pane):
     HELP = """\
 ## Request bar
 - The **badge** names the environment in words and colour; **PRODUCTION** is red and cannot be
-  missed. Next to it, the profile name.
+  missed. A profile without `environment` is treated as production and the badge says
+  **⚠ PRODUCTION (environment not set)**. Next to it, the profile name.
 - **scenario** (sandbox profiles only): what the embedded sandbox should break next. `enter` or a
   click opens the list; type to filter it (`ctrl+n` opens it too, from anywhere).
 - **method** (`enter` opens the list) and **path**: the test request. `enter` in the path, or
@@ -55,7 +56,7 @@ class RequestBar(Pane):
     RequestBar.-env-production .request--badge { background: red; color: white; text-style: bold reverse; }
     RequestBar.-env-production { background: red 10%; }
     RequestBar .request--profile { width: auto; max-width: 32; height: 3; padding: 1 1 0 1; }
-    RequestBar #scenario { width: 28; display: none; }
+    RequestBar #scenario { display: none; }
     RequestBar.-sandbox #scenario { display: block; }
     RequestBar #method { width: 14; }
     RequestBar #path { width: 1fr; min-width: 16; }
@@ -192,5 +193,7 @@ def _profile_texts(profile: Profile | None) -> tuple[Content, Content]:
     if profile is None:
         return Content("NO PROFILE"), Content("")
     word = str(profile.environment).upper()
+    if profile.environment_assumed:
+        word += " (environment not set)"  # no environment in the profile: assumed production, and said so
     badge = Content(f"⚠ {word}" if profile.environment is Environment.PRODUCTION else word)
     return badge, safe(profile.name, "bold")

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 
 from console.model.enums import HOP_GLYPH, HopName, HopStatus
+from console.model.masking import AUTH_SCHEMES, mask_credential, mask_token
 from console.sanitize import inert
+from console.timefmt import time_text
 
 if TYPE_CHECKING:
     from console.model.trace import Identity
@@ -35,9 +37,10 @@ STATUS_STYLE: dict[HopStatus, str] = {
 PENDING_GLYPH, PENDING_WORD = "·", "pending"
 
 # Header names whose values are credentials; their values are masked unless revealed.
-SECRET_NAMES = frozenset(
-    {"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie", "x-amz-security-token"}
-)
+SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie",
+                          "x-amz-security-token", "x-origin-verify", "x-amzn-remapped-authorization"})
+# How API Gateway (and the sandbox, mimicking it) logs a credential: asterisks, then its last few characters.
+_TAIL_MASK = re.compile(r"\*{4,}([A-Za-z0-9._~+/=-]{0,8})")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_.~-]{32,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 IDENTITY_NAMES = frozenset({"sub", "username", "cognito:username", "principalid", "user", "x-user-sub", "x-user-id",
@@ -78,23 +81,41 @@ def looks_secret(name: str, value: str) -> bool:
     if name.lower() in SECRET_NAMES:
         return True
     bare = _SCHEME.sub("", value)
+    if _TAIL_MASK.fullmatch(bare):
+        return True
     if _UUID.fullmatch(bare) or name.lower() in IDENTITY_NAMES:
         return False
     return _OPAQUE.fullmatch(bare) is not None
 
 
-def masked_text(value: str) -> str:
-    """A credential shown by its shape only: the scheme (if any) and its length."""
-    scheme = _SCHEME.match(value)
-    prefix = scheme.group(0) if scheme else ""
-    return f"{prefix}•••• ({len(value) - len(prefix)} chars, masked)"
+def masked_text(value: str, known: Iterable[str] = ()) -> str:
+    """A credential by its shape: scheme, real length and a fingerprint (console.model.masking), never a character.
+
+    Gateway and IIS records show a token as asterisks and its last characters, so their length is not the
+    token's: when the tail matches a token Baton sent (``known``), that token's length and fingerprint are shown,
+    and the same token reads the same at every hop."""
+    scheme, sep, rest = value.partition(" ")
+    has_scheme = bool(sep) and scheme.lower() in AUTH_SCHEMES
+    inner = rest.strip() if has_scheme else value.strip()
+    if inner.startswith("<redacted "):
+        return value  # masked already, by the engine
+    tail = _TAIL_MASK.fullmatch(inner)
+    if tail is None:
+        return mask_credential(value)
+    end = tail.group(1)
+    token = next((t for t in known if end and t.endswith(end)), None)
+    shown = mask_token(token) if token else "<masked upstream, length unknown>"
+    return f"{scheme} {shown}" if has_scheme else shown
 
 
-def hop_value(name: str, value: str, *, masked: bool, style: str = "") -> Content:
-    """A header or context value, masked when it looks like a credential and masking is on."""
+def hop_value(name: str, value: str, *, masked: bool, style: str = "", now: float | None = None,
+              known: Iterable[str] = ()) -> Content:
+    """A header, claim or context value: masked when it looks like a credential and masking is on; a time claim
+    (``exp``, ``claims.iat``…) as a UTC time and how long ago or ahead, when ``now`` is given (never a raw epoch)."""
     if masked and looks_secret(name, value):
-        return Content.styled(inert(masked_text(value)), f"italic $text-muted {style}".strip())
-    return safe(value, style)
+        return Content.styled(inert(masked_text(value, known)), f"italic $text-muted {style}".strip())
+    told = time_text(name, value, now) if now is not None else None
+    return safe(told if told is not None else value, style)
 
 
 def identity_summary(identity: Identity | None, hop: HopName | None = None) -> Content:

@@ -59,10 +59,6 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
 """
 
     DEFAULT_CSS = """
-    TokenInspector {
-        height: 1fr;
-        min-height: 8;
-    }
     TokenInspector > .inspector--banner {
         display: none;
         height: auto;
@@ -134,6 +130,11 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         self._banner.update(line(banner, *((" (", safe(detail), ")") if detail else ())))
         self._draw()
 
+    def _tokens(self) -> tuple[str, ...]:
+        """The client's token: a hop that logged only its tail is shown with this token's length and fingerprint."""
+        view = self.view
+        return (view.report.token.compact,) if view is not None and view.report is not None else ()
+
     def _report(self) -> TokenReport | None:
         view = self.view
         return view.report if view is not None and view.hop.name is HopName.CLIENT else None
@@ -172,7 +173,8 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         width = max((len(r.name) for r in changes), default=0)
         for row in changes:
             style = CHANGE_STYLE[row.change]
-            value = Content("") if row.value is None else hop_value(row.name, row.value, masked=self.masked)
+            value = Content("") if row.value is None else hop_value(row.name, row.value, masked=self.masked,
+                                                                      now=self.now(), known=self._tokens())
             rows.append(line((f"{row.change} ", f"bold {style}".strip()), safe(row.name.ljust(width), style), "  ",
                              value, *self._mark(row.change, row.before, name=row.name)))
         return rows
@@ -184,5 +186,6 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         if before is None:
             return (Content.styled(f"  ({word})", style),)
         what = "from " if change is Change.RENAMED else "was "
-        shown = before if change is Change.RENAMED else hop_value(name, before, masked=self.masked).plain
+        shown = before if change is Change.RENAMED else hop_value(name, before, masked=self.masked,
+                                                                  known=self._tokens()).plain
         return (line((f"  ({word}, {what}", style), safe(shown, style), (")", style)),)

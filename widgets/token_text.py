@@ -53,10 +53,13 @@ def countdown_line(exp: float, now: float) -> Content:
 def _pairs(values: dict[str, object], now: float | None = None) -> Iterable[Content]:
     width = max((len(k) for k in values), default=0)
     for key, value in values.items():
-        row: list[Part] = ["  ", safe(str(key).ljust(width), "$text-primary"), "  ", safe(show_value(value))]
-        if now is not None and key in TIME_CLAIMS:
-            told = describe(key, value, now)
-            row += [(f"  {told.utc}  {told.relative}" if told.utc else f"  {told.relative}", "$text-muted")]
+        row: list[Part] = ["  ", safe(str(key).ljust(width), "$text-primary"), "  "]
+        told = describe(key, value, now) if now is not None and key in TIME_CLAIMS else None
+        if told is not None and told.utc:
+            row += [(told.utc, ""), (f"  {told.relative}", "$text-muted")]  # a date, never a raw epoch
+        else:
+            row.append(safe(show_value(value)))
+            row += [(f"  {told.relative}", "$text-muted")] if told is not None else []
         yield line(*row)
 
 

@@ -79,10 +79,6 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
 """
 
     DEFAULT_CSS = """
-    TraceFeed {
-        height: 1fr;
-        min-height: 6;
-    }
     TraceFeed > FeedList { height: 1fr; }
     """
 

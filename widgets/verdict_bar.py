@@ -5,14 +5,12 @@ from __future__ import annotations
 from time import gmtime, strftime
 from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from console.model.enums import VerdictKind
 from console.sanitize import inert
-from widgets.pane import Pane
+from widgets.pane import ScrollPane
 from widgets.text import Part, line, lines, safe
 
 if TYPE_CHECKING:
@@ -84,8 +82,9 @@ def verdict_content(verdict: Verdict) -> Content:
     return lines(rows)
 
 
-class VerdictBar(Pane):
-    """The verdict of the current trace, with its fix and what evidence is missing."""
+class VerdictBar(ScrollPane):
+    """The verdict of the current trace, with its fix and what evidence is missing; it scrolls and takes focus when
+    its text is taller than the room the screen gives it."""
 
     HELP = """\
 ## Verdict
@@ -99,19 +98,15 @@ The answer for the current trace:
 - **– cancelled**: you stopped the trace (esc); nothing was concluded.
 - **✗ the trace could not run**: a hop could not be reached; the error names it.
 
-`ctrl+y` copies the verdict with the profile, trace id, correlation id and time.
+`ctrl+y` copies the verdict with the profile, trace id, correlation id and time. When the text is
+taller than the pane, `tab` to it and scroll with `↑`/`↓`.
 """
 
     DEFAULT_CSS = """
-    VerdictBar {
-        height: auto;
-        min-height: 3;
-    }
     VerdictBar.-ok { border: round $success; }
     VerdictBar.-broken { border: round $error; }
     VerdictBar.-unconfirmed { border: round $warning; }
     VerdictBar.-cancelled { border: round $warning; }
-    VerdictBar > .verdict--text { height: auto; }
     """
 
     STATES = ("-empty", "-pending", "-ok", "-broken", "-unconfirmed", "-cancelled")
@@ -121,11 +116,8 @@ The answer for the current trace:
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Verdict"
-        self._text = Static(view_content(None), classes="verdict--text")
-
-    def compose_body(self) -> ComposeResult:
-        yield self._text
+        self.set_body(view_content(None))
 
     def watch_view(self, view: VerdictView | None) -> None:
         self.set_state(verdict_state(view))
-        self._text.update(view_content(view))
+        self.set_body(view_content(view))

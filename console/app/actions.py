@@ -25,6 +25,11 @@ class ConsoleAction:
         """``ctrl+r`` or ``F1 / ?``."""
         return self.label or " / ".join(self.keys)
 
+    @property
+    def footer_key(self) -> str:
+        """The key as the footer shows it, short like Textual's own ``^p``: ``^r``, ``F5``, ``F1 / ?``."""
+        return self.key_label.replace("ctrl+", "^")
+
 
 ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("send", ("ctrl+r",), "Send", "Send the test request through the gateway"),
@@ -42,7 +47,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
 """In footer order."""
 
 NAVIGATION: tuple[tuple[str, str], ...] = (
-    ("tab / shift+tab", "Move between panes"),
+    ("tab / shift+tab", "Move between panes (below 100x30 they stack: each scrolls into view); the verdict scrolls"),
     ("↑ ↓ / j k", "Select a hop or a feed item"),
     ("ctrl+p", "Command palette"),
     ("ctrl+q", "Quit"),

@@ -6,6 +6,7 @@ import functools
 import gc
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -18,6 +19,15 @@ from console.model.profile import Profile
 from console.session import Session
 
 SessionFactory = Callable[[Profile, str | None], Session]
+TOKEN_MARK = "eyJ"  # noqa: S105 (what a JWT starts with, not a secret)
+"""The start of every JWT: a screenshot holding it is not written."""
+
+
+def screenshot_dir() -> Path:
+    """Where the palette's Screenshot goes: ``screenshots`` in the user's data directory (platformdirs)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("baton")) / "screenshots"
 
 def baton_commands() -> type[Provider]:
     """The palette provider, imported when the palette first opens (textual.command is not cheap)."""
@@ -70,6 +80,41 @@ class BatonApp(App[int]):
         console.open_session(self.session)
         if old is not None:
             self.run_worker(old.close, thread=True, group="close")
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's Screenshot: an SVG of the screen in the user's data directory, and a note saying where.
+
+        Textual's own aims at a Downloads folder a server rarely has. Credentials shown revealed are masked first."""
+        from widgets import TokenInspector
+
+        revealed = [inspector for inspector in self.screen.query(TokenInspector) if not inspector.masked]
+        for inspector in revealed:
+            inspector.masked = True
+        if revealed:  # the masked text is drawn on the next refresh
+            self.call_after_refresh(self.save_screenshot_to, filename, path, time_format)
+            return None
+        return self.save_screenshot_to(filename, path, time_format)
+
+    def save_screenshot_to(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Write the screenshot (never one showing a token); the file written, or None after saying why not."""
+        from textual._files import generate_datetime_filename
+
+        folder = Path(path) if path else screenshot_dir()
+        target = folder / (filename or generate_datetime_filename(self.title, ".svg", time_format))
+        svg = self.export_screenshot()
+        if TOKEN_MARK in svg:
+            self.notify("Screenshot not saved: a token is on screen.", severity="error", markup=False)
+            return None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Screenshot not saved to {target}: {exc.strerror or exc}", severity="error", markup=False)
+            return None
+        self.notify(f"Saved to {target}", title="Screenshot", markup=False, timeout=8)
+        return str(target)
 
     def on_unmount(self) -> None:
         if self.session is not None:

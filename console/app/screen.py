@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.app.actions import ACTIONS, NAVIGATION
+from console.app.footer import KeyFooter
 from console.app.messages import FeedArrived, RecordedTraceReady, SessionReady, TraceEventArrived, WorkFailed
 from console.errors import BatonError
 from console.session import Session
@@ -29,6 +30,7 @@ from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspec
 if TYPE_CHECKING:
     from console.engine.tracebook import BookChange, TraceBook
     from console.model.enums import HopName
+    from console.model.profile import Profile
     from console.model.trace import TraceEvent, TraceRequest
 
 # The engine, the TraceBook and the trace model's dataclasses are imported where first needed, after the first paint:
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 
 FEED_WAIT = 5.0
 """Seconds one feed long-poll waits; the next poll starts only when this one has answered."""
+COMPACT_BELOW = (100, 30)
+"""Below this width or height the panes stack in one scrolling column (the ``-compact`` class, see baton.tcss):
+side by side they would be squeezed out of sight. The request bar and the verdict stay outside the scroll."""
 
 
 def _request(method: str, path: str) -> TraceRequest:
@@ -44,11 +49,19 @@ def _request(method: str, path: str) -> TraceRequest:
     return TraceRequest(method=method, path=path)
 
 
+def _sub_title(profile: Profile) -> str:
+    """``orders · PRODUCTION``, saying so when the environment was not set and production is assumed."""
+    from console.model.profile import ENVIRONMENT_ASSUMED_NOTE
+
+    note = f" ({ENVIRONMENT_ASSUMED_NOTE})" if profile.environment_assumed else ""
+    return f"{profile.name} · {profile.environment.value.upper()}{note}"
+
+
 class ConsoleScreen(Screen[None]):
     """Request bar, hop trace, token inspector, authorizer and IIS panes, verdict bar, live feed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, a.action, a.title, show=index == 0, key_display=a.key_label if index == 0 else None)
+        Binding(key, a.action, a.title, show=index == 0, key_display=a.footer_key if index == 0 else None)
         for a in ACTIONS for index, key in enumerate(a.keys)
     ]
 
@@ -75,6 +88,7 @@ class ConsoleScreen(Screen[None]):
             from console.engine.tracebook import TraceBook
 
             self._book = TraceBook(clock=self.clock)
+            self._book.subscribe(self._show_feed)  # every feed row the book touches is redrawn, whoever caused it
         return self._book
 
     # -- layout ---------------------------------------------------------------------------------------
@@ -90,16 +104,29 @@ class ConsoleScreen(Screen[None]):
             with Vertical(id="right"):
                 yield TokenInspector(now=self.clock)
                 with Horizontal(id="lower"):
-                    yield AuthorizerPanel()
+                    yield AuthorizerPanel(now=self.clock)
                     yield IisPanel()
         yield VerdictBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        profile = self.session.profile
         self.title = "Baton"
-        self.sub_title = f"{profile.name} · {profile.environment.value.upper()}"
+        self.sub_title = _sub_title(self.session.profile)
         self.call_after_refresh(self.start_session)  # the sandbox starts behind the first paint
+
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = COMPACT_BELOW
+        self.set_class(event.size.width < width or event.size.height < height, "-compact")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Stacked (compact), tab brings the whole pane into view from its title, not just its focused content.
+        if self.has_class("-compact"):
+            from widgets.pane import Pane
+
+            pane = next((node for node in event.widget.ancestors_with_self if isinstance(node, Pane)), None)
+            body = self.query_one("#body")
+            if pane is not None and body in pane.ancestors:
+                body.scroll_to_widget(pane, animate=False, top=True)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Handlers run subclass first, so this reaches Screen's own before it acts. On the first resume every node
@@ -155,7 +182,7 @@ class ConsoleScreen(Screen[None]):
 
     def on_feed_arrived(self, message: FeedArrived) -> None:
         # Applied here, on the UI thread, after every TraceStarted before it: the book knows our own ids by then.
-        self._show_feed(self.book.add_external(message.items))
+        self.book.add_external(message.items)
 
     # -- tracing ---------------------------------------------------------------------------------------
     def on_request_bar_send_requested(self, message: RequestBar.SendRequested) -> None:
@@ -176,13 +203,12 @@ class ConsoleScreen(Screen[None]):
         self.cancel_event.set()
         self.pending = None
         self.send_after_switch = False
-        change = self.book.cancel()
-        self._show_feed(change)
+        self.book.cancel()
         self.refresh_panes()
 
     def send(self, request: TraceRequest) -> None:
         """Trace ``request`` now, or as soon as the session is up; every pane shows pending at once."""
-        self.cancel_event.set()  # a newer request supersedes a running one
+        self.cancel_event.set()  # a newer request supersedes a running one (the book marks it cancelled)
         ticket = self.book.expect(request)
         self.refresh_panes()
         if not self.ready:
@@ -209,7 +235,6 @@ class ConsoleScreen(Screen[None]):
 
     def on_trace_event_arrived(self, message: TraceEventArrived) -> None:
         change = self.book.apply(message.event, message.ticket)
-        self._show_feed(change)
         if change.current:
             self.refresh_panes()
 
@@ -224,6 +249,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(TokenInspector).view = book.inspection()
 
     def _show_feed(self, change: BookChange) -> None:
+        """The book's subscriber: redraw the feed rows a change touched."""
         feed = self.query_one(TraceFeed)
         for key in change.feed_keys:
             item = self.book.feed.get(key)
@@ -275,7 +301,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(RequestBar).scenario = name
         self.send_after_switch = True  # a new breakage is only worth seeing traced
         self.pending = None
-        self.cancel_event.set()
+        self.cancel_event.set()  # what it finds would be the old scenario's answer (the book marks it cancelled)
         self.book.expect(_request("GET", "/"))  # every pane pending while the sandbox restarts
         self.refresh_panes()
         self._switch_worker(name)
@@ -304,7 +330,7 @@ class ConsoleScreen(Screen[None]):
         self.ready, self.pending, self.send_after_switch = False, None, False
         profile = session.profile
         self.set_class(profile.is_production, "-production")
-        self.sub_title = f"{profile.name} · {profile.environment.value.upper()}"
+        self.sub_title = _sub_title(profile)
         bar = self.query_one(RequestBar)
         bar.profile = profile
         bar.scenarios = ()
@@ -373,7 +399,7 @@ class ConsoleScreen(Screen[None]):
             if self.pending is None and self.book.kind is None:
                 return
             self.pending = None  # the request waiting for the session will not go out: say so where it waits
-        self._show_feed(self.book.fail(text))
+        self.book.fail(text)
         self.refresh_panes()
 
     def inspected_hop(self) -> HopName:

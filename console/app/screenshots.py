@@ -50,6 +50,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("iis-windows-auth", "iis-windows-auth", title="iis-windows-auth: 401.2 Negotiate/NTLM"),
     Shot("spoofable-backend", "spoofable-backend", title="spoofable-backend: IIS trusts any X-User-Sub"),
     Shot("help", "healthy", keys=("f1",), title="help (F1)"),
+    Shot("iis-windows-auth-80x24", "iis-windows-auth", (80, 24), title="iis-windows-auth at 80x24 (the minimum)"),
     Shot("healthy-100x30", "healthy", (100, 30), title="healthy at 100x30"),
     Shot("iis-windows-auth-200x50", "iis-windows-auth", (200, 50), title="iis-windows-auth at 200x50"),
 )

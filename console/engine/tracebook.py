@@ -100,6 +100,10 @@ class TraceBook:
     # -- requests -----------------------------------------------------------------------------------------
     def expect(self, request: TraceRequest) -> int:
         """A request is on its way: every pane shows pending at once. Returns the ticket its events carry."""
+        running = self.current
+        if running is not None and running.kind is VerdictKind.PENDING:
+            # Its worker forwards nothing more once superseded: without this it would stay "tracing" for ever.
+            self._stop(running, VerdictKind.CANCELLED, "superseded by a newer request")
         self._ticket += 1
         self.last_request = request
         self.current_id = None

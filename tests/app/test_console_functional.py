@@ -6,6 +6,7 @@ import pytest
 from console_driver import finished, pane_text, ready, screen_of, send_and_wait, until
 
 from console.app.main import make_app
+from widgets import TraceFeed
 
 SIZE = (160, 48)
 
@@ -71,6 +72,8 @@ async def test_reselecting_an_earlier_trace_from_the_feed() -> None:
         first = screen.book.current_id
         await send_and_wait(pilot, app)
         assert screen.book.current_id != first
+        feed = screen.query_one(TraceFeed)
+        await until(pilot, lambda: feed.settled and len(feed.items) == 2)  # both rows drawn before moving
         screen.query_one("#feed-table").focus()
         await pilot.press("down", "enter")  # newest first: the second row is the first trace
         await until(pilot, lambda: screen.book.current_id == first)

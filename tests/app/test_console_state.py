@@ -9,6 +9,7 @@ from console_driver import finished, pane_text, ready, send_and_wait, until
 from console.app.main import make_app
 from console.app.screen import ConsoleScreen
 from console.model.enums import VerdictKind
+from widgets import TraceFeed
 
 SIZE = (160, 48)
 
@@ -93,3 +94,39 @@ async def test_switching_scenario_from_the_palette_traces_the_new_breakage() -> 
         await pilot.press(*"expired", "enter")
         await until(pilot, lambda: "token.expired" in pane_text(app, "verdict"), timeout=30)
         assert "expired-token" in pane_text(app, "request")
+
+
+async def test_f5_after_a_profile_switch_sends_on_the_new_profile(tmp_path: Path) -> None:
+    second = tmp_path / "second.toml"
+    second.write_text('name = "second-sandbox"\ndescription = "d"\nenvironment = "sandbox"\n'
+                      '[sandbox]\nscenario = "expired-token"\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await send_and_wait(pilot, app)
+        assert "identity reached IIS intact" in pane_text(app, "verdict")
+        app.switch_profile(str(second))
+        await until(pilot, lambda: screen.session.profile.name == "second-sandbox" and screen.ready, timeout=30)
+        await pilot.press("f5")
+        await until(pilot, lambda: finished(screen) >= 2, timeout=30)
+        trace = screen.book.trace()
+        assert trace is not None and trace.profile == "second-sandbox"
+        assert "token.expired" in pane_text(app, "verdict") and "intact" not in pane_text(app, "verdict")
+        view = screen.book.verdict_view()
+        assert view is not None and view.profile == "second-sandbox"
+
+
+async def test_switching_scenario_while_a_trace_runs_ends_it_cancelled() -> None:
+    app = make_app(scenario="integration-timeout")  # slow: still running when the scenario changes
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: screen.book.current_id is not None)
+        running = screen.book.current_id
+        screen.switch_scenario("expired-token")
+        await until(pilot, lambda: "token.expired" in pane_text(app, "verdict"), timeout=60)
+        assert screen.book.current_id != running
+        assert screen.book.entries[running].kind is VerdictKind.CANCELLED  # never left running, never a result
+        assert screen.book.trace(running) is None
+        feed = screen.query_one(TraceFeed)
+        await until(pilot, lambda: feed.settled and "cancelled" in pane_text(app, "feed"))
+        assert "tracing" not in pane_text(app, "feed")

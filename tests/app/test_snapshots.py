@@ -1,4 +1,4 @@
-"""SVG snapshots of the console at 120x36 for fixed traces: healthy and three broken scenarios."""
+"""SVG snapshots of the console for fixed traces: four scenarios at 120x36, and the compact 80x24 and 100x30."""
 
 from __future__ import annotations
 
@@ -44,6 +44,15 @@ def test_console_snapshot(snap_compare: Callable[..., bool], scenario: str) -> N
     """The whole console after one trace: hop trace, inspector at the broken hop, authorizer, IIS, verdict."""
     app = fixed_app(scenario)
     assert snap_compare(app, terminal_size=SIZE, run_before=traced(app))
+
+
+@pytest.mark.parametrize(("scenario", "size"), [("healthy", (80, 24)), ("iis-windows-auth", (80, 24)),
+                                                ("expired-token", (100, 30)), ("iis-windows-auth", (100, 30))],
+                         ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v)
+def test_small_terminal_snapshot(snap_compare: Callable[..., bool], scenario: str, size: tuple[int, int]) -> None:
+    """The minimum size and the one above: request bar with path and Send, the whole verdict, every key."""
+    app = fixed_app(scenario)
+    assert snap_compare(app, terminal_size=size, run_before=traced(app))
 
 
 def test_snapshots_hold_no_token(request: pytest.FixtureRequest) -> None:

@@ -179,3 +179,16 @@ def test_the_book_keeps_a_bounded_number_of_traces() -> None:
         book.apply(started(f"t{n}", f"c{n}"))
         book.apply(TraceFinished(finished(f"t{n}")))
     assert list(book.entries) == ["t2", "t3", "t4"] and list(book.feed) == ["t2", "t3", "t4"]
+
+
+def test_a_newer_request_ends_the_running_trace_as_cancelled() -> None:
+    """A superseded trace's worker forwards nothing more: the book itself must end it, or it stays "tracing"."""
+    book = TraceBook()
+    seen: list[BookChange] = []
+    book.subscribe(seen.append)
+    ticket = book.expect(REQUEST)
+    book.apply(started(), ticket)
+    book.expect(REQUEST)
+    assert book.entries["t1"].kind is VerdictKind.CANCELLED
+    assert book.feed["t1"].kind is VerdictKind.CANCELLED
+    assert any("t1" in c.feed_keys for c in seen)

@@ -151,3 +151,20 @@ async def test_the_scenario_shows_before_the_list_to_pick_from_arrives() -> None
         bar.scenarios = SCENARIOS
         await pilot.pause()
         assert "iis-windows-auth" in screen_text(app, bar)
+
+
+async def test_an_assumed_production_environment_says_so() -> None:
+    """A profile without ``environment`` is treated as production, and the bar says it was not set."""
+    from dataclasses import replace
+
+    bar = RequestBar()
+    app = Harness(bar)
+    async with app.run_test(size=(100, 5)) as pilot:
+        bar.profile = replace(profile(Environment.PRODUCTION, "legacy"), environment_assumed=True)
+        await pilot.pause()
+        text = screen_text(app, bar)
+        assert "⚠ PRODUCTION (environment not set)" in text and "legacy" in text
+        assert bar.has_class("-production")
+        bar.profile = profile(Environment.PRODUCTION, "orders-prod")
+        await pilot.pause()
+        assert "⚠ PRODUCTION" in screen_text(app, bar) and "not set" not in screen_text(app, bar)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from factories import (
     HOSTILE,
@@ -15,6 +16,7 @@ from factories import (
 from widget_harness import Harness, click_every, flat, screen_text
 
 from console.model.findings import Finding, Severity
+from console.model.masking import fingerprint
 from console.model.token import SignatureStatus
 from console.model.trace import Hop, HopName, HopStatus, Identity
 from widgets import TokenInspector
@@ -42,8 +44,8 @@ async def test_client_hop_shows_header_claims_times_signature() -> None:
         assert "✓ ok at client sub=alice via token" in text
         assert "alg RS256" in text and "kid key-1" in text
         assert "iss https://idp.example/" in text
-        assert "exp 1760000300 2025-10-09T08:58:20Z expires in 5 min" in text
-        assert "iat 1759999940 2025-10-09T08:52:20Z issued 60 s ago" in text
+        assert "exp 2025-10-09T08:58:20Z expires in 5 min" in text and "1760000300" not in text
+        assert "iat 2025-10-09T08:52:20Z issued 60 s ago" in text
         assert "⏱ expires in 5 min 00 s (exp 2025-10-09T08:58:20Z)" in text
         assert "signature ✓ valid alg=RS256 kid=key-1 key=jwks:https://idp.example/jwks" in text
         assert "UNVERIFIED" not in text
@@ -151,7 +153,7 @@ async def test_credentials_are_masked_until_revealed() -> None:
     async with app.run_test(size=(110, 30)) as pilot:
         inspector.show(healthy_hops()[0], None, None)
         await pilot.pause()
-        assert "Bearer •••• (60 chars, masked)" in screen_text(app, inspector)
+        assert f"Bearer <redacted token, 60 chars, {fingerprint('e' * 60)}>" in screen_text(app, inspector)
         assert "eeeeeeeeee" not in screen_text(app, inspector)
         await pilot.click(inspector)
         await pilot.press("m")
@@ -190,3 +192,30 @@ async def test_hostile_token_and_headers_are_shown_literally() -> None:
         assert "\\x1b]52;c;ZXZpbA==" in text and "\\x1b[2J" in text and "<U+202E>evil" in text
         assert await click_every(pilot, app) >= 10
         assert app.is_running
+
+
+async def test_a_hop_that_logged_only_the_tail_shows_the_real_token_length_and_fingerprint() -> None:
+    """The issue's "Bearer •••• (14 chars, masked)" for a 977-byte token: the gateway logs asterisks and a tail."""
+    app, inspector = inspector_app()
+    token = "eyJ" + "a" * 970 + "xvRTM7"
+    report = replace(token_report(), token=replace(token_report().token, compact=token))
+    async with app.run_test(size=(160, 30)) as pilot:
+        seen = Identity("alice", (("authorization", "Bearer ********xvRTM7"), ("x-origin-verify", "********Zq9")),
+                        "header")
+        inspector.show(Hop(HopName.IIS, HopStatus.OK, seen), None, report)
+        await pilot.pause()
+        text = flat(screen_text(app, inspector))
+        assert f"authorization Bearer <redacted token, 979 chars, {fingerprint(token)}>" in text
+        assert "x-origin-verify <masked upstream, length unknown>" in text
+        assert "xvRTM7" not in text and "Zq9" not in text and "14 chars" not in text
+
+
+async def test_token_times_are_utc_and_relative_never_epochs() -> None:
+    app, inspector = inspector_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        inspector.show(healthy_hops()[0], None, token_report())
+        await pilot.pause()
+        text = flat(screen_text(app, inspector))
+        assert "exp 2025-10-09T08:58:20Z expires in 5 min" in text
+        assert "iat 2025-10-09T08:52:20Z issued 60 s ago" in text
+        assert str(int(NOW + 300)) not in text and str(int(NOW - 60)) not in text
