@@ -7,7 +7,7 @@ RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck contracts bench conformance screenshots clean
+.PHONY: help run test lint format typecheck contracts bench conformance screenshots clean
 
 help: ## list the targets
 	@echo "Baton — make targets:"
@@ -31,8 +31,9 @@ run: $(RUN_STAMP) ## open the console on the embedded sandbox (no AWS, no config
 test: lint $(TEST_STAMP) ## lint, type-check, import contracts, then the whole test suite
 	$(PY) -m pytest
 
-lint: $(TEST_STAMP) ## ruff, mypy and the import-linter contracts
+lint: $(TEST_STAMP) ## ruff (lint and format check), mypy and the import-linter contracts
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -45,6 +46,9 @@ conformance: $(TEST_STAMP) ## judge Baton against the public tokens and response
 
 screenshots: $(TEST_STAMP) ## PNG and SVG screenshots of the real console into screenshots/
 	$(PY) -m console.app.screenshots screenshots
+
+format: $(TEST_STAMP) ## apply the one formatter (make lint fails on unformatted code)
+	$(VENV)/bin/ruff format .
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -37,7 +37,7 @@ PAINT_TIMEOUT_S = 20.0
 BURST_TIMEOUT_S = 60.0
 KEY_TIMEOUT_S = 2.0
 
-FLOOR_APP = '''
+FLOOR_APP = """
 import sys, time
 T0 = time.perf_counter()
 from textual.app import App
@@ -56,13 +56,13 @@ class Minimal4(App[None]):
 
 def make_app():
     return Minimal4()
-'''
-BATON_APP = '''
+"""
+BATON_APP = """
 import sys, time
 T0 = time.perf_counter()
 from console.app.main import make_app
 T_IMPORT = time.perf_counter()
-'''
+"""
 APPS = {"floor": (FLOOR_APP, "PANE-4 content", "Static"), "baton": (BATON_APP, "No verdict yet", "VerdictBar")}
 """name -> (source defining make_app and T0/T_IMPORT, text on the first painted screen, widget holding it)."""
 
@@ -70,7 +70,7 @@ TERMINAL_MAIN = {
     "floor": "\nmake_app().run()\n",
     "baton": "\nfrom console.cli import main\nmain([])\n",  # exactly what `baton` (and so `make run`) runs
 }
-HEADLESS_MAIN = '''
+HEADLESS_MAIN = """
 import asyncio, json
 PAINTED = []
 async def main():
@@ -90,7 +90,7 @@ async def main():
         print(json.dumps({"import": T_IMPORT - T0, "build": t_built - T_IMPORT, "idle": t_idle - t_built,
                           "total": t_idle - T0, "paint": PAINTED[0] - T0}), flush=True)
 asyncio.run(main())
-'''
+"""
 ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
 
 
@@ -103,8 +103,16 @@ def first_paint_terminal(name: str) -> float:
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
     env.pop("TEXTUAL_DRIVER", None)
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", source + TERMINAL_MAIN[name]], cwd=ROOT, env=env, stdin=slave,
-                             stdout=slave, stderr=slave, start_new_session=True, close_fds=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", source + TERMINAL_MAIN[name]],
+        cwd=ROOT,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        close_fds=True,
+    )
     os.close(slave)
     seen = b""
     painted: float | None = None
@@ -124,8 +132,7 @@ def first_paint_terminal(name: str) -> float:
             if marker.encode() in ANSI.sub(b"", seen):
                 painted = time.perf_counter() - start
         if painted is None:
-            raise RuntimeError(f"{name}: {marker!r} never painted; the terminal showed "
-                               f"{ANSI.sub(b'', seen)[-400:]!r}")
+            raise RuntimeError(f"{name}: {marker!r} never painted; the terminal showed {ANSI.sub(b'', seen)[-400:]!r}")
         os.write(master, b"\x11")  # ctrl+q: quit as a user would (Baton stops its sandbox on the way out)
         drain_until_exit(master, child, 15.0)
         return painted
@@ -158,8 +165,9 @@ def first_screen_headless(name: str) -> dict[str, float]:
     """In-process split (import / build / run_test to idle) of one fresh process, as the anchors measured it."""
     source, _marker, ready = APPS[name]
     code = source + f"\nREADY = {ready!r}\n" + HEADLESS_MAIN
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         timeout=PAINT_TIMEOUT_S * 2)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=PAINT_TIMEOUT_S * 2
+    )
     line = [x for x in out.stdout.splitlines() if x.startswith("{")][-1]
     doc: dict[str, float] = json.loads(line)
     return doc
@@ -197,26 +205,40 @@ def cold_start() -> bool:
     floor, baton = statistics.median(paint["floor"]), statistics.median(paint["baton"])
     ratio = baton / floor
     print(f"(a) cold start, {RUNS} paired runs each (1 warm-up), {SIZE[0]}x{SIZE[1]}")
-    print("  real terminal (pty, Textual's Linux driver), process start -> marker text on screen "
-          "(Baton via `baton`'s own entry point, sources byte-compiled):")
-    print(f"    floor (bare 4-pane app):  median {floor * 1000:6.0f} ms  "
-          f"(anchors: 147 ms in tmux)  runs {fmt(paint['floor'])}")
+    print(
+        "  real terminal (pty, Textual's Linux driver), process start -> marker text on screen "
+        "(Baton via `baton`'s own entry point, sources byte-compiled):"
+    )
+    print(
+        f"    floor (bare 4-pane app):  median {floor * 1000:6.0f} ms  "
+        f"(anchors: 147 ms in tmux)  runs {fmt(paint['floor'])}"
+    )
     print(f"    Baton (sandbox profile):  median {baton * 1000:6.0f} ms  runs {fmt(paint['baton'])}")
-    print(f"    ratio of medians {ratio:.2f}x (median paired ratio {statistics.median(ratios):.2f}x); "
-          f"target <= {FIRST_PAINT_TARGET}x")
+    print(
+        f"    ratio of medians {ratio:.2f}x (median paired ratio {statistics.median(ratios):.2f}x); "
+        f"target <= {FIRST_PAINT_TARGET}x"
+    )
     print("  headless, in-process under run_test, import + build + run_test->idle (issue 5's method):")
     for name in APPS:
-        parts = {k: statistics.median(run[k] for run in idle[name]) * 1000
-                 for k in ("import", "build", "idle", "total")}
-        print(f"    {name:<6} total {parts['total']:6.0f} ms = import {parts['import']:.0f} + build "
-              f"{parts['build']:.0f} + run_test->idle {parts['idle']:.0f}")
+        parts = {
+            k: statistics.median(run[k] for run in idle[name]) * 1000 for k in ("import", "build", "idle", "total")
+        }
+        print(
+            f"    {name:<6} total {parts['total']:6.0f} ms = import {parts['import']:.0f} + build "
+            f"{parts['build']:.0f} + run_test->idle {parts['idle']:.0f}"
+        )
     headless = statistics.median(d["total"] for d in idle["baton"]) / statistics.median(
-        d["total"] for d in idle["floor"])
-    print(f"    ratio of medians {headless:.2f}x (issue 5 measured: bare app ~0.21 s, Posting ~1.05 s); context only:"
-          " Baton's 'idle' also waits out the sandbox start, which keeps the CPU busy behind the first paint")
+        d["total"] for d in idle["floor"]
+    )
+    print(
+        f"    ratio of medians {headless:.2f}x (issue 5 measured: bare app ~0.21 s, Posting ~1.05 s); context only:"
+        " Baton's 'idle' also waits out the sandbox start, which keeps the CPU busy behind the first paint"
+    )
     paints = {name: statistics.median(run["paint"] for run in idle[name]) for name in APPS}
-    print(f"    import -> first frame showing the marker pane, same runs: floor {paints['floor'] * 1000:.0f} ms, "
-          f"Baton {paints['baton'] * 1000:.0f} ms: {paints['baton'] / paints['floor']:.2f}x")
+    print(
+        f"    import -> first frame showing the marker pane, same runs: floor {paints['floor'] * 1000:.0f} ms, "
+        f"Baton {paints['baton'] * 1000:.0f} ms: {paints['baton'] / paints['floor']:.2f}x"
+    )
     met = ratio <= FIRST_PAINT_TARGET
     print(f"  first paint: {'PASS' if met else 'MISS'}")
     return met
@@ -253,8 +275,13 @@ class Burst:
         import json
         import subprocess
 
-        result = subprocess.run([sys.executable, "-c", self.SCRIPT, self.url, json.dumps(self.headers), self.tag,
-                                 str(BURST)], capture_output=True, text=True, timeout=BURST_TIMEOUT_S, check=False)
+        result = subprocess.run(
+            [sys.executable, "-c", self.SCRIPT, self.url, json.dumps(self.headers), self.tag, str(BURST)],
+            capture_output=True,
+            text=True,
+            timeout=BURST_TIMEOUT_S,
+            check=False,
+        )
         self.failures = int(result.stdout.strip() or BURST)
         self.done.set()
 
@@ -344,21 +371,29 @@ async def keypress_latency() -> bool:
             streamed.append(time.perf_counter() - started)
             burst.done.wait(BURST_TIMEOUT_S)
             if len(feed.items) < shown_before + BURST:
-                print(f"  burst {b}: only {len(feed.items) - shown_before} of {BURST} reached the feed "
-                      f"({burst.failures} failed)")
+                print(
+                    f"  burst {b}: only {len(feed.items) - shown_before} of {BURST} reached the feed "
+                    f"({burst.failures} failed)"
+                )
             await pilot.pause()
 
-    print(f"(b) keypress -> next completed refresh (hop trace down/up, inspector redrawn), {SIZE[0]}x{SIZE[1]}, "
-          f"under run_test; {BURSTS} bursts of {BURST} gateway requests from another process; the console's sandbox "
-          "runs as its child process")
+    print(
+        f"(b) keypress -> next completed refresh (hop trace down/up, inspector redrawn), {SIZE[0]}x{SIZE[1]}, "
+        f"under run_test; {BURSTS} bursts of {BURST} gateway requests from another process; the console's sandbox "
+        "runs as its child process"
+    )
     print(f"  each burst took {fmt(streamed)} ms to be fully shown in the live feed")
-    print(f"  quiet:        n={len(quiet):3}  p50 {pct(quiet, 50):6.1f}  p95 {pct(quiet, 95):6.1f}  "
-          f"max {max(quiet):6.1f} ms")
+    print(
+        f"  quiet:        n={len(quiet):3}  p50 {pct(quiet, 50):6.1f}  p95 {pct(quiet, 95):6.1f}  "
+        f"max {max(quiet):6.1f} ms"
+    )
     if not during:
         print("  MISS: no key press completed during the bursts")
         return False
-    print(f"  during burst: n={len(during):3}  p50 {pct(during, 50):6.1f}  p95 {pct(during, 95):6.1f}  "
-          f"max {max(during):6.1f} ms  (no refresh within {KEY_TIMEOUT_S:g} s: {missed})")
+    print(
+        f"  during burst: n={len(during):3}  p50 {pct(during, 50):6.1f}  p95 {pct(during, 95):6.1f}  "
+        f"max {max(during):6.1f} ms  (no refresh within {KEY_TIMEOUT_S:g} s: {missed})"
+    )
     met = pct(during, 95) <= KEY_TARGET_MS and max(during) <= KEY_TARGET_MS and missed == 0
     print(f"  target: p95 and max <= {KEY_TARGET_MS:.0f} ms: {'PASS' if met else 'MISS'}")
     return met

@@ -59,25 +59,33 @@ def run_wrk(wrk: str, url: str, seconds: int, headers: dict[str, str]) -> dict[s
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     pct = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)", out, re.M))
+
     def pct_ms(key: str) -> float:
         m = re.fullmatch(r"([\d.]+)(us|ms|s)", pct[key])
         assert m is not None
         return _ms(m.group(1), m.group(2))
+
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = re.search(r"(\d+) requests in", out)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert total is not None and rate is not None
-    return {"requests": int(total.group(1)), "rps": float(rate.group(1)), "p50": pct_ms("50"), "p99": pct_ms("99"),
-            "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0,
-            "non2xx": int(non2xx.group(1)) if non2xx else 0}
+    return {
+        "requests": int(total.group(1)),
+        "rps": float(rate.group(1)),
+        "p50": pct_ms("50"),
+        "p99": pct_ms("99"),
+        "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+    }
 
 
 def start_sandbox_process() -> tuple[subprocess.Popen[str], dict[str, str]]:
     """`baton sandbox --json` in its own process (so wrk, this script and the servers do not share a GIL)."""
     code = "import sys; from console.cli import main; sys.exit(main())"
-    process = subprocess.Popen([sys.executable, "-c", code, "sandbox", "--json"], cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "sandbox", "--json"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout is not None
     urls: dict[str, str] = json.loads(process.stdout.readline())
     return process, urls
@@ -87,9 +95,16 @@ def token_for(gateway: str) -> str:
     """An access token obtained the way the healthy scenario's client obtains it."""
     doc = httpx.get(f"{gateway}/__baton/scenario").json()
     client = doc["client"]
-    response = httpx.post(doc["token_url"], data={"grant_type": "password", "username": client["username"],
-                                                   "password": client["password"], "scope": client["scope"]},
-                          auth=(client["client_id"], client["client_secret"]))
+    response = httpx.post(
+        doc["token_url"],
+        data={
+            "grant_type": "password",
+            "username": client["username"],
+            "password": client["password"],
+            "scope": client["scope"],
+        },
+        auth=(client["client_id"], client["client_secret"]),
+    )
     token: str = response.json()["access_token"]
     return token
 
@@ -128,8 +143,10 @@ def main() -> int:
         process.wait(timeout=30)
     print(f"{CONNECTIONS} connections, {THREADS} wrk threads, {seconds} s per run")
     for name, r in (("IIS emulator alone", iis), ("gateway -> IIS (healthy)", gateway)):
-        print(f"  {name:<26} {r['rps']:>9.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  "
-              f"requests {r['requests']}  errors {r['socket_errors']}  non-2xx {r['non2xx']}")
+        print(
+            f"  {name:<26} {r['rps']:>9.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  "
+            f"requests {r['requests']}  errors {r['socket_errors']}  non-2xx {r['non2xx']}"
+        )
     ratio = gateway["rps"] / iis["rps"]
     added_p50, added_p99 = gateway["p50"] - iis["p50"], gateway["p99"] - iis["p99"]
     print(f"  gateway added latency: p50 +{added_p50:.2f} ms, p99 +{added_p99:.2f} ms")

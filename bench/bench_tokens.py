@@ -38,9 +38,18 @@ def b64(data: bytes) -> str:
 
 def make(alg: str, key: object) -> str:
     now = int(time.time())
-    claims = {"iss": ISSUER, "sub": "9e2f1c52-alice", "aud": "orders-api", "exp": now + 3600, "iat": now,
-              "nbf": now, "jti": "b1c4", "scope": "orders/read orders/write", "roles": ["ops", "reader"],
-              "x-correlation-id": "0f7e3c2a-5b6d-4e8f-9a1b-2c3d4e5f6a7b"}
+    claims = {
+        "iss": ISSUER,
+        "sub": "9e2f1c52-alice",
+        "aud": "orders-api",
+        "exp": now + 3600,
+        "iat": now,
+        "nbf": now,
+        "jti": "b1c4",
+        "scope": "orders/read orders/write",
+        "roles": ["ops", "reader"],
+        "x-correlation-id": "0f7e3c2a-5b6d-4e8f-9a1b-2c3d4e5f6a7b",
+    }
     header = {"alg": alg, "kid": "k1", "typ": "JWT"}
     signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
     algo = get_default_algorithms()[alg]
@@ -71,8 +80,9 @@ def bench(alg: str, private: object, raw_verify: Callable[[bytes, bytes], None])
     jwk = json.loads(get_default_algorithms()[alg].to_jwk(public))
     jwk.update(kid="k1", alg=alg)
     keys = jwks_from_json(json.dumps({"keys": [jwk]}), "bench JWKS")
-    expect = Expectations(issuer=ISSUER, audiences=("orders-api",), scopes=("orders/read",),
-                          required_claims=("sub",), leeway=5)
+    expect = Expectations(
+        issuer=ISSUER, audiences=("orders-api",), scopes=("orders/read",), required_claims=("sub",), leeway=5
+    )
     report = inspect_token(token, keys=keys, expect=expect)
     assert report.ok and report.signature.status.value == "valid", report.codes()
     signing_input, sig = token.rsplit(".", 1)
@@ -82,8 +92,11 @@ def bench(alg: str, private: object, raw_verify: Callable[[bytes, bytes], None])
         lambda: raw_verify(msg, sig_bytes), lambda: inspect_token(token, keys=keys, expect=expect)
     )
     verdict = "ok" if ratio >= TARGET else "MISSED"
-    print(f"{alg}: raw cryptography verify {raw:9,.0f}/s   Baton full check {engine:9,.0f}/s   "
-          f"paired median ratio {ratio:5.1%}  (target >= {TARGET:.0%}) {verdict}", flush=True)
+    print(
+        f"{alg}: raw cryptography verify {raw:9,.0f}/s   Baton full check {engine:9,.0f}/s   "
+        f"paired median ratio {ratio:5.1%}  (target >= {TARGET:.0%}) {verdict}",
+        flush=True,
+    )
     return ratio
 
 

@@ -130,27 +130,39 @@ def main() -> int:
         o50, f50 = statistics.median(outsides) * 1000, statistics.median(threes) * 1000
         ratio = t50 / b50
         outside_ratio, own_ratio = o50 / b50, t50 / f50
-        calls = (f"gateway GET {target.client.path} (gateway -> authorizer -> IIS)"
-                 + (", ground-truth GET on the sandbox control plane" if target.control_url else "")
-                 + (", the direct-to-IIS spoof check (cached 60 s: not per trace)" if target.iis_url else "")
-                 + "; token from the cache, JWKS from the cache, local token checks and diagnosis")
+        calls = (
+            f"gateway GET {target.client.path} (gateway -> authorizer -> IIS)"
+            + (", ground-truth GET on the sandbox control plane" if target.control_url else "")
+            + (", the direct-to-IIS spoof check (cached 60 s: not per trace)" if target.iis_url else "")
+            + "; token from the cache, JWKS from the cache, local token checks and diagnosis"
+        )
         print(f"healthy trace vs bare httpx GET {url}: {n} alternated pairs, {where}, sandbox in-process")
         print(f"  a trace includes: {calls}")
-        print("  the bare request: one httpx.Client GET of the same URL with the same Authorization and a fresh "
-              f"{target.correlation_header}")
+        print(
+            "  the bare request: one httpx.Client GET of the same URL with the same Authorization and a fresh "
+            f"{target.correlation_header}"
+        )
         print(f"  trace: p50 {t50:7.2f} ms  p99 {pct(traces, 99) * 1000:7.2f} ms")
         print(f"  bare:  p50 {b50:7.2f} ms  p99 {pct(bares, 99) * 1000:7.2f} ms")
-        print(f"  the same requests sent bare (context, no target): p50 {statistics.median(threes) * 1000:7.2f} ms"
-              f"  = {statistics.median(threes) * 1000 / b50:.2f}x the bare request")
-        print(f"  sandbox trace / bare request: {ratio:.2f}x (median per-pair {statistics.median(pair_ratios):.2f}x); "
-              f"sandbox trace / its own requests sent bare: {own_ratio:.2f}x (target <= {TARGET}x)")
-        print(f"  outside trace (gateway seen as a real one: one request + IIS echo): p50 {o50:7.2f} ms  "
-              f"p99 {pct(outsides, 99) * 1000:7.2f} ms = {outside_ratio:.2f}x the bare request (target <= {TARGET}x)")
+        print(
+            f"  the same requests sent bare (context, no target): p50 {statistics.median(threes) * 1000:7.2f} ms"
+            f"  = {statistics.median(threes) * 1000 / b50:.2f}x the bare request"
+        )
+        print(
+            f"  sandbox trace / bare request: {ratio:.2f}x (median per-pair {statistics.median(pair_ratios):.2f}x); "
+            f"sandbox trace / its own requests sent bare: {own_ratio:.2f}x (target <= {TARGET}x)"
+        )
+        print(
+            f"  outside trace (gateway seen as a real one: one request + IIS echo): p50 {o50:7.2f} ms  "
+            f"p99 {pct(outsides, 99) * 1000:7.2f} ms = {outside_ratio:.2f}x the bare request (target <= {TARGET}x)"
+        )
         if outside_ratio <= TARGET and own_ratio <= TARGET:
             print("PASS")
             return 0
-        print(f"MISS: outside {outside_ratio:.2f}x, sandbox engine cost {own_ratio:.2f}x (target {TARGET}x). "
-              f"Where a sandbox trace's time goes (cProfile, {PROFILE_TRACES} traces, wall time incl. waits):")
+        print(
+            f"MISS: outside {outside_ratio:.2f}x, sandbox engine cost {own_ratio:.2f}x (target {TARGET}x). "
+            f"Where a sandbox trace's time goes (cProfile, {PROFILE_TRACES} traces, wall time incl. waits):"
+        )
         profile_traces(session)
         bare.close()
         return 1
@@ -160,6 +172,7 @@ def main() -> int:
 
 def timed_trace(session: Session, what: str) -> Callable[[], float]:
     """One healthy trace on ``session``, timed; a trace that is not healthy stops the benchmark."""
+
     def once() -> float:
         start = time.perf_counter()
         result = session.trace(TraceRequest())
@@ -167,6 +180,7 @@ def timed_trace(session: Session, what: str) -> Callable[[], float]:
         if result.error or not result.verdict.ok:
             raise SystemExit(f"FAIL: {what} was not healthy: {result.error or result.verdict.summary}")
         return elapsed
+
     return once
 
 
@@ -187,7 +201,8 @@ def outside_session(target: Target, headers: list[tuple[str, str]], sandbox: Ses
         f'[gateway]\nurl = "{target.gateway_url}/{target.client.path.strip("/").split("/")[0]}"\n'
         f'kind = "{target.gateway_kind}"\nauth = "{target.auth}"\n'
         f'[identity]\nflow = "static"\ntoken = "env:BATON_BENCH_TOKEN"\n'
-        f'[propagation]\nheaders = {{ {propagation} }}\n[iis]\necho_path = "{target.echo_path or "/"}"\n')
+        f'[propagation]\nheaders = {{ {propagation} }}\n[iis]\necho_path = "{target.echo_path or "/"}"\n'
+    )
     outside = Session(load_profile(str(folder / "outside.toml")))
     outside.start()
     return outside
@@ -223,7 +238,7 @@ def profile_traces(session: Session) -> None:
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats(key).print_stats(count)
         text = out.getvalue()
-        print(text[text.find("   ncalls"):].rstrip().replace(str(ROOT) + "/", "").replace(sys.prefix + "/", ""))
+        print(text[text.find("   ncalls") :].rstrip().replace(str(ROOT) + "/", "").replace(sys.prefix + "/", ""))
         print()
 
 

@@ -39,51 +39,71 @@ _AUTHZ, _GW, _INT, _IIS = "authorizer", "gateway", "integration", "iis"
 
 EXPECTED: dict[str, Expect] = {
     "rest-401-cognito-unauthorized": Expect(_AUTHZ, "authorizer.unauthorized", why="Cognito authorizer refused"),
-    "rest-401-lambda-identity-source-missing": Expect(_AUTHZ, "authorizer.unauthorized",
-                                                      why="401 before the Lambda ran: still the authorizer's refusal"),
+    "rest-401-lambda-identity-source-missing": Expect(
+        _AUTHZ, "authorizer.unauthorized", why="401 before the Lambda ran: still the authorizer's refusal"
+    ),
     "rest-403-lambda-explicit-deny": Expect(_AUTHZ, "authorizer.explicit_deny", why="KC table: explicit deny row"),
     "rest-403-lambda-explicit-deny-identity-policy-wording": Expect(
-        _AUTHZ, "authorizer.explicit_deny", not_certain=True,
-        why="current KC wording of the same row; 'identity-based policy' is also what an IAM deny says"),
+        _AUTHZ,
+        "authorizer.explicit_deny",
+        not_certain=True,
+        why="current KC wording of the same row; 'identity-based policy' is also what an IAM deny says",
+    ),
     "rest-403-lambda-implicit-deny": Expect(_AUTHZ, "authorizer.implicit_deny", why="policy does not cover the ARN"),
     "rest-500-authorizer-message-null": Expect(_AUTHZ, "authorizer.configuration_error", why="authorizer failed"),
-    "rest-403-missing-authentication-token": Expect(_GW, "gateway.missing_authentication_token",
-                                                    why="no such route (or unsigned IAM route)"),
+    "rest-403-missing-authentication-token": Expect(
+        _GW, "gateway.missing_authentication_token", why="no such route (or unsigned IAM route)"
+    ),
     "rest-404-customised-missing-authentication-token": Expect(
-        _GW, "gateway.missing_authentication_token", why="customised MISSING_AUTHENTICATION_TOKEN response (404)"),
+        _GW, "gateway.missing_authentication_token", why="customised MISSING_AUTHENTICATION_TOKEN response (404)"
+    ),
     "rest-403-api-key-forbidden": Expect(_GW, "gateway.api_key_missing", why="KC row 'API key isn't valid'"),
-    "rest-403-resource-policy-anonymous": Expect(_GW, "gateway.resource_policy_denied",
-                                                 why="KC row: resource policy implicit deny, anonymous caller"),
+    "rest-403-resource-policy-anonymous": Expect(
+        _GW, "gateway.resource_policy_denied", why="KC row: resource policy implicit deny, anonymous caller"
+    ),
     "rest-403-iam-user-explicit-deny": Expect(
-        _GW, "gateway.policy_explicit_deny", not_certain=True,
-        why="KC row: explicit deny in the resource policy or the caller's IAM policy; the body does not say which"),
+        _GW,
+        "gateway.policy_explicit_deny",
+        not_certain=True,
+        why="KC row: explicit deny in the resource policy or the caller's IAM policy; the body does not say which",
+    ),
     "rest-403-iam-no-identity-policy": Expect(
-        _AUTHZ, "authorizer.iam_policy_missing",
-        why="'because no identity-based policy allows': the caller's IAM policy, not the resource policy"),
+        _AUTHZ,
+        "authorizer.iam_policy_missing",
+        why="'because no identity-based policy allows': the caller's IAM policy, not the resource policy",
+    ),
     "rest-403-security-token-invalid": Expect(_AUTHZ, "authorizer.iam_signature_invalid", why="bad AWS credentials"),
     "rest-403-sigv4-mismatch": Expect(_AUTHZ, "authorizer.iam_signature_invalid", why="signature mismatch"),
     "rest-403-sigv4-expired": Expect(_AUTHZ, "authorizer.iam_signature_expired", why="clock skew"),
     "rest-429-throttled": Expect(_GW, "gateway.throttled", why="THROTTLED gateway response"),
-    "rest-400-invalid-request-body": Expect(_GW, "gateway.request_validation_failed",
-                                            why="request validator refused the body"),
-    "rest-400-missing-request-parameters": Expect(_GW, "gateway.request_validation_failed",
-                                                  why="request validator: required parameter missing"),
-    "rest-500-integration-configuration": Expect(_INT, "gateway.integration_failure",
-                                                 why="AWS-recorded 500: the integration maps a restricted header"),
-    "rest-502-malformed-proxy-response": Expect(_INT, "gateway.integration_failure",
-                                                why="502: the integration's response was malformed"),
+    "rest-400-invalid-request-body": Expect(
+        _GW, "gateway.request_validation_failed", why="request validator refused the body"
+    ),
+    "rest-400-missing-request-parameters": Expect(
+        _GW, "gateway.request_validation_failed", why="request validator: required parameter missing"
+    ),
+    "rest-500-integration-configuration": Expect(
+        _INT, "gateway.integration_failure", why="AWS-recorded 500: the integration maps a restricted header"
+    ),
+    "rest-502-malformed-proxy-response": Expect(
+        _INT, "gateway.integration_failure", why="502: the integration's response was malformed"
+    ),
     "rest-504-endpoint-request-timed-out": Expect(_INT, "gateway.integration_timeout", why="INTEGRATION_TIMEOUT"),
-    "http-401-jwt-invalid-audience": Expect(_AUTHZ, "token.audience_mismatch",
-                                            why="www-authenticate: the token does not have a valid audience"),
-    "http-401-lambda-identity-source-missing": Expect(_AUTHZ, "authorizer.unauthorized",
-                                                      why="identity source missing: 401, authorizer not invoked"),
+    "http-401-jwt-invalid-audience": Expect(
+        _AUTHZ, "token.audience_mismatch", why="www-authenticate: the token does not have a valid audience"
+    ),
+    "http-401-lambda-identity-source-missing": Expect(
+        _AUTHZ, "authorizer.unauthorized", why="identity source missing: 401, authorizer not invoked"
+    ),
     "http-404-no-route": Expect(_GW, "gateway.missing_authentication_token", why="HTTP API: no route matches"),
     "http-503-integration-timeout": Expect(_INT, "gateway.integration_timeout", why="HTTP API 30 s timeout: 503"),
-    "http-500-internal-server-error": Expect(_INT, "gateway.integration_failure",
-                                            why="HTTP API with a JWT authorizer: the integration failed"),
+    "http-500-internal-server-error": Expect(
+        _INT, "gateway.integration_failure", why="HTTP API with a JWT authorizer: the integration failed"
+    ),
     "iis-401-windows-auth-challenge": Expect(_IIS, "iis.windows_auth_challenge", why="Negotiate/NTLM offered"),
-    "iis-401-custerr-no-challenge": Expect(_IIS, "iis.error", not_certain=True,
-                                           why="IIS 401 without a challenge or substatus: the log must tell"),
+    "iis-401-custerr-no-challenge": Expect(
+        _IIS, "iis.error", not_certain=True, why="IIS 401 without a challenge or substatus: the log must tell"
+    ),
     "iis-403-custerr": Expect(_IIS, "iis.access_denied", not_certain=True, why="IIS 403, substatus hidden"),
     "iis-500-custerr": Expect(_IIS, "iis.http_error", why="IIS 500: the app failed, not an identity refusal"),
     "iis-401-2-detailed": Expect(_IIS, "iis.no_auth_method", why="IIS 401.2"),
@@ -122,11 +142,13 @@ def _serve(status: int, headers: list[list[str]], body: str) -> ThreadingHTTPSer
 
 def _profile(folder: Path, port: int, kind: str, auth: str) -> Path:
     token = auth not in ("none", "iam")
-    text = (f'name = "conformance"\ndescription = "a public response case"\nenvironment = "staging"\n\n[gateway]\nurl = "http://127.0.0.1:{port}/prod"\n'
-            f'kind = "{kind}"\nauth = "{auth}"\n'
-            + ('\n[identity]\nflow = "static"\ntoken = "env:BATON_CONFORMANCE_TOKEN"\n' if token else "")
-            + ('\n[aws]\nregion = "us-east-1"\n' if auth == "iam" else "")
-            + '\n[propagation]\nheaders = { "X-User-Sub" = "sub" }\n')
+    text = (
+        f'name = "conformance"\ndescription = "a public response case"\nenvironment = "staging"\n\n[gateway]\nurl = "http://127.0.0.1:{port}/prod"\n'
+        f'kind = "{kind}"\nauth = "{auth}"\n'
+        + ('\n[identity]\nflow = "static"\ntoken = "env:BATON_CONFORMANCE_TOKEN"\n' if token else "")
+        + ('\n[aws]\nregion = "us-east-1"\n' if auth == "iam" else "")
+        + '\n[propagation]\nheaders = { "X-User-Sub" = "sub" }\n'
+    )
     path = folder / f"{kind}-{auth}.toml"
     path.write_text(text)
     return path
@@ -137,6 +159,7 @@ def _token() -> str:
 
     def b64(value: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
     return f"{b64({'alg': 'RS256', 'kid': 'k1'})}.{b64({'sub': 'alice', 'exp': 4102444800})}.c2lnbmF0dXJl"
 
 
@@ -196,9 +219,11 @@ def main() -> int:
             problem = judge(EXPECTED.get(case["id"]), doc)
             passed, failed = passed + (not problem), failed + bool(problem)
             finding: dict[str, Any] = next((f for f in doc["findings"] if f["code"] == verdict["finding"]), {})
-            print(f"{'PASS' if not problem else 'FAIL'} {case['id']:<55} {verdict['broken_at'] or '-'}/"
-                  f"{verdict['finding'] or '-'} ({finding.get('confidence') or '-'})"
-                  + (f"  <- {problem}" if problem else ""))
+            print(
+                f"{'PASS' if not problem else 'FAIL'} {case['id']:<55} {verdict['broken_at'] or '-'}/"
+                f"{verdict['finding'] or '-'} ({finding.get('confidence') or '-'})"
+                + (f"  <- {problem}" if problem else "")
+            )
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -62,30 +62,41 @@ EXPECTED: dict[str, Expect] = {
     "rfc7515-a2-rs256": ok("A.2 RS256 verifies with its RSA key, inside its validity"),
     "rfc7515-a2-rs256-now": refuse("token.expired", signature="valid", why="A.2 verifies but expired in 2011"),
     "rfc7515-a3-es256": ok("A.3 ES256 verifies with its P-256 key"),
-    "rfc7515-a4-es512-nonjson": unusable("payload segment is not JSON", "A.4's payload is the text 'Payload': a "
-                                         "valid JWS but no JWT claims set (RFC 7519 §7.2 step 10)"),
+    "rfc7515-a4-es512-nonjson": unusable(
+        "payload segment is not JSON",
+        "A.4's payload is the text 'Payload': a valid JWS but no JWT claims set (RFC 7519 §7.2 step 10)",
+    ),
     "rfc7515-a5-alg-none": refuse("token.alg_none", signature="unsupported", why="A.5 is an Unsecured JWS"),
-    "rfc7515-a2-token-with-a3-ec-key": refuse("token.alg_key_mismatch", signature="invalid",
-                                              why="RS256 token, only an EC key: no key may verify it"),
-    "rfc7515-a2-token-with-rfc7520-rsa-key": refuse("token.signature_invalid", signature="invalid",
-                                                    why="another RSA key: the signature cannot verify"),
-    "rfc7520-4.1-rs256-nonjson": unusable("payload segment is not JSON", "RFC 7520 §4.1 signs a text payload, "
-                                          "not a claims set"),
-    "rfc8037-a4-eddsa-nonjson": unusable("payload segment is not JSON", "RFC 8037 A.4 signs 'Example of Ed25519 "
-                                         "signing', not a claims set"),
+    "rfc7515-a2-token-with-a3-ec-key": refuse(
+        "token.alg_key_mismatch", signature="invalid", why="RS256 token, only an EC key: no key may verify it"
+    ),
+    "rfc7515-a2-token-with-rfc7520-rsa-key": refuse(
+        "token.signature_invalid", signature="invalid", why="another RSA key: the signature cannot verify"
+    ),
+    "rfc7520-4.1-rs256-nonjson": unusable(
+        "payload segment is not JSON", "RFC 7520 §4.1 signs a text payload, not a claims set"
+    ),
+    "rfc8037-a4-eddsa-nonjson": unusable(
+        "payload segment is not JSON", "RFC 8037 A.4 signs 'Example of Ed25519 signing', not a claims set"
+    ),
     "rfc7797-b64-false-detached": unusable("b64: false", "RFC 7797 §7: b64 false is not for JWTs; detached payload"),
-    "rfc7516-a1-jwe": refuse("token.encrypted", signature="unsupported", why="a JWE: a JWS verifier must not accept "
-                             "it (RFC 8725 §3.3)"),
+    "rfc7516-a1-jwe": refuse(
+        "token.encrypted", signature="unsupported", why="a JWE: a JWS verifier must not accept it (RFC 8725 §3.3)"
+    ),
     # OpenID Connect Core Appendix A
     "oidc-a2-valid": ok("OIDC A.2 ID token: RS256 with the A.1 key, iss and aud as given, inside exp"),
     "oidc-a2-expired-now": refuse("token.expired", signature="valid", why="exp 2011"),
     "oidc-a2-wrong-audience": refuse("token.audience_mismatch", signature="valid", why="aud s6BhdRkqt3 only"),
-    "oidc-a2-wrong-issuer-https": refuse("token.issuer_mismatch", signature="valid",
-                                         why="iss is http://…; issuers compare exactly (OIDC §3.1.3.7 step 2)"),
+    "oidc-a2-wrong-issuer-https": refuse(
+        "token.issuer_mismatch",
+        signature="valid",
+        why="iss is http://…; issuers compare exactly (OIDC §3.1.3.7 step 2)",
+    ),
     "oidc-a2-iat-in-future": refuse("token.not_yet_valid", signature="valid", why="judged an hour before iat"),
     "oidc-a2-unknown-kid": refuse("token.kid_unknown", signature="unverified", why="the kid is not in the set"),
-    "oidc-a2-kid-token-with-draft-key": refuse("token.signature_invalid", signature="invalid",
-                                               why="the draft key is another RSA key"),
+    "oidc-a2-kid-token-with-draft-key": refuse(
+        "token.signature_invalid", signature="invalid", why="the draft key is another RSA key"
+    ),
     "oidc-a3-draft-token-draft-key": ok("the draft's token verifies with the draft's own key"),
     # Firebase (google/firebase sample ID token with its certificate)
     "firebase-valid": ok("Firebase ID token verifies with its x509 certificate inside its hour"),
@@ -98,25 +109,36 @@ EXPECTED: dict[str, Expect] = {
     "golang-jwt-rs384": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "golang-jwt-rs512": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "golang-jwt-rs256-tampered": refuse("token.signature_invalid", signature="invalid", why="golang-jwt: invalid"),
-    "golang-jwt-ps256-max-salt": refuse("token.signature_invalid", signature="invalid",
-                                        why="PSS salt is not the hash length: RFC 7518 §3.5; golang-jwt's own "
-                                            "rsa_pss.go says it accepts it only for backward compatibility"),
+    "golang-jwt-ps256-max-salt": refuse(
+        "token.signature_invalid",
+        signature="invalid",
+        why="PSS salt is not the hash length: RFC 7518 §3.5; golang-jwt's own "
+        "rsa_pss.go says it accepts it only for backward compatibility",
+    ),
     "golang-jwt-ps256-tampered": refuse("token.signature_invalid", signature="invalid", why="golang-jwt: invalid"),
     "golang-jwt-es256": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "golang-jwt-es384": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "golang-jwt-es512": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
-    "golang-jwt-es256-der-signature": refuse("token.signature_invalid", signature="invalid",
-                                             why="a DER signature, not R||S (RFC 7518 §3.4); golang-jwt: invalid"),
-    "golang-jwt-ed25519-alg-ED25519": refuse("token.alg_unsupported", signature="unsupported",
-                                             why="alg 'ED25519' is registered nowhere (EdDSA, or RFC 9864 'Ed25519'); "
-                                                 "alg compares case-sensitively (RFC 8725bis)"),
-    "golang-jwt-none-stripped-rs256": refuse("token.signature_empty", signature="invalid",
-                                             why="RS256 header, signature stripped (CVE-2020-28042 shape)"),
+    "golang-jwt-es256-der-signature": refuse(
+        "token.signature_invalid",
+        signature="invalid",
+        why="a DER signature, not R||S (RFC 7518 §3.4); golang-jwt: invalid",
+    ),
+    "golang-jwt-ed25519-alg-ED25519": refuse(
+        "token.alg_unsupported",
+        signature="unsupported",
+        why="alg 'ED25519' is registered nowhere (EdDSA, or RFC 9864 'Ed25519'); "
+        "alg compares case-sensitively (RFC 8725bis)",
+    ),
+    "golang-jwt-none-stripped-rs256": refuse(
+        "token.signature_empty", signature="invalid", why="RS256 header, signature stripped (CVE-2020-28042 shape)"
+    ),
     "golang-jwt-hs384-float-exp": ok("HS384 verifies; a fractional exp is a valid NumericDate (RFC 7519 §2)"),
     "golang-jwt-hs256-tampered": refuse("token.signature_invalid", signature="invalid", why="golang-jwt: invalid"),
     "golang-jwt-zip-def-payload": unusable("zip", "zip is a JWE header (RFC 7516 §4.1.3); golang-jwt: invalid claim"),
-    "golang-jwt-aud-number": refuse("token.claim_type_invalid",
-                                    why="aud must be a string or strings (RFC 7519 §4.1.3)"),
+    "golang-jwt-aud-number": refuse(
+        "token.claim_type_invalid", why="aud must be a string or strings (RFC 7519 §4.1.3)"
+    ),
     # pyjwt test suite
     "pyjwt-hs256-valid": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "pyjwt-payload-not-json": unusable("payload segment is not JSON", "pyjwt: DecodeError"),
@@ -126,31 +148,36 @@ EXPECTED: dict[str, Expect] = {
     "pyjwt-exp-not-a-number": refuse("token.claim_type_invalid", signature="valid", why="exp must be a NumericDate"),
     "pyjwt-iat-not-a-number": refuse("token.claim_type_invalid", signature="valid", why="iat must be a NumericDate"),
     "pyjwt-nbf-not-a-number": refuse("token.claim_type_invalid", signature="valid", why="nbf must be a NumericDate"),
-    "pyjwt-alg-lowercase-hs256": refuse("token.alg_unsupported", signature="unsupported",
-                                        why="alg values are case-sensitive (RFC 7515 §4.1.1)"),
+    "pyjwt-alg-lowercase-hs256": refuse(
+        "token.alg_unsupported", signature="unsupported", why="alg values are case-sensitive (RFC 7515 §4.1.1)"
+    ),
     "pyjwt-header-without-alg": refuse("token.alg_unsupported", signature="unsupported", why="alg is required"),
     "pyjwt-kid-not-string": refuse("token.kid_unknown", why="kid must be a string (RFC 7515 §4.1.4); pyjwt refuses"),
     "pyjwt-es256-valid": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "pyjwt-rs384-valid-cert": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
     "pyjwt-ghsa-eddsa-good": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
-    "pyjwt-ghsa-hs256-with-ed25519-pubkey": refuse("token.alg_confusion", signature="invalid",
-                                                   why="GHSA-ffqj-6fqr-9h24: public key as HMAC secret"),
+    "pyjwt-ghsa-hs256-with-ed25519-pubkey": refuse(
+        "token.alg_confusion", signature="invalid", why="GHSA-ffqj-6fqr-9h24: public key as HMAC secret"
+    ),
     "pyjwt-ghsa-es256-good": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
-    "pyjwt-ghsa-hs256-with-ec-pubkey": refuse("token.alg_confusion", signature="invalid",
-                                              why="GHSA-ffqj-6fqr-9h24: public key as HMAC secret"),
+    "pyjwt-ghsa-hs256-with-ec-pubkey": refuse(
+        "token.alg_confusion", signature="invalid", why="GHSA-ffqj-6fqr-9h24: public key as HMAC secret"
+    ),
     "pyjwt-b64-false-detached": unusable("b64: false", "pyjwt: DecodeError without detached content"),
     # auth0/node-jsonwebtoken test suite
     "jsonwebtoken-expired-at-clock": refuse("token.expired", signature="valid", why="exp equal to now is expired"),
     "jsonwebtoken-expired-within-tolerance": ok("expired 1 s before the clock, clockTolerance 5 s accepts it"),
-    "jsonwebtoken-maxage-cannot-extend-exp": refuse("token.expired", signature="valid",
-                                                    why="maxAge never extends exp"),
-    "jsonwebtoken-es256-with-rsa-key": refuse("token.alg_key_mismatch", signature="invalid",
-                                              why="ES256 token, RSA key: the key fixes the algorithm"),
+    "jsonwebtoken-maxage-cannot-extend-exp": refuse("token.expired", signature="valid", why="maxAge never extends exp"),
+    "jsonwebtoken-es256-with-rsa-key": refuse(
+        "token.alg_key_mismatch", signature="invalid", why="ES256 token, RSA key: the key fixes the algorithm"
+    ),
     "jsonwebtoken-rs256-with-dsa-key": unusable("DSAPublicKey", "a DSA key can verify no JWS algorithm"),
-    "jsonwebtoken-hs256-signed-with-pub-pem": refuse("token.alg_confusion", signature="invalid",
-                                                     why="CVE-2016-10555 / CVE-2022-23540 shape"),
-    "jsonwebtoken-malicious-kid-hs256": refuse("token.alg_confusion", signature="invalid",
-                                               why="HS256 over the certificate's public key"),
+    "jsonwebtoken-hs256-signed-with-pub-pem": refuse(
+        "token.alg_confusion", signature="invalid", why="CVE-2016-10555 / CVE-2022-23540 shape"
+    ),
+    "jsonwebtoken-malicious-kid-hs256": refuse(
+        "token.alg_confusion", signature="invalid", why="HS256 over the certificate's public key"
+    ),
     "jsonwebtoken-exp-string": refuse("token.claim_type_invalid", signature="valid", why="exp must be a number"),
     "jsonwebtoken-exp-false": refuse("token.claim_type_invalid", signature="valid", why="a boolean is no NumericDate"),
     "jsonwebtoken-exp-true": refuse("token.claim_type_invalid", signature="valid", why="a boolean is no NumericDate"),
@@ -163,8 +190,9 @@ EXPECTED: dict[str, Expect] = {
     "jose-b64-false-in-jwt": unusable("b64: false", "jose: 'Signed JWTs cannot use unencoded payload'"),
     "jose-hs256-empty-signature": refuse("token.signature_empty", signature="invalid", why="empty third segment"),
     "jose-jwtio-default-token": refuse(NO_EXP, signature="valid", why=NO_EXP_WHY),
-    "jose-jwtio-default-token-wrong-secret": refuse("token.signature_invalid", signature="invalid",
-                                                    why="another secret"),
+    "jose-jwtio-default-token-wrong-secret": refuse(
+        "token.signature_invalid", signature="invalid", why="another secret"
+    ),
     "rfc7515-a1-binary-secret-env": ok("A.1's 64-byte binary key given through an environment variable"),
 }
 
@@ -193,8 +221,12 @@ def argv_for(case: dict[str, Any], tmp: Path) -> list[str]:
         os.environb[ENV_VAR.encode()] = _b64u(keys["secret_b64u_env"])
         argv += ["--secret", f"env:{ENV_VAR}"]
     options = case.get("options") or {}
-    for option, flag in (("server_date", "--server-date"), ("issuer", "--issuer"), ("leeway", "--leeway"),
-                         ("max_age", "--max-age")):
+    for option, flag in (
+        ("server_date", "--server-date"),
+        ("issuer", "--issuer"),
+        ("leeway", "--leeway"),
+        ("max_age", "--max-age"),
+    ):
         if option in options:
             argv += [flag, str(options[option])]
     for audience in options.get("audience") or ():

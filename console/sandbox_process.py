@@ -23,9 +23,11 @@ class SandboxProcess:
     def __init__(self, scenario: str) -> None:
         self.scenario = scenario
         self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module, fixed arguments)
-            [sys.executable, "-m", "console.cli", "sandbox", "--scenario", scenario, "--json",
-             "--until-stdin-closes"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "console.cli", "sandbox", "--scenario", scenario, "--json", "--until-stdin-closes"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.urls = self._read_urls()
 

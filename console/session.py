@@ -28,8 +28,9 @@ FEED_RETRIES = 3
 class Session:
     """Everything needed to trace with one profile; ``start()`` does the slow part (sandbox, discovery)."""
 
-    def __init__(self, profile: Profile, scenario: str | None = None, *, timeout: float = 10.0,
-                 sandbox_process: bool = False) -> None:
+    def __init__(
+        self, profile: Profile, scenario: str | None = None, *, timeout: float = 10.0, sandbox_process: bool = False
+    ) -> None:
         self.profile = profile
         self.sandbox_process = sandbox_process
         """Run the sandbox as a child process (the console) instead of threads in this one (the CLI, tests)."""
@@ -69,15 +70,22 @@ class Session:
             self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
             return self.target
 
-    def trace(self, request: TraceRequest, on_event: EventSink | None = None,
-              cancel: threading.Event | None = None, *, token: str | None = None) -> Trace:
+    def trace(
+        self,
+        request: TraceRequest,
+        on_event: EventSink | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        token: str | None = None,
+    ) -> Trace:
         """One trace (starts the session first if needed)."""
         from console.config.secrets import resolve_secret
         from console.engine.trace import run_trace
 
         target = self.start()
-        return run_trace(target, request, on_event, cancel, resolve=resolve_secret, client=self._client,
-                         token_override=token)
+        return run_trace(
+            target, request, on_event, cancel, resolve=resolve_secret, client=self._client, token_override=token
+        )
 
     def feed(self, after: int, wait: float = 0.0) -> tuple[list[FeedItem], int]:
         """Requests the sandbox gateway saw after sequence ``after`` (long-polls up to ``wait`` s)."""
@@ -93,8 +101,11 @@ class Session:
         failure = ""
         for attempt in range(FEED_RETRIES):
             try:
-                response = self._feed_client.get(f"{target.control_url}/__baton/requests",
-                                                 params={"after": after, "wait": wait}, timeout=wait + self.timeout)
+                response = self._feed_client.get(
+                    f"{target.control_url}/__baton/requests",
+                    params={"after": after, "wait": wait},
+                    timeout=wait + self.timeout,
+                )
                 doc = response.json()
                 break
             except (httpx.HTTPError, ValueError) as exc:  # a sandbox restart or a dropped keep-alive
@@ -157,7 +168,12 @@ def _feed_item(raw: dict[str, Any]) -> FeedItem:
     except ValueError:
         when = time.time()
     return FeedItem(
-        key=f"sandbox:{raw.get('seq')}", method=str(raw.get("method", "?")), path=str(raw.get("path", "?")),
-        status=raw.get("status"), received_at=when, origin=FeedOrigin.EXTERNAL,
-        correlation_id=raw.get("correlation_id"), request_id=raw.get("request_id"),
+        key=f"sandbox:{raw.get('seq')}",
+        method=str(raw.get("method", "?")),
+        path=str(raw.get("path", "?")),
+        status=raw.get("status"),
+        received_at=when,
+        origin=FeedOrigin.EXTERNAL,
+        correlation_id=raw.get("correlation_id"),
+        request_id=raw.get("request_id"),
     )

@@ -30,8 +30,10 @@ def test_unknown_scenario_is_a_sandbox_error() -> None:
 
 
 def test_child_stops_when_its_parent_dies() -> None:
-    code = ("from console.sandbox_process import SandboxProcess; import sys, os;"
-            "c = SandboxProcess('healthy'); print(c.urls.gateway, flush=True); os._exit(0)")
+    code = (
+        "from console.sandbox_process import SandboxProcess; import sys, os;"
+        "c = SandboxProcess('healthy'); print(c.urls.gateway, flush=True); os._exit(0)"
+    )
     parent = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     gateway = parent.stdout.strip()
     deadline = time.monotonic() + 10

@@ -38,13 +38,18 @@ def principal_text(decision: AuthorizerDecision) -> Content:
         return safe(decision.principal_id, "bold")
     kind = decision.kind.lower()
     if kind in _CLAIMS_ONLY:
-        return line(("(none)", "$text-muted"),
-                    (f" — normal for {kind}: the caller travels in the claims (context.authorizer.claims.sub)",
-                     "$text-muted"))
+        return line(
+            ("(none)", "$text-muted"),
+            (f" — normal for {kind}: the caller travels in the claims (context.authorizer.claims.sub)", "$text-muted"),
+        )
     if decision.effect.lower() == "allow":
-        return line(("(none)", "$text-warning"),
-                    (" — allowed without naming a caller: a mapping of context.authorizer.principalId sends IIS"
-                     " nobody", "$text-muted"))
+        return line(
+            ("(none)", "$text-warning"),
+            (
+                " — allowed without naming a caller: a mapping of context.authorizer.principalId sends IIS nobody",
+                "$text-muted",
+            ),
+        )
     return Content.styled("(none) — no caller: the request was refused", "$text-muted")
 
 
@@ -66,8 +71,14 @@ def statement_row(statement: PolicyStatement) -> Content:
     """One policy statement; the one matching this method ARN is marked with ▶ and words."""
     mark: Part = ("▶ ", "bold $text-accent") if statement.matches_request else "  "
     effect_style = "$text-success" if statement.effect.lower() == "allow" else "$text-error"
-    parts: list[Part] = [mark, safe(statement.effect.ljust(5), f"bold {effect_style}"), " ",
-                         safe(", ".join(statement.actions)), " ", safe(", ".join(statement.resources))]
+    parts: list[Part] = [
+        mark,
+        safe(statement.effect.ljust(5), f"bold {effect_style}"),
+        " ",
+        safe(", ".join(statement.actions)),
+        " ",
+        safe(", ".join(statement.resources)),
+    ]
     if statement.matches_request:
         parts.append(("  ← matches this method", "bold $text-accent"))
     return line(*parts)
@@ -80,8 +91,9 @@ def view_content(view: AuthorizerView | None, now: float | None = None) -> Conte
     if view.kind is VerdictKind.CANCELLED:
         return Content.styled("– cancelled: the trace was stopped before the authorizer was seen.", "$text-muted")
     if view.hop_status is HopStatus.NOT_REACHED:
-        return Content.styled("– not reached: an earlier hop stopped the request before the authorizer ran.",
-                              "$text-muted")
+        return Content.styled(
+            "– not reached: an earlier hop stopped the request before the authorizer ran.", "$text-muted"
+        )
     if view.decision is None:
         if view.kind is VerdictKind.PENDING:
             return Content.styled("· pending: waiting for this trace…", "$text-muted")
@@ -97,8 +109,13 @@ def decision_content(decision: AuthorizerDecision | None, now: float | None = No
     known = EFFECT_BADGE.get(decision.effect.lower())
     badge = Content.styled(*known) if known else line(("? ", "bold"), safe(decision.effect.upper(), "bold"))
     rows: list[Content | str] = [
-        line(badge, ("  by ", "$text-muted"), safe(decision.kind, "bold"),
-             ("  seen by ", "$text-muted"), safe(decision.source)),
+        line(
+            badge,
+            ("  by ", "$text-muted"),
+            safe(decision.kind, "bold"),
+            ("  seen by ", "$text-muted"),
+            safe(decision.source),
+        ),
     ]
     if decision.reason:
         rows.append(line(("reason  ", "bold"), safe(decision.reason)))
@@ -115,10 +132,14 @@ def decision_content(decision: AuthorizerDecision | None, now: float | None = No
     width = max((len(k) for k, _ in decision.context), default=0)
     for key, value in decision.context:
         target = targets.get(key.lower())
-        goes: Part | Content = (line(("  → ", "$text-accent"), safe(target, "$text-accent")) if target
-                                else ("  → not mapped", "$text-muted"))
-        rows.append(line("  ", safe(key.ljust(width), "$text-primary"), "  ",
-                         hop_value(key, value, masked=True, now=now), goes))
+        goes: Part | Content = (
+            line(("  → ", "$text-accent"), safe(target, "$text-accent"))
+            if target
+            else ("  → not mapped", "$text-muted")
+        )
+        rows.append(
+            line("  ", safe(key.ljust(width), "$text-primary"), "  ", hop_value(key, value, masked=True, now=now), goes)
+        )
     return lines(Content(r) if isinstance(r, str) else r for r in rows)
 
 
@@ -150,8 +171,14 @@ What the authorizer decided and why:
     decision: reactive[AuthorizerDecision | None] = reactive(None, always_update=True, init=False)
     """The decision shown; None when no probe saw the authorizer (yet)."""
 
-    def __init__(self, *, now: Callable[[], float] = time.time, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        now: Callable[[], float] = time.time,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Authorizer"
         self.now = now

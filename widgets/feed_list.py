@@ -58,8 +58,12 @@ class FeedList(ScrollView, can_focus=True):
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"feed-list--header", "feed-list--row", "feed-list--even",
-                                              "feed-list--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "feed-list--header",
+        "feed-list--row",
+        "feed-list--even",
+        "feed-list--cursor",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False),
@@ -232,7 +236,8 @@ class FeedList(ScrollView, can_focus=True):
                 style = self.get_visual_style("feed-list--header")
                 content = self._line([Content(name) for name, _ in self.columns], width)
                 header = self._lines[("", 0, width, "feed-list--header")] = Visual.to_strips(
-                    self, content, width, 1, style, pad=True)[0]
+                    self, content, width, 1, style, pad=True
+                )[0]
             return header
         row = round(self.scroll_offset.y) + y - 1
         entry = self._cells.get(self._keys[row]) if 0 <= row < len(self._keys) else None

@@ -29,8 +29,9 @@ def hop_row(name: HopName, hop: Hop | None, kind: VerdictKind = VerdictKind.PEND
     identity = identity_summary(hop.identity, name) if hop and hop.status is not HopStatus.NOT_REACHED else Content("")
     if hop is None:
         identity = Content("") if cancelled else Content.styled("waiting…", "$text-muted")
-    return line(badge.pad_right(14 - badge.cell_length), (f"{name:<11}", "bold"),
-                (f"{ms:>6}  ", "$text-muted"), identity)
+    return line(
+        badge.pad_right(14 - badge.cell_length), (f"{name:<11}", "bold"), (f"{ms:>6}  ", "$text-muted"), identity
+    )
 
 
 class HopTrace(Pane):

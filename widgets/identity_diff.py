@@ -20,10 +20,20 @@ class Change(StrEnum):
     RENAMED = "→"
 
 
-CHANGE_WORD = {Change.SAME: "", Change.ADDED: "added", Change.CHANGED: "changed",
-               Change.MISSING: "missing", Change.RENAMED: "renamed"}
-CHANGE_STYLE = {Change.SAME: "", Change.ADDED: "$text-success", Change.CHANGED: "$text-warning",
-                Change.MISSING: "$text-error", Change.RENAMED: "$text-accent"}
+CHANGE_WORD = {
+    Change.SAME: "",
+    Change.ADDED: "added",
+    Change.CHANGED: "changed",
+    Change.MISSING: "missing",
+    Change.RENAMED: "renamed",
+}
+CHANGE_STYLE = {
+    Change.SAME: "",
+    Change.ADDED: "$text-success",
+    Change.CHANGED: "$text-warning",
+    Change.MISSING: "$text-error",
+    Change.RENAMED: "$text-accent",
+}
 
 
 @dataclass(frozen=True, slots=True)

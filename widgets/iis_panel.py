@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from console.model.views import IisView
 
 
-
 def status_state(status: IisStatus | None) -> str:
     """The CSS class for an IIS status: -empty, -success (1xx–3xx), -client-error (4xx), -server-error (5xx)."""
     if status is None:
@@ -47,8 +46,11 @@ def status_content(status: IisStatus | None, hop_status: HopStatus | None = None
     if status is None:
         return Content.styled("No answer from IIS for this trace yet.", "$text-muted")
     state = status_state(status)
-    glyph, style = {"-success": ("✓", "$text-success"), "-client-error": ("✗", "$text-error"),
-                    "-server-error": ("✗", "$text-error")}[state]
+    glyph, style = {
+        "-success": ("✓", "$text-success"),
+        "-client-error": ("✗", "$text-error"),
+        "-server-error": ("✗", "$text-error"),
+    }[state]
     if hop_status is HopStatus.BROKEN:
         glyph, style = "✗", "$text-error"
     elif hop_status in (HopStatus.WARNING, HopStatus.UNKNOWN) and state == "-success":
@@ -62,9 +64,14 @@ def status_content(status: IisStatus | None, hop_status: HopStatus | None = None
     rows: list[Content | str] = [line(*first)]
     rows.append(line(("server  ", "bold"), safe(status.server) if status.server else ("unknown", "$text-muted")))
     if status.challenge:
-        rows.append(line(("challenge  ", "bold"), ("WWW-Authenticate: ", "$text-warning"),
-                         safe(", ".join(status.challenge), "bold $text-warning"),
-                         ("  (IIS wants Windows authentication)", "$text-muted")))
+        rows.append(
+            line(
+                ("challenge  ", "bold"),
+                ("WWW-Authenticate: ", "$text-warning"),
+                safe(", ".join(status.challenge), "bold $text-warning"),
+                ("  (IIS wants Windows authentication)", "$text-muted"),
+            )
+        )
     user = safe(status.user, "bold") if status.user else Content.styled("anonymous / unknown", "$text-warning")
     auth: list[Part] = [("  via ", "$text-muted"), safe(status.auth_type)] if status.auth_type else []
     rows.append(line(("user  ", "bold"), user, *auth))
@@ -72,11 +79,14 @@ def status_content(status: IisStatus | None, hop_status: HopStatus | None = None
     if status.remapped_headers:
         rows += ["", heading("Remapped by the gateway")]
         width = max(len(k) for k, _ in status.remapped_headers)
-        rows += [line("  ", safe(k.ljust(width), "$text-primary"), "  ", hop_value(k, v, masked=True))
-                 for k, v in status.remapped_headers]
+        rows += [
+            line("  ", safe(k.ljust(width), "$text-primary"), "  ", hop_value(k, v, masked=True))
+            for k, v in status.remapped_headers
+        ]
     rows += ["", heading("IIS log line")]
-    rows.append(safe(status.log_line) if status.log_line
-                else Content.styled("not found for this correlation id", "$text-muted"))
+    rows.append(
+        safe(status.log_line) if status.log_line else Content.styled("not found for this correlation id", "$text-muted")
+    )
     return lines(Content(r) if isinstance(r, str) else r for r in rows)
 
 

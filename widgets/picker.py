@@ -48,9 +48,11 @@ class PickerModal(ModalScreen[str | None]):
 
     def _options(self, needle: str) -> list[Option]:
         wanted = needle.strip().lower()
-        return [Option(inert(f"{'●' if name == self._current else ' '} {name}" + (f" — {about}" if about else "")),
-                       id=name)
-                for name, about in self._choices if wanted in f"{name} {about}".lower()]
+        return [
+            Option(inert(f"{'●' if name == self._current else ' '} {name}" + (f" — {about}" if about else "")), id=name)
+            for name, about in self._choices
+            if wanted in f"{name} {about}".lower()
+        ]
 
     def on_mount(self) -> None:
         self._highlight(self._current)
@@ -123,8 +125,15 @@ class ChoiceButton(Clickable):
     value: reactive[str | None] = reactive(None, init=False)
     """The current choice (None: nothing chosen yet; the prompt shows)."""
 
-    def __init__(self, title: str, choices: tuple[str, ...] = (), value: str | None = None, *,
-                 prompt: str = "", id: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: tuple[str, ...] = (),
+        value: str | None = None,
+        *,
+        prompt: str = "",
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes="-prompt" if value is None else None)
         self.picker_title = title
         self.prompt = prompt

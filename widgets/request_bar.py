@@ -96,8 +96,15 @@ class RequestBar(Pane):
     """The current sandbox scenario (set by the app; the user's pick arrives as ScenarioChanged)."""
 
     def __init__(
-        self, profile: Profile | None = None, *, scenario: str | None = None, method: str = "GET", path: str = "/",
-        name: str | None = None, id: str | None = None, classes: str | None = None,
+        self,
+        profile: Profile | None = None,
+        *,
+        scenario: str | None = None,
+        method: str = "GET",
+        path: str = "/",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         # The profile's classes and texts are set here, not on mount: a class change after mount restyles the bar.
         super().__init__(name=name, id=id, classes=" ".join((classes or "", *_profile_classes(profile))).strip())
@@ -184,8 +191,11 @@ def _profile_classes(profile: Profile | None) -> tuple[str, ...]:
     if profile is None:
         return ()
     env = profile.environment
-    return (f"-env-{env}", *(("-sandbox",) if profile.uses_sandbox else ()),
-            *(("-production",) if env is Environment.PRODUCTION else ()))
+    return (
+        f"-env-{env}",
+        *(("-sandbox",) if profile.uses_sandbox else ()),
+        *(("-production",) if env is Environment.PRODUCTION else ()),
+    )
 
 
 def _profile_texts(profile: Profile | None) -> tuple[Content, Content]:

@@ -37,14 +37,38 @@ STATUS_STYLE: dict[HopStatus, str] = {
 PENDING_GLYPH, PENDING_WORD = "·", "pending"
 
 # Header names whose values are credentials; their values are masked unless revealed.
-SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie",
-                          "x-amz-security-token", "x-origin-verify", "x-amzn-remapped-authorization"})
+SECRET_NAMES = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-origin-verify",
+        "x-amzn-remapped-authorization",
+    }
+)
 # How API Gateway (and the sandbox, mimicking it) logs a credential: asterisks, then its last few characters.
 _TAIL_MASK = re.compile(r"\*{4,}([A-Za-z0-9._~+/=-]{0,8})")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_.~-]{32,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-IDENTITY_NAMES = frozenset({"sub", "username", "cognito:username", "principalid", "user", "x-user-sub", "x-user-id",
-                            "x-user-name", "x_user_sub", "http_x_user_sub", "auth_user", "email"})
+IDENTITY_NAMES = frozenset(
+    {
+        "sub",
+        "username",
+        "cognito:username",
+        "principalid",
+        "user",
+        "x-user-sub",
+        "x-user-id",
+        "x-user-name",
+        "x_user_sub",
+        "http_x_user_sub",
+        "auth_user",
+        "email",
+    }
+)
 _SCHEME = re.compile(r"^(Bearer|Basic|Negotiate|NTLM|AWS4-HMAC-SHA256)\s+", re.IGNORECASE)
 
 
@@ -108,8 +132,9 @@ def masked_text(value: str, known: Iterable[str] = ()) -> str:
     return f"{scheme} {shown}" if has_scheme else shown
 
 
-def hop_value(name: str, value: str, *, masked: bool, style: str = "", now: float | None = None,
-              known: Iterable[str] = ()) -> Content:
+def hop_value(
+    name: str, value: str, *, masked: bool, style: str = "", now: float | None = None, known: Iterable[str] = ()
+) -> Content:
     """A header, claim or context value: masked when it looks like a credential and masking is on; a time claim
     (``exp``, ``claims.iat``…) as a UTC time and how long ago or ahead, when ``now`` is given (never a raw epoch)."""
     if masked and looks_secret(name, value):

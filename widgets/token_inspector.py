@@ -79,8 +79,12 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
     """Credential-looking values are shown by their shape only."""
 
     def __init__(
-        self, *, now: Callable[[], float] = time.time,
-        name: str | None = None, id: str | None = None, classes: str | None = None,
+        self,
+        *,
+        now: Callable[[], float] = time.time,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Token inspector"
@@ -96,7 +100,11 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         self.set_interval(1.0, self.tick, name="countdown")
 
     def show(
-        self, hop: Hop, previous: Hop | None, report: TokenReport | None, findings: tuple[Finding, ...] = (),
+        self,
+        hop: Hop,
+        previous: Hop | None,
+        report: TokenReport | None,
+        findings: tuple[Finding, ...] = (),
     ) -> None:
         """Show ``hop`` against ``previous``; ``report`` is used at the client hop only."""
         from console.model.views import Inspection
@@ -142,8 +150,9 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
     def _draw(self) -> None:
         view = self.view
         if view is None:
-            self.set_body(Content.styled("Select a hop in the hop trace to see the identity it carried.",
-                                             "$text-muted"))
+            self.set_body(
+                Content.styled("Select a hop in the hop trace to see the identity it carried.", "$text-muted")
+            )
             return
         rows = self._identity_rows(view)
         report = self._report()
@@ -161,22 +170,43 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         hop, previous = view.hop, view.previous
         identity, before = hop.identity, previous.identity if previous else None
         subject = subject_change(identity, before) if previous else Change.SAME
-        head = line(status_badge(hop.status), "  at ", (str(hop.name), "bold"), "  ",
-                    identity_summary(identity, hop.name), *self._mark(subject, before.subject if before else None))
+        head = line(
+            status_badge(hop.status),
+            "  at ",
+            (str(hop.name), "bold"),
+            "  ",
+            identity_summary(identity, hop.name),
+            *self._mark(subject, before.subject if before else None),
+        )
         rows: list[Content | str] = [head, "", heading(SECTION[hop.name])]
         if previous is not None:
-            rows.append(line(("compared with ", "$text-muted"), (str(previous.name), "$text-muted bold"),
-                             ("   + added  ~ changed  − missing  → renamed", "$text-muted")))
+            rows.append(
+                line(
+                    ("compared with ", "$text-muted"),
+                    (str(previous.name), "$text-muted bold"),
+                    ("   + added  ~ changed  − missing  → renamed", "$text-muted"),
+                )
+            )
         changes = diff(identity, before if previous else None)
         if not changes:
             rows.append(Content.styled("(nothing observed)", "$text-muted"))
         width = max((len(r.name) for r in changes), default=0)
         for row in changes:
             style = CHANGE_STYLE[row.change]
-            value = Content("") if row.value is None else hop_value(row.name, row.value, masked=self.masked,
-                                                                      now=self.now(), known=self._tokens())
-            rows.append(line((f"{row.change} ", f"bold {style}".strip()), safe(row.name.ljust(width), style), "  ",
-                             value, *self._mark(row.change, row.before, name=row.name)))
+            value = (
+                Content("")
+                if row.value is None
+                else hop_value(row.name, row.value, masked=self.masked, now=self.now(), known=self._tokens())
+            )
+            rows.append(
+                line(
+                    (f"{row.change} ", f"bold {style}".strip()),
+                    safe(row.name.ljust(width), style),
+                    "  ",
+                    value,
+                    *self._mark(row.change, row.before, name=row.name),
+                )
+            )
         return rows
 
     def _mark(self, change: Change, before: str | None, *, name: str = "") -> tuple[Content, ...]:
@@ -186,6 +216,9 @@ Changes from the previous hop are marked: `+` added, `~` changed, `−` missing,
         if before is None:
             return (Content.styled(f"  ({word})", style),)
         what = "from " if change is Change.RENAMED else "was "
-        shown = before if change is Change.RENAMED else hop_value(name, before, masked=self.masked,
-                                                                  known=self._tokens()).plain
+        shown = (
+            before
+            if change is Change.RENAMED
+            else hop_value(name, before, masked=self.masked, known=self._tokens()).plain
+        )
         return (line((f"  ({word}, {what}", style), safe(shown, style), (")", style)),)

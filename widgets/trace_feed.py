@@ -18,8 +18,7 @@ from widgets.text import safe
 if TYPE_CHECKING:
     from console.model.trace import FeedItem
 
-COLUMNS: tuple[Column, ...] = (("time", 8), ("from", 5), ("method", 7), ("status", 6), ("verdict", 13),
-                               ("path", None))
+COLUMNS: tuple[Column, ...] = (("time", 8), ("from", 5), ("method", 7), ("status", 6), ("verdict", 13), ("path", None))
 """Fixed widths where the longest value is known, so updates never clip ("✗ integration"). The path comes last and
 takes the rest: in a narrow pane it is what gets cut, never the status or the verdict; a narrower one leaves out
 "method" (nearly always GET), then "from"."""
@@ -100,7 +99,12 @@ the sandbox gateway, e.g. `curl` from another terminal (**ext**). Times are UTC.
             return self.trace_feed
 
     def __init__(
-        self, *, max_items: int = 1000, name: str | None = None, id: str | None = None, classes: str | None = None,
+        self,
+        *,
+        max_items: int = 1000,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = "Live feed"

@@ -18,8 +18,14 @@ if TYPE_CHECKING:
     from console.model.views import VerdictView
 
 
-_STATE = {VerdictKind.PENDING: "-pending", VerdictKind.OK: "-ok", VerdictKind.BROKEN: "-broken",
-          VerdictKind.UNCONFIRMED: "-unconfirmed", VerdictKind.ERROR: "-broken", VerdictKind.CANCELLED: "-cancelled"}
+_STATE = {
+    VerdictKind.PENDING: "-pending",
+    VerdictKind.OK: "-ok",
+    VerdictKind.BROKEN: "-broken",
+    VerdictKind.UNCONFIRMED: "-unconfirmed",
+    VerdictKind.ERROR: "-broken",
+    VerdictKind.CANCELLED: "-cancelled",
+}
 
 
 def verdict_state(view: VerdictView | None) -> str:
@@ -42,8 +48,10 @@ def view_content(view: VerdictView | None) -> Content:
     if view.kind is VerdictKind.PENDING:
         return Content.styled("… tracing: every hop is pending until the trace answers (esc cancels)", "$text-muted")
     if view.kind is VerdictKind.CANCELLED:
-        return line(("– cancelled", "bold $text-warning"),
-                    " — the trace was stopped before it finished; nothing was concluded. ctrl+r sends it again.")
+        return line(
+            ("– cancelled", "bold $text-warning"),
+            " — the trace was stopped before it finished; nothing was concluded. ctrl+r sends it again.",
+        )
     if view.kind is VerdictKind.ERROR or view.verdict is None:
         return line(("✗ the trace could not run", "bold $text-error"), " — ", safe(view.error or "unknown error"))
     return verdict_content(view.verdict)

@@ -37,10 +37,18 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("cancel", ("escape",), "Cancel", "Cancel the running trace", "esc"),
     ConsoleAction("switch_profile", ("ctrl+o",), "Profile", "Open another profile"),
     ConsoleAction("switch_scenario", ("ctrl+n",), "Scenario", "Restart the sandbox with another breakage"),
-    ConsoleAction("copy_verdict", ("ctrl+y",), "Copy verdict",
-                  "Copy the verdict, its fix, the profile, trace id, correlation id and time"),
-    ConsoleAction("copy_curl", ("ctrl+k",), "Copy curl",
-                  "Copy the equivalent curl command (the token is $TOKEN: export TOKEN=$(baton token))"),
+    ConsoleAction(
+        "copy_verdict",
+        ("ctrl+y",),
+        "Copy verdict",
+        "Copy the verdict, its fix, the profile, trace id, correlation id and time",
+    ),
+    ConsoleAction(
+        "copy_curl",
+        ("ctrl+k",),
+        "Copy curl",
+        "Copy the equivalent curl command (the token is $TOKEN: export TOKEN=$(baton token))",
+    ),
     ConsoleAction("toggle_token", ("ctrl+t",), "Reveal", "Reveal or mask credential-like values in the inspector"),
     ConsoleAction("help", ("f1", "question_mark"), "Help", "Keys and what each pane shows", "F1 / ?"),
 )

@@ -29,6 +29,7 @@ def screenshot_dir() -> Path:
 
     return Path(platformdirs.user_data_dir("baton")) / "screenshots"
 
+
 def baton_commands() -> type[Provider]:
     """The palette provider, imported when the palette first opens (textual.command is not cheap)."""
     from console.app.palette import BatonCommands
@@ -43,8 +44,14 @@ class BatonApp(App[int]):
     TITLE = "Baton"
     COMMANDS = App.COMMANDS | {baton_commands}
 
-    def __init__(self, profile: Profile, scenario: str | None = None, *,
-                 session_factory: SessionFactory = Session, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        scenario: str | None = None,
+        *,
+        session_factory: SessionFactory = Session,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__()
         self.profile = profile
         self.scenario = scenario
@@ -81,8 +88,9 @@ class BatonApp(App[int]):
         if old is not None:
             self.run_worker(old.close, thread=True, group="close")
 
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """The palette's Screenshot: an SVG of the screen in the user's data directory, and a note saying where.
 
         Textual's own aims at a Downloads folder a server rarely has. Credentials shown revealed are masked first."""
@@ -96,8 +104,9 @@ class BatonApp(App[int]):
             return None
         return self.save_screenshot_to(filename, path, time_format)
 
-    def save_screenshot_to(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
+    def save_screenshot_to(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """Write the screenshot (never one showing a token); the file written, or None after saying why not."""
         from textual._files import generate_datetime_filename
 
@@ -120,10 +129,10 @@ class BatonApp(App[int]):
         if self.session is not None:
             self.session.close()
 
+
 @functools.cache
 def _freeze_start_up() -> None:
     """Once per process: what start-up imported and built lives as long as the console, so the cyclic collector
     need never walk it again, not while the first screen is built (about 12 ms of the first paint here), nor in
     later full collections."""
     gc.freeze()
-

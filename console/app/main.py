@@ -15,8 +15,13 @@ def console_session(profile: Profile, scenario: str | None) -> Session:
     return Session(profile, scenario, sandbox_process=True)
 
 
-def make_app(profile: str | None = None, scenario: str | None = None, *,
-             session_factory: SessionFactory = console_session, clock: Callable[[], float] = time.time) -> BatonApp:
+def make_app(
+    profile: str | None = None,
+    scenario: str | None = None,
+    *,
+    session_factory: SessionFactory = console_session,
+    clock: Callable[[], float] = time.time,
+) -> BatonApp:
     """A BatonApp on a profile name or file (default: the sandbox profile)."""
     from console.config import load_profile
 

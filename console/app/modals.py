@@ -40,8 +40,10 @@ class HelpModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         listing = "\n".join(f"- `{key}` — {what}" for key, what in self._keys)
-        text = ("# Baton — keys\n\n" + listing + "\n\n"
-                "Every action is also in the command palette (`ctrl+p`).\n\n" + "\n\n".join(self._panes))
+        text = (
+            "# Baton — keys\n\n" + listing + "\n\n"
+            "Every action is also in the command palette (`ctrl+p`).\n\n" + "\n\n".join(self._panes)
+        )
         with VerticalScroll(id="help-body"):
             yield Markdown(text)  # our own text, not network data
         yield Static("esc / q / F1 to close", id="help-footer")

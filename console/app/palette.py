@@ -21,8 +21,9 @@ class BatonCommands(Provider):
         for a in ACTIONS:
             score = matcher.match(a.help)
             if score > 0:
-                yield Hit(score, matcher.highlight(a.help), partial(self._run, a.action),
-                          help=f"{a.title} ({a.key_label})")
+                yield Hit(
+                    score, matcher.highlight(a.help), partial(self._run, a.action), help=f"{a.title} ({a.key_label})"
+                )
 
     async def _run(self, action: str) -> None:
         await self.app.run_action(f"screen.{action}")

@@ -62,7 +62,8 @@ class ConsoleScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, a.action, a.title, show=index == 0, key_display=a.footer_key if index == 0 else None)
-        for a in ACTIONS for index, key in enumerate(a.keys)
+        for a in ACTIONS
+        for index, key in enumerate(a.keys)
     ]
 
     AUTO_FOCUS = "#hop-list"
@@ -95,8 +96,11 @@ class ConsoleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         profile = self.session.profile
-        yield RequestBar(profile, scenario=self.session.scenario,
-                         path=profile.iis.echo_path if profile.iis and profile.iis.echo_path else "/")
+        yield RequestBar(
+            profile,
+            scenario=self.session.scenario,
+            path=profile.iis.echo_path if profile.iis and profile.iis.echo_path else "/",
+        )
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield HopTrace()
@@ -290,8 +294,10 @@ class ConsoleScreen(Screen[None]):
         if not self.session.uses_sandbox:
             self.notify("Scenarios exist only in sandbox mode.", severity="warning", markup=False)
             return
-        self.app.push_screen(PickerModal("Sandbox scenario", self.session.scenario_choices(), self.session.scenario),
-                             lambda name: self.switch_scenario(name) if name else None)
+        self.app.push_screen(
+            PickerModal("Sandbox scenario", self.session.scenario_choices(), self.session.scenario),
+            lambda name: self.switch_scenario(name) if name else None,
+        )
 
     def switch_scenario(self, name: str) -> None:
         if name == self.session.scenario and self.ready:
@@ -387,7 +393,8 @@ class ConsoleScreen(Screen[None]):
         error = event.worker.error
         text = error.one_line() if isinstance(error, BatonError) else f"{type(error).__name__} (see the log)"
         pane = {"session": "request", "trace": "verdict", "feed": "feed", "recorded": "feed"}.get(
-            event.worker.group, "verdict")
+            event.worker.group, "verdict"
+        )
         self._show_failure(pane, text)
 
     def _show_failure(self, pane: str, text: str) -> None:

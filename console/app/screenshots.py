@@ -67,8 +67,14 @@ def _run(tool: str, *args: str, stdin: str | None = None) -> subprocess.Complete
     if path is None:
         return None
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run([path, *args], input=stdin, capture_output=True, text=True, check=False,  # noqa: S603
-                          env=env)
+    return subprocess.run(  # noqa: S603 (a resolved path and a fixed argv, no shell)
+        [path, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
 
 
 def _has_font(family: str) -> bool:

@@ -17,24 +17,36 @@ from console.sanitize import inert
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `baton decode`."""
-    parser.add_argument("token", nargs="?", metavar="TOKEN|-",
-                        help="the token, an 'Authorization: Bearer …' line, or - to read stdin (default when piped)")
+    parser.add_argument(
+        "token",
+        nargs="?",
+        metavar="TOKEN|-",
+        help="the token, an 'Authorization: Bearer …' line, or - to read stdin (default when piped)",
+    )
     keys = parser.add_argument_group("verification keys (none given: the signature is not checked)")
     keys.add_argument("--jwks", metavar="URL|FILE", help="JWKS URL, JWKS file, or inline JWKS JSON")
     keys.add_argument("--key", metavar="PEM_FILE", help="PEM public key or certificate")
     keys.add_argument("--secret", metavar="REF", help="HMAC secret by reference: env:VAR or file:PATH")
     rules = parser.add_argument_group("what the verifier expects")
     rules.add_argument("--issuer", metavar="ISS", help="expected iss (exact match)")
-    rules.add_argument("--audience", metavar="AUD", action="append", default=[],
-                       help="expected aud (or Cognito client_id); repeat for several")
+    rules.add_argument(
+        "--audience",
+        metavar="AUD",
+        action="append",
+        default=[],
+        help="expected aud (or Cognito client_id); repeat for several",
+    )
     rules.add_argument("--scope", metavar="S", action="append", default=[], help="required scope; repeatable")
     rules.add_argument("--token-use", choices=("access", "id"), help="expected Cognito token_use")
     rules.add_argument("--require", metavar="CLAIM", action="append", default=[], help="required claim; repeatable")
     rules.add_argument("--max-age", metavar="SECONDS", type=_seconds, help="refuse tokens issued longer ago")
     rules.add_argument("--leeway", metavar="SECONDS", type=_seconds, default=0.0, help="clock tolerance (default 0)")
-    rules.add_argument("--server-date", metavar="HTTP_DATE",
-                       help="the server's Date header (e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'): judge times by its "
-                            "clock and report the skew")
+    rules.add_argument(
+        "--server-date",
+        metavar="HTTP_DATE",
+        help="the server's Date header (e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'): judge times by its "
+        "clock and report the skew",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document (no signature bytes)")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
 
@@ -47,7 +59,8 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{inert(text[:40])!r} is not a number of seconds") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(
-            f"{inert(text[:40])!r} is not usable: give a finite number of seconds, 0 or more")
+            f"{inert(text[:40])!r} is not usable: give a finite number of seconds, 0 or more"
+        )
     return value
 
 
@@ -58,8 +71,13 @@ def run(args: argparse.Namespace) -> int:
     text = _read_token(args.token)
     keys = _load_keys(args)
     expect = Expectations(
-        issuer=args.issuer, audiences=tuple(args.audience), token_use=args.token_use, scopes=tuple(args.scope),
-        required_claims=tuple(args.require), max_age=args.max_age, leeway=args.leeway,
+        issuer=args.issuer,
+        audiences=tuple(args.audience),
+        token_use=args.token_use,
+        scopes=tuple(args.scope),
+        required_claims=tuple(args.require),
+        max_age=args.max_age,
+        leeway=args.leeway,
     )
     report = inspect_token(text, keys=keys, expect=expect, server_date=_http_date(args.server_date))
     if args.json:
@@ -78,8 +96,9 @@ def _http_date(value: str | None) -> float | None:
     try:
         return parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError):
-        raise UsageError(f"--server-date {value[:60]!r} is not an HTTP date",
-                         hint="e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'") from None
+        raise UsageError(
+            f"--server-date {value[:60]!r} is not an HTTP date", hint="e.g. 'Tue, 24 Nov 2026 19:45:07 GMT'"
+        ) from None
 
 
 def _read_token(arg: str | None) -> str:
@@ -107,8 +126,10 @@ def _load_keys(args: argparse.Namespace) -> Any:
         elif Path(source).expanduser().exists():
             sets.append(jwks_from_file(source))
         else:
-            raise UsageError(f"--jwks {source[:200]!r} is neither a URL, an existing file, nor JSON",
-                             hint="give https://…/jwks.json, a file path, or '{\"keys\": […]}'")
+            raise UsageError(
+                f"--jwks {source[:200]!r} is neither a URL, an existing file, nor JSON",
+                hint="give https://…/jwks.json, a file path, or '{\"keys\": […]}'",
+            )
     if args.key:
         sets.append(key_from_pem_file(args.key))
     if args.secret:
@@ -134,12 +155,19 @@ def report_json(report: TokenReport) -> dict[str, Any]:
         "kind": token.kind.value,
         "header": token.header,
         "claims": token.claims,
-        "signature": {"status": report.signature.status.value, "alg": report.signature.alg,
-                      "kid": report.signature.kid},
+        "signature": {
+            "status": report.signature.status.value,
+            "alg": report.signature.alg,
+            "kid": report.signature.kid,
+        },
         "findings": [f.as_dict() for f in report.findings],
         "times": {t.name: {"utc": t.utc, "relative": t.relative} for t in describe_times(token, report.checked_at)},
-        "sizes": {"token": token.size, "header": token.header_bytes, "payload": token.payload_bytes,
-                  "signature": token.signature_bytes},
+        "sizes": {
+            "token": token.size,
+            "header": token.header_bytes,
+            "payload": token.payload_bytes,
+            "signature": token.signature_bytes,
+        },
         "notes": list(token.notes),
     }
 
@@ -157,8 +185,9 @@ def render_text(report: TokenReport, s: Style) -> str:
     kind = {TokenKind.JWS: "signed JWT (JWS)", TokenKind.JWE: "encrypted JWT (JWE)", TokenKind.OPAQUE: "opaque token"}
     facts = [kind[token.kind], f"{token.size:,} bytes"]
     if token.kind is TokenKind.JWS:
-        facts.append(f"header {token.header_bytes} B, claims {token.payload_bytes} B, "
-                     f"signature {token.signature_bytes} B")
+        facts.append(
+            f"header {token.header_bytes} B, claims {token.payload_bytes} B, signature {token.signature_bytes} B"
+        )
     out.append(f"{s('Token', 'bold')}      {' · '.join(facts)}")
     out += [f"{s('Input', 'bold')}      {inert(n)}" for n in token.notes]
     if token.header:

@@ -50,9 +50,15 @@ def _list(as_json: bool, style: Style) -> int:
     if as_json:
         document = [
             {
-                "name": e.name, "path": e.path, "origin": e.origin, "description": e.description,
-                "environment": e.environment, "shadowed_by": e.shadowed_by, "unreadable": e.unreadable,
-                "valid": not e.invalid, "errors": list(e.errors),
+                "name": e.name,
+                "path": e.path,
+                "origin": e.origin,
+                "description": e.description,
+                "environment": e.environment,
+                "shadowed_by": e.shadowed_by,
+                "unreadable": e.unreadable,
+                "valid": not e.invalid,
+                "errors": list(e.errors),
                 "default": e.name == DEFAULT_PROFILE and e.shadowed_by is None,
             }
             for e in entries
@@ -69,8 +75,11 @@ def _list(as_json: bool, style: Style) -> int:
             invalid.add(len(rows))
             name = f"✗ {name}"
             count = len(e.errors)
-            note = f"INVALID: {e.unreadable}" if e.unreadable else (
-                f"INVALID: {count} problem{'s' if count > 1 else ''}; baton profiles validate {e.name}")
+            note = (
+                f"INVALID: {e.unreadable}"
+                if e.unreadable
+                else (f"INVALID: {count} problem{'s' if count > 1 else ''}; baton profiles validate {e.name}")
+            )
         environment = e.environment or ("?" if e.invalid else "production (assumed)")
         if environment.startswith("production"):
             environment = "PRODUCTION" + environment.removeprefix("production")
@@ -147,8 +156,12 @@ def _show_lines(profile: Profile, style: Style) -> list[str]:
     if profile.color:
         lines.append(f"  color        {inert(profile.color)}")
     sections: list[tuple[str, Any]] = [
-        ("sandbox", profile.sandbox), ("gateway", profile.gateway), ("identity", profile.identity),
-        ("propagation", profile.propagation), ("iis", profile.iis), ("aws", profile.aws),
+        ("sandbox", profile.sandbox),
+        ("gateway", profile.gateway),
+        ("identity", profile.identity),
+        ("propagation", profile.propagation),
+        ("iis", profile.iis),
+        ("aws", profile.aws),
     ]
     for title, section in sections:
         if section is None:

@@ -14,14 +14,21 @@ from console.errors import UsageError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `baton sandbox`."""
-    parser.add_argument("--scenario", metavar="NAME", default="healthy",
-                        help="which breakage to serve (default: healthy; see --list)")
-    parser.add_argument("--port-base", metavar="N", type=int,
-                        help="IdP on N, gateway on N+1, IIS on N+2 (default: free ports)")
-    parser.add_argument("--log-dir", metavar="DIR", type=Path,
-                        help="keep the IIS logs here (default: a temporary directory removed on exit)")
-    parser.add_argument("--json", action="store_true",
-                        help="first stdout line is {idp, gateway, iis, iis_log, scenario} as JSON")
+    parser.add_argument(
+        "--scenario", metavar="NAME", default="healthy", help="which breakage to serve (default: healthy; see --list)"
+    )
+    parser.add_argument(
+        "--port-base", metavar="N", type=int, help="IdP on N, gateway on N+1, IIS on N+2 (default: free ports)"
+    )
+    parser.add_argument(
+        "--log-dir",
+        metavar="DIR",
+        type=Path,
+        help="keep the IIS logs here (default: a temporary directory removed on exit)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="first stdout line is {idp, gateway, iis, iis_log, scenario} as JSON"
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--until-stdin-closes", action="store_true", help=argparse.SUPPRESS)
     # (used by the console, which runs the sandbox as a child: the child stops when its parent goes away)
@@ -46,9 +53,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         urls = sandbox.urls
         if args.json:
-            sys.stdout.write(json.dumps({"idp": urls.idp, "gateway": urls.gateway, "iis": urls.iis,
-                                         "iis_log": str(sandbox.iis_log_path), "scenario": sandbox.scenario.name})
-                             + "\n")
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "idp": urls.idp,
+                        "gateway": urls.gateway,
+                        "iis": urls.iis,
+                        "iis_log": str(sandbox.iis_log_path),
+                        "scenario": sandbox.scenario.name,
+                    }
+                )
+                + "\n"
+            )
         else:
             scenario = sandbox.scenario
             sys.stdout.write(
@@ -57,13 +73,15 @@ def run(args: argparse.Namespace) -> int:
                 f"  gateway  {urls.gateway}/prod/whoami   (control plane {urls.gateway}/__baton/scenario)\n"
                 f"  iis      {urls.iis}/whoami\n"
                 f"  iis log  {sandbox.iis_log_path}\n"
-                "Ctrl-C to stop.\n")
+                "Ctrl-C to stop.\n"
+            )
         sys.stdout.flush()
         done = threading.Event()
         # SIGTERM stops cleanly too (ports freed, temporary logs removed); Ctrl-C raises KeyboardInterrupt,
         # which baton's main turns into "interrupted".
         signal.signal(signal.SIGTERM, lambda _sig, _frame: done.set())
         if args.until_stdin_closes:
+
             def wait_for_eof() -> None:
                 sys.stdin.read()  # returns when the parent closes the pipe, or exits
                 done.set()

@@ -16,10 +16,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `baton token`."""
     parser.add_argument("--profile", metavar="NAME|FILE", help="profile whose token to acquire (default: sandbox)")
     parser.add_argument("--scenario", metavar="NAME", help="sandbox scenario whose client to act as")
-    parser.add_argument("--reveal", action="store_true",
-                        help="print the token even when stdout is a terminal (it stays in your scrollback)")
-    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
-                        help="give up on the token endpoint after this long (default 10)")
+    parser.add_argument(
+        "--reveal",
+        action="store_true",
+        help="print the token even when stdout is a terminal (it stays in your scrollback)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=10.0,
+        help="give up on the token endpoint after this long (default 10)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
             hint="capture it (export TOKEN=$(baton token)) or pass --reveal to show it here",
         )
     token, source = _acquire(profile, scenario, args.timeout)
-    sys.stderr.write(f"baton: token for profile '{profile.name}'"
-                     + (f" (scenario {scenario})" if scenario else "") + f": {source}\n")
+    sys.stderr.write(
+        f"baton: token for profile '{profile.name}'" + (f" (scenario {scenario})" if scenario else "") + f": {source}\n"
+    )
     if scenario is not None:
         sys.stderr.write("baton: the sandbox stops when this command exits; its tokens verify only against it\n")
     sys.stdout.write(token + "\n")
@@ -62,7 +71,9 @@ def _acquire(profile: Profile, scenario: str | None, timeout: float) -> tuple[st
     finally:
         session.close()
     if acquired is None or not acquired.value:
-        raise BatonError(f"profile '{profile.name}' has no token to print: auth = {target.auth}"
-                         + ("" if profile.identity is None else f", flow = {profile.identity.flow}"),
-                         hint="a profile with auth = 'cognito' or 'jwt' and an [identity] table has one")
+        raise BatonError(
+            f"profile '{profile.name}' has no token to print: auth = {target.auth}"
+            + ("" if profile.identity is None else f", flow = {profile.identity.flow}"),
+            hint="a profile with auth = 'cognito' or 'jwt' and an [identity] table has one",
+        )
     return acquired.value, acquired.source

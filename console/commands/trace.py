@@ -29,10 +29,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", metavar="M", default="", help="HTTP method (default: the profile's, else GET)")
     parser.add_argument("--path", metavar="P", default="", help="request path (default: the echo path or /)")
     parser.add_argument("--header", metavar="K:V", action="append", default=[], help="extra request header")
-    parser.add_argument("--token", metavar="REF|-", help="use this token instead of the profile's flow: "
-                        "a reference (env:VAR, file:PATH) or - for stdin")
-    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
-                        help="give up on a hop after this long (default 10)")
+    parser.add_argument(
+        "--token",
+        metavar="REF|-",
+        help="use this token instead of the profile's flow: a reference (env:VAR, file:PATH) or - for stdin",
+    )
+    parser.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=10.0, help="give up on a hop after this long (default 10)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
 
@@ -94,8 +98,9 @@ class ProgressPrinter:
         for hop in self.book.hops():
             if hop is not None and hop.name not in self.shown:
                 self.shown.add(hop.name)
-                self.out.write(self.style(f"  … {hop.name.value:<12} seen ({hop.status.value.replace('_', ' ')})",
-                                          "dim") + "\n")
+                self.out.write(
+                    self.style(f"  … {hop.name.value:<12} seen ({hop.status.value.replace('_', ' ')})", "dim") + "\n"
+                )
                 self.out.flush()
 
 
@@ -146,45 +151,86 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         "correlation_id": trace.correlation_id,
         "profile": trace.profile,
         "scenario": trace.scenario,
-        "request": {"method": trace.request.method or "GET", "url": trace.url,
-                    "headers": [[k, "<redacted>"] for k, _v in trace.request.headers]},
-        "hops": [{
-            "hop": hop.name.value, "status": hop.status.value,
-            "identity": None if hop.identity is None else {
-                "subject": hop.identity.subject, "source": hop.identity.source,
-                "values": dict(hop.identity.claims)},
-            "evidence": list(hop.evidence), "elapsed_ms": None if hop.elapsed_ms is None else round(hop.elapsed_ms, 2),
-        } for hop in trace.hops],
-        "findings": [{"code": f.code, "severity": f.severity.value, "hop": f.hop, "title": f.title,
-                      "detail": f.detail, "fix": f.fix, "confidence": f.confidence} for f in trace.findings],
-        "verdict": {"outcome": verdict_kind(trace).value, "ok": trace.verdict.ok,
-                    "broken_at": trace.verdict.broken_at.value if trace.verdict.broken_at else None,
-                    "finding": trace.verdict.finding, "summary": trace.verdict.summary,
-                    "fix": trace.verdict.fix, "missing_evidence": trace.verdict.missing_evidence},
-        "response": None if trace.response is None else {
-            "status": trace.response.status, "elapsed_ms": round(trace.response.elapsed_ms, 2),
-            "headers": [list(h) for h in trace.response.headers]},
+        "request": {
+            "method": trace.request.method or "GET",
+            "url": trace.url,
+            "headers": [[k, "<redacted>"] for k, _v in trace.request.headers],
+        },
+        "hops": [
+            {
+                "hop": hop.name.value,
+                "status": hop.status.value,
+                "identity": None
+                if hop.identity is None
+                else {
+                    "subject": hop.identity.subject,
+                    "source": hop.identity.source,
+                    "values": dict(hop.identity.claims),
+                },
+                "evidence": list(hop.evidence),
+                "elapsed_ms": None if hop.elapsed_ms is None else round(hop.elapsed_ms, 2),
+            }
+            for hop in trace.hops
+        ],
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "hop": f.hop,
+                "title": f.title,
+                "detail": f.detail,
+                "fix": f.fix,
+                "confidence": f.confidence,
+            }
+            for f in trace.findings
+        ],
+        "verdict": {
+            "outcome": verdict_kind(trace).value,
+            "ok": trace.verdict.ok,
+            "broken_at": trace.verdict.broken_at.value if trace.verdict.broken_at else None,
+            "finding": trace.verdict.finding,
+            "summary": trace.verdict.summary,
+            "fix": trace.verdict.fix,
+            "missing_evidence": trace.verdict.missing_evidence,
+        },
+        "response": None
+        if trace.response is None
+        else {
+            "status": trace.response.status,
+            "elapsed_ms": round(trace.response.elapsed_ms, 2),
+            "headers": [list(h) for h in trace.response.headers],
+        },
         "error": trace.error,
     }
 
 
-_STATUS_STYLE = {HopStatus.OK: "green", HopStatus.WARNING: "yellow", HopStatus.BROKEN: "red",
-                 HopStatus.UNKNOWN: "yellow", HopStatus.NOT_REACHED: "dim"}
+_STATUS_STYLE = {
+    HopStatus.OK: "green",
+    HopStatus.WARNING: "yellow",
+    HopStatus.BROKEN: "red",
+    HopStatus.UNKNOWN: "yellow",
+    HopStatus.NOT_REACHED: "dim",
+}
 
 
 def render_text(trace: Trace, s: Style) -> str:
     """The hop table, the verdict line and the findings with fixes."""
-    out = [f"{s('Trace', 'bold')} {trace.trace_id}  profile {inert(trace.profile)}"
-           + (f"  scenario {inert(trace.scenario)}" if trace.scenario else "")
-           + f"  {trace.request.method or 'GET'} {inert(trace.url)}",
-           f"{s('Correlation id', 'dim')} {trace.correlation_id}", ""]
+    out = [
+        f"{s('Trace', 'bold')} {trace.trace_id}  profile {inert(trace.profile)}"
+        + (f"  scenario {inert(trace.scenario)}" if trace.scenario else "")
+        + f"  {trace.request.method or 'GET'} {inert(trace.url)}",
+        f"{s('Correlation id', 'dim')} {trace.correlation_id}",
+        "",
+    ]
     for hop in trace.hops:
         glyph = HOP_GLYPH[hop.status]
         word = hop.status.value.replace("_", " ")
         latency = f"{hop.elapsed_ms:7.1f} ms" if hop.elapsed_ms is not None else "       — "
         who = _identity(hop)
-        out.append(f"  {s(glyph, _STATUS_STYLE[hop.status])} {s(f'{word:<11}', _STATUS_STYLE[hop.status])} "
-                   f"{hop.name.value:<12} {latency}  {inert(who)}")
+        out.append(
+            f"  {s(glyph, _STATUS_STYLE[hop.status])} {s(f'{word:<11}', _STATUS_STYLE[hop.status])} "
+            f"{hop.name.value:<12} {latency}  {inert(who)}"
+        )
     verdict = trace.verdict
     out.append("")
     kind = verdict_kind(trace)
@@ -205,8 +251,10 @@ def render_text(trace: Trace, s: Style) -> str:
         for f in trace.findings:
             mark, color = SEVERITY_MARK[f.severity.value]
             where = f" @{f.hop}" if f.hop else ""
-            out.append(f"  {s(mark, color)} {s(inert(f.code), color, 'bold')}{where}  {inert(f.title)}"
-                       + (f"  ({f.confidence})" if f.confidence else ""))
+            out.append(
+                f"  {s(mark, color)} {s(inert(f.code), color, 'bold')}{where}  {inert(f.title)}"
+                + (f"  ({f.confidence})" if f.confidence else "")
+            )
             out.append(f"      {inert(f.detail)}")
             out.append(s(f"      fix: {inert(f.fix)}", "dim"))
     return "\n".join(out) + "\n"

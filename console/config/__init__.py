@@ -1,11 +1,11 @@
 """Profiles: discovery, validation with located did-you-mean problems, and secret references.
 
-    load_profile("sandbox")           → Profile        (name from discovery, or a file path)
-    discover_profiles()               → [ProfileEntry] (user dir, ./profiles, shipped; first wins)
-    check_file("my.toml")             → [Problem]      (every error, file:line: key: message; warnings=True adds
-                                                        the warnings: name differs from the file, no environment)
-    resolve_secret(ref)               → str            (env:, file:, aws-secretsmanager:; at use)
-    resolve_secret_bytes(ref)         → bytes          (the exact bytes: a file as stored, an env var's raw bytes)
+load_profile("sandbox")           → Profile        (name from discovery, or a file path)
+discover_profiles()               → [ProfileEntry] (user dir, ./profiles, shipped; first wins)
+check_file("my.toml")             → [Problem]      (every error, file:line: key: message; warnings=True adds
+                                                    the warnings: name differs from the file, no environment)
+resolve_secret(ref)               → str            (env:, file:, aws-secretsmanager:; at use)
+resolve_secret_bytes(ref)         → bytes          (the exact bytes: a file as stored, an env var's raw bytes)
 """
 
 from console.config.discovery import (

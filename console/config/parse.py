@@ -49,15 +49,23 @@ def parse_profile(text: str, file: str) -> tuple[dict[str, Any] | None, list[Pro
     locator = Locator(text)
     parts, line = locator.deepest
     if parts > MAX_KEY_PARTS:
-        return None, [Problem(file, line, "syntax", f"a key or table name {parts} levels deep; "
-                              f"profiles nest 3 deep (at most {MAX_KEY_PARTS} levels are read)")]
+        return None, [
+            Problem(
+                file,
+                line,
+                "syntax",
+                f"a key or table name {parts} levels deep; "
+                f"profiles nest 3 deep (at most {MAX_KEY_PARTS} levels are read)",
+            )
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(file, text, exc)]
     except RecursionError:
-        return None, [Problem(file, None, "syntax", "arrays or inline tables nested too deeply to read; "
-                              "profiles nest 3 deep")]
+        return None, [
+            Problem(file, None, "syntax", "arrays or inline tables nested too deeply to read; profiles nest 3 deep")
+        ]
     return data, validate(data, file, text, stem=stem_of(file), locator=locator)
 
 

@@ -47,6 +47,7 @@ def check_scenario(profile: Profile, name: str | None) -> str | None:
         return None
     scenario = profile.sandbox.scenario
     if scenario not in scenario_names():
-        raise ProfileError(f"sandbox.scenario: {unknown_scenario_message(scenario)}",
-                           where=profile.source or profile.name)
+        raise ProfileError(
+            f"sandbox.scenario: {unknown_scenario_message(scenario)}", where=profile.source or profile.name
+        )
     return scenario

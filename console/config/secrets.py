@@ -12,7 +12,11 @@ from console.errors import SecretRefError
 from console.model.profile import SecretRef
 
 __all__ = [
-    "SecretRef", "parse_secret_ref", "resolve_reference", "resolve_secret", "resolve_secret_bytes",
+    "SecretRef",
+    "parse_secret_ref",
+    "resolve_reference",
+    "resolve_secret",
+    "resolve_secret_bytes",
 ]
 
 
@@ -47,9 +51,7 @@ def resolve_secret(ref: SecretRef, *, aws_profile: str | None = None, aws_region
     raise SecretRefError(f"{ref.scheme}: is not a supported secret reference scheme")
 
 
-def resolve_secret_bytes(
-    ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None
-) -> bytes:
+def resolve_secret_bytes(ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None) -> bytes:
     """The secret's exact bytes, read now (an HMAC key need not be text): a ``file:`` as stored, up to
     1 MiB, regular files only; an ``env:`` variable's raw bytes; SecretRefError naming the reference."""
     if ref.scheme == "env":

@@ -37,8 +37,19 @@ HOW_TO_REFERENCE = (
 
 ASSUMED_ENVIRONMENT = "treated as production"
 """What Baton does when a real-gateway profile does not say its environment: every production rule applies."""
-_SECRET_QUERY_WORDS = ("secret", "password", "passwd", "token", "key", "credential", "signature", "sig", "auth",
-                       "code", "session")
+_SECRET_QUERY_WORDS = (
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "key",
+    "credential",
+    "signature",
+    "sig",
+    "auth",
+    "code",
+    "session",
+)
 
 
 def url_credentials(url: str) -> str | None:
@@ -159,8 +170,11 @@ class _Checker:
             message = f"{shown(value)} is not one of: {', '.join(key.choices)}"
             self.add(path, message, f"'{guess}'" if guess else None)
         elif key.kind is Kind.URL and (leak := url_credentials(value)):
-            self.add(path, f"{leak}, which would be printed and logged with every trace; remove it and keep the "
-                     'secret out of the file as a reference (e.g. api_key = "env:BATON_API_KEY")')
+            self.add(
+                path,
+                f"{leak}, which would be printed and logged with every trace; remove it and keep the "
+                'secret out of the file as a reference (e.g. api_key = "env:BATON_API_KEY")',
+            )
         elif key.kind is Kind.URL and not re.match(r"^https?://[^/\s]+", value):
             self.add(path, f"expected {key.kind.value} like https://host/path, got {shown(value)}")
         elif key.kind is Kind.PATH and not value.startswith("/"):
@@ -211,12 +225,19 @@ class _Checker:
         if sandbox and environment not in (None, "sandbox"):
             self.add(("environment",), "a profile with [sandbox] always runs in environment 'sandbox'")
         if not sandbox and "environment" not in data:
-            self.add(("environment",), f"not set: {ASSUMED_ENVIRONMENT}; say which it is: "
-                     'environment = "dev", "staging" or "production"', warning=True)
+            self.add(
+                ("environment",),
+                f'not set: {ASSUMED_ENVIRONMENT}; say which it is: environment = "dev", "staging" or "production"',
+                warning=True,
+            )
         name = data.get("name")
         if self.stem is not None and isinstance(name, str) and name.strip() and name.strip() != self.stem:
-            self.add(("name",), f"{shown(name.strip())} differs from the file name; '--profile {self.stem}' selects "
-                     f"this file and '--profile {name.strip()}' does not: rename the file or drop name", warning=True)
+            self.add(
+                ("name",),
+                f"{shown(name.strip())} differs from the file name; '--profile {self.stem}' selects "
+                f"this file and '--profile {name.strip()}' does not: rename the file or drop name",
+                warning=True,
+            )
         if self.stem is None and "name" not in data:
             self.add(("name",), "missing; name is required when the profile is not read from a NAME.toml file")
         gateway = tables["gateway"] or {}

@@ -112,12 +112,18 @@ def acquire_token(
     doc = _post_token(client, plan.token_url, form, held)
     sent = doc.get(plan.send)
     if not isinstance(sent, str) or not sent:
-        raise TraceError(f"the token endpoint's answer has no {plan.send}", hop=HopName.CLIENT,
-                         hint="check the flow and scopes (an id_token needs the openid scope)")
+        raise TraceError(
+            f"the token endpoint's answer has no {plan.send}",
+            hop=HopName.CLIENT,
+            hint="check the flow and scopes (an id_token needs the openid scope)",
+        )
     if len(sent) > MAX_TOKEN_BYTES:  # never sent on: no gateway or IIS takes a header this large
-        raise TraceError(f"the token endpoint's {plan.send} is {len(sent):,} characters; Baton sends tokens of up "
-                         f"to {MAX_TOKEN_BYTES:,}", hop=HopName.CLIENT,
-                         hint="http.sys refuses header lines over 16 KiB; check the token endpoint")
+        raise TraceError(
+            f"the token endpoint's {plan.send} is {len(sent):,} characters; Baton sends tokens of up "
+            f"to {MAX_TOKEN_BYTES:,}",
+            hop=HopName.CLIENT,
+            hint="http.sys refuses header lines over 16 KiB; check the token endpoint",
+        )
     expires_in = doc.get("expires_in")
     cache.put(key, sent, float(expires_in) if isinstance(expires_in, int | float) else 300.0)
     return AcquiredToken(sent, source)
@@ -148,24 +154,33 @@ def _post_token(client: httpx.Client, url: str, form: dict[str, str], held: list
     budget = hop_budget(client)
     body = bytearray()
     try:
-        with deadline(budget) as end, client.stream(
-                "POST", url, data=form, headers={"Accept": "application/json"}) as response:
+        with (
+            deadline(budget) as end,
+            client.stream("POST", url, data=form, headers={"Accept": "application/json"}) as response,
+        ):
             status = response.status_code
             for chunk in response.iter_bytes():
                 body.extend(chunk)
                 if len(body) > MAX_TOKEN_RESPONSE_BYTES:
-                    raise TraceError(f"the token endpoint {shown} answered with more than "
-                                     f"{MAX_TOKEN_RESPONSE_BYTES:,} bytes; Baton stopped reading", hop=HopName.CLIENT,
-                                     hint="a token response is a few KiB: is token_url the token endpoint?")
+                    raise TraceError(
+                        f"the token endpoint {shown} answered with more than "
+                        f"{MAX_TOKEN_RESPONSE_BYTES:,} bytes; Baton stopped reading",
+                        hop=HopName.CLIENT,
+                        hint="a token response is a few KiB: is token_url the token endpoint?",
+                    )
                 if time.monotonic() >= end:  # a proxy from the environment bypasses the deadline backend
                     raise httpx.ReadTimeout("deadline")
     except httpx.TimeoutException:
         got = f" ({len(body):,} bytes had arrived)" if body else ""
-        raise TraceError(f"the token endpoint {shown} did not answer within {budget:g} s{got}", hop=HopName.CLIENT,
-                         hint="--timeout bounds the whole token request") from None
+        raise TraceError(
+            f"the token endpoint {shown} did not answer within {budget:g} s{got}",
+            hop=HopName.CLIENT,
+            hint="--timeout bounds the whole token request",
+        ) from None
     except httpx.HTTPError as exc:
-        raise TraceError(f"cannot reach the token endpoint {shown} ({type(exc).__name__})",
-                         hop=HopName.CLIENT) from None
+        raise TraceError(
+            f"cannot reach the token endpoint {shown} ({type(exc).__name__})", hop=HopName.CLIENT
+        ) from None
     try:
         doc = json.loads(bytes(body))
     except (ValueError, RecursionError):
@@ -174,6 +189,9 @@ def _post_token(client: httpx.Client, url: str, form: dict[str, str], held: list
         error = doc.get("error") if isinstance(doc, dict) else None
         # The endpoint's own words: capped, and masked for every held secret (one_line makes them inert).
         described = f" {redact_text(error, held)[:160]}" if isinstance(error, str) else ""
-        raise TraceError(f"the token endpoint answered {status}{described}", hop=HopName.CLIENT,
-                         hint="check client_id, the client secret reference and the scopes")
+        raise TraceError(
+            f"the token endpoint answered {status}{described}",
+            hop=HopName.CLIENT,
+            hint="check client_id, the client secret reference and the scopes",
+        )
     return doc

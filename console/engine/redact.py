@@ -14,10 +14,18 @@ from urllib.parse import quote, quote_plus
 
 from console.model.masking import mask_credential, mask_secret, mask_token
 
-SECRET_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie", "x-amz-security-token",
-    "x-origin-verify", "x-amzn-remapped-authorization",
-})
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-origin-verify",
+        "x-amzn-remapped-authorization",
+    }
+)
 _SECRET_NAME = re.compile(r"(?i)(token|secret|session|api[-_]?key|signature|credential|password)")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 _AWS_KEY = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")

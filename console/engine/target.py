@@ -22,8 +22,10 @@ def _choice(enum: type[_E], value: object, control: str) -> _E:
     try:
         return enum(str(value))
     except ValueError:
-        raise TraceError(f"the sandbox control plane at {control} published an unknown {enum.__name__} "
-                         f"{str(value)[:40]!r}", hop=HopName.GATEWAY) from None
+        raise TraceError(
+            f"the sandbox control plane at {control} published an unknown {enum.__name__} {str(value)[:40]!r}",
+            hop=HopName.GATEWAY,
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +108,30 @@ def target_from_profile(profile: Profile) -> Target:
     client = ClientPlan(flow="none", api_key=gateway.api_key)
     if identity is not None:
         client = ClientPlan(
-            flow=identity.flow.value, token_url=identity.token_url, client_id=identity.client_id,
-            client_secret=identity.client_secret, username=identity.username, password=identity.password,
-            scope=" ".join(identity.scopes), token=identity.token, api_key=gateway.api_key,
+            flow=identity.flow.value,
+            token_url=identity.token_url,
+            client_id=identity.client_id,
+            client_secret=identity.client_secret,
+            username=identity.username,
+            password=identity.password,
+            scope=" ".join(identity.scopes),
+            token=identity.token,
+            api_key=gateway.api_key,
         )
     iis = profile.iis
     return Target(
-        profile=profile.name, environment=profile.environment, gateway_url=gateway.url,
-        gateway_kind=gateway.kind, auth=gateway.auth, client=client, expect=profile.expectations(),
-        jwks_url=identity.jwks_url if identity else None, propagation=profile.propagation.headers,
+        profile=profile.name,
+        environment=profile.environment,
+        gateway_url=gateway.url,
+        gateway_kind=gateway.kind,
+        auth=gateway.auth,
+        client=client,
+        expect=profile.expectations(),
+        jwks_url=identity.jwks_url if identity else None,
+        propagation=profile.propagation.headers,
         correlation_header=profile.propagation.correlation_header,
-        iis_url=iis.url.rstrip("/") if iis and iis.url else None, echo_path=iis.echo_path if iis else None,
+        iis_url=iis.url.rstrip("/") if iis and iis.url else None,
+        echo_path=iis.echo_path if iis else None,
         log_path=iis.log_path if iis else None,
     )
 
@@ -129,17 +144,26 @@ def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client
             response = client.get(f"{control}/__baton/scenario")
         doc: dict[str, Any] = response.json()
     except (httpx.HTTPError, ValueError) as exc:
-        raise TraceError(f"the sandbox control plane at {control} did not answer ({type(exc).__name__})",
-                         hop=HopName.GATEWAY) from None
+        raise TraceError(
+            f"the sandbox control plane at {control} did not answer ({type(exc).__name__})", hop=HopName.GATEWAY
+        ) from None
     c, g, iis = doc["client"], doc["gateway"], doc.get("iis", {})
     request = c.get("request", {})
     audience = g.get("audience") or doc.get("audience") or []
     plan = ClientPlan(
-        flow=c["grant_type"], token_url=doc.get("token_url"), client_id=c.get("client_id"),
-        client_secret=c.get("client_secret"), username=c.get("username"), password=c.get("password"),
-        scope=c.get("scope", ""), send=c.get("send", "access_token"), api_key=c.get("api_key"),
+        flow=c["grant_type"],
+        token_url=doc.get("token_url"),
+        client_id=c.get("client_id"),
+        client_secret=c.get("client_secret"),
+        username=c.get("username"),
+        password=c.get("password"),
+        scope=c.get("scope", ""),
+        send=c.get("send", "access_token"),
+        api_key=c.get("api_key"),
         headers=tuple((str(k), str(v)) for k, v in (c.get("headers") or {}).items()),
-        method=request.get("method", "GET"), path=request.get("path", "/"), target=request.get("target", "gateway"),
+        method=request.get("method", "GET"),
+        path=request.get("path", "/"),
+        target=request.get("target", "gateway"),
         warmup=tuple(c.get("warmup") or ()),
     )
     expect = Expectations(
@@ -150,11 +174,20 @@ def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client
     )
     secrets = tuple(str(s) for s in (c.get("client_secret"), c.get("password"), c.get("api_key")) if s)
     return Target(
-        profile=profile.name, environment=profile.environment, gateway_url=control,
+        profile=profile.name,
+        environment=profile.environment,
+        gateway_url=control,
         gateway_kind=_choice(GatewayKind, g.get("kind", "rest"), control),
-        auth=_choice(GatewayAuth, g.get("auth", "none"), control), client=plan, expect=expect,
-        jwks_url=doc.get("jwks_url"), propagation=tuple((str(k), str(v)) for k, v in g.get("propagation", {}).items()),
+        auth=_choice(GatewayAuth, g.get("auth", "none"), control),
+        client=plan,
+        expect=expect,
+        jwks_url=doc.get("jwks_url"),
+        propagation=tuple((str(k), str(v)) for k, v in g.get("propagation", {}).items()),
         correlation_header=g.get("correlation_header", profile.propagation.correlation_header),
-        iis_url=doc.get("urls", {}).get("iis"), echo_path=iis.get("echo_path"), log_path=iis.get("log_path"),
-        control_url=control, scenario=doc.get("name"), secrets=secrets,
+        iis_url=doc.get("urls", {}).get("iis"),
+        echo_path=iis.get("echo_path"),
+        log_path=iis.get("log_path"),
+        control_url=control,
+        scenario=doc.get("name"),
+        secrets=secrets,
     )

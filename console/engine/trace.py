@@ -79,9 +79,18 @@ def run_trace(
             warm_id = derived_correlation_id(correlation_id, f"warmup{number}")
             warm_headers = _with_header(headers, target.correlation_header, warm_id)
             _interruptible(cancel, partial(send, http, "GET", join_url(base, warm), warm_headers, secrets=held))
-        ev.response = _interruptible(cancel, lambda: send(
-            http, request.method or plan.method, url, headers, body=request.body,
-            hop=HopName.IIS if ev.direct_to_iis else HopName.GATEWAY, secrets=held))
+        ev.response = _interruptible(
+            cancel,
+            lambda: send(
+                http,
+                request.method or plan.method,
+                url,
+                headers,
+                body=request.body,
+                hop=HopName.IIS if ev.direct_to_iis else HopName.GATEWAY,
+                secrets=held,
+            ),
+        )
         _rejudge_by_server_clock(target, http, ev)
         _probe_after(target, http, ev, correlation_id, path)
         result = diagnose(ev)
@@ -92,18 +101,34 @@ def run_trace(
     finally:
         if own_client:
             http.close()
-    hops = tuple(replace(h, elapsed_ms=ev.response.elapsed_ms) if h.name is HopName.GATEWAY and ev.response
-                 and h.elapsed_ms is None and h.status not in (HopStatus.NOT_REACHED, HopStatus.UNKNOWN) else h
-                 for h in result.hops)  # the round trip through the gateway, when the gateway was crossed
+    hops = tuple(
+        replace(h, elapsed_ms=ev.response.elapsed_ms)
+        if h.name is HopName.GATEWAY
+        and ev.response
+        and h.elapsed_ms is None
+        and h.status not in (HopStatus.NOT_REACHED, HopStatus.UNKNOWN)
+        else h
+        for h in result.hops
+    )  # the round trip through the gateway, when the gateway was crossed
     for hop in hops:
         for obs in hop.observations:
             if obs.probe != "token":
                 emit(HopObserved(trace_id, obs))
     trace = Trace(
-        trace_id=trace_id, correlation_id=correlation_id, profile=target.profile, request=request,
-        url=redact_text(url), started_at=started, hops=hops, findings=result.findings,
-        verdict=result.verdict, token=ev.token, response=ev.response, authorizer=result.authorizer,
-        iis=result.iis, scenario=target.scenario,
+        trace_id=trace_id,
+        correlation_id=correlation_id,
+        profile=target.profile,
+        request=request,
+        url=redact_text(url),
+        started_at=started,
+        hops=hops,
+        findings=result.findings,
+        verdict=result.verdict,
+        token=ev.token,
+        response=ev.response,
+        authorizer=result.authorizer,
+        iis=result.iis,
+        scenario=target.scenario,
     )
     emit(TraceFinished(trace))
     return trace
@@ -120,25 +145,44 @@ def is_own_correlation_id(correlation_id: str, own: set[str] | frozenset[str]) -
 
 
 def _path(target: Target, request: TraceRequest) -> str:
-    path = request.path if request.path not in ("", "/") else (
-        target.client.path if target.client.path not in ("", "/") else (target.echo_path or "/"))
+    path = (
+        request.path
+        if request.path not in ("", "/")
+        else (target.client.path if target.client.path not in ("", "/") else (target.echo_path or "/"))
+    )
     return path if path.startswith("/") else f"/{path}"
 
 
-def _client_hop(target: Target, request: TraceRequest, http: httpx.Client, resolve: Resolver, held: list[str],
-                cancel: threading.Event | None, override: str | None, ev: Evidence, emit: EventSink,
-                trace_id: str) -> AcquiredToken | None:
+def _client_hop(
+    target: Target,
+    request: TraceRequest,
+    http: httpx.Client,
+    resolve: Resolver,
+    held: list[str],
+    cancel: threading.Event | None,
+    override: str | None,
+    ev: Evidence,
+    emit: EventSink,
+    trace_id: str,
+) -> AcquiredToken | None:
     start = time.perf_counter()
     if override is not None:
         token: AcquiredToken | None = AcquiredToken(override.strip(), "token given on the command line")
         held.append(override.strip())
     else:
         token = cached_token(target.client, held) or _interruptible(
-            cancel, lambda: acquire_token(target.client, http, resolve, held=held))
+            cancel, lambda: acquire_token(target.client, http, resolve, held=held)
+        )
     elapsed = (time.perf_counter() - start) * 1000
     if token is None:
-        obs = HopObservation(HopName.CLIENT, "token", HopStatus.OK, Identity(None, (), "no token"),
-                             ("the client sends no token",), elapsed)
+        obs = HopObservation(
+            HopName.CLIENT,
+            "token",
+            HopStatus.OK,
+            Identity(None, (), "no token"),
+            ("the client sends no token",),
+            elapsed,
+        )
         ev.observations.append(obs)
         emit(HopObserved(trace_id, obs))
         return None
@@ -172,14 +216,29 @@ def _token_observation(target: Target, report: TokenReport, token: AcquiredToken
     subject = claims.get("sub")
     errors = [f.code for f in report.findings if f.refuses]
     status = HopStatus.WARNING if errors else HopStatus.OK
-    evidence = [f"token from {token.source}" + (" (cached)" if token.cached else ""),
-                f"signature {report.signature.status.value}", *(f"finding: {c}" for c in errors)]
-    return HopObservation(HopName.CLIENT, "token", status, Identity(str(subject) if subject else None, shown, "token"),
-                          tuple(evidence), elapsed)
+    evidence = [
+        f"token from {token.source}" + (" (cached)" if token.cached else ""),
+        f"signature {report.signature.status.value}",
+        *(f"finding: {c}" for c in errors),
+    ]
+    return HopObservation(
+        HopName.CLIENT,
+        "token",
+        status,
+        Identity(str(subject) if subject else None, shown, "token"),
+        tuple(evidence),
+        elapsed,
+    )
 
 
-def _headers(target: Target, request: TraceRequest, token: AcquiredToken | None, correlation_id: str,
-             resolve: Resolver, held: list[str]) -> list[tuple[str, str]]:
+def _headers(
+    target: Target,
+    request: TraceRequest,
+    token: AcquiredToken | None,
+    correlation_id: str,
+    resolve: Resolver,
+    held: list[str],
+) -> list[tuple[str, str]]:
     headers: list[tuple[str, str]] = []
     if token is not None:
         headers.append(("Authorization", f"Bearer {token.value}"))
@@ -228,10 +287,14 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
     if target.log_path and ev.record is None:
         ev.log_line, ev.log_note = find_log_line(target.log_path, correlation_id)
     subject_header = target.subject_header
-    if (target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production"):
-        ev.spoof = cached_spoof_check(http, target.iis_url, target.echo_path or path, subject_header,
-                                      correlation=(target.correlation_header,
-                                                   derived_correlation_id(correlation_id, "spoof-check")))
+    if target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production":
+        ev.spoof = cached_spoof_check(
+            http,
+            target.iis_url,
+            target.echo_path or path,
+            subject_header,
+            correlation=(target.correlation_header, derived_correlation_id(correlation_id, "spoof-check")),
+        )
 
 
 def _interruptible(cancel: threading.Event | None, work: Callable[[], T]) -> T:
@@ -266,8 +329,16 @@ def _interruptible(cancel: threading.Event | None, work: Callable[[], T]) -> T:
     return value
 
 
-def _failed(trace_id: str, correlation_id: str, target: Target, request: TraceRequest, url: str, started: float,
-            ev: Evidence, exc: TraceError) -> Trace:
+def _failed(
+    trace_id: str,
+    correlation_id: str,
+    target: Target,
+    request: TraceRequest,
+    url: str,
+    started: float,
+    ev: Evidence,
+    exc: TraceError,
+) -> Trace:
     hop_name = exc.hop
     message = exc.one_line()
     hops: list[Hop] = []
@@ -278,9 +349,27 @@ def _failed(trace_id: str, correlation_id: str, target: Target, request: TraceRe
         elif name is hop_name:
             hops.append(Hop(name, HopStatus.UNKNOWN, evidence=(message,)))
         else:
-            hops.append(Hop(name, HopStatus.UNKNOWN if hop_name is None or HOP_ORDER.index(name) < HOP_ORDER.index(
-                hop_name) else HopStatus.NOT_REACHED))
+            hops.append(
+                Hop(
+                    name,
+                    HopStatus.UNKNOWN
+                    if hop_name is None or HOP_ORDER.index(name) < HOP_ORDER.index(hop_name)
+                    else HopStatus.NOT_REACHED,
+                )
+            )
     verdict = Verdict(False, None, None, f"the trace could not run: {message}")
-    return Trace(trace_id=trace_id, correlation_id=correlation_id, profile=target.profile, request=request,
-                 url=redact_text(url), started_at=started, hops=tuple(hops), findings=(), verdict=verdict,
-                 token=ev.token, response=ev.response, scenario=target.scenario, error=message)
+    return Trace(
+        trace_id=trace_id,
+        correlation_id=correlation_id,
+        profile=target.profile,
+        request=request,
+        url=redact_text(url),
+        started_at=started,
+        hops=tuple(hops),
+        findings=(),
+        verdict=verdict,
+        token=ev.token,
+        response=ev.response,
+        scenario=target.scenario,
+        error=message,
+    )

@@ -137,8 +137,9 @@ class TraceBook:
     def _stop(self, entry: BookEntry, kind: VerdictKind, reason: str) -> BookChange:
         entry.kind, entry.error = kind, reason
         self._update_feed(entry)
-        return self._changed(BookChange(entry.trace_id, current=entry.trace_id == self.current_id,
-                                        feed_keys=(entry.trace_id,)))
+        return self._changed(
+            BookChange(entry.trace_id, current=entry.trace_id == self.current_id, feed_keys=(entry.trace_id,))
+        )
 
     # -- engine events ------------------------------------------------------------------------------------
     def apply(self, event: TraceEvent, ticket: int | None = None) -> BookChange:
@@ -162,8 +163,9 @@ class TraceBook:
 
     def _started(self, event: TraceStarted, *, stale: bool) -> BookChange:
         self._own_ids.add(event.correlation_id)
-        entry = BookEntry(event.trace_id, FeedOrigin.OWN, self.clock(), event.correlation_id, event.profile,
-                          event.request, event.url)
+        entry = BookEntry(
+            event.trace_id, FeedOrigin.OWN, self.clock(), event.correlation_id, event.profile, event.request, event.url
+        )
         if stale:
             entry.kind, entry.error = VerdictKind.CANCELLED, "superseded by a newer request"
         self._add_entry(entry)
@@ -177,8 +179,15 @@ class TraceBook:
     def _finished(self, trace: Trace) -> BookChange:
         entry = self.entries.get(trace.trace_id)
         if entry is None:  # a finished trace the book never saw start (e.g. the CLI's printer joined late)
-            entry = BookEntry(trace.trace_id, FeedOrigin.OWN, trace.started_at, trace.correlation_id, trace.profile,
-                              trace.request, trace.url)
+            entry = BookEntry(
+                trace.trace_id,
+                FeedOrigin.OWN,
+                trace.started_at,
+                trace.correlation_id,
+                trace.profile,
+                trace.request,
+                trace.url,
+            )
             self._add_entry(entry)
             self.current_id = trace.trace_id
         if entry.kind is VerdictKind.CANCELLED:
@@ -206,9 +215,18 @@ class TraceBook:
 
     def add_recorded(self, key: str, trace: Trace) -> BookChange:
         """A request someone else sent, diagnosed from the sandbox's record: shown as the current trace."""
-        entry = BookEntry(trace.trace_id, FeedOrigin.EXTERNAL, trace.started_at, trace.correlation_id,
-                          trace.profile, trace.request, trace.url, trace=trace, kind=verdict_kind(trace),
-                          report=trace.token)
+        entry = BookEntry(
+            trace.trace_id,
+            FeedOrigin.EXTERNAL,
+            trace.started_at,
+            trace.correlation_id,
+            trace.profile,
+            trace.request,
+            trace.url,
+            trace=trace,
+            kind=verdict_kind(trace),
+            report=trace.token,
+        )
         self._add_entry(entry)
         self.current_id, self.waiting, self._failure = trace.trace_id, None, None
         self.recorded_keys[key] = trace.trace_id
@@ -248,10 +266,16 @@ class TraceBook:
         trace = entry.trace
         request = entry.request or TraceRequest()
         self.feed[entry.trace_id] = FeedItem(
-            key=entry.trace_id, method=request.method or "GET", path=_path_of(entry.url),
-            status=trace.response.status if trace and trace.response else None, received_at=entry.started_at,
-            origin=FeedOrigin.OWN, correlation_id=entry.correlation_id, verdict=trace.verdict if trace else None,
-            kind=entry.kind)
+            key=entry.trace_id,
+            method=request.method or "GET",
+            path=_path_of(entry.url),
+            status=trace.response.status if trace and trace.response else None,
+            received_at=entry.started_at,
+            origin=FeedOrigin.OWN,
+            correlation_id=entry.correlation_id,
+            verdict=trace.verdict if trace else None,
+            kind=entry.kind,
+        )
         self._trim_feed()
 
     def _trim_feed(self) -> None:
@@ -305,10 +329,15 @@ class TraceBook:
         if entry is None:
             return VerdictView(kind, error=self._failure if kind is VerdictKind.ERROR else None)
         trace = entry.trace
-        return VerdictView(kind, verdict=trace.verdict if trace and kind is not VerdictKind.ERROR else None,
-                           error=entry.error if kind in (VerdictKind.ERROR, VerdictKind.CANCELLED) else None,
-                           trace_id=entry.trace_id, correlation_id=entry.correlation_id, profile=entry.profile,
-                           started_at=entry.started_at)
+        return VerdictView(
+            kind,
+            verdict=trace.verdict if trace and kind is not VerdictKind.ERROR else None,
+            error=entry.error if kind in (VerdictKind.ERROR, VerdictKind.CANCELLED) else None,
+            trace_id=entry.trace_id,
+            correlation_id=entry.correlation_id,
+            profile=entry.profile,
+            started_at=entry.started_at,
+        )
 
     def authorizer_view(self) -> AuthorizerView | None:
         """The authorizer pane; None before the first request."""
@@ -364,4 +393,3 @@ def _path_of(url: str) -> str:
     rest = url.split("://", 1)[-1]
     slash = rest.find("/")
     return rest[slash:] if slash >= 0 else "/"
-

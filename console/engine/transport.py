@@ -30,8 +30,9 @@ DEFAULT_TIMEOUT = 10.0
 def make_client(timeout: float = DEFAULT_TIMEOUT, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
     """A client that never follows redirects (credential headers would leak to another origin)."""
     # ``verify`` goes to the client as well: it still builds the transports of proxies found in the environment.
-    return httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, trust_env=True,
-                        transport=_TransportPerScheme(verify))
+    return httpx.Client(
+        timeout=timeout, follow_redirects=False, verify=verify, trust_env=True, transport=_TransportPerScheme(verify)
+    )
 
 
 class _TransportPerScheme(httpx.BaseTransport):
@@ -91,8 +92,10 @@ def send(
     total = 0
     answered = False
     try:
-        with deadline(budget) as end, \
-                client.stream(method, url, headers=list(headers), content=body or None) as response:
+        with (
+            deadline(budget) as end,
+            client.stream(method, url, headers=list(headers), content=body or None) as response,
+        ):
             answered = True
             for chunk in response.iter_bytes():
                 total += len(chunk)
@@ -107,8 +110,11 @@ def send(
     except httpx.UnsupportedProtocol:
         raise UsageError(f"URL {url!r} is not http:// or https://", where=hop) from None
     except httpx.TimeoutException as exc:
-        raise TraceError(_timeout_reason(exc, where, budget, answered, total), hop=hop,
-                         hint="is the endpoint up and reachable from here?") from None
+        raise TraceError(
+            _timeout_reason(exc, where, budget, answered, total),
+            hop=hop,
+            hint="is the endpoint up and reachable from here?",
+        ) from None
     except httpx.ConnectError as exc:
         raise TraceError(_connect_reason(exc, where), hop=hop) from None
     except (httpx.RemoteProtocolError, httpx.LocalProtocolError):
@@ -121,8 +127,12 @@ def send(
         more = "more than " if total > BODY_READ_MAX else ""
         text += f"\n[… body truncated: {more}{total:,} bytes received, first {len(kept):,} kept]"
     return ResponseSnapshot(
-        status=status, headers=redact_headers(raw_headers, held), body=redact_text(text, held),
-        body_bytes=total, elapsed_ms=elapsed, http_version=version,
+        status=status,
+        headers=redact_headers(raw_headers, held),
+        body=redact_text(text, held),
+        body_bytes=total,
+        elapsed_ms=elapsed,
+        http_version=version,
     )
 
 
@@ -130,8 +140,10 @@ def _timeout_reason(exc: httpx.TimeoutException, where: str, budget: float, answ
     if isinstance(exc, httpx.ConnectTimeout):
         return f"timed out connecting to {where} after {budget:g} s"
     if answered:
-        return (f"timed out waiting for an answer from {where} after {budget:g} s: the body was still arriving "
-                f"({received:,} bytes so far); --timeout bounds the whole exchange")
+        return (
+            f"timed out waiting for an answer from {where} after {budget:g} s: the body was still arriving "
+            f"({received:,} bytes so far); --timeout bounds the whole exchange"
+        )
     return f"timed out waiting for an answer from {where} after {budget:g} s"
 
 

@@ -70,8 +70,7 @@ class SecretRef:
             raise ValueError(
                 "not a secret reference; write env:VAR, file:PATH or aws-secretsmanager:ARN"
                 if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme)
-                else "unknown secret reference scheme; supported schemes: "
-                + ", ".join(f"{s}:" for s in SECRET_SCHEMES)
+                else "unknown secret reference scheme; supported schemes: " + ", ".join(f"{s}:" for s in SECRET_SCHEMES)
             )
         target = target.strip()
         if not target:

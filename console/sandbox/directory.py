@@ -61,10 +61,24 @@ def _big_groups(count: int) -> tuple[str, ...]:
 def new_directory(region: str, big_groups: int = 0) -> Directory:
     """A fresh pool ``<region>_<9 chars>`` with alice (orders-readers), bob (no groups), two app clients."""
     pool_id = f"{region}_" + "".join(secrets.choice(_POOL_ALPHABET) for _ in range(9))
-    alice = User(username="alice", sub=str(uuid.uuid4()), password=secrets.token_urlsafe(12),
-                 email="alice@example.com", groups=("orders-readers",),
-                 directory_groups=_big_groups(big_groups) if big_groups else ("orders-readers",))
-    bob = User(username="bob", sub=str(uuid.uuid4()), password=secrets.token_urlsafe(12),
-               email="bob@example.com", groups=(), directory_groups=())
-    return Directory(pool_id=pool_id, users={"alice": alice, "bob": bob},
-                     clients={"web": _client("web"), "mobile": _client("mobile")})
+    alice = User(
+        username="alice",
+        sub=str(uuid.uuid4()),
+        password=secrets.token_urlsafe(12),
+        email="alice@example.com",
+        groups=("orders-readers",),
+        directory_groups=_big_groups(big_groups) if big_groups else ("orders-readers",),
+    )
+    bob = User(
+        username="bob",
+        sub=str(uuid.uuid4()),
+        password=secrets.token_urlsafe(12),
+        email="bob@example.com",
+        groups=(),
+        directory_groups=(),
+    )
+    return Directory(
+        pool_id=pool_id,
+        users={"alice": alice, "bob": bob},
+        clients={"web": _client("web"), "mobile": _client("mobile")},
+    )

@@ -19,9 +19,12 @@ def _client(sandbox: Sandbox) -> dict[str, Any]:
     app = sandbox.directory.clients[behaviour.app_client]
     needs_key = scenario.gateway.api_key_required
     block: dict[str, Any] = {
-        "grant_type": behaviour.grant_type, "client_id": app.client_id,
+        "grant_type": behaviour.grant_type,
+        "client_id": app.client_id,
         # A throwaway secret of this run, served on loopback only so the trace engine can act as the client.
-        "client_secret": app.client_secret, "scope": behaviour.scope, "send": behaviour.send,
+        "client_secret": app.client_secret,
+        "scope": behaviour.scope,
+        "send": behaviour.send,
         "api_key": sandbox.usage.api_key if needs_key and behaviour.sends_api_key else None,
     }
     if behaviour.grant_type == "password" and behaviour.username:
@@ -44,16 +47,24 @@ def _gateway(sandbox: Sandbox) -> dict[str, Any]:
         mapping = {f"integration.request.header.{h}": src for h, src in cfg.mapping}
     else:
         mapping = {f"{'append' if h in cfg.append_headers else 'overwrite'}:header.{h}": src for h, src in cfg.mapping}
-    authorizer: dict[str, Any] = {"type": {"cognito": "COGNITO_USER_POOLS", "jwt": "JWT", "none": "NONE"}.get(
-        cfg.auth, cfg.lambda_type), "identity_source": "method.request.header.Authorization" if rest
-        else "$request.header.Authorization"}
+    authorizer: dict[str, Any] = {
+        "type": {"cognito": "COGNITO_USER_POOLS", "jwt": "JWT", "none": "NONE"}.get(cfg.auth, cfg.lambda_type),
+        "identity_source": "method.request.header.Authorization" if rest else "$request.header.Authorization",
+    }
     if cfg.auth == "lambda":
         authorizer["ttl_seconds"] = cfg.ttl_s
     return {
-        "kind": cfg.kind, "auth": cfg.auth, "api_id": sandbox.api_id, "stage": STAGE,
-        "propagation": dict(sandbox.scenario.propagation), "correlation_header": CORRELATION_HEADER,
-        "authorizer": authorizer, "issuer": sandbox.authorizer_issuer, "audience": [sandbox.audience],
-        "scopes": list(cfg.scopes), "mapping": mapping,
+        "kind": cfg.kind,
+        "auth": cfg.auth,
+        "api_id": sandbox.api_id,
+        "stage": STAGE,
+        "propagation": dict(sandbox.scenario.propagation),
+        "correlation_header": CORRELATION_HEADER,
+        "authorizer": authorizer,
+        "issuer": sandbox.authorizer_issuer,
+        "audience": [sandbox.audience],
+        "scopes": list(cfg.scopes),
+        "mapping": mapping,
         "integration": {"type": cfg.integration, "uri": f"{sandbox.urls.iis}/{{proxy}}", "timeout_ms": cfg.timeout_ms},
         "api_key_required": cfg.api_key_required,
         # The usage plan's key (throwaway, loopback only), so a curl user can see the fix work.
@@ -71,14 +82,28 @@ def scenario_document(sandbox: Sandbox) -> dict[str, Any]:
     scenario = sandbox.scenario
     iis = scenario.iis
     return {
-        "name": scenario.name, "description": scenario.description, "broken_at": scenario.broken_at,
-        "finding": scenario.finding, "severity": scenario.severity,
-        "client": _client(sandbox), "gateway": _gateway(sandbox),
-        "iis": {"site": "Default Web Site", "windows_auth": iis.windows_auth, "trusted_header": iis.trusted_header,
-                "requires_gateway_secret": iis.require_origin_secret, "echo_path": ECHO_PATH,
-                "log_path": str(sandbox.iis_log_path), "max_request_bytes": iis.max_request_bytes,
-                "max_field_length": iis.max_field_length},
-        "urls": sandbox.urls.as_dict(), "issuer": sandbox.authorizer_issuer, "audience": sandbox.audience,
-        "idp_issuer": sandbox.idp.issuer, "jwks_url": sandbox.idp.jwks_url, "token_url": sandbox.idp.token_url,
+        "name": scenario.name,
+        "description": scenario.description,
+        "broken_at": scenario.broken_at,
+        "finding": scenario.finding,
+        "severity": scenario.severity,
+        "client": _client(sandbox),
+        "gateway": _gateway(sandbox),
+        "iis": {
+            "site": "Default Web Site",
+            "windows_auth": iis.windows_auth,
+            "trusted_header": iis.trusted_header,
+            "requires_gateway_secret": iis.require_origin_secret,
+            "echo_path": ECHO_PATH,
+            "log_path": str(sandbox.iis_log_path),
+            "max_request_bytes": iis.max_request_bytes,
+            "max_field_length": iis.max_field_length,
+        },
+        "urls": sandbox.urls.as_dict(),
+        "issuer": sandbox.authorizer_issuer,
+        "audience": sandbox.audience,
+        "idp_issuer": sandbox.idp.issuer,
+        "jwks_url": sandbox.idp.jwks_url,
+        "token_url": sandbox.idp.token_url,
         "discovery_url": f"{sandbox.idp.issuer}/.well-known/openid-configuration",
     }

@@ -94,31 +94,54 @@ class Idp:
             key = self.next_key
         return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid, "typ": None})
 
-    def mint(self, client: AppClient, user: User | None, scope: str, auth_time: int | None = None
-             ) -> dict[str, Any]:
+    def mint(self, client: AppClient, user: User | None, scope: str, auth_time: int | None = None) -> dict[str, Any]:
         """A token response: access token always; ID token and refresh token for a user."""
         iat, exp, auth = self._times(auth_time)
         origin_jti = str(uuid.uuid4())
         access: dict[str, Any] = {"sub": user.sub if user else client.client_id}
         if user and user.groups:
             access["cognito:groups"] = list(user.groups)
-        access.update({"iss": self.issuer, "client_id": client.client_id, "origin_jti": origin_jti,
-                       "token_use": "access", "scope": scope, "auth_time": auth, "exp": exp, "iat": iat,
-                       "jti": str(uuid.uuid4())})
+        access.update(
+            {
+                "iss": self.issuer,
+                "client_id": client.client_id,
+                "origin_jti": origin_jti,
+                "token_use": "access",
+                "scope": scope,
+                "auth_time": auth,
+                "exp": exp,
+                "iat": iat,
+                "jti": str(uuid.uuid4()),
+            }
+        )
         if user:
             access["username"] = user.username
         else:
             access["version"] = 2
-        body: dict[str, Any] = {"access_token": self._sign(access, self.access_key),
-                                "expires_in": TOKEN_LIFETIME_S, "token_type": "Bearer"}
+        body: dict[str, Any] = {
+            "access_token": self._sign(access, self.access_key),
+            "expires_in": TOKEN_LIFETIME_S,
+            "token_type": "Bearer",
+        }
         if user is not None:
             id_claims: dict[str, Any] = {"sub": user.sub}
             if user.groups:
                 id_claims["cognito:groups"] = list(user.groups)
-            id_claims.update({"email_verified": True, "iss": self.issuer, "cognito:username": user.username,
-                              "origin_jti": origin_jti, "aud": client.client_id, "token_use": "id",
-                              "auth_time": auth, "exp": exp, "iat": iat, "jti": str(uuid.uuid4()),
-                              "email": user.email})
+            id_claims.update(
+                {
+                    "email_verified": True,
+                    "iss": self.issuer,
+                    "cognito:username": user.username,
+                    "origin_jti": origin_jti,
+                    "aud": client.client_id,
+                    "token_use": "id",
+                    "auth_time": auth,
+                    "exp": exp,
+                    "iat": iat,
+                    "jti": str(uuid.uuid4()),
+                    "email": user.email,
+                }
+            )
             body["id_token"] = self._sign(id_claims, self.id_key)
         return body
 
@@ -175,8 +198,10 @@ class Idp:
         async def jwks(_: Request) -> JSONResponse:
             return JSONResponse(self.jwks())
 
-        return Starlette(routes=[
-            Route(f"/{pool}/.well-known/openid-configuration", discovery),
-            Route(f"/{pool}/.well-known/jwks.json", jwks),
-            Route("/oauth2/token", self.token_endpoint, methods=["POST"]),
-        ])
+        return Starlette(
+            routes=[
+                Route(f"/{pool}/.well-known/openid-configuration", discovery),
+                Route(f"/{pool}/.well-known/jwks.json", jwks),
+                Route("/oauth2/token", self.token_endpoint, methods=["POST"]),
+            ]
+        )

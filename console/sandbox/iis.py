@@ -74,13 +74,35 @@ class Iis:
         if too_long:
             # http.sys answers before IIS: no site log line, an HTTPERR line instead (domain §4.2, F31).
             iis.update(status=400, substatus=None, log_line=None, rejected_by="http.sys")
-            await _send(send, 400, [(b"content-type", b"text/html; charset=us-ascii"),
-                                    (b"server", b"Microsoft-HTTPAPI/2.0"), (b"date", http_date().encode()),
-                                    (b"connection", b"close")], HTTPSYS_TOO_LONG, httpsys=True)
+            await _send(
+                send,
+                400,
+                [
+                    (b"content-type", b"text/html; charset=us-ascii"),
+                    (b"server", b"Microsoft-HTTPAPI/2.0"),
+                    (b"date", http_date().encode()),
+                    (b"connection", b"close"),
+                ],
+                HTTPSYS_TOO_LONG,
+                httpsys=True,
+            )
             client = scope.get("client") or ("-", 0)
-            self.httperr.write([client[0], str(client[1]), "127.0.0.1", str(self.port), "HTTP/1.1",
-                                scope["method"], w3c_value(scope["path"]), "400", "-", too_long, "-"],
-                               datetime.now(UTC))
+            self.httperr.write(
+                [
+                    client[0],
+                    str(client[1]),
+                    "127.0.0.1",
+                    str(self.port),
+                    "HTTP/1.1",
+                    scope["method"],
+                    w3c_value(scope["path"]),
+                    "400",
+                    "-",
+                    too_long,
+                    "-",
+                ],
+                datetime.now(UTC),
+            )
             return
         variables = self._server_variables(headers)
         iis.update(received=True, headers=mask_headers(headers), server_variables=variables)
@@ -90,13 +112,26 @@ class Iis:
         client = scope.get("client") or ("-", 0)
         # Written just before the response goes out (real IIS logs after the last send): whoever reads
         # the log or the ground truth after getting the response always finds the line.
-        line = self.log.write([
-            "127.0.0.1", scope["method"], w3c_value(scope["path"]),
-            w3c_value(scope["query_string"].decode("latin-1")), str(self.port), "-", client[0],
-            w3c_value(header_value(headers, "user-agent")), w3c_value(header_value(headers, "referer")),
-            str(status or 200), str(substatus), str(win32), str(elapsed),
-            w3c_value(header_value(headers, CORRELATION_HEADER)), w3c_value(header_value(headers, "x-user-sub"))],
-            datetime.now(UTC))
+        line = self.log.write(
+            [
+                "127.0.0.1",
+                scope["method"],
+                w3c_value(scope["path"]),
+                w3c_value(scope["query_string"].decode("latin-1")),
+                str(self.port),
+                "-",
+                client[0],
+                w3c_value(header_value(headers, "user-agent")),
+                w3c_value(header_value(headers, "referer")),
+                str(status or 200),
+                str(substatus),
+                str(win32),
+                str(elapsed),
+                w3c_value(header_value(headers, CORRELATION_HEADER)),
+                w3c_value(header_value(headers, "x-user-sub")),
+            ],
+            datetime.now(UTC),
+        )
         iis.update(status=status or 200, substatus=substatus, log_line=line)
         if not gone:
             await _send(send, status, extra, body)
@@ -106,9 +141,13 @@ class Iis:
         # the ground truth show it, with the gateway hops marked as bypassed.
         self._direct += 1
         query = scope["query_string"].decode("latin-1")
-        record = new_record(f"iis-direct-{self._direct}-{secrets.token_hex(4)}",
-                            header_value(headers, CORRELATION_HEADER), scope["method"],
-                            scope["path"] + (f"?{query}" if query else ""), mask_headers(headers))
+        record = new_record(
+            f"iis-direct-{self._direct}-{secrets.token_hex(4)}",
+            header_value(headers, CORRELATION_HEADER),
+            scope["method"],
+            scope["path"] + (f"?{query}" if query else ""),
+            mask_headers(headers),
+        )
         record["gateway"]["outcome"] = "bypassed"
         record["authorizer"]["reason"] = "request did not pass through the gateway"
         self.store.add(record)
@@ -145,8 +184,9 @@ class Iis:
                 return None
         return value
 
-    async def _respond(self, scope: Scope, receive: Receive, headers: list[tuple[str, str]], iis: dict[str, Any]
-                       ) -> tuple[int, int, int, bytes, list[tuple[bytes, bytes]]]:
+    async def _respond(
+        self, scope: Scope, receive: Receive, headers: list[tuple[str, str]], iis: dict[str, Any]
+    ) -> tuple[int, int, int, bytes, list[tuple[bytes, bytes]]]:
         """(status, substatus, win32, body, headers); status 0 when the caller went away first."""
         # errorMode DetailedLocalOnly: the gateway is remote in reality, so its requests get custom pages.
         local = header_value(headers, "x-amzn-apigateway-api-id") is None
@@ -157,15 +197,34 @@ class Iis:
             # A Bearer (or no) credential is a scheme IIS cannot process: 401.2, win32 5; a Negotiate/NTLM
             # blob cannot be validated without a domain: 401.1 SEC_E_LOGON_DENIED.
             sub, win32 = (1, 2148074252) if scheme in {"negotiate", "ntlm"} else (2, 5)
-            body = (detailed_page(401, sub, url, "WindowsAuthenticationModule", "ExtensionlessUrlHandler-Integrated"
-                                  "-4.0", win32, "Not yet determined", "Not yet determined")
-                    if local else custom_page(401))
-            return 401, sub, win32, body, [(b"content-type", b"text/html"), (b"www-authenticate", b"Negotiate"),
-                                           (b"www-authenticate", b"NTLM")]
+            body = (
+                detailed_page(
+                    401,
+                    sub,
+                    url,
+                    "WindowsAuthenticationModule",
+                    "ExtensionlessUrlHandler-Integrated-4.0",
+                    win32,
+                    "Not yet determined",
+                    "Not yet determined",
+                )
+                if local
+                else custom_page(401)
+            )
+            return (
+                401,
+                sub,
+                win32,
+                body,
+                [(b"content-type", b"text/html"), (b"www-authenticate", b"Negotiate"), (b"www-authenticate", b"NTLM")],
+            )
         user = self._identity(headers)
         iis.update(user=user, auth_type="TrustedHeader" if user else None)
-        iis["server_variables"].update(AUTH_TYPE="TrustedHeader" if user else "", AUTH_USER=user or "",
-                                       REMOTE_ADDR=(scope.get("client") or ("", 0))[0])
+        iis["server_variables"].update(
+            AUTH_TYPE="TrustedHeader" if user else "",
+            AUTH_USER=user or "",
+            REMOTE_ADDR=(scope.get("client") or ("", 0))[0],
+        )
         if self.cfg.delay_ms and not await _wait_unless_gone(receive, self.cfg.delay_ms / 1000):
             # The caller (API Gateway after its timeout) hung up: logged later with win32 64 (F23).
             return 0, 0, 64, b"", []
@@ -173,21 +232,30 @@ class Iis:
         if path in {ECHO_PATH, "/orders"}:
             payload: dict[str, Any] = {"user": user, "auth_type": "TrustedHeader" if user else None}
             if path == ECHO_PATH:
-                payload = {"server": "Microsoft-IIS/10.0", "site": "Default Web Site", "method": scope["method"],
-                           "path": path, "query": scope["query_string"].decode("latin-1"),
-                           "headers": iis["headers"], "server_variables": iis["server_variables"], **payload}
+                payload = {
+                    "server": "Microsoft-IIS/10.0",
+                    "site": "Default Web Site",
+                    "method": scope["method"],
+                    "path": path,
+                    "query": scope["query_string"].decode("latin-1"),
+                    "headers": iis["headers"],
+                    "server_variables": iis["server_variables"],
+                    **payload,
+                }
             else:
                 payload["orders"] = [{"id": "ord-1001", "status": "shipped"}] if user else []
             return 200, 0, 0, json.dumps(payload).encode(), [(b"content-type", b"application/json; charset=utf-8")]
-        body = (detailed_page(404, 0, url, "IIS Web Core", "StaticFile", 0x80070002, "Anonymous", "Anonymous")
-                if local else custom_page(404))
+        body = (
+            detailed_page(404, 0, url, "IIS Web Core", "StaticFile", 0x80070002, "Anonymous", "Anonymous")
+            if local
+            else custom_page(404)
+        )
         return 404, 0, 2, body, [(b"content-type", b"text/html")]
-
-
 
 
 async def _wait_unless_gone(receive: Receive, seconds: float) -> bool:
     """Sleep ``seconds``; False as soon as the client disconnects."""
+
     async def gone() -> None:
         while True:
             message: Message = await receive()
@@ -203,8 +271,9 @@ async def _wait_unless_gone(receive: Receive, seconds: float) -> bool:
     return False
 
 
-async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, *,
-                httpsys: bool = False) -> None:
+async def _send(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, *, httpsys: bool = False
+) -> None:
     merged = [] if httpsys else [*_BASE_HEADERS, (b"date", http_date().encode())]
     merged += [*headers, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": merged})

@@ -8,25 +8,43 @@ __all__ = ["HTTPSYS_TOO_LONG", "custom_page", "detailed_page"]
 
 # (status, substatus) -> (reason, description, most likely cause) in Microsoft's wording (domain §4.1, §4.4).
 _TEXT: dict[tuple[int, int], tuple[str, str, str]] = {
-    (401, 2): ("Unauthorized", "You are not authorized to view this page due to invalid authentication headers.",
-               "No authentication protocol (including anonymous) is selected in IIS."),
-    (401, 1): ("Unauthorized", "You do not have permission to view this directory or page due to invalid "
-               "credentials.", "The user name or password that is invalid."),
-    (404, 0): ("Not Found", "The resource you are looking for has been removed, had its name changed, or is "
-               "temporarily unavailable.", "The directory or file specified does not exist on the Web server."),
-    (500, 0): ("Internal Server Error", "The page cannot be displayed because an internal server error has "
-               "occurred.", "IIS received the request; however, an internal error occurred."),
+    (401, 2): (
+        "Unauthorized",
+        "You are not authorized to view this page due to invalid authentication headers.",
+        "No authentication protocol (including anonymous) is selected in IIS.",
+    ),
+    (401, 1): (
+        "Unauthorized",
+        "You do not have permission to view this directory or page due to invalid credentials.",
+        "The user name or password that is invalid.",
+    ),
+    (404, 0): (
+        "Not Found",
+        "The resource you are looking for has been removed, had its name changed, or is temporarily unavailable.",
+        "The directory or file specified does not exist on the Web server.",
+    ),
+    (500, 0): (
+        "Internal Server Error",
+        "The page cannot be displayed because an internal server error has occurred.",
+        "IIS received the request; however, an internal error occurred.",
+    ),
 }
 
 # Custom (remote) error pages: title/heading per status, no substatus (domain §4.4).
 _CUSTOM: dict[int, tuple[str, str]] = {
-    401: ("401 - Unauthorized: Access is denied due to invalid credentials.",
-          "You do not have permission to view this directory or page using the credentials that you supplied."),
-    404: ("404 - File or directory not found.",
-          "The resource you are looking for might have been removed, had its name changed, or is temporarily "
-          "unavailable."),
-    500: ("500 - Internal server error.",
-          "There is a problem with the resource you are looking for, and it cannot be displayed."),
+    401: (
+        "401 - Unauthorized: Access is denied due to invalid credentials.",
+        "You do not have permission to view this directory or page using the credentials that you supplied.",
+    ),
+    404: (
+        "404 - File or directory not found.",
+        "The resource you are looking for might have been removed, had its name changed, or is temporarily "
+        "unavailable.",
+    ),
+    500: (
+        "500 - Internal server error.",
+        "There is a problem with the resource you are looking for, and it cannot be displayed.",
+    ),
 }
 
 # http.sys's fixed body, CRLF line ends; 346 bytes as observed (domain §4.2).
@@ -40,8 +58,9 @@ HTTPSYS_TOO_LONG = (
 ).encode("ascii")
 
 
-def detailed_page(status: int, substatus: int, url: str, module: str, handler: str, win32: int,
-                  logon_method: str, logon_user: str) -> bytes:
+def detailed_page(
+    status: int, substatus: int, url: str, module: str, handler: str, win32: int, logon_method: str, logon_user: str
+) -> bytes:
     """The IIS 10.0 Detailed Error page (sent to local callers under errorMode DetailedLocalOnly)."""
     reason, description, cause = _TEXT.get((status, substatus), _TEXT.get((status, 0), ("Error", "", "")))
     code = f"{status}.{substatus}"

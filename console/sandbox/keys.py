@@ -28,8 +28,14 @@ class SigningKey:
     def public_jwk(self) -> dict[str, Any]:
         """The JWKS entry, in the field order Cognito publishes (alg, e, kid, kty, n, use)."""
         numbers = self.private.public_key().public_numbers()
-        return {"alg": "RS256", "e": _b64url_uint(numbers.e), "kid": self.kid, "kty": "RSA",
-                "n": _b64url_uint(numbers.n), "use": "sig"}
+        return {
+            "alg": "RS256",
+            "e": _b64url_uint(numbers.e),
+            "kid": self.kid,
+            "kty": "RSA",
+            "n": _b64url_uint(numbers.n),
+            "use": "sig",
+        }
 
 
 def new_signing_key() -> SigningKey:

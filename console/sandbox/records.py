@@ -38,21 +38,46 @@ def mask_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def new_record(request_id: str, correlation_id: str | None, method: str, path: str,
-               headers: dict[str, str] | list[tuple[str, str]]) -> dict[str, Any]:
+def new_record(
+    request_id: str, correlation_id: str | None, method: str, path: str, headers: dict[str, str] | list[tuple[str, str]]
+) -> dict[str, Any]:
     """A record in the /__baton/requests/{id} shape, every hop not yet reached."""
     return {
-        "seq": 0, "request_id": request_id, "correlation_id": correlation_id,
+        "seq": 0,
+        "request_id": request_id,
+        "correlation_id": correlation_id,
         "received_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "client": {"method": method, "path": path, "headers": headers},
-        "gateway": {"outcome": "refused", "status": 0, "error_type": None, "api_key": "not_required",
-                    "throttled": False},
-        "authorizer": {"type": "none", "decision": "skipped", "reason": "not reached", "principal_id": None,
-                       "claims": None, "context": None, "policy": None, "cached": False, "cache_key": None,
-                       "matched_resource": None},
+        "gateway": {
+            "outcome": "refused",
+            "status": 0,
+            "error_type": None,
+            "api_key": "not_required",
+            "throttled": False,
+        },
+        "authorizer": {
+            "type": "none",
+            "decision": "skipped",
+            "reason": "not reached",
+            "principal_id": None,
+            "claims": None,
+            "context": None,
+            "policy": None,
+            "cached": False,
+            "cache_key": None,
+            "matched_resource": None,
+        },
         "integration": {"sent": False, "headers": {}, "mapping": {}, "timed_out": False, "status": None},
-        "iis": {"received": False, "headers": {}, "server_variables": {}, "user": None, "auth_type": None,
-                "status": None, "substatus": None, "log_line": None},
+        "iis": {
+            "received": False,
+            "headers": {},
+            "server_variables": {},
+            "user": None,
+            "auth_type": None,
+            "status": None,
+            "substatus": None,
+            "log_line": None,
+        },
         "logs": {"execution": [], "access": []},
     }
 
@@ -122,6 +147,12 @@ class RequestStore:
 
 def summary(record: dict[str, Any]) -> dict[str, Any]:
     """The feed's one-line view of a record."""
-    return {"seq": record["seq"], "request_id": record["request_id"], "correlation_id": record["correlation_id"],
-            "method": record["client"]["method"], "path": record["client"]["path"],
-            "status": record["gateway"]["status"] or record["iis"]["status"], "received_at": record["received_at"]}
+    return {
+        "seq": record["seq"],
+        "request_id": record["request_id"],
+        "correlation_id": record["correlation_id"],
+        "method": record["client"]["method"],
+        "path": record["client"]["path"],
+        "status": record["gateway"]["status"] or record["iis"]["status"],
+        "received_at": record["received_at"],
+    }

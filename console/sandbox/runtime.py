@@ -57,8 +57,10 @@ def _bind(ports: list[int]) -> list[socket.socket]:
             for other in bound:
                 other.close()
             what = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
-            raise SandboxError(f"port {port} ({role}) {what} on {HOST}",
-                               hint="pick another --port-base or stop what is listening there") from None
+            raise SandboxError(
+                f"port {port} ({role}) {what} on {HOST}",
+                hint="pick another --port-base or stop what is listening there",
+            ) from None
         bound.append(sock)
     return bound
 
@@ -86,15 +88,25 @@ class Sandbox:
         self.iis_log_path: Path = self.iis.log_path
         self.authorizer_issuer = self.idp.issuer + cfg.issuer_suffix
         self.audience = directory.clients[cfg.audience_client].client_id
-        function = make_function(cfg.lambda_behaviour, self.idp.issuer,
-                                 f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{self.api_id}/{STAGE}/*/*",
-                                 lambda name: directory.users[name].directory_groups if name in directory.users
-                                 else ())
+        function = make_function(
+            cfg.lambda_behaviour,
+            self.idp.issuer,
+            f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{self.api_id}/{STAGE}/*/*",
+            lambda name: directory.users[name].directory_groups if name in directory.users else (),
+        )
         self.gateway: Gateway
         jwks = JwksCache(self.idp.jwks_url, self._fetch_json)
         authorizer = Authorizer(cfg, self.authorizer_issuer, (self.audience,), jwks, function, self.stage_variables)
-        self.gateway = Gateway(cfg, self.api_id, authorizer, self.usage, self.urls.iis, self.store,
-                               self.stage_variables, control_router(self.store, self.document))
+        self.gateway = Gateway(
+            cfg,
+            self.api_id,
+            authorizer,
+            self.usage,
+            self.urls.iis,
+            self.store,
+            self.stage_variables,
+            control_router(self.store, self.document),
+        )
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -112,12 +124,22 @@ class Sandbox:
     def _start(self) -> None:
         apps: list[Any] = [self.idp.app(), self.gateway, self.iis]
         for app in apps:
-            config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
-                                    server_header=False, date_header=False, proxy_headers=False, lifespan="off",
-                                    timeout_graceful_shutdown=1, timeout_keep_alive=5, http="h11",
-                                    # h11 pinned (not httptools when installed): the same parser everywhere,
-                                    # and oversized headers reach the IIS emulator so it answers as http.sys.
-                                    h11_max_incomplete_event_size=1024 * 1024)
+            config = uvicorn.Config(
+                app,
+                log_config=None,
+                log_level="warning",
+                access_log=False,
+                server_header=False,
+                date_header=False,
+                proxy_headers=False,
+                lifespan="off",
+                timeout_graceful_shutdown=1,
+                timeout_keep_alive=5,
+                http="h11",
+                # h11 pinned (not httptools when installed): the same parser everywhere,
+                # and oversized headers reach the IIS emulator so it answers as http.sys.
+                h11_max_incomplete_event_size=1024 * 1024,
+            )
             self._servers.append(uvicorn.Server(config))
         self._thread = threading.Thread(target=self._run, name=f"baton-sandbox-{self.scenario.name}", daemon=True)
         self._thread.start()
@@ -135,8 +157,9 @@ class Sandbox:
         async def serve() -> None:
             self._loop = asyncio.get_running_loop()
             try:
-                await asyncio.gather(*(s.serve(sockets=[sock]) for s, sock in zip(self._servers, self._sockets,
-                                                                                 strict=True)))
+                await asyncio.gather(
+                    *(s.serve(sockets=[sock]) for s, sock in zip(self._servers, self._sockets, strict=True))
+                )
             finally:
                 await self.gateway.close()
 
@@ -168,13 +191,19 @@ class Sandbox:
     def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
-def start_sandbox(scenario: str | Scenario = "healthy", port_base: int | None = None, *,
-                  integration_timeout_ms: int | None = None, log_dir: Path | None = None) -> Sandbox:
+def start_sandbox(
+    scenario: str | Scenario = "healthy",
+    port_base: int | None = None,
+    *,
+    integration_timeout_ms: int | None = None,
+    log_dir: Path | None = None,
+) -> Sandbox:
     """Start IdP (port_base), gateway (+1) and IIS (+2) on 127.0.0.1; free ports when port_base is None.
 
     ``integration_timeout_ms`` shortens the integration timeout (tests); a slow IIS then takes twice it.

@@ -9,12 +9,13 @@ from typing import TextIO
 
 __all__ = ["HTTPERR_FIELDS", "W3C_FIELDS", "HttpErrLog", "W3cLog", "w3c_value"]
 
-W3C_FIELDS = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) "
-              "cs(Referer) sc-status sc-substatus sc-win32-status time-taken X-Correlation-Id X-User-Sub")
+W3C_FIELDS = (
+    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) "
+    "cs(Referer) sc-status sc-substatus sc-win32-status time-taken X-Correlation-Id X-User-Sub"
+)
 """The default logExtFileFlags columns, then two custom fields (sourceType RequestHeader)."""
 
-HTTPERR_FIELDS = ("date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason "
-                  "s-queuename")
+HTTPERR_FIELDS = "date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename"
 
 
 def w3c_value(value: str | None) -> str:
@@ -52,8 +53,10 @@ class _DailyFile:
             self._file = path.open("a", encoding="utf-8", newline="\r\n")
             self._day = day
             if fresh:
-                self._file.write(f"#Software: {self.software}\n#Version: 1.0\n"
-                                 f"#Date: {now:%Y-%m-%d %H:%M:%S}\n#Fields: {self.fields}\n")
+                self._file.write(
+                    f"#Software: {self.software}\n#Version: 1.0\n"
+                    f"#Date: {now:%Y-%m-%d %H:%M:%S}\n#Fields: {self.fields}\n"
+                )
                 self._file.flush()
         return self._file
 
@@ -87,8 +90,7 @@ class W3cLog(_DailyFile):
     def __init__(self, directory: Path) -> None:
         # Domain §4.6: "Custom fields -> '_x' appended: u_ex250101_x.log"; the brief's u_exYYMMDD.log
         # predates that fact, so the file follows IIS.
-        super().__init__(directory, "u_ex%y%m%d_x.log", "Microsoft Internet Information Services 10.0",
-                         W3C_FIELDS)
+        super().__init__(directory, "u_ex%y%m%d_x.log", "Microsoft Internet Information Services 10.0", W3C_FIELDS)
 
 
 class HttpErrLog(_DailyFile):

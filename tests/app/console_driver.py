@@ -11,8 +11,15 @@ from console.app.app import BatonApp
 from console.app.screen import ConsoleScreen
 from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspector, TraceFeed, VerdictBar
 
-PANES = {"hops": HopTrace, "inspector": TokenInspector, "authorizer": AuthorizerPanel, "iis": IisPanel,
-         "verdict": VerdictBar, "feed": TraceFeed, "request": RequestBar}
+PANES = {
+    "hops": HopTrace,
+    "inspector": TokenInspector,
+    "authorizer": AuthorizerPanel,
+    "iis": IisPanel,
+    "verdict": VerdictBar,
+    "feed": TraceFeed,
+    "request": RequestBar,
+}
 
 
 def screen_of(app: BatonApp) -> ConsoleScreen:
@@ -40,8 +47,9 @@ def finished(screen: ConsoleScreen) -> int:
     """How many of this run's traces have an outcome (ok, broken, unconfirmed, error or cancelled)."""
     from console.model.enums import FeedOrigin, VerdictKind
 
-    return sum(1 for e in screen.book.entries.values() if e.origin is FeedOrigin.OWN and e.kind is not
-               VerdictKind.PENDING)
+    return sum(
+        1 for e in screen.book.entries.values() if e.origin is FeedOrigin.OWN and e.kind is not VerdictKind.PENDING
+    )
 
 
 async def send_and_wait(pilot: Pilot[int], app: BatonApp) -> ConsoleScreen:
@@ -59,5 +67,5 @@ def pane_text(app: BatonApp, pane: str) -> str:
     widget = app.screen.query_one(PANES[pane])
     strips = app.screen._compositor.render_strips()
     region = widget.region
-    rows = [strip.text[region.x:region.right] for strip in strips[region.y:region.bottom]]
+    rows = [strip.text[region.x : region.right] for strip in strips[region.y : region.bottom]]
     return " ".join(" ".join(rows).replace("│", " ").replace("╭", " ").replace("╰", " ").split())

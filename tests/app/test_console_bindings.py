@@ -17,8 +17,22 @@ from widgets.feed_list import FeedList
 from widgets.picker import ChoiceButton
 
 
-@pytest.mark.parametrize("owner", [ConsoleScreen, HelpModal, PickerModal, BatonApp, HopTrace, TraceFeed, TokenInspector,
-                                   FeedList, Clickable, ChoiceButton], ids=lambda owner: owner.__name__)
+@pytest.mark.parametrize(
+    "owner",
+    [
+        ConsoleScreen,
+        HelpModal,
+        PickerModal,
+        BatonApp,
+        HopTrace,
+        TraceFeed,
+        TokenInspector,
+        FeedList,
+        Clickable,
+        ChoiceButton,
+    ],
+    ids=lambda owner: owner.__name__,
+)
 def test_every_binding_resolves_to_an_action(owner: type) -> None:
     for binding in owner.BINDINGS:
         action = binding.action if isinstance(binding, Binding) else binding[1]

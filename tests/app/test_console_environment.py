@@ -16,8 +16,10 @@ def write(tmp_path: Path, text: str) -> str:
 
 
 def production_profile(tmp_path: Path) -> str:
-    return write(tmp_path, 'name = "prod-orders"\ndescription = "d"\nenvironment = "production"\n'
-                           '[gateway]\nurl = "http://127.0.0.1:9"\n')
+    return write(
+        tmp_path,
+        'name = "prod-orders"\ndescription = "d"\nenvironment = "production"\n[gateway]\nurl = "http://127.0.0.1:9"\n',
+    )
 
 
 async def test_production_profile_is_unmistakable(tmp_path: Path) -> None:
@@ -35,9 +37,12 @@ async def test_missing_secret_is_shown_in_the_verdict_pane(tmp_path: Path) -> No
     import os
 
     os.environ.pop("BATON_TEST_NOT_SET", None)
-    path = write(tmp_path, 'name = "needs-secret"\ndescription = "d"\nenvironment = "dev"\n'
-                           '[gateway]\nurl = "http://127.0.0.1:9"\n[identity]\nflow = "static"\n'
-                           'token = "env:BATON_TEST_NOT_SET"\n')
+    path = write(
+        tmp_path,
+        'name = "needs-secret"\ndescription = "d"\nenvironment = "dev"\n'
+        '[gateway]\nurl = "http://127.0.0.1:9"\n[identity]\nflow = "static"\n'
+        'token = "env:BATON_TEST_NOT_SET"\n',
+    )
     app = make_app(path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = screen_of(app)

@@ -27,16 +27,18 @@ async def test_first_screen_then_healthy_trace() -> None:
         await until(pilot, lambda: "baton" in pane_text(app, "feed"))
 
 
-@pytest.mark.parametrize(("scenario", "hop", "code", "panes"), [
-    ("expired-token", "authorizer", "token.expired", {"inspector": "expired", "iis": "not reached"}),
-    ("authorizer-deny", "authorizer", "authorizer.explicit_deny", {"authorizer": "DENY"}),
-    ("authorizer-cache-cross-route", "authorizer", "authorizer.cached_policy_mismatch",
-     {"authorizer": "cache"}),
-    ("claims-header-unmapped", "integration", "integration.claim_header_missing", {"inspector": "X-User-Sub"}),
-    ("iis-windows-auth", "iis", "iis.windows_auth_challenge", {"iis": "Negotiate"}),
-    ("iis-header-too-large", "iis", "iis.request_header_too_large", {"iis": "HTTPAPI"}),
-    ("spoofable-backend", "iis", "iis.spoofable_identity_header", {"iis": "admin"}),
-])
+@pytest.mark.parametrize(
+    ("scenario", "hop", "code", "panes"),
+    [
+        ("expired-token", "authorizer", "token.expired", {"inspector": "expired", "iis": "not reached"}),
+        ("authorizer-deny", "authorizer", "authorizer.explicit_deny", {"authorizer": "DENY"}),
+        ("authorizer-cache-cross-route", "authorizer", "authorizer.cached_policy_mismatch", {"authorizer": "cache"}),
+        ("claims-header-unmapped", "integration", "integration.claim_header_missing", {"inspector": "X-User-Sub"}),
+        ("iis-windows-auth", "iis", "iis.windows_auth_challenge", {"iis": "Negotiate"}),
+        ("iis-header-too-large", "iis", "iis.request_header_too_large", {"iis": "HTTPAPI"}),
+        ("spoofable-backend", "iis", "iis.spoofable_identity_header", {"iis": "admin"}),
+    ],
+)
 async def test_broken_scenario_panes(scenario: str, hop: str, code: str, panes: dict[str, str]) -> None:
     app = make_app(scenario=scenario)
     async with app.run_test(size=SIZE) as pilot:
@@ -115,12 +117,12 @@ async def test_unreachable_gateway_shows_the_error_in_place(tmp_path: object) ->
     from loopback_port import free_port
 
     profile = Path(str(tmp_path)) / "down.toml"
-    profile.write_text(f'''name = "down"
+    profile.write_text(f"""name = "down"
 description = "a gateway that is not there"
 environment = "dev"
 [gateway]
 url = "http://127.0.0.1:{free_port()}"
-''')
+""")
     app = make_app(str(profile))
     async with app.run_test(size=SIZE) as pilot:
         await send_and_wait(pilot, app)

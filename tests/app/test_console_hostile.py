@@ -23,8 +23,10 @@ def hostile_token() -> str:
     import json
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
     header = b64(json.dumps({"alg": "RS256", "kid": MARKUP}).encode())
     claims = b64(json.dumps({"sub": MARKUP, "name": ESCAPES, "exp": 4102444800, "username": ESCAPES}).encode())
     signing_input = f"{header}.{claims}"
@@ -37,8 +39,14 @@ class HostileSession(Session):
 
     token = hostile_token()
 
-    def trace(self, request: TraceRequest, on_event: object = None, cancel: threading.Event | None = None,
-              *, token: str | None = None) -> Trace:
+    def trace(
+        self,
+        request: TraceRequest,
+        on_event: object = None,
+        cancel: threading.Event | None = None,
+        *,
+        token: str | None = None,
+    ) -> Trace:
         return super().trace(request, on_event, cancel, token=self.token)  # type: ignore[arg-type]
 
 

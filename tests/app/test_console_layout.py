@@ -41,7 +41,7 @@ def on_screen(app: BatonApp, widget: Widget) -> bool:
 def screen_text(app: BatonApp, region: Region | None = None) -> str:
     strips = app.screen._compositor.render_strips()
     area = region or app.screen.region
-    return "\n".join(strip.text[area.x:area.right] for strip in strips[area.y:area.bottom])
+    return "\n".join(strip.text[area.x : area.right] for strip in strips[area.y : area.bottom])
 
 
 def _unclipped(widget: Widget, app: BatonApp) -> bool:
@@ -146,7 +146,8 @@ async def test_ctrl_y_copies_profile_trace_id_correlation_id_and_utc_time() -> N
 
 
 async def test_the_palette_screenshot_saves_to_the_data_directory_and_says_where(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # platformdirs' user data directory on Linux
     app = fixed_app("claims-header-unmapped")
     async with app.run_test(size=(120, 36)) as pilot:

@@ -98,8 +98,9 @@ async def test_switching_scenario_from_the_palette_traces_the_new_breakage() -> 
 
 async def test_f5_after_a_profile_switch_sends_on_the_new_profile(tmp_path: Path) -> None:
     second = tmp_path / "second.toml"
-    second.write_text('name = "second-sandbox"\ndescription = "d"\nenvironment = "sandbox"\n'
-                      '[sandbox]\nscenario = "expired-token"\n')
+    second.write_text(
+        'name = "second-sandbox"\ndescription = "d"\nenvironment = "sandbox"\n[sandbox]\nscenario = "expired-token"\n'
+    )
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await send_and_wait(pilot, app)

@@ -61,6 +61,7 @@ def test_no_size_is_set_both_in_baton_tcss_and_in_a_widget() -> None:
 def test_the_check_sees_a_size_set_twice() -> None:
     """The check itself: a selector sized in both sources is found (nested DEFAULT_CSS included)."""
     layout = sizes_by_selector("TraceFeed { height: 1fr; }", "layout")
-    own = sizes_by_selector("TraceFeed { min-height: 6; & > FeedList { height: 1fr; } }\nTraceFeed { height: 2; }",
-                            "own")
+    own = sizes_by_selector(
+        "TraceFeed { min-height: 6; & > FeedList { height: 1fr; } }\nTraceFeed { height: 2; }", "own"
+    )
     assert own["TraceFeed"] & layout["TraceFeed"] == {"height"}

@@ -46,9 +46,16 @@ def test_console_snapshot(snap_compare: Callable[..., bool], scenario: str) -> N
     assert snap_compare(app, terminal_size=SIZE, run_before=traced(app))
 
 
-@pytest.mark.parametrize(("scenario", "size"), [("healthy", (80, 24)), ("iis-windows-auth", (80, 24)),
-                                                ("expired-token", (100, 30)), ("iis-windows-auth", (100, 30))],
-                         ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v)
+@pytest.mark.parametrize(
+    ("scenario", "size"),
+    [
+        ("healthy", (80, 24)),
+        ("iis-windows-auth", (80, 24)),
+        ("expired-token", (100, 30)),
+        ("iis-windows-auth", (100, 30)),
+    ],
+    ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v,
+)
 def test_small_terminal_snapshot(snap_compare: Callable[..., bool], scenario: str, size: tuple[int, int]) -> None:
     """The minimum size and the one above: request bar with path and Send, the whole verdict, every key."""
     app = fixed_app(scenario)

@@ -45,8 +45,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_healthy_token_exits_0_and_shows_header_claims_times(capsys: pytest.CaptureFixture[str],
-                                                             key: rsa.RSAPrivateKey, jwks_file: Path) -> None:
+def test_healthy_token_exits_0_and_shows_header_claims_times(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey, jwks_file: Path
+) -> None:
     code, out, err = run(capsys, token(key), "--jwks", str(jwks_file), "--issuer", ISSUER, "--audience", CLIENT_ID)
     assert code == 0, out + err
     assert "Header" in out and '"RS256"' in out
@@ -56,8 +57,9 @@ def test_healthy_token_exits_0_and_shows_header_claims_times(capsys: pytest.Capt
     assert "✓ no finding refuses this token" in out
 
 
-def test_refused_token_exits_1_with_finding_and_fix(capsys: pytest.CaptureFixture[str],
-                                                    key: rsa.RSAPrivateKey, jwks_file: Path) -> None:
+def test_refused_token_exits_1_with_finding_and_fix(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey, jwks_file: Path
+) -> None:
     expired = token(key, exp=int(time.time()) - 7200)
     code, out, _ = run(capsys, expired, "--jwks", str(jwks_file))
     assert code == 1
@@ -65,8 +67,9 @@ def test_refused_token_exits_1_with_finding_and_fix(capsys: pytest.CaptureFixtur
     assert "✗ would be refused: token.expired" in out
 
 
-def test_json_document_is_stable_and_carries_no_signature(capsys: pytest.CaptureFixture[str],
-                                                          key: rsa.RSAPrivateKey, jwks_file: Path) -> None:
+def test_json_document_is_stable_and_carries_no_signature(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey, jwks_file: Path
+) -> None:
     text = token(key)
     code, out, _ = run(capsys, text, "--jwks", str(jwks_file), "--audience", "wrong", "--json")
     doc = json.loads(out)
@@ -81,8 +84,9 @@ def test_json_document_is_stable_and_carries_no_signature(capsys: pytest.Capture
     assert text not in out
 
 
-def test_human_output_never_prints_the_signature_segment(capsys: pytest.CaptureFixture[str],
-                                                          key: rsa.RSAPrivateKey) -> None:
+def test_human_output_never_prints_the_signature_segment(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey
+) -> None:
     text = token(key)
     _, out, _ = run(capsys, text)
     assert text.rsplit(".", 1)[1][:12] not in out
@@ -90,22 +94,30 @@ def test_human_output_never_prints_the_signature_segment(capsys: pytest.CaptureF
 
 
 def test_stdin_and_bearer_prefix(key: rsa.RSAPrivateKey) -> None:
-    result = subprocess.run([sys.executable, "-m", "console.cli", "decode", "-", "--json"],
-                            input=f"Authorization: Bearer {token(key)}\n", capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "console.cli", "decode", "-", "--json"],
+        input=f"Authorization: Bearer {token(key)}\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     doc = json.loads(result.stdout)
     assert result.returncode == 0
     assert "removed the 'Authorization:' header name" in doc["notes"]
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["not a token at all"], "character ' ' at position 4 cannot appear in a token"),
-    (["a.b"], "2 dot-separated segments"),
-    (["eyJ.e30.", "--key", "/nonexistent/key.pem"], "/nonexistent/key.pem: key file does not exist"),
-    (["eyJ.e30.", "--jwks", "/no/such/jwks.json"], "is neither a URL, an existing file, nor JSON"),
-    (["eyJ.e30.", "--jwks", "{\"keys\": 3}"], "inline JWKS: has no \"keys\" list"),
-    (["eyJ.e30.", "--leeway", "soon"], "argument --leeway: 'soon' is not a number of seconds"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["not a token at all"], "character ' ' at position 4 cannot appear in a token"),
+        (["a.b"], "2 dot-separated segments"),
+        (["eyJ.e30.", "--key", "/nonexistent/key.pem"], "/nonexistent/key.pem: key file does not exist"),
+        (["eyJ.e30.", "--jwks", "/no/such/jwks.json"], "is neither a URL, an existing file, nor JSON"),
+        (["eyJ.e30.", "--jwks", '{"keys": 3}'], 'inline JWKS: has no "keys" list'),
+        (["eyJ.e30.", "--leeway", "soon"], "argument --leeway: 'soon' is not a number of seconds"),
+    ],
+)
 def test_unusable_input_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
@@ -127,8 +139,9 @@ class _no_raise:
         return None
 
 
-def test_pem_that_is_a_private_key_is_refused_without_echo(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                           key: rsa.RSAPrivateKey) -> None:
+def test_pem_that_is_a_private_key_is_refused_without_echo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, key: rsa.RSAPrivateKey
+) -> None:
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     path = tmp_path / "private.pem"
     path.write_bytes(pem)
@@ -137,8 +150,9 @@ def test_pem_that_is_a_private_key_is_refused_without_echo(capsys: pytest.Captur
     assert pem.decode().splitlines()[1][:20] not in err + out
 
 
-def test_secret_reference_value_never_appears(capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_reference_value_never_appears(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "x7Qp2-very-secret-hmac-value-0123456789"
     monkeypatch.setenv("BATON_TEST_HMAC", secret)
     text = sign({"alg": "HS256"}, access_claims(), secret.encode(), "HS256")
@@ -160,8 +174,9 @@ MARKUP = "[@click=app.quit]Verify token[/] [link=https://evil.example]y[/link] [
 ESCAPES = "\x1b]52;c;ZXZpbA==\x1b\\\x1b[2J\x9b31m\u202egnp.exe"
 
 
-def test_markup_and_escapes_in_claims_print_as_literal_text(capsys: pytest.CaptureFixture[str],
-                                                            key: rsa.RSAPrivateKey) -> None:
+def test_markup_and_escapes_in_claims_print_as_literal_text(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey
+) -> None:
     text = sign({"alg": "RS256", "kid": "k1"}, access_claims(sub=MARKUP, name=ESCAPES), key, "RS256")
     code, out, _ = run(capsys, text, "--no-color")
     assert code == 0
@@ -194,8 +209,9 @@ def test_b64_helper_round_trip() -> None:
     assert b64(b"{}") == "e30"
 
 
-def test_server_date_judges_by_the_server_clock_and_reports_skew(capsys: pytest.CaptureFixture[str],
-                                                                  key: rsa.RSAPrivateKey) -> None:
+def test_server_date_judges_by_the_server_clock_and_reports_skew(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey
+) -> None:
     from email.utils import formatdate
 
     text = token(key, exp=int(time.time()) + 60)
@@ -216,10 +232,20 @@ def test_bad_server_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], ke
 # -- numbers, raw secret bytes, surrogates ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("option,value", [("--leeway", "nan"), ("--leeway", "inf"), ("--leeway", "-5"),
-                                          ("--max-age", "nan"), ("--max-age", "-inf"), ("--leeway", "1e999")])
-def test_nan_inf_and_negative_seconds_are_refused(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey,
-                                                  option: str, value: str) -> None:
+@pytest.mark.parametrize(
+    "option,value",
+    [
+        ("--leeway", "nan"),
+        ("--leeway", "inf"),
+        ("--leeway", "-5"),
+        ("--max-age", "nan"),
+        ("--max-age", "-inf"),
+        ("--leeway", "1e999"),
+    ],
+)
+def test_nan_inf_and_negative_seconds_are_refused(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey, option: str, value: str
+) -> None:
     """nan makes every comparison false, so `--leeway nan` let an expired token exit 0."""
     expired = token(key, exp=int(time.time()) - 7200)
     with pytest.raises(SystemExit) as info:
@@ -246,8 +272,12 @@ def test_secret_file_holds_raw_key_bytes(capsys: pytest.CaptureFixture[str], tmp
 
 def test_secret_env_holds_raw_key_bytes() -> None:
     env = {**os.environb, b"BATON_TEST_HMAC": HMAC_KEY}
-    result = subprocess.run([sys.executable, "-m", "console.cli", "decode", hs256(), "--secret", "env:BATON_TEST_HMAC",
-                             "--json"], capture_output=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "console.cli", "decode", hs256(), "--secret", "env:BATON_TEST_HMAC", "--json"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
     assert b"Traceback" not in result.stderr and result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["signature"]["status"] == "valid"
 
@@ -263,9 +293,22 @@ def test_lone_surrogates_in_claims_print_without_a_traceback(as_json: bool) -> N
     """`{"sub":"\\ud800"}` crashed the human output with exit 1, the code that means "refused"."""
     text = sign({"alg": "HS256"}, b'{"sub": "\\ud800x\\udfff", "exp": 9999999999, "n\\ud83d": 1}', HMAC_KEY, "HS256")
     env = {**os.environb, b"BATON_TEST_HMAC": HMAC_KEY}
-    result = subprocess.run([sys.executable, "-m", "console.cli", "decode", text, "--secret", "env:BATON_TEST_HMAC",
-                             "--no-color", *(["--json"] if as_json else [])],
-                            capture_output=True, env=env, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "console.cli",
+            "decode",
+            text,
+            "--secret",
+            "env:BATON_TEST_HMAC",
+            "--no-color",
+            *(["--json"] if as_json else []),
+        ],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
     out = result.stdout.decode("utf-8")  # strict: the output is valid UTF-8
     if as_json:

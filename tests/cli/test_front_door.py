@@ -19,17 +19,26 @@ BATON = [sys.executable, "-c", "import sys; from console.cli import main; sys.ex
 
 def _baton(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     # A child process with a hang guard: before the fix the console opened (and waited for a terminal).
-    return subprocess.run([*BATON, *args], capture_output=True, text=True, timeout=60, check=False,
-                          stdin=subprocess.DEVNULL, cwd=cwd)
+    return subprocess.run(
+        [*BATON, *args], capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL, cwd=cwd
+    )
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--scenario", "nope"], "baton: --scenario: unknown scenario 'nope'; 'baton sandbox --list' shows every scenario"),
-    (["--scenario", "helthy"], "unknown scenario 'helthy' (did you mean 'healthy'?)"),
-    (["--profile", "sandbx"], "no profile named 'sandbx' (did you mean 'sandbox'?)"),
-    (["--profile", "http-jwt", "--scenario", "healthy"],
-     "--scenario healthy: profile 'http-jwt' (production) points at a real gateway, not the embedded sandbox"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--scenario", "nope"],
+            "baton: --scenario: unknown scenario 'nope'; 'baton sandbox --list' shows every scenario",
+        ),
+        (["--scenario", "helthy"], "unknown scenario 'helthy' (did you mean 'healthy'?)"),
+        (["--profile", "sandbx"], "no profile named 'sandbx' (did you mean 'sandbox'?)"),
+        (
+            ["--profile", "http-jwt", "--scenario", "healthy"],
+            "--scenario healthy: profile 'http-jwt' (production) points at a real gateway, not the embedded sandbox",
+        ),
+    ],
+)
 def test_console_refuses_bad_names_before_opening(args: list[str], expected: str) -> None:
     result = _baton(*args)
     assert result.returncode == 2, result.stderr

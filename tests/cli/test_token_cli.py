@@ -35,8 +35,9 @@ def test_sandbox_token_is_the_only_thing_on_stdout(capsys: pytest.CaptureFixture
     assert out.strip() not in err
 
 
-def test_static_token_of_a_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_static_token_of_a_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "inv.toml").write_text(STATIC, encoding="utf-8")
     monkeypatch.setenv("BATON_TEST_STATIC_TOKEN", "eyJ-example.static.token")
     assert main(["token", "--profile", str(tmp_path / "inv.toml")]) == 0
@@ -61,8 +62,16 @@ def _on_a_terminal(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     """Run baton with stdout on a pseudo-terminal: (exit code, what reached the terminal, stderr)."""
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.run([*BATON, *args], stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                              text=True, timeout=60, env=env, check=False)
+        proc = subprocess.run(
+            [*BATON, *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=60,
+            env=env,
+            check=False,
+        )
         os.close(follower)
         follower = -1
         seen = b""
@@ -87,7 +96,9 @@ def test_refuses_a_terminal_unless_revealed(tmp_path: Path) -> None:
     env = {**os.environ, "BATON_TEST_STATIC_TOKEN": "eyJ-on-screen.static.token"}
     code, screen, err = _on_a_terminal("token", "--profile", str(tmp_path / "inv.toml"), env=env)
     assert code == 2 and screen == ""
-    assert err == ("baton: refusing to print a token to a terminal — capture it (export TOKEN=$(baton token)) "
-                   "or pass --reveal to show it here\n")
+    assert err == (
+        "baton: refusing to print a token to a terminal — capture it (export TOKEN=$(baton token)) "
+        "or pass --reveal to show it here\n"
+    )
     code, screen, _ = _on_a_terminal("token", "--profile", str(tmp_path / "inv.toml"), "--reveal", env=env)
     assert code == 0 and screen.strip() == "eyJ-on-screen.static.token"

@@ -21,7 +21,12 @@ def run_guarded(code: str, *, timeout: float = 60.0) -> str:
     """The child's stdout; AssertionError when it hangs past ``timeout`` (a hang guard, not a speed test)."""
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            check=False,
             preexec_fn=_limit_memory if sys.platform != "win32" else None,
         )
     except subprocess.TimeoutExpired:

@@ -10,26 +10,29 @@ from hypothesis import strategies as st
 from console.engine.target import join_url
 
 
-@pytest.mark.parametrize(("base", "path", "expected"), [
-    ("https://h/dev/orders", "", "https://h/dev/orders"),
-    ("https://h/dev/orders", "/", "https://h/dev/orders"),
-    ("https://h/dev/orders/", "", "https://h/dev/orders/"),  # the base as given: no slash taken away either
-    ("https://h/dev/orders", "/42", "https://h/dev/orders/42"),
-    ("https://h/dev/orders", "42", "https://h/dev/orders/42"),
-    ("https://h/dev/orders/", "/42", "https://h/dev/orders/42"),
-    ("https://h/dev/orders//", "//42", "https://h/dev/orders/42"),
-    ("https://h/dev/orders", "/42/", "https://h/dev/orders/42/"),
-    ("https://h", "/whoami", "https://h/whoami"),
-    ("https://h/", "/", "https://h/"),
-    ("https://h/dev/orders?v=2", "", "https://h/dev/orders?v=2"),
-    ("https://h/dev/orders?v=2", "/", "https://h/dev/orders?v=2"),
-    ("https://h/dev/orders?v=2", "/42", "https://h/dev/orders/42?v=2"),
-    ("https://h/dev/orders?v=2", "/42?x=1&y=2", "https://h/dev/orders/42?v=2&x=1&y=2"),
-    ("https://h/dev/orders", "/42?x=1", "https://h/dev/orders/42?x=1"),
-    ("https://h/dev/orders", "?x=1", "https://h/dev/orders?x=1"),
-    ("https://h/dev/orders#top", "/42#frag", "https://h/dev/orders/42"),
-    ("http://127.0.0.1:8123", "/prod/whoami", "http://127.0.0.1:8123/prod/whoami"),
-])
+@pytest.mark.parametrize(
+    ("base", "path", "expected"),
+    [
+        ("https://h/dev/orders", "", "https://h/dev/orders"),
+        ("https://h/dev/orders", "/", "https://h/dev/orders"),
+        ("https://h/dev/orders/", "", "https://h/dev/orders/"),  # the base as given: no slash taken away either
+        ("https://h/dev/orders", "/42", "https://h/dev/orders/42"),
+        ("https://h/dev/orders", "42", "https://h/dev/orders/42"),
+        ("https://h/dev/orders/", "/42", "https://h/dev/orders/42"),
+        ("https://h/dev/orders//", "//42", "https://h/dev/orders/42"),
+        ("https://h/dev/orders", "/42/", "https://h/dev/orders/42/"),
+        ("https://h", "/whoami", "https://h/whoami"),
+        ("https://h/", "/", "https://h/"),
+        ("https://h/dev/orders?v=2", "", "https://h/dev/orders?v=2"),
+        ("https://h/dev/orders?v=2", "/", "https://h/dev/orders?v=2"),
+        ("https://h/dev/orders?v=2", "/42", "https://h/dev/orders/42?v=2"),
+        ("https://h/dev/orders?v=2", "/42?x=1&y=2", "https://h/dev/orders/42?v=2&x=1&y=2"),
+        ("https://h/dev/orders", "/42?x=1", "https://h/dev/orders/42?x=1"),
+        ("https://h/dev/orders", "?x=1", "https://h/dev/orders?x=1"),
+        ("https://h/dev/orders#top", "/42#frag", "https://h/dev/orders/42"),
+        ("http://127.0.0.1:8123", "/prod/whoami", "http://127.0.0.1:8123/prod/whoami"),
+    ],
+)
 def test_examples(base: str, path: str, expected: str) -> None:
     assert join_url(base, path) == expected
 
@@ -45,10 +48,24 @@ _segments = st.lists(_segment, max_size=4)
 _query = st.lists(st.tuples(_segment, _segment), max_size=3).map(lambda kv: "&".join(f"{k}={v}" for k, v in kv))
 
 
-@given(base_parts=_segments, base_slash=st.booleans(), base_query=_query,
-       path_parts=_segments, lead=st.integers(0, 2), trail=st.booleans(), path_query=_query)
-def test_joined_path_and_query(base_parts: list[str], base_slash: bool, base_query: str, path_parts: list[str],
-                               lead: int, trail: bool, path_query: str) -> None:
+@given(
+    base_parts=_segments,
+    base_slash=st.booleans(),
+    base_query=_query,
+    path_parts=_segments,
+    lead=st.integers(0, 2),
+    trail=st.booleans(),
+    path_query=_query,
+)
+def test_joined_path_and_query(
+    base_parts: list[str],
+    base_slash: bool,
+    base_query: str,
+    path_parts: list[str],
+    lead: int,
+    trail: bool,
+    path_query: str,
+) -> None:
     base_path = "".join(f"/{p}" for p in base_parts) + ("/" if base_slash else "")
     base = f"https://gw.example{base_path}" + (f"?{base_query}" if base_query else "")
     path_path = "/" * lead + "/".join(path_parts) + ("/" if trail and path_parts else "")
@@ -62,7 +79,8 @@ def test_joined_path_and_query(base_parts: list[str], base_slash: bool, base_que
         assert main == f"https://gw.example{base_path}"  # an empty or "/" path keeps the base as given
     else:
         assert main == "https://gw.example" + "".join(f"/{p}" for p in [*base_parts, *path_parts]) + (
-            "/" if trail else "")
+            "/" if trail else ""
+        )
         assert "//" not in main.removeprefix("https://")  # exactly one slash between
     assert url.startswith("https://gw.example")
     assert "#" not in url

@@ -12,7 +12,9 @@ from console.errors import ProfileError
 from console.model.expectations import Expectations
 from console.model.profile import Environment, GatewayAuth, GatewayKind, IdentityFlow, SecretRef
 
-FULL = MINIMAL.replace('"dev"', '"production"') + """\
+FULL = (
+    MINIMAL.replace('"dev"', '"production"')
+    + """\
 kind = "http"
 auth = "jwt"
 api_key = "env:BATON_API_KEY"
@@ -35,6 +37,7 @@ headers = { "X-User-Id" = "sub", "X-User-Email" = "email" }
 [iis]
 echo_path = "/echo"
 """
+)
 
 
 def test_default_profile_is_the_shipped_sandbox(isolated: tuple[Path, Path]) -> None:
@@ -64,8 +67,12 @@ def test_load_by_path_builds_every_section(write: Write) -> None:
 def test_expectations_come_from_the_identity_section(write: Write) -> None:
     profile = load_profile(write(FULL))
     assert profile.expectations() == Expectations(
-        issuer="https://idp.example.com", audiences=("api://orders",), token_use="access",
-        scopes=("orders.read",), required_claims=("sub", "email"), leeway=30.0,
+        issuer="https://idp.example.com",
+        audiences=("api://orders",),
+        token_use="access",
+        scopes=("orders.read",),
+        required_claims=("sub", "email"),
+        leeway=30.0,
     )
     assert load_profile(write(MINIMAL, "m.toml")).expectations() == Expectations()
 

@@ -25,7 +25,7 @@ region = "eu-west-1"
 
 
 def test_split_key_handles_quotes_and_dots() -> None:
-    assert split_key('a . "b.c" . \'d\'') == ("a", "b.c", "d")
+    assert split_key("a . \"b.c\" . 'd'") == ("a", "b.c", "d")
 
 
 def test_lines_of_keys_and_tables() -> None:

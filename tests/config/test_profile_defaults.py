@@ -66,8 +66,11 @@ def test_list_marks_invalid_profiles(isolated: tuple[Path, Path], capsys: pytest
     (cwd / "broken.toml").write_text('environment = "prod"\n' + TWO_LINES, encoding="utf-8")
     (cwd / "short.toml").write_text(TWO_LINES, encoding="utf-8")
     code, out, _ = run(capsys, "list", "--no-color")
-    rows = {line.split()[1] if line.startswith("✗") else line.split()[0]: line for line in out.splitlines()
-            if line and not line.startswith(" ")}
+    rows = {
+        line.split()[1] if line.startswith("✗") else line.split()[0]: line
+        for line in out.splitlines()
+        if line and not line.startswith(" ")
+    }
     assert code == 0
     assert rows["broken"].startswith("✗ broken") and "INVALID: 1 problem; baton profiles validate broken" in out
     assert not rows["short"].startswith("✗") and "PRODUCTION (assumed)" in rows["short"]

@@ -54,8 +54,11 @@ def test_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
     assert _load_in_child(str(fifo)) == f"{fifo}: is a FIFO (named pipe), not a regular file"
 
 
-@pytest.mark.parametrize("nested", ["a = " + "[" * 2000 + "]" * 2000, "a = " + "{b = " * 2000 + "1" + "}" * 2000],
-                         ids=["arrays", "inline-tables"])
+@pytest.mark.parametrize(
+    "nested",
+    ["a = " + "[" * 2000 + "]" * 2000, "a = " + "{b = " * 2000 + "1" + "}" * 2000],
+    ids=["arrays", "inline-tables"],
+)
 def test_deep_nesting_is_a_profile_error(write: Write, nested: str) -> None:
     path = write(MINIMAL + nested + "\n")
     (problem,) = check_file(path)
@@ -102,12 +105,15 @@ def test_many_dotted_keys_still_validate_with_lines(write: Write) -> None:
     assert len(problems) == 3000 and problems[0].line == 7 and problems[-1].line == 3006
 
 
-@pytest.mark.parametrize(("url", "said"), [
-    ("https://user:PASS-w0rd@api.example.com/dev/x", "credentials before '@'"),
-    ("https://api.example.com/dev/x?api_key=SUPERSECRET1", "credential ('api_key'=…)"),
-    ("https://api.example.com/dev/x?v=2&X-Amz-Signature=SUPERSECRET1", "credential ('X-Amz-Signature'=…)"),
-    ("https://api.example.com/dev/x?access_token=SUPERSECRET1", "credential ('access_token'=…)"),
-])
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://user:PASS-w0rd@api.example.com/dev/x", "credentials before '@'"),
+        ("https://api.example.com/dev/x?api_key=SUPERSECRET1", "credential ('api_key'=…)"),
+        ("https://api.example.com/dev/x?v=2&X-Amz-Signature=SUPERSECRET1", "credential ('X-Amz-Signature'=…)"),
+        ("https://api.example.com/dev/x?access_token=SUPERSECRET1", "credential ('access_token'=…)"),
+    ],
+)
 def test_credentials_in_urls_are_refused_and_not_echoed(write: Write, url: str, said: str) -> None:
     path = write(MINIMAL.replace("https://api.example.com/stage/path", url))
     (problem,) = check_file(path)
@@ -119,5 +125,5 @@ def test_credentials_in_urls_are_refused_and_not_echoed(write: Write, url: str, 
 
 
 def test_urls_with_plain_queries_are_fine(write: Write) -> None:
-    path = write(MINIMAL.replace("stage/path", "stage/path?v=2&format=json") + "[iis]\nurl = \"http://iis:8080\"\n")
+    path = write(MINIMAL.replace("stage/path", "stage/path?v=2&format=json") + '[iis]\nurl = "http://iis:8080"\n')
     assert check_file(path) == []

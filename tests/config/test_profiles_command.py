@@ -19,8 +19,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_validate_prints_every_problem_and_exits_2(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
     secret = "hunter2-secret"
-    path = write(MINIMAL + f'kind = "rst"\n[identity]\nflow = "password"\nclient_id = "c"\n'
-                 f'username = "u"\npassword = "{secret}"\ntoken_url = "https://idp.example.com/t"\n', "demo.toml")
+    path = write(
+        MINIMAL + f'kind = "rst"\n[identity]\nflow = "password"\nclient_id = "c"\n'
+        f'username = "u"\npassword = "{secret}"\ntoken_url = "https://idp.example.com/t"\n',
+        "demo.toml",
+    )
     code, out, _ = run(capsys, "validate", str(path), "--no-color")
     assert code == 2
     assert out.splitlines() == [

@@ -45,9 +45,7 @@ def test_dev_zero_is_refused_not_read(resolver: str) -> None:
         "from console.errors import SecretRefError\n"
         "try:\n    r(SecretRef('file', '/dev/zero'))\nexcept SecretRefError as e:\n    print(e)\n"
     )
-    assert run_guarded(code).strip() == (
-        "file:/dev/zero: is a character device, not a regular file (/dev/zero)"
-    )
+    assert run_guarded(code).strip() == ("file:/dev/zero: is a character device, not a regular file (/dev/zero)")
 
 
 @posix_only

@@ -18,12 +18,15 @@ def test_parse_each_scheme() -> None:
     assert str(parse_secret_ref(f"aws-secretsmanager:{arn}")) == f"aws-secretsmanager:{arn}"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("hunter2", "not a secret reference; write env:VAR, file:PATH or aws-secretsmanager:ARN"),
-    ("vault:kv/x", "unknown secret reference scheme; supported schemes: env:, file:, aws-secretsmanager:"),
-    ("env:", "'env:' needs a target, e.g. env:BATON_CLIENT_SECRET"),
-    ("env:1BAD-NAME", "env: needs a variable name made of letters, digits and '_', e.g. env:MY_SECRET"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hunter2", "not a secret reference; write env:VAR, file:PATH or aws-secretsmanager:ARN"),
+        ("vault:kv/x", "unknown secret reference scheme; supported schemes: env:, file:, aws-secretsmanager:"),
+        ("env:", "'env:' needs a target, e.g. env:BATON_CLIENT_SECRET"),
+        ("env:1BAD-NAME", "env: needs a variable name made of letters, digits and '_', e.g. env:MY_SECRET"),
+    ],
+)
 def test_parse_errors_never_echo_the_text(text: str, expected: str) -> None:
     with pytest.raises(SecretRefError) as caught:
         parse_secret_ref(text)
@@ -93,8 +96,12 @@ def test_importing_secrets_does_not_import_boto3() -> None:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
@@ -121,14 +128,11 @@ def test_secretsmanager_missing_secret_names_the_reference(aws: None) -> None:
     with mock_aws(), pytest.raises(SecretRefError) as caught:
         resolve_secret(SecretRef("aws-secretsmanager", arn))
     assert str(caught.value) == (
-        f"aws-secretsmanager:{arn}: Secrets Manager refused (ResourceNotFoundException)"
-        " — check the ARN and the region"
+        f"aws-secretsmanager:{arn}: Secrets Manager refused (ResourceNotFoundException) — check the ARN and the region"
     )
 
 
-def test_secretsmanager_unknown_aws_profile(
-    aws: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_secretsmanager_unknown_aws_profile(aws: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     with pytest.raises(SecretRefError, match="AWS profile 'ghost' is not configured"):

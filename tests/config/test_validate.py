@@ -64,11 +64,9 @@ def test_wrong_type_for_a_string_key(write: Write) -> None:
 def test_bad_enum_value_lists_choices_and_suggests(write: Write) -> None:
     path = write(MINIMAL.replace('"dev"', '"prod"') + 'kind = "REST"\nauth = "cognitoo"\n')
     assert lines(path) == [
-        f"{path}:3: environment: 'prod' is not one of: sandbox, dev, staging, production"
-        " (did you mean 'production'?)",
+        f"{path}:3: environment: 'prod' is not one of: sandbox, dev, staging, production (did you mean 'production'?)",
         f"{path}:7: gateway.kind: 'REST' is not one of: rest, http (did you mean 'rest'?)",
-        f"{path}:8: gateway.auth: 'cognitoo' is not one of: cognito, jwt, lambda, iam, none"
-        " (did you mean 'cognito'?)",
+        f"{path}:8: gateway.auth: 'cognitoo' is not one of: cognito, jwt, lambda, iam, none (did you mean 'cognito'?)",
     ]
 
 
@@ -79,13 +77,16 @@ def test_bad_enum_with_nothing_close_has_no_suggestion(write: Write) -> None:
 
 def test_inline_secret_is_refused_without_echoing_it(write: Write) -> None:
     secret = "s3cr3t-Value-9f8e7d"
-    path = write(MINIMAL + f"""
+    path = write(
+        MINIMAL
+        + f"""
 [identity]
 flow = "client_credentials"
 token_url = "https://idp.example.com/token"
 client_id = "abc"
 client_secret = "{secret}"
-""")
+"""
+    )
     (message,) = lines(path)
     assert message.startswith(f"{path}:12: identity.client_secret: secrets may not be written inline")
     assert "env:VAR" in message and "file:PATH" in message and "aws-secretsmanager:ARN" in message
@@ -130,17 +131,13 @@ def test_cognito_and_iam_need_their_tables(write: Write) -> None:
     path = write(MINIMAL + 'auth = "cognito"\n')
     assert lines(path) == [f"{path}: identity: missing table [identity]; auth = 'cognito' needs a token"]
     path = write(MINIMAL + 'auth = "iam"\n[aws]\nprofile = "dev"\n')
-    assert lines(path) == [
-        f"{path}:8: aws.region: missing; auth = 'iam' signs with SigV4, which needs the region"
-    ]
+    assert lines(path) == [f"{path}:8: aws.region: missing; auth = 'iam' signs with SigV4, which needs the region"]
 
 
 def test_sandbox_profile_needs_no_gateway_and_is_always_sandbox(write: Write) -> None:
     assert check_file(write('name = "s"\ndescription = "d"\n[sandbox]\nscenario = "healthy"\n')) == []
     path = write('name = "s"\ndescription = "d"\nenvironment = "production"\n[sandbox]\nscenario = "x"\n')
-    assert lines(path) == [
-        f"{path}:3: environment: a profile with [sandbox] always runs in environment 'sandbox'"
-    ]
+    assert lines(path) == [f"{path}:3: environment: a profile with [sandbox] always runs in environment 'sandbox'"]
 
 
 def test_propagation_headers_are_checked(write: Write) -> None:
@@ -154,11 +151,11 @@ def test_propagation_headers_are_checked(write: Write) -> None:
 
 
 def test_urls_and_paths_are_checked(write: Write) -> None:
-    path = write(MINIMAL.replace("https://api.example.com/stage/path", "api.example.com")
-                 + '[iis]\necho_path = "echo"\n')
+    path = write(
+        MINIMAL.replace("https://api.example.com/stage/path", "api.example.com") + '[iis]\necho_path = "echo"\n'
+    )
     assert lines(path) == [
-        f"{path}:6: gateway.url: expected an http(s) URL string like https://host/path,"
-        " got 'api.example.com'",
+        f"{path}:6: gateway.url: expected an http(s) URL string like https://host/path, got 'api.example.com'",
         f"{path}:8: iis.echo_path: expected a path string starting with '/', got 'echo'",
     ]
 
@@ -190,6 +187,4 @@ def test_several_problems_are_all_reported_in_file_order(write: Write) -> None:
 
 def test_check_text_does_not_need_a_file() -> None:
     (problem,) = check_text('name = "x"\ndescription = "y"\nenvironment = "dev"\n', "inline.toml")
-    assert str(problem) == (
-        "inline.toml: gateway: missing table [gateway] (or add [sandbox] for the embedded sandbox)"
-    )
+    assert str(problem) == ("inline.toml: gateway: missing table [gateway] (or add [sandbox] for the embedded sandbox)")

@@ -30,7 +30,8 @@ class Keys:
 
     def pem(self, key: Any) -> bytes:
         return key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
     def jwk(self, key: Any, kid: str, alg: str | None = None) -> dict[str, Any]:
         algo = {rsa.RSAPrivateKey: "RS256", ec.EllipticCurvePrivateKey: "ES256"}
@@ -71,9 +72,17 @@ def access_claims(**overrides: Any) -> dict[str, Any]:
     """A Cognito-shaped access token's claims, valid for five minutes from now."""
     now = int(time.time())
     claims = {
-        "sub": "9e2f1c52-alice", "iss": ISSUER, "client_id": CLIENT_ID, "token_use": "access",
-        "scope": "orders/read orders/write", "auth_time": now - 60, "iat": now - 60, "exp": now + 300,
-        "jti": "b1c4", "username": "alice", "cognito:groups": ["ops"],
+        "sub": "9e2f1c52-alice",
+        "iss": ISSUER,
+        "client_id": CLIENT_ID,
+        "token_use": "access",
+        "scope": "orders/read orders/write",
+        "auth_time": now - 60,
+        "iat": now - 60,
+        "exp": now + 300,
+        "jti": "b1c4",
+        "username": "alice",
+        "cognito:groups": ["ops"],
     }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}

@@ -16,8 +16,10 @@ from console.model import Expectations, SignatureStatus
 
 
 def hs256_with(secret: bytes, claims: dict[str, object] | None = None) -> str:
-    signing_input = f"{b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}." \
-                    f"{b64(json.dumps(claims or access_claims(sub='admin')).encode())}"
+    signing_input = (
+        f"{b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}."
+        f"{b64(json.dumps(claims or access_claims(sub='admin')).encode())}"
+    )
     return f"{signing_input}.{b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest())}"
 
 

@@ -51,16 +51,20 @@ def test_a_jwks_url_verifies_a_token(keys: Keys) -> None:
 
 
 def test_redirects_are_not_followed() -> None:
-    with serve(302, b"", {"Location": "https://evil.example/jwks.json"}) as url, \
-            pytest.raises(KeyLoadError, match=r"302 redirect to https://evil\.example/jwks\.json"):
+    with (
+        serve(302, b"", {"Location": "https://evil.example/jwks.json"}) as url,
+        pytest.raises(KeyLoadError, match=r"302 redirect to https://evil\.example/jwks\.json"),
+    ):
         fetch_jwks(url)
 
 
 def test_errors_and_oversized_bodies_are_refused() -> None:
     with serve(500, b"oops") as url, pytest.raises(KeyLoadError, match="answered HTTP 500"):
         fetch_jwks(url)
-    with serve(200, b"{" + b" " * (MAX_JWKS_BYTES + 10) + b"}") as url, \
-            pytest.raises(KeyLoadError, match="larger than 1,048,576 bytes"):
+    with (
+        serve(200, b"{" + b" " * (MAX_JWKS_BYTES + 10) + b"}") as url,
+        pytest.raises(KeyLoadError, match="larger than 1,048,576 bytes"),
+    ):
         fetch_jwks(url)
     with serve(200, b"<html>not json</html>") as url, pytest.raises(KeyLoadError, match="is not JSON"):
         fetch_jwks(url)
@@ -90,11 +94,28 @@ def test_decode_cli_with_a_sandbox_jwks_url(capsys: pytest.CaptureFixture[str]) 
     with start_sandbox("healthy") as sandbox, httpx.Client() as client:
         doc = client.get(f"{sandbox.urls.gateway}/__baton/scenario").json()
         c = doc["client"]
-        form = {"grant_type": "password", "client_id": c["client_id"], "client_secret": c["client_secret"],
-                "scope": c["scope"], "username": c["username"], "password": c["password"]}
+        form = {
+            "grant_type": "password",
+            "client_id": c["client_id"],
+            "client_secret": c["client_secret"],
+            "scope": c["scope"],
+            "username": c["username"],
+            "password": c["password"],
+        }
         token = client.post(doc["token_url"], data=form).json()["access_token"]
-        code = main(["decode", token, "--jwks", doc["jwks_url"], "--issuer", doc["idp_issuer"],
-                     "--token-use", "access", "--json"])
+        code = main(
+            [
+                "decode",
+                token,
+                "--jwks",
+                doc["jwks_url"],
+                "--issuer",
+                doc["idp_issuer"],
+                "--token-use",
+                "access",
+                "--json",
+            ]
+        )
     out = json.loads(capsys.readouterr().out)
     assert code == 0, out["findings"]
     assert out["signature"]["status"] == "valid" and len(token) < MAX_TOKEN_BYTES

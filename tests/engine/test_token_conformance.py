@@ -53,11 +53,14 @@ def test_a_published_jwks_still_refuses_oct_keys(keys: Keys) -> None:
     assert b64(SECRET) not in repr(keyset.findings)
 
 
-@pytest.mark.parametrize("bad,message", [
-    ({"kty": "oct"}, "without a \"k\" value"),
-    ({"kty": "oct", "k": "not base64!"}, "\"k\" is not base64url"),
-    ({"kty": "oct", "k": ""}, "without a \"k\" value"),
-])
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        ({"kty": "oct"}, 'without a "k" value'),
+        ({"kty": "oct", "k": "not base64!"}, '"k" is not base64url'),
+        ({"kty": "oct", "k": ""}, 'without a "k" value'),
+    ],
+)
 def test_a_broken_oct_jwk_is_named_without_echo(bad: dict[str, str], message: str) -> None:
     with pytest.raises(KeyLoadError, match=message) as info:
         jwks_from_json(json.dumps({"keys": [bad]}), "inline JWKS", allow_symmetric=True)
@@ -94,8 +97,11 @@ def test_a_compressed_jws_payload_is_named() -> None:
 def test_a_pss_salt_of_the_wrong_length_is_explained(keys: Keys) -> None:
     """RFC 7518 §3.5: the PSS salt is as long as the hash; golang-jwt verifies any salt for compatibility."""
     signing_input = f"{b64(json.dumps({'alg': 'PS256'}).encode())}.{b64(json.dumps(access_claims()).encode())}"
-    signature = keys.rsa.sign(signing_input.encode(), padding.PSS(mgf=padding.MGF1(hashes.SHA256()),
-                                                                  salt_length=padding.PSS.MAX_LENGTH), hashes.SHA256())
+    signature = keys.rsa.sign(
+        signing_input.encode(),
+        padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.MAX_LENGTH),
+        hashes.SHA256(),
+    )
     report = inspect_token(f"{signing_input}.{b64(signature)}", keys=key_from_pem(keys.pem(keys.rsa), "pub.pem"))
     assert report.signature.status is SignatureStatus.INVALID
     assert "PSS salt of another length, which RFC 7518 §3.5 forbids" in report.signature.detail

@@ -19,15 +19,20 @@ def token() -> str:
     return sign({"alg": "RS256", "kid": "k1"}, access_claims(), make_keys().rsa, "RS256")
 
 
-@pytest.mark.parametrize("wrap,note", [
-    ("Bearer {t}", "removed the 'Bearer ' prefix"),
-    ("bearer   {t}\n", "removed the 'Bearer ' prefix"),
-    ("Authorization: Bearer {t}", "removed the 'Authorization:' header name"),
-    ('"{t}"', "removed surrounding quotes"),
-    ("{a}\n{b}", "removed whitespace and line breaks inside the token"),
-    ("curl -s https://api.example/orders \\\n  -H 'Authorization: Bearer {t}' -H 'X-Api-Key: k'",
-     "took the token from the Authorization header line in the pasted text"),
-])
+@pytest.mark.parametrize(
+    "wrap,note",
+    [
+        ("Bearer {t}", "removed the 'Bearer ' prefix"),
+        ("bearer   {t}\n", "removed the 'Bearer ' prefix"),
+        ("Authorization: Bearer {t}", "removed the 'Authorization:' header name"),
+        ('"{t}"', "removed surrounding quotes"),
+        ("{a}\n{b}", "removed whitespace and line breaks inside the token"),
+        (
+            "curl -s https://api.example/orders \\\n  -H 'Authorization: Bearer {t}' -H 'X-Api-Key: k'",
+            "took the token from the Authorization header line in the pasted text",
+        ),
+    ],
+)
 def test_pasted_forms_are_normalised_with_a_note(wrap: str, note: str, token: str) -> None:
     text = wrap.format(t=token, a=token[:40], b=token[40:])
     decoded = decode_token(text)
@@ -57,21 +62,24 @@ def test_opaque_and_jwe_are_recognised() -> None:
     assert jwe.kind is TokenKind.JWE and jwe.header["enc"] == "A256GCM"
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "the input is empty"),
-    ("   \n", "the input is empty"),
-    ("a.b", "2 dot-separated segments"),
-    ("a.b.c.d", "4 dot-separated segments"),
-    ("eyJ+.e30.", "header segment is not base64url: '+' at position 4"),
-    ("eyJ!.e30.", "character '!' at position 4 cannot appear in a token"),
-    ("eyJhbGciOiJSUzI1NiJ9.e30=.", "payload segment is not base64url: '=' at position 4"),
-    (f"{b64(b'[]')}.e30.", "header segment is JSON list, not an object"),
-    (f"{b64(b'{not json')}.e30.", "header segment is not JSON"),
-    (f"{b64(bytes([0xff, 0xfe, 0x7b]))}.e30.", "header segment is not UTF-8 text"),
-    (b64(b"{}") + "." + b64(b'{"exp": NaN}') + ".", "payload segment is not usable JSON: NaN is not valid JSON"),
-    ("caf\u00e9.e30.", "character '\\xe9' at position 4 cannot appear in a token"),
-    ("x" * (MAX_TOKEN_BYTES + 1), "Baton reads tokens up to 65,536"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "the input is empty"),
+        ("   \n", "the input is empty"),
+        ("a.b", "2 dot-separated segments"),
+        ("a.b.c.d", "4 dot-separated segments"),
+        ("eyJ+.e30.", "header segment is not base64url: '+' at position 4"),
+        ("eyJ!.e30.", "character '!' at position 4 cannot appear in a token"),
+        ("eyJhbGciOiJSUzI1NiJ9.e30=.", "payload segment is not base64url: '=' at position 4"),
+        (f"{b64(b'[]')}.e30.", "header segment is JSON list, not an object"),
+        (f"{b64(b'{not json')}.e30.", "header segment is not JSON"),
+        (f"{b64(bytes([0xFF, 0xFE, 0x7B]))}.e30.", "header segment is not UTF-8 text"),
+        (b64(b"{}") + "." + b64(b'{"exp": NaN}') + ".", "payload segment is not usable JSON: NaN is not valid JSON"),
+        ("caf\u00e9.e30.", "character '\\xe9' at position 4 cannot appear in a token"),
+        ("x" * (MAX_TOKEN_BYTES + 1), "Baton reads tokens up to 65,536"),
+    ],
+)
 def test_unreadable_input_gets_a_specific_error(text: str, message: str) -> None:
     with pytest.raises(TokenDecodeError) as info:
         decode_token(text)
@@ -86,8 +94,12 @@ def test_deeply_nested_claims_are_an_error_not_a_crash() -> None:
 
 
 def test_utf16_json_is_decoded_but_marked(keys: Keys) -> None:
-    text = sign(json.dumps({"alg": "RS256"}).encode("utf-16-le"), json.dumps({"sub": "a"}).encode("utf-16-le"),
-                keys.rsa, "RS256")
+    text = sign(
+        json.dumps({"alg": "RS256"}).encode("utf-16-le"),
+        json.dumps({"sub": "a"}).encode("utf-16-le"),
+        keys.rsa,
+        "RS256",
+    )
     decoded = decode_token(text)
     assert decoded.claims == {"sub": "a"}
     assert decoded.encoding.startswith("utf-16")

@@ -41,49 +41,117 @@ def good_set(k: Keys) -> KeySet:
 CASES: dict[str, Callable[[Keys], Case]] = {
     "token.encrypted": lambda k: (JWE, None, None, {}),
     "token.not_jwt": lambda k: ("2YotnFZFEjr1zCsicMWpAA9xkq3u", None, None, {}),
-    "token.not_utf8": lambda k: (sign(json.dumps({"alg": "RS256", "kid": "k1"}).encode("utf-16"),
-                                       json.dumps(access_claims()).encode("utf-16"), k.rsa, "RS256"),
-                                  good_set(k), COGNITO, {}),
-    "token.duplicate_claim": lambda k: (rs(k, claims=json.dumps(access_claims())[:-1].encode()
-                                           + b', "sub": "admin"}'), good_set(k), COGNITO, {}),
-    "token.too_large_for_iis": lambda k: (rs(k, access_claims(**{"cognito:groups": MANY_GROUPS})),
-                                          good_set(k), COGNITO, {}),
+    "token.not_utf8": lambda k: (
+        sign(
+            json.dumps({"alg": "RS256", "kid": "k1"}).encode("utf-16"),
+            json.dumps(access_claims()).encode("utf-16"),
+            k.rsa,
+            "RS256",
+        ),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.duplicate_claim": lambda k: (
+        rs(k, claims=json.dumps(access_claims())[:-1].encode() + b', "sub": "admin"}'),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.too_large_for_iis": lambda k: (
+        rs(k, access_claims(**{"cognito:groups": MANY_GROUPS})),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
     "token.alg_none": lambda k: (unsigned({"alg": "none"}, access_claims()), good_set(k), COGNITO, {}),
-    "token.alg_unsupported": lambda k: (unsigned({"alg": "HS999"}, access_claims(), b"x" * 32), good_set(k),
-                                        COGNITO, {}),
-    "token.untrusted_key_header": lambda k: (sign({"alg": "RS256", "kid": "k1", "jku": "https://evil.example/jwks"},
-                                                   access_claims(), k.rsa, "RS256"), good_set(k), COGNITO, {}),
-    "token.kid_suspicious": lambda k: (sign({"alg": "RS256", "kid": "../../../../dev/null"}, access_claims(), k.rsa,
-                                            "RS256"), good_set(k), COGNITO, {}),
-    "token.crit_unsupported": lambda k: (sign({"alg": "RS256", "kid": "k1", "crit": ["x-unknown"], "x-unknown": 1},
-                                              access_claims(), k.rsa, "RS256"), good_set(k), COGNITO, {}),
+    "token.alg_unsupported": lambda k: (
+        unsigned({"alg": "HS999"}, access_claims(), b"x" * 32),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.untrusted_key_header": lambda k: (
+        sign({"alg": "RS256", "kid": "k1", "jku": "https://evil.example/jwks"}, access_claims(), k.rsa, "RS256"),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.kid_suspicious": lambda k: (
+        sign({"alg": "RS256", "kid": "../../../../dev/null"}, access_claims(), k.rsa, "RS256"),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.crit_unsupported": lambda k: (
+        sign({"alg": "RS256", "kid": "k1", "crit": ["x-unknown"], "x-unknown": 1}, access_claims(), k.rsa, "RS256"),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
     "token.signature_unverified": lambda k: (rs(k), None, COGNITO, {}),
     "token.signature_empty": lambda k: (rs(k).rsplit(".", 1)[0] + ".", good_set(k), COGNITO, {}),
-    "token.signature_invalid": lambda k: (sign({"alg": "RS256", "kid": "k1"}, access_claims(), k.rsa_other, "RS256"),
-                                          good_set(k), COGNITO, {}),
-    "token.ecdsa_zero_signature": lambda k: (unsigned({"alg": "ES256", "kid": "e1"}, access_claims(), bytes(64)),
-                                             jwks(k, k.jwk(k.ec256, "e1", "ES256")), COGNITO, {}),
+    "token.signature_invalid": lambda k: (
+        sign({"alg": "RS256", "kid": "k1"}, access_claims(), k.rsa_other, "RS256"),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.ecdsa_zero_signature": lambda k: (
+        unsigned({"alg": "ES256", "kid": "e1"}, access_claims(), bytes(64)),
+        jwks(k, k.jwk(k.ec256, "e1", "ES256")),
+        COGNITO,
+        {},
+    ),
     "token.alg_confusion": lambda k: (_hmac_forged(k), good_set(k), COGNITO, {}),
-    "token.alg_key_mismatch": lambda k: (sign({"alg": "RS384", "kid": "k1"}, access_claims(), k.rsa, "RS384"),
-                                         good_set(k), COGNITO, {}),
-    "token.kid_unknown": lambda k: (sign({"alg": "RS256", "kid": "rotated-2"}, access_claims(), k.rsa_other, "RS256"),
-                                    good_set(k), COGNITO, {}),
-    "token.hmac_secret_weak": lambda k: (sign({"alg": "HS256"}, access_claims(), b"short-secret", "HS256"),
-                                         hmac_key(b"short-secret", "env:TEST"), COGNITO, {}),
-    "token.jwks_symmetric_key": lambda k: (rs(k), jwks(k, k.jwk(k.rsa, "k1", "RS256"),
-                                                      {"kty": "oct", "kid": "h1", "k": b64(b"s" * 32)}), COGNITO, {}),
+    "token.alg_key_mismatch": lambda k: (
+        sign({"alg": "RS384", "kid": "k1"}, access_claims(), k.rsa, "RS384"),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.kid_unknown": lambda k: (
+        sign({"alg": "RS256", "kid": "rotated-2"}, access_claims(), k.rsa_other, "RS256"),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
+    "token.hmac_secret_weak": lambda k: (
+        sign({"alg": "HS256"}, access_claims(), b"short-secret", "HS256"),
+        hmac_key(b"short-secret", "env:TEST"),
+        COGNITO,
+        {},
+    ),
+    "token.jwks_symmetric_key": lambda k: (
+        rs(k),
+        jwks(k, k.jwk(k.rsa, "k1", "RS256"), {"kty": "oct", "kid": "h1", "k": b64(b"s" * 32)}),
+        COGNITO,
+        {},
+    ),
     "token.expired": lambda k: (rs(k, access_claims(exp=int(time.time()) - 7200)), good_set(k), COGNITO, {}),
-    "token.expired_within_leeway": lambda k: (rs(k, access_claims(exp=int(time.time()) - 30)), good_set(k),
-                                              Expectations(issuer=ISSUER, leeway=120), {}),
+    "token.expired_within_leeway": lambda k: (
+        rs(k, access_claims(exp=int(time.time()) - 30)),
+        good_set(k),
+        Expectations(issuer=ISSUER, leeway=120),
+        {},
+    ),
     "token.not_yet_valid": lambda k: (rs(k, access_claims(nbf=int(time.time()) + 600)), good_set(k), COGNITO, {}),
-    "token.too_old": lambda k: (rs(k, access_claims(iat=int(time.time()) - 7200)), good_set(k),
-                                Expectations(max_age=3600), {}),
+    "token.too_old": lambda k: (
+        rs(k, access_claims(iat=int(time.time()) - 7200)),
+        good_set(k),
+        Expectations(max_age=3600),
+        {},
+    ),
     "token.exp_missing": lambda k: (rs(k, access_claims(exp=None)), good_set(k), COGNITO, {}),
     "token.claim_type_invalid": lambda k: (rs(k, access_claims(exp="tomorrow")), good_set(k), COGNITO, {}),
     "token.issuer_mismatch": lambda k: (rs(k, access_claims(iss=ISSUER[:-1])), good_set(k), COGNITO, {}),
     "token.audience_mismatch": lambda k: (rs(k, access_claims(client_id="someone-else")), good_set(k), COGNITO, {}),
-    "token.wrong_token_use": lambda k: (rs(k, access_claims(token_use="id", aud=CLIENT_ID, client_id=None)),
-                                        good_set(k), COGNITO, {}),
+    "token.wrong_token_use": lambda k: (
+        rs(k, access_claims(token_use="id", aud=CLIENT_ID, client_id=None)),
+        good_set(k),
+        COGNITO,
+        {},
+    ),
     "token.scope_missing": lambda k: (rs(k), good_set(k), Expectations(scopes=("orders/admin",)), {}),
     "token.claim_missing": lambda k: (rs(k), good_set(k), Expectations(required_claims=("email",)), {}),
     "token.clock_skew": lambda k: (rs(k), good_set(k), COGNITO, {"server_date": time.time() + 40}),
@@ -128,8 +196,9 @@ def test_alg_none_in_any_casing_is_refused(alg: str, keys: Keys) -> None:
 
 
 @pytest.mark.parametrize("header", ["jwk", "jku", "x5u", "x5c"])
-def test_untrusted_key_headers_are_named_and_never_fetched(header: str, keys: Keys,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_untrusted_key_headers_are_named_and_never_fetched(
+    header: str, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
 
     def no_network(*_a: Any, **_k: Any) -> None:
@@ -137,8 +206,12 @@ def test_untrusted_key_headers_are_named_and_never_fetched(header: str, keys: Ke
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     attacker = keys.rsa_other
-    value: Any = {"jwk": keys.jwk(attacker, "evil"), "jku": "https://evil.example/jwks.json",
-                  "x5u": "https://evil.example/cert.pem", "x5c": ["MIIBevil"]}[header]
+    value: Any = {
+        "jwk": keys.jwk(attacker, "evil"),
+        "jku": "https://evil.example/jwks.json",
+        "x5u": "https://evil.example/cert.pem",
+        "x5c": ["MIIBevil"],
+    }[header]
     text = sign({"alg": "RS256", "kid": "k1", header: value}, access_claims(sub="admin"), attacker, "RS256")
     report = inspect_token(text, keys=good_set(keys), expect=COGNITO)
     assert "token.untrusted_key_header" in report.codes()
@@ -146,8 +219,9 @@ def test_untrusted_key_headers_are_named_and_never_fetched(header: str, keys: Ke
     assert report.signature.status is SignatureStatus.INVALID  # the attacker's own key was not used
 
 
-@pytest.mark.parametrize("kid", ["../../../../dev/null", "/dev/null", "|sleep 10", "x' UNION SELECT '1';--",
-                                 "k" * 10_000, 0, None, []])
+@pytest.mark.parametrize(
+    "kid", ["../../../../dev/null", "/dev/null", "|sleep 10", "x' UNION SELECT '1';--", "k" * 10_000, 0, None, []]
+)
 def test_hostile_kids_are_flagged_and_only_looked_up(kid: Any, keys: Keys) -> None:
     text = sign({"alg": "RS256", "kid": kid}, access_claims(), keys.rsa, "RS256")
     report = inspect_token(text, keys=good_set(keys), expect=COGNITO)
@@ -198,8 +272,15 @@ def test_expired_detail_says_how_long_ago(keys: Keys) -> None:
 
 @pytest.mark.parametrize("bad_exp", [b'"tomorrow"', b"true", b"1e309", b"-1"])
 def test_malformed_time_claims_are_type_errors(bad_exp: bytes, keys: Keys) -> None:
-    claims = b'{"sub":"a","iss":"' + ISSUER.encode() + b'","client_id":"' + CLIENT_ID.encode() + \
-        b'","token_use":"access","exp":' + bad_exp + b"}"
+    claims = (
+        b'{"sub":"a","iss":"'
+        + ISSUER.encode()
+        + b'","client_id":"'
+        + CLIENT_ID.encode()
+        + b'","token_use":"access","exp":'
+        + bad_exp
+        + b"}"
+    )
     report = inspect_token(rs(keys, claims), keys=good_set(keys), expect=COGNITO)
     assert "token.claim_type_invalid" in report.codes()
     assert not report.ok
@@ -270,10 +351,16 @@ def test_jwe_is_never_judged_valid() -> None:
     assert report.token.claims == {}
 
 
-@pytest.mark.parametrize("kid", [
-    "/Q2iDj3woPW4yEN8PxwrghUpgww8Zvu9ny6qYVE49fg=", "fgjhlkhj/Ypnk+Hb2q1Qz0w7NlVh1M8yGq0xgRPJxks=",
-    "k1", "rotated-2", "2021-key_01",
-])
+@pytest.mark.parametrize(
+    "kid",
+    [
+        "/Q2iDj3woPW4yEN8PxwrghUpgww8Zvu9ny6qYVE49fg=",
+        "fgjhlkhj/Ypnk+Hb2q1Qz0w7NlVh1M8yGq0xgRPJxks=",
+        "k1",
+        "rotated-2",
+        "2021-key_01",
+    ],
+)
 def test_ordinary_kids_are_not_suspicious(kid: str, keys: Keys) -> None:
     """Regression: a base64 kid starting with '/' (1 in 64 Cognito kids) was flagged as a path."""
     text = sign({"alg": "RS256", "kid": kid}, access_claims(), keys.rsa, "RS256")

@@ -26,8 +26,11 @@ json_values = st.recursive(
 segments = st.one_of(
     st.binary(max_size=64).map(seg),
     json_values.map(lambda v: seg(json.dumps(v).encode())),
-    st.dictionaries(st.sampled_from(["alg", "kid", "crit", "jku", "exp", "nbf", "iat", "aud", "iss", "b64"]),
-                    json_values, max_size=5).map(lambda d: seg(json.dumps(d).encode())),
+    st.dictionaries(
+        st.sampled_from(["alg", "kid", "crit", "jku", "exp", "nbf", "iat", "aud", "iss", "b64"]),
+        json_values,
+        max_size=5,
+    ).map(lambda d: seg(json.dumps(d).encode())),
     st.text(max_size=30),
 )
 token_like = st.lists(segments, min_size=1, max_size=6).map(".".join)

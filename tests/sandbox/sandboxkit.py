@@ -60,15 +60,27 @@ def act(sandbox: Sandbox, correlation_id: str | None = None) -> Observed:
         headers["x-api-key"] = client["api_key"]
     base = gateway if client["request"]["target"] == "gateway" else sandbox.urls.iis
     with httpx.Client(base_url=base, timeout=30) as http:
-        warmups = [http.get(path, headers={**headers, "X-Correlation-Id": f"{correlation}-w"})
-                   for path in client["warmup"]]
-        response = http.request(client["request"]["method"], client["request"]["path"],
-                                headers={**headers, "X-Correlation-Id": correlation})
+        warmups = [
+            http.get(path, headers={**headers, "X-Correlation-Id": f"{correlation}-w"}) for path in client["warmup"]
+        ]
+        response = http.request(
+            client["request"]["method"], client["request"]["path"], headers={**headers, "X-Correlation-Id": correlation}
+        )
     record = httpx.get(f"{gateway}/__baton/requests/{correlation}").json()
     logs = httpx.get(f"{gateway}/__baton/logs/{record['request_id']}").json()
-    secrets = [t for t in (tokens.get("access_token"), tokens.get("id_token"), tokens.get("refresh_token"),
-                           client["client_secret"], client.get("password"), client["api_key"],
-                           sandbox.stage_variables["originSecret"]) if t]
+    secrets = [
+        t
+        for t in (
+            tokens.get("access_token"),
+            tokens.get("id_token"),
+            tokens.get("refresh_token"),
+            client["client_secret"],
+            client.get("password"),
+            client["api_key"],
+            sandbox.stage_variables["originSecret"],
+        )
+        if t
+    ]
     return Observed(sandbox, doc, tokens, correlation, warmups, response, record, logs, secrets)
 
 

@@ -25,8 +25,9 @@ def test_list_prints_every_scenario(capsys: object) -> None:
 
 
 def test_unknown_scenario_is_one_line_exit_2() -> None:
-    result = subprocess.run([*BATON, "sandbox", "--scenario", "nope"], capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        [*BATON, "sandbox", "--scenario", "nope"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "unknown scenario 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -35,15 +36,20 @@ def test_unknown_scenario_is_one_line_exit_2() -> None:
 def test_port_in_use_is_one_line_exit_2() -> None:
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
-        result = subprocess.run([*BATON, "sandbox", "--port-base", str(port)], capture_output=True, text=True,
-                                timeout=60, check=False)
+        result = subprocess.run(
+            [*BATON, "sandbox", "--port-base", str(port)], capture_output=True, text=True, timeout=60, check=False
+        )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and f"port {port} (idp)" in result.stderr
 
 
 def test_json_first_line_then_serves_until_terminated() -> None:
-    process = subprocess.Popen([*BATON, "sandbox", "--json", "--scenario", "iis-windows-auth"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*BATON, "sandbox", "--json", "--scenario", "iis-windows-auth"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         first = json.loads(process.stdout.readline())

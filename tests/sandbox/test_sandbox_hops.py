@@ -46,14 +46,17 @@ def test_allow_without_identity_sends_empty_identity_headers(observed: Get) -> N
     assert seen.record["iis"]["user"] is None
 
 
-def test_missing_api_key_is_refused_and_the_right_key_passes(observed: Get, sandboxes: Callable[[str], Sandbox]
-                                                               ) -> None:
+def test_missing_api_key_is_refused_and_the_right_key_passes(
+    observed: Get, sandboxes: Callable[[str], Sandbox]
+) -> None:
     seen = observed("api-key-missing")
     assert seen.record["gateway"]["api_key"] == "missing"
     assert any("API Key was required but not present" in line for line in seen.logs["execution"])
     sandbox = sandboxes("api-key-missing")
-    response = httpx.get(f"{sandbox.urls.gateway}/prod/whoami", headers={
-        "Authorization": seen.tokens["access_token"], "x-api-key": sandbox.usage.api_key})
+    response = httpx.get(
+        f"{sandbox.urls.gateway}/prod/whoami",
+        headers={"Authorization": seen.tokens["access_token"], "x-api-key": sandbox.usage.api_key},
+    )
     assert response.status_code == 200
 
 
@@ -142,7 +145,8 @@ def test_header_too_large_is_http_sys_with_no_site_log_line(observed: Get) -> No
 
 
 def test_spoofable_backend_trusts_a_direct_caller_where_healthy_does_not(
-        observed: Get, sandboxes: Callable[[str], Sandbox]) -> None:
+    observed: Get, sandboxes: Callable[[str], Sandbox]
+) -> None:
     seen = observed("spoofable-backend")
     assert seen.response.headers["Server"] == "Microsoft-IIS/10.0"
     assert seen.response.json()["user"] == "admin"
@@ -172,9 +176,14 @@ def test_refresh_token_grant_keeps_auth_time(sandboxes: Callable[[str], Sandbox]
     doc = httpx.get(f"{sandbox.urls.gateway}/__baton/scenario").json()
     first = get_tokens(doc)
     client = doc["client"]
-    again = httpx.post(doc["token_url"], data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
-                       auth=(client["client_id"], client["client_secret"])).json()
+    again = httpx.post(
+        doc["token_url"],
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+        auth=(client["client_id"], client["client_secret"]),
+    ).json()
+
     def claims(t: str) -> dict[str, object]:
         return dict(jwt.decode(t, options={"verify_signature": False}))
+
     assert claims(again["access_token"])["auth_time"] == claims(first["access_token"])["auth_time"]
     assert "refresh_token" not in again

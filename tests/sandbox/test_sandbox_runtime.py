@@ -46,8 +46,11 @@ def test_servers_bind_loopback_only(sandboxes: Callable[[str], Sandbox]) -> None
 def test_port_base_layout_and_stop_frees_the_ports() -> None:
     base = _free_base()
     with start_sandbox("healthy", port_base=base) as sandbox:
-        assert sandbox.urls.as_dict() == {"idp": f"http://127.0.0.1:{base}", "gateway": f"http://127.0.0.1:{base + 1}",
-                                          "iis": f"http://127.0.0.1:{base + 2}"}
+        assert sandbox.urls.as_dict() == {
+            "idp": f"http://127.0.0.1:{base}",
+            "gateway": f"http://127.0.0.1:{base + 1}",
+            "iis": f"http://127.0.0.1:{base + 2}",
+        }
         assert httpx.get(f"{sandbox.urls.iis}/whoami").status_code == 200
         log_dir = sandbox.log_dir
     for port in (base, base + 1, base + 2):
@@ -87,18 +90,27 @@ def test_idp_discovery_and_cognito_shaped_tokens(sandboxes: Callable[[str], Sand
     discovery = httpx.get(doc["discovery_url"]).json()
     assert discovery["issuer"] == doc["idp_issuer"] and discovery["token_endpoint"] == doc["token_url"]
     client = doc["client"]
-    tokens = httpx.post(doc["token_url"], data={"grant_type": "password", "username": client["username"],
-                                                "password": client["password"], "scope": client["scope"]},
-                        auth=(client["client_id"], client["client_secret"])).json()
+    tokens = httpx.post(
+        doc["token_url"],
+        data={
+            "grant_type": "password",
+            "username": client["username"],
+            "password": client["password"],
+            "scope": client["scope"],
+        },
+        auth=(client["client_id"], client["client_secret"]),
+    ).json()
     jwks = jwt.PyJWKSet.from_dict(httpx.get(discovery["jwks_uri"]).json())
     heads = [jwt.get_unverified_header(tokens[k]) for k in ("access_token", "id_token")]
     assert heads[0]["kid"] != heads[1]["kid"] and all(h == {"alg": "RS256", "kid": h["kid"]} for h in heads)
-    access = jwt.decode(tokens["access_token"], jwks[heads[0]["kid"]].key, algorithms=["RS256"],
-                        issuer=doc["idp_issuer"])
+    access = jwt.decode(
+        tokens["access_token"], jwks[heads[0]["kid"]].key, algorithms=["RS256"], issuer=doc["idp_issuer"]
+    )
     assert access["token_use"] == "access" and access["client_id"] == client["client_id"] and "aud" not in access
     assert access["username"] == "alice" and access["cognito:groups"] == ["orders-readers"]
-    ident = jwt.decode(tokens["id_token"], jwks[heads[1]["kid"]].key, algorithms=["RS256"],
-                       audience=client["client_id"])
+    ident = jwt.decode(
+        tokens["id_token"], jwks[heads[1]["kid"]].key, algorithms=["RS256"], audience=client["client_id"]
+    )
     assert ident["token_use"] == "id" and ident["cognito:username"] == "alice"
 
 
@@ -106,14 +118,16 @@ def test_idp_client_credentials_and_errors(sandboxes: Callable[[str], Sandbox]) 
     doc = _doc(sandboxes("healthy"))
     client = doc["client"]
     auth = (client["client_id"], client["client_secret"])
-    cc = httpx.post(doc["token_url"], data={"grant_type": "client_credentials", "scope": "baton-api/orders.read"},
-                    auth=auth).json()
+    cc = httpx.post(
+        doc["token_url"], data={"grant_type": "client_credentials", "scope": "baton-api/orders.read"}, auth=auth
+    ).json()
     assert set(cc) == {"access_token", "expires_in", "token_type"}
     assert jwt.decode(cc["access_token"], options={"verify_signature": False})["sub"] == client["client_id"]
     bad = httpx.post(doc["token_url"], data={"grant_type": "client_credentials"}, auth=(client["client_id"], "x"))
     assert (bad.status_code, bad.json()) == (400, {"error": "invalid_client"})
-    wrong = httpx.post(doc["token_url"], data={"grant_type": "password", "username": "alice", "password": "no"},
-                       auth=auth)
+    wrong = httpx.post(
+        doc["token_url"], data={"grant_type": "password", "username": "alice", "password": "no"}, auth=auth
+    )
     assert (wrong.status_code, wrong.json()) == (400, {"error": "invalid_grant"})
 
 
@@ -147,9 +161,11 @@ def test_w3c_log_is_written_as_iis_writes_it(sandboxes: Callable[[str], Sandbox]
     lines = raw.decode().split("\r\n")
     assert lines[0] == "#Software: Microsoft Internet Information Services 10.0"
     assert lines[1] == "#Version: 1.0" and re.fullmatch(r"#Date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", lines[2])
-    assert lines[3] == ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-                        "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken "
-                        "X-Correlation-Id X-User-Sub")
+    assert lines[3] == (
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+        "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken "
+        "X-Correlation-Id X-User-Sub"
+    )
     line = next(x for x in lines if " w3c-1 " in x)
     fields = line.split(" ")
     assert len(fields) == 17 and fields[9] == "curl/8.5+(x)" and fields[10] == "-" and fields[14].isdigit()
@@ -157,8 +173,7 @@ def test_w3c_log_is_written_as_iis_writes_it(sandboxes: Callable[[str], Sandbox]
     assert fields[0] in {time.strftime("%Y-%m-%d", now), time.strftime("%Y-%m-%d", time.gmtime(time.time() - 5))}
 
 
-def test_hostile_oversized_header_gets_http_sys_400_and_iis_keeps_serving(sandboxes: Callable[[str], Sandbox]
-                                                                         ) -> None:
+def test_hostile_oversized_header_gets_http_sys_400_and_iis_keeps_serving(sandboxes: Callable[[str], Sandbox]) -> None:
     iis = sandboxes("healthy").urls.iis
     response = httpx.get(f"{iis}/whoami", headers={"X-Big": "a" * 70_000})
     assert response.status_code == 400

@@ -26,10 +26,16 @@ EXPECTED: dict[str, tuple[int, bytes | None, str | None]] = {
     "clock-skew": (401, b'{"message":"Unauthorized"}', None),
     "missing-scope": REST_401,
     "id-token-instead-of-access": REST_401,
-    "authorizer-deny": (403, b'{"Message":"User is not authorized to access this resource with an explicit deny"}',
-                        "AccessDeniedException"),
-    "authorizer-cache-cross-route": (403, b'{"message":"User is not authorized to access this resource"}',
-                                     "AccessDeniedException"),
+    "authorizer-deny": (
+        403,
+        b'{"Message":"User is not authorized to access this resource with an explicit deny"}',
+        "AccessDeniedException",
+    ),
+    "authorizer-cache-cross-route": (
+        403,
+        b'{"message":"User is not authorized to access this resource"}',
+        "AccessDeniedException",
+    ),
     "authorizer-no-identity": (200, None, None),
     "api-key-missing": (403, b'{"message":"Forbidden"}', "ForbiddenException"),
     "throttled": (429, b'{"message":"Too Many Requests"}', "TooManyRequestsException"),
@@ -59,8 +65,7 @@ def test_client_sees_the_documented_response(observed: Get, name: str) -> None:
         assert seen.response.content == body
     assert seen.response.headers.get("x-amzn-ErrorType") == error_type
     doc = seen.doc
-    assert (doc["name"], doc["broken_at"], doc["finding"]) == (name, SCENARIOS[name].broken_at,
-                                                               SCENARIOS[name].finding)
+    assert (doc["name"], doc["broken_at"], doc["finding"]) == (name, SCENARIOS[name].broken_at, SCENARIOS[name].finding)
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -73,8 +78,9 @@ def test_no_secret_reaches_a_log_or_the_control_plane(observed: Get, name: str) 
             assert secret not in exposed
 
 
-@pytest.mark.parametrize("name", [n for n, s in SCENARIOS.items() if s.gateway.kind == "rest"
-                                  and s.client.target == "gateway"])
+@pytest.mark.parametrize(
+    "name", [n for n, s in SCENARIOS.items() if s.gateway.kind == "rest" and s.client.target == "gateway"]
+)
 def test_rest_responses_carry_request_ids_and_logs_join_on_them(observed: Get, name: str) -> None:
     seen = observed(name)
     request_id = seen.response.headers["x-amzn-RequestId"]
@@ -157,16 +163,20 @@ def test_id_token_is_sent_where_an_access_token_is_wanted(observed: Get) -> None
     assert claims["token_use"] == "id" and "aud" in claims
 
 
-@pytest.mark.parametrize(("name", "description"), [
-    ("wrong-audience", "the token does not have a valid audience"),
-    ("issuer-mismatch", "the token does not have a valid issuer"),
-    ("rotated-key", "the token's kid was not found in the JWKS"),
-    ("clock-skew", "the token is not valid yet"),
-])
+@pytest.mark.parametrize(
+    ("name", "description"),
+    [
+        ("wrong-audience", "the token does not have a valid audience"),
+        ("issuer-mismatch", "the token does not have a valid issuer"),
+        ("rotated-key", "the token's kid was not found in the JWKS"),
+        ("clock-skew", "the token is not valid yet"),
+    ],
+)
 def test_jwt_authorizer_challenge(observed: Get, name: str, description: str) -> None:
     seen = observed(name)
     assert seen.response.headers["www-authenticate"] == (
-        f'Bearer scope="" error="invalid_token" error_description="{description}"')
+        f'Bearer scope="" error="invalid_token" error_description="{description}"'
+    )
     assert seen.record["authorizer"]["type"] == "jwt"
     assert seen.record["iis"]["received"] is False
 

@@ -60,8 +60,9 @@ def _read_request(conn: socket.socket) -> bytes:
             break
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), 0)
+    length = next(
+        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+    )
     while len(body) < length:
         chunk = conn.recv(65536)
         if not chunk:
@@ -72,51 +73,62 @@ def _read_request(conn: socket.socket) -> bytes:
 
 def answer(status: int, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> Handler:
     """A complete, well-formed answer (headers given as text may hold any character, sent as UTF-8)."""
+
     def handle(conn: socket.socket, _request: bytes) -> None:
         head = f"HTTP/1.1 {status} X\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
         head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         conn.sendall(head.encode("utf-8") + body)
+
     return handle
 
 
 def drip_body(every: float = 0.2, total: int = 2000) -> Handler:
     """Valid headers, then the body one byte every ``every`` seconds (``total`` bytes would take minutes)."""
+
     def handle(conn: socket.socket, _request: bytes) -> None:
-        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {total}\r\n\r\n"
-                     .encode())
+        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {total}\r\n\r\n".encode())
         for _ in range(total):
             conn.sendall(b" ")
             time.sleep(every)
+
     return handle
 
 
 def drip_headers(every: float = 0.2, count: int = 2000) -> Handler:
     """A status line, then one header byte every ``every`` seconds: the headers never end in time."""
+
     def handle(conn: socket.socket, _request: bytes) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
         for _ in range(count):
             conn.sendall(b"a")
             time.sleep(every)
+
     return handle
 
 
 def flood(chunk: int = 64 * 1024, chunks: int = 1600) -> Handler:
     """200 with a body far larger than any token response (100 MiB), sent as fast as the client reads."""
+
     def handle(conn: socket.socket, _request: bytes) -> None:
-        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {chunk * chunks}\r\n\r\n"
-                     .encode() + b'{"access_token": "')
+        conn.sendall(
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {chunk * chunks}\r\n\r\n".encode()
+            + b'{"access_token": "'
+        )
         block = b"A" * chunk
         for _ in range(chunks):
             conn.sendall(block)
+
     return handle
 
 
 def echo_request(status: int = 400) -> Handler:
     """Answers with the form it received, then the request head, as the OAuth ``error`` (an echoing endpoint)."""
+
     def handle(conn: socket.socket, request: bytes) -> None:
         import json
 
         head, _, form = request.partition(b"\r\n\r\n")
         body = json.dumps({"error": f"bad request {form.decode('latin-1')} {head.decode('latin-1')}"}).encode()
         answer(status, body, (("Content-Type", "application/json"),))(conn, request)
+
     return handle

@@ -55,8 +55,9 @@ def test_deadlines_nest_and_refuse_nonsense() -> None:
 
 
 def _plan(url: str) -> ClientPlan:
-    return ClientPlan(flow="client_credentials", token_url=f"{url}/oauth2/token", client_id="abc",
-                      client_secret="client-secret-value")
+    return ClientPlan(
+        flow="client_credentials", token_url=f"{url}/oauth2/token", client_id="abc", client_secret="client-secret-value"
+    )
 
 
 def test_a_dripping_token_endpoint_ends_at_the_deadline() -> None:
@@ -84,8 +85,10 @@ def test_the_jwks_fetch_uses_the_given_client() -> None:
 
     seen: list[str] = []
     jwks_cache.clear()
-    with serve(answer(200, b'{"keys": []}')) as url, \
-            httpx.Client(event_hooks={"request": [lambda r: seen.append(str(r.url))]}) as client:
+    with (
+        serve(answer(200, b'{"keys": []}')) as url,
+        httpx.Client(event_hooks={"request": [lambda r: seen.append(str(r.url))]}) as client,
+    ):
         assert jwks_cache.keys_for(f"{url}/jwks.json", client) is None  # fetched, but no usable key
     jwks_cache.clear()
     assert seen == [f"{url}/jwks.json"]
@@ -98,8 +101,13 @@ def test_the_jwks_fetch_uses_the_given_client() -> None:
 
 def _decode(*argv: str) -> subprocess.CompletedProcess[str]:
     """`baton decode` in a child: a FIFO that blocks the open would hang a test in-process."""
-    return subprocess.run([sys.executable, "-m", "console.cli", "decode", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", *argv],
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "console.cli", "decode", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("option", ["--key", "--jwks"])

@@ -43,17 +43,22 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def profile(tmp_path: Path, gateway: str, extra: str = "", name: str = "hostile") -> str:
     path = tmp_path / "p.toml"
-    path.write_text(f'name = "{name}"\ndescription = "d"\nenvironment = "dev"\n\n[gateway]\nurl = "{gateway}"\n'
-                    f'kind = "rest"\nauth = "none"\n\n[propagation]\nheaders = {{ "X-User-Sub" = "sub" }}\n{extra}',
-                    encoding="utf-8")
+    path.write_text(
+        f'name = "{name}"\ndescription = "d"\nenvironment = "dev"\n\n[gateway]\nurl = "{gateway}"\n'
+        f'kind = "rest"\nauth = "none"\n\n[propagation]\nheaders = {{ "X-User-Sub" = "sub" }}\n{extra}',
+        encoding="utf-8",
+    )
     return str(path)
 
 
 # -- the sanitiser and the error tree ----------------------------------------------------------
 
 # st.text() leaves surrogates out (they cannot be encoded): mix them, C0, C1 and bidi in on purpose.
-NASTY = st.one_of(st.sampled_from("\x1b\x9b\x07\x85\u202e\u2066\u200b\ufeff\n\r\t\x00\x7f"),
-                  st.integers(0xD800, 0xDFFF).map(chr), st.characters())
+NASTY = st.one_of(
+    st.sampled_from("\x1b\x9b\x07\x85\u202e\u2066\u200b\ufeff\n\r\t\x00\x7f"),
+    st.integers(0xD800, 0xDFFF).map(chr),
+    st.characters(),
+)
 TEXT = st.text(alphabet=NASTY)
 
 
@@ -88,16 +93,27 @@ def test_trace_error_keeps_its_hop_and_is_inert() -> None:
 # -- error paths, end to end ---------------------------------------------------------------------
 
 
-def test_token_endpoint_error_body(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_endpoint_error_body(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_CLIENT_SECRET", "client-secret-value-1234")
     body = json.dumps({"error": HOSTILE, "error_description": HOSTILE}).encode()
     with serve(answer(400, body, (("Content-Type", "application/json"),))) as idp:
-        extra = (f'\n[identity]\nflow = "client_credentials"\ntoken_url = "{idp}/oauth2/token"\n'
-                 'client_id = "abc"\nclient_secret = "env:BATON_TEST_CLIENT_SECRET"\n')
+        extra = (
+            f'\n[identity]\nflow = "client_credentials"\ntoken_url = "{idp}/oauth2/token"\n'
+            'client_id = "abc"\nclient_secret = "env:BATON_TEST_CLIENT_SECRET"\n'
+        )
         for argv in ([], ["--json"]):
-            code, out, err = run(capsys, "trace", "--no-color", "--timeout", "5", "--profile",
-                                 profile(tmp_path, f"{idp}/api", extra), *argv)
+            code, out, err = run(
+                capsys,
+                "trace",
+                "--no-color",
+                "--timeout",
+                "5",
+                "--profile",
+                profile(tmp_path, f"{idp}/api", extra),
+                *argv,
+            )
             assert code == 3, err
             assert "token endpoint answered 400" in err
             assert_inert(out, err)
@@ -126,8 +142,9 @@ def test_key_file_names(tmp_path: Path, capsys: pytest.CaptureFixture[str], opti
     assert_inert(out, err)
 
 
-@pytest.mark.parametrize("reference", [f"env:BATON_NOT_SET_{HOSTILE}", f"file:/nonexistent/{HOSTILE}",
-                                       f"vault:{HOSTILE}", HOSTILE])
+@pytest.mark.parametrize(
+    "reference", [f"env:BATON_NOT_SET_{HOSTILE}", f"file:/nonexistent/{HOSTILE}", f"vault:{HOSTILE}", HOSTILE]
+)
 def test_secret_references(capsys: pytest.CaptureFixture[str], reference: str) -> None:
     code, out, err = run(capsys, "decode", "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "--secret", reference)
     assert code == 2 and err.startswith("baton")

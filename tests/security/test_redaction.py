@@ -19,8 +19,10 @@ from console.model.masking import fingerprint, mask_credential, mask_secret, mas
 RAW_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e]")
 CLIENT_SECRET = "cl1ent+secret/with=odd&chars-0042"
 API_KEY = "apikey-7f3c9e1d2b4a6c8e0f1a"
-JWT = ("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9."
-       "Q2xlYXJseU5vdEFSZWFsU2lnbmF0dXJlQnV0TG9uZ0Vub3VnaF9mb3JfYV90ZXN0X29mX3RhaWxz")
+JWT = (
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9."
+    "Q2xlYXJseU5vdEFSZWFsU2lnbmF0dXJlQnV0TG9uZ0Vub3VnaF9mb3JfYV90ZXN0X29mX3RhaWxz"
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -31,9 +33,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def profile(tmp_path: Path, gateway: str, extra: str = "") -> str:
     path = tmp_path / "p.toml"
-    path.write_text(f'name = "p"\ndescription = "d"\nenvironment = "dev"\n\n[gateway]\nurl = "{gateway}"\n'
-                    f'kind = "rest"\nauth = "none"\napi_key = "env:BATON_TEST_API_KEY"\n\n[propagation]\n'
-                    f'headers = {{ "X-User-Sub" = "sub" }}\n{extra}', encoding="utf-8")
+    path.write_text(
+        f'name = "p"\ndescription = "d"\nenvironment = "dev"\n\n[gateway]\nurl = "{gateway}"\n'
+        f'kind = "rest"\nauth = "none"\napi_key = "env:BATON_TEST_API_KEY"\n\n[propagation]\n'
+        f'headers = {{ "X-User-Sub" = "sub" }}\n{extra}',
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -43,16 +48,20 @@ def assert_no_secret(text: str, *secrets: str) -> None:
             assert form not in text, f"{form!r} printed"
 
 
-def test_token_endpoint_echoing_the_client_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_endpoint_echoing_the_client_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_CLIENT_SECRET", CLIENT_SECRET)
     monkeypatch.setenv("BATON_TEST_API_KEY", API_KEY)
     with serve(echo_request(401)) as idp:
-        extra = (f'\n[identity]\nflow = "client_credentials"\ntoken_url = "{idp}/oauth2/token"\nclient_id = "abc"\n'
-                 'client_secret = "env:BATON_TEST_CLIENT_SECRET"\n')
+        extra = (
+            f'\n[identity]\nflow = "client_credentials"\ntoken_url = "{idp}/oauth2/token"\nclient_id = "abc"\n'
+            'client_secret = "env:BATON_TEST_CLIENT_SECRET"\n'
+        )
         for argv in ([], ["--json"]):
-            code, out, err = run(capsys, "trace", "--no-color", "--profile", profile(tmp_path, f"{idp}/api", extra),
-                                 *argv)
+            code, out, err = run(
+                capsys, "trace", "--no-color", "--profile", profile(tmp_path, f"{idp}/api", extra), *argv
+            )
             assert code == 3 and "the token endpoint answered 401" in err
             assert "client_secret=<redacted secret" in err  # the echo is shown, the value is not
             assert_no_secret(out + err, CLIENT_SECRET, API_KEY)
@@ -60,17 +69,28 @@ def test_token_endpoint_echoing_the_client_secret(tmp_path: Path, capsys: pytest
 
 def _echo_api_key() -> Handler:
     """A gateway that echoes the caller's x-api-key under an innocent header name and in its body."""
+
     def handle(conn: socket.socket, request: bytes) -> None:
-        key = next((line.split(b":", 1)[1].strip() for line in request.split(b"\r\n")
-                    if line.lower().startswith(b"x-api-key:")), b"")
+        key = next(
+            (
+                line.split(b":", 1)[1].strip()
+                for line in request.split(b"\r\n")
+                if line.lower().startswith(b"x-api-key:")
+            ),
+            b"",
+        )
         body = b'{"you sent": "' + key + b'"}'
-        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Debug-Echo: key=" + key + b"\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nX-Debug-Echo: key=" + key + b"\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+        )
+
     return handle
 
 
-def test_response_header_echoing_the_api_key(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_response_header_echoing_the_api_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_API_KEY", API_KEY)
     with serve(_echo_api_key()) as gateway:
         _code, out, err = run(capsys, "trace", "--no-color", "--json", "--profile", profile(tmp_path, gateway))
@@ -95,7 +115,7 @@ def test_a_token_is_shown_by_length_and_fingerprint_only() -> None:
     shown = redact_value(f"Bearer {JWT}")
     assert shown == f"Bearer <redacted JWT, {len(JWT)} chars, {fingerprint(JWT)}>"
     signature = JWT.rsplit(".", 1)[1]
-    assert not any(signature[i:i + 4] in shown for i in range(len(signature) - 3))
+    assert not any(signature[i : i + 4] in shown for i in range(len(signature) - 3))
     assert fingerprint(JWT) != fingerprint(JWT[:-1] + "x") and fingerprint(JWT).startswith("sha256:")
 
 
@@ -134,9 +154,17 @@ def test_the_curl_line_hides_credentials_and_pastes_safely(tmp_path: Path) -> No
         pytest.skip("no bash to paste into")
     marker = tmp_path / "ran"
     headers = (("X-Api-Key", API_KEY), ("X-Note", f"$(touch {marker}) `touch {marker}` \x1b]0;t\x07\u202e"))
-    trace = Trace(trace_id="t", correlation_id="c-1", profile="p", request=TraceRequest(headers=headers),
-                  url="https://api.example/x", started_at=0.0, hops=(), findings=(),
-                  verdict=Verdict(False, None, None, ""))
+    trace = Trace(
+        trace_id="t",
+        correlation_id="c-1",
+        profile="p",
+        request=TraceRequest(headers=headers),
+        url="https://api.example/x",
+        started_at=0.0,
+        hops=(),
+        findings=(),
+        verdict=Verdict(False, None, None, ""),
+    )
     line = curl_command(trace)
     assert API_KEY not in line and RAW_CONTROL.search(line) is None
     script = f'curl() {{ printf "%s\\n" "$@"; }}\nTOKEN=tok X_API_KEY=key\n{line}\n'

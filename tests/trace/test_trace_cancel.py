@@ -18,8 +18,9 @@ from console.session import Session
 def test_cancel_returns_promptly_from_a_silent_gateway(tmp_path: Path) -> None:
     with peer(silent) as port:
         path = tmp_path / "slow.toml"
-        path.write_text(f'name = "slow"\ndescription = "d"\nenvironment = "dev"\n[gateway]\n'
-                        f'url = "http://127.0.0.1:{port}"\n')
+        path.write_text(
+            f'name = "slow"\ndescription = "d"\nenvironment = "dev"\n[gateway]\nurl = "http://127.0.0.1:{port}"\n'
+        )
         session = Session(load_profile(str(path)), timeout=30)
         cancel = threading.Event()
         events: list[object] = []

@@ -85,8 +85,9 @@ def test_non_http_peer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     with peer(not_http) as port:
         code, _, err = trace(capsys, "--profile", profile(tmp_path, f"http://127.0.0.1:{port}"), "--timeout", "2")
     assert code == 3
-    assert one_line(err) == (f"baton: gateway: 127.0.0.1:{port} did not answer with HTTP "
-                             "(is this the right port and scheme?)")
+    assert one_line(err) == (
+        f"baton: gateway: 127.0.0.1:{port} did not answer with HTTP (is this the right port and scheme?)"
+    )
 
 
 def test_ten_megabyte_body_is_capped_and_judged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,16 +110,17 @@ def test_invalid_profile_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert f"{bad}:2" in err and "Traceback" not in err
 
 
-def test_missing_secret_reference(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_secret_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("BATON_TEST_MISSING_SECRET", raising=False)
-    extra = '''
+    extra = """
 [identity]
 flow = "client_credentials"
 token_url = "http://127.0.0.1:9/oauth2/token"
 client_id = "abc"
 client_secret = "env:BATON_TEST_MISSING_SECRET"
-'''
+"""
     path = profile(tmp_path, "http://127.0.0.1:9", extra)
     code, _, err = trace(capsys, "--profile", path)
     assert code == 2

@@ -11,8 +11,9 @@ from console.commands.style import Style
 from console.commands.trace import render_text, trace_json
 
 
-@pytest.mark.parametrize("scenario", ["healthy", "spoofable-backend", "authorizer-cache-cross-route",
-                                      "claims-header-unmapped"])
+@pytest.mark.parametrize(
+    "scenario", ["healthy", "spoofable-backend", "authorizer-cache-cross-route", "claims-header-unmapped"]
+)
 def test_no_signature_or_secret_tail_in_json_or_text(sandboxes: Sandboxes, scenario: str) -> None:
     trace = sandboxes.trace(scenario)
     assert trace.token is not None

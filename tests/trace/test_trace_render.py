@@ -15,20 +15,33 @@ from console.model.findings import Finding
 from console.model.trace import Hop, Identity, Trace, TraceRequest, Verdict
 
 # Everything a hostile peer can put in a string: escapes, C1, bidi, lone surrogates, markup.
-HOSTILE_CHARS = st.sampled_from(["\x1b", "\x9b", "\x07", "\u202e", "\u2066", "\ud800", "\udfff", "[", "]", "@",
-                                 "\r", "\n", "\x00", "é", "a"])
+HOSTILE_CHARS = st.sampled_from(
+    ["\x1b", "\x9b", "\x07", "\u202e", "\u2066", "\ud800", "\udfff", "[", "]", "@", "\r", "\n", "\x00", "é", "a"]
+)
 HOSTILE_TEXT = st.lists(st.one_of(HOSTILE_CHARS, st.text(max_size=3)), max_size=12).map("".join)
 UNSAFE = {chr(c) for c in [*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]} | {"\u202e", "\u2066"}
 
 
 def hostile_trace(text: str, error: str | None) -> Trace:
     identity = Identity(text, ((text, text),), text)
-    hops = tuple(Hop(name, HopStatus.BROKEN if name is HopName.IIS else HopStatus.OK, identity, (text,), 1.0)
-                 for name in HopName)
+    hops = tuple(
+        Hop(name, HopStatus.BROKEN if name is HopName.IIS else HopStatus.OK, identity, (text,), 1.0) for name in HopName
+    )
     finding = Finding(text, Severity.ERROR, text, text, text, HopName.IIS, Confidence.LIKELY)
     verdict = Verdict(False, HopName.IIS, text, text, text, text)
-    return Trace("t1", "c1", text, TraceRequest("GET", text, ((text, text),)), f"http://h/{text}", 0.0, hops,
-                 (finding,), verdict, scenario=text, error=error)
+    return Trace(
+        "t1",
+        "c1",
+        text,
+        TraceRequest("GET", text, ((text, text),)),
+        f"http://h/{text}",
+        0.0,
+        hops,
+        (finding,),
+        verdict,
+        scenario=text,
+        error=error,
+    )
 
 
 @given(text=HOSTILE_TEXT, failed=st.booleans())
@@ -49,8 +62,9 @@ def test_the_json_document_always_serialises(text: str) -> None:
 def test_a_hop_not_reached_shows_no_identity() -> None:
     """api-key-missing printed the authorizer's claims beside "– not reached", as if it had passed them on."""
     trace = hostile_trace("alice", None)
-    hops = tuple(Hop(h.name, HopStatus.NOT_REACHED, h.identity) if h.name is HopName.AUTHORIZER else h
-                 for h in trace.hops)
+    hops = tuple(
+        Hop(h.name, HopStatus.NOT_REACHED, h.identity) if h.name is HopName.AUTHORIZER else h for h in trace.hops
+    )
     from dataclasses import replace
 
     out = render_text(replace(trace, hops=hops), Style(color=False))

@@ -17,12 +17,14 @@ from console.cli import main
 def unsigned_jwt(sub: str) -> str:
     def b64(value: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
     return f"{b64({'alg': 'RS256', 'kid': 'k1'})}.{b64({'sub': sub, 'exp': 4102444800})}.c2lnbmF0dXJl"
 
 
 def profile(tmp_path: Path, port: int, *, echo: bool = False) -> str:
     path = tmp_path / "real.toml"
-    path.write_text(f'''name = "real"
+    path.write_text(
+        f"""name = "real"
 description = "a gateway we only see from outside"
 environment = "staging"
 
@@ -37,7 +39,9 @@ token = "env:BATON_TEST_TOKEN"
 
 [propagation]
 headers = {{ "X-User-Sub" = "sub" }}
-''' + ('\n[iis]\necho_path = "/whoami"\n' if echo else ""))
+"""
+        + ('\n[iis]\necho_path = "/whoami"\n' if echo else "")
+    )
     return str(path)
 
 
@@ -47,26 +51,53 @@ def trace_json(capsys: pytest.CaptureFixture[str], path: str) -> tuple[int, dict
 
 
 RECORDED = {
-    "authorizer-401": (401, [("x-amzn-ErrorType", "UnauthorizedException"), ("x-amzn-RequestId", "1b2c")],
-                       b'{"message":"Unauthorized"}', "authorizer", "authorizer.unauthorized"),
-    "explicit-deny": (403, [("x-amzn-ErrorType", "AccessDeniedException"), ("x-amzn-RequestId", "1b2c")],
-                      b'{"Message":"User is not authorized to access this resource with an explicit deny"}',
-                      "authorizer", "authorizer.explicit_deny"),
-    "iis-negotiate": (401, [("x-amzn-Remapped-WWW-Authenticate", "Negotiate"),
-                            ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"), ("x-amzn-RequestId", "1b2c")],
-                      b"401 - Unauthorized: Access is denied due to invalid credentials.", "iis",
-                      "iis.windows_auth_challenge"),
-    "http-sys-400": (400, [("x-amzn-Remapped-Server", "Microsoft-HTTPAPI/2.0"), ("x-amzn-RequestId", "1b2c")],
-                     b"<h2>Bad Request - Request Too Long</h2><hr><p>HTTP Error 400. The size of the request headers "
-                     b"is too long.</p>", "iis", "iis.request_header_too_large"),
-    "timeout-504": (504, [("x-amzn-ErrorType", "InternalServerErrorException"), ("x-amzn-RequestId", "1b2c")],
-                    b'{"message": "Endpoint request timed out"}', "integration", "gateway.integration_timeout"),
+    "authorizer-401": (
+        401,
+        [("x-amzn-ErrorType", "UnauthorizedException"), ("x-amzn-RequestId", "1b2c")],
+        b'{"message":"Unauthorized"}',
+        "authorizer",
+        "authorizer.unauthorized",
+    ),
+    "explicit-deny": (
+        403,
+        [("x-amzn-ErrorType", "AccessDeniedException"), ("x-amzn-RequestId", "1b2c")],
+        b'{"Message":"User is not authorized to access this resource with an explicit deny"}',
+        "authorizer",
+        "authorizer.explicit_deny",
+    ),
+    "iis-negotiate": (
+        401,
+        [
+            ("x-amzn-Remapped-WWW-Authenticate", "Negotiate"),
+            ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"),
+            ("x-amzn-RequestId", "1b2c"),
+        ],
+        b"401 - Unauthorized: Access is denied due to invalid credentials.",
+        "iis",
+        "iis.windows_auth_challenge",
+    ),
+    "http-sys-400": (
+        400,
+        [("x-amzn-Remapped-Server", "Microsoft-HTTPAPI/2.0"), ("x-amzn-RequestId", "1b2c")],
+        b"<h2>Bad Request - Request Too Long</h2><hr><p>HTTP Error 400. The size of the request headers "
+        b"is too long.</p>",
+        "iis",
+        "iis.request_header_too_large",
+    ),
+    "timeout-504": (
+        504,
+        [("x-amzn-ErrorType", "InternalServerErrorException"), ("x-amzn-RequestId", "1b2c")],
+        b'{"message": "Endpoint request timed out"}',
+        "integration",
+        "gateway.integration_timeout",
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(RECORDED))
-def test_recorded_response_gives_the_verdict(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recorded_response_gives_the_verdict(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     status, headers, body, hop, code = RECORDED[name]
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(responder(status, headers, body)) as port:
@@ -78,6 +109,7 @@ def test_recorded_response_gives_the_verdict(name: str, tmp_path: Path, capsys: 
 
 def echo(user: str, sub_header: str | None) -> Callable[[socket.socket], None]:
     """An IIS echo endpoint: returns the headers it received, with the correlation id it was sent."""
+
     def handle(conn: socket.socket) -> None:
         request = read_request(conn).decode("latin-1")
         headers = dict(line.split(": ", 1) for line in request.split("\r\n")[1:] if ": " in line)
@@ -85,8 +117,16 @@ def echo(user: str, sub_header: str | None) -> Callable[[socket.socket], None]:
         if sub_header is not None:
             echoed["x-user-sub"] = sub_header
         body = json.dumps({"headers": echoed, "user": user, "auth_type": "TrustedHeader"}).encode()
-        responder(200, [("Content-Type", "application/json"), ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"),
-                        ("x-amzn-RequestId", "1b2c")], body)(_Replay(conn))
+        responder(
+            200,
+            [
+                ("Content-Type", "application/json"),
+                ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"),
+                ("x-amzn-RequestId", "1b2c"),
+            ],
+            body,
+        )(_Replay(conn))
+
     return handle
 
 
@@ -103,8 +143,9 @@ class _Replay:
         self.conn.sendall(data)
 
 
-def test_echo_confirms_the_identity(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_echo_confirms_the_identity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(echo("alice", "alice")) as port:
         exit_code, doc = trace_json(capsys, profile(tmp_path, port, echo=True))
@@ -112,8 +153,9 @@ def test_echo_confirms_the_identity(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert doc["verdict"]["ok"] is True  # type: ignore[index]
 
 
-def test_echo_with_another_identity_is_a_break(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_echo_with_another_identity_is_a_break(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(echo("mallory", "mallory")) as port:
         exit_code, doc = trace_json(capsys, profile(tmp_path, port, echo=True))
@@ -121,8 +163,9 @@ def test_echo_with_another_identity_is_a_break(tmp_path: Path, capsys: pytest.Ca
     assert doc["verdict"]["finding"] == "integration.identity_altered"  # type: ignore[index]
 
 
-def test_no_echo_means_unconfirmed_not_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_echo_means_unconfirmed_not_ok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(responder(200, [("x-amzn-Remapped-Server", "Microsoft-IIS/10.0")], b"<html>ok</html>")) as port:
         exit_code, doc = trace_json(capsys, profile(tmp_path, port))

@@ -22,7 +22,7 @@ def _after_break_never_ok(trace: Trace) -> None:
     broken = trace.verdict.broken_at
     if broken is None:
         return
-    later = trace.hops[HOP_ORDER.index(broken) + 1:]
+    later = trace.hops[HOP_ORDER.index(broken) + 1 :]
     assert all(h.status is not HopStatus.OK for h in later), [(h.name, h.status) for h in later]
 
 
@@ -53,8 +53,9 @@ def test_the_authorizer_is_not_ok_after_the_gateway_refused(name: str, sandboxes
     assert "before the authorizer ran" not in trace.verdict.summary
 
 
-@pytest.mark.parametrize(("name", "code"), [("identity-header-appended", "iis.wrong_user"),
-                                            ("claims-header-unmapped", "iis.identity_lost")])
+@pytest.mark.parametrize(
+    ("name", "code"), [("identity-header-appended", "iis.wrong_user"), ("claims-header-unmapped", "iis.identity_lost")]
+)
 def test_iis_is_not_ok_with_a_forged_or_missing_identity(name: str, code: str, sandboxes: Sandboxes) -> None:
     trace = sandboxes.trace(name)
     assert trace.verdict.broken_at is HopName.INTEGRATION
@@ -65,8 +66,7 @@ def test_iis_is_not_ok_with_a_forged_or_missing_identity(name: str, code: str, s
 @pytest.mark.parametrize("path", ["/nope", "noslash", "/prod/"])
 def test_a_wrong_path_or_stage_is_a_missing_authentication_token(path: str, sandboxes: Sandboxes) -> None:
     trace = sandboxes.trace("healthy", TraceRequest(path=path))
-    assert (trace.verdict.broken_at, trace.verdict.finding) == (HopName.GATEWAY,
-                                                                "gateway.missing_authentication_token")
+    assert (trace.verdict.broken_at, trace.verdict.finding) == (HopName.GATEWAY, "gateway.missing_authentication_token")
     assert trace.verdict.fix and "API key" not in trace.verdict.summary
     _after_break_never_ok(trace)
 
@@ -87,8 +87,16 @@ def _echo(user: str | None, sub_header: str | None, status: int = 200) -> Callab
         read_request(conn)
         headers = {"x-user-sub": sub_header} if sub_header is not None else {}
         body = json.dumps({"headers": headers, "user": user, "auth_type": "TrustedHeader" if user else None})
-        responder(status, [("Content-Type", "application/json"), ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"),
-                           ("x-amzn-RequestId", "1b2c")], body.encode())(_Replay(conn))
+        responder(
+            status,
+            [
+                ("Content-Type", "application/json"),
+                ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"),
+                ("x-amzn-RequestId", "1b2c"),
+            ],
+            body.encode(),
+        )(_Replay(conn))
+
     return handle
 
 
@@ -106,10 +114,11 @@ class _Replay:
 def _profile(tmp_path: Path, port: int, *, auth: str = "lambda", echo: bool = True) -> str:
     identity = '\n[identity]\nflow = "static"\ntoken = "env:BATON_TEST_TOKEN"\n' if auth != "none" else ""
     path = tmp_path / "p.toml"
-    path.write_text(f'name = "p"\ndescription = "outside view"\nenvironment = "staging"\n\n[gateway]\n'
-                    f'url = "http://127.0.0.1:{port}/prod"\nkind = "rest"\nauth = "{auth}"\n{identity}\n'
-                    '[propagation]\nheaders = { "X-User-Sub" = "sub" }\n'
-                    + ('\n[iis]\necho_path = "/whoami"\n' if echo else ""))
+    path.write_text(
+        f'name = "p"\ndescription = "outside view"\nenvironment = "staging"\n\n[gateway]\n'
+        f'url = "http://127.0.0.1:{port}/prod"\nkind = "rest"\nauth = "{auth}"\n{identity}\n'
+        '[propagation]\nheaders = { "X-User-Sub" = "sub" }\n' + ('\n[iis]\necho_path = "/whoami"\n' if echo else "")
+    )
     return str(path)
 
 
@@ -122,8 +131,9 @@ def _iis(doc: dict[str, object]) -> dict[str, object]:
     return next(h for h in doc["hops"] if h["hop"] == "iis")  # type: ignore[attr-defined, index]
 
 
-def test_iis_resolving_another_user_is_a_break(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_iis_resolving_another_user_is_a_break(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(_echo("mallory", "alice")) as port:  # the header arrived right, but IIS resolved someone else
         code, doc = _trace(capsys, _profile(tmp_path, port))
@@ -148,8 +158,9 @@ def test_anonymous_at_iis_with_no_identity_sent_is_ok(tmp_path: Path, capsys: py
     assert code == 0, doc["verdict"]
 
 
-def test_anonymous_where_an_identity_was_sent_is_a_break(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_anonymous_where_an_identity_was_sent_is_a_break(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(_echo(None, "alice")) as port:
         code, doc = _trace(capsys, _profile(tmp_path, port))
@@ -157,11 +168,13 @@ def test_anonymous_where_an_identity_was_sent_is_a_break(tmp_path: Path, capsys:
     assert (doc["verdict"]["broken_at"], doc["verdict"]["finding"]) == ("iis", "iis.identity_lost")  # type: ignore[index]
 
 
-@pytest.mark.parametrize("headers", [[("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"), ("x-amzn-RequestId", "1")],
-                                     [("x-amzn-RequestId", "1")]])
-def test_unconfirmed_is_said_once_with_a_title_that_fits(headers: list[tuple[str, str]], tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [[("x-amzn-Remapped-Server", "Microsoft-IIS/10.0"), ("x-amzn-RequestId", "1")], [("x-amzn-RequestId", "1")]],
+)
+def test_unconfirmed_is_said_once_with_a_title_that_fits(
+    headers: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BATON_TEST_TOKEN", unsigned_jwt("alice"))
     with peer(responder(200, headers, b"<html>ok</html>")) as port:
         code, doc = _trace(capsys, _profile(tmp_path, port, echo=False))

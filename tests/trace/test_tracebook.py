@@ -27,23 +27,46 @@ def started(trace_id: str = "t1", correlation_id: str = "c1") -> TraceStarted:
     return TraceStarted(trace_id, correlation_id, "sandbox", REQUEST, "http://127.0.0.1:1/prod/whoami")
 
 
-def observed(trace_id: str, hop: HopName, status: HopStatus, confidence: Confidence = Confidence.CERTAIN,
-             sub: str | None = "alice") -> HopObserved:
+def observed(
+    trace_id: str,
+    hop: HopName,
+    status: HopStatus,
+    confidence: Confidence = Confidence.CERTAIN,
+    sub: str | None = "alice",
+) -> HopObserved:
     identity = Identity(sub, (), "probe") if sub else None
     return HopObserved(trace_id, HopObservation(hop, "sandbox", status, identity, confidence=confidence))
 
 
-def finished(trace_id: str = "t1", *, ok: bool = True, broken_at: HopName | None = None,
-             error: str | None = None) -> Trace:
+def finished(
+    trace_id: str = "t1", *, ok: bool = True, broken_at: HopName | None = None, error: str | None = None
+) -> Trace:
     statuses = [HopStatus.OK] * 5
     if broken_at is not None:
-        statuses = [HopStatus.OK if i < list(HopName).index(broken_at) else HopStatus.BROKEN
-                    if i == list(HopName).index(broken_at) else HopStatus.NOT_REACHED for i in range(5)]
+        statuses = [
+            HopStatus.OK
+            if i < list(HopName).index(broken_at)
+            else HopStatus.BROKEN
+            if i == list(HopName).index(broken_at)
+            else HopStatus.NOT_REACHED
+            for i in range(5)
+        ]
     hops = tuple(Hop(name, status, Identity("alice", (), "x")) for name, status in zip(HopName, statuses, strict=True))
     verdict = Verdict(ok, broken_at, "token.expired" if broken_at else None, "summary", "fix")
-    return Trace(trace_id, "c1", "sandbox", REQUEST, "http://127.0.0.1:1/prod/whoami", 1.0, hops, (), verdict,
-                 authorizer=AuthorizerDecision("jwt", "allow", "sandbox", "alice"), iis=IisStatus(200, user="alice"),
-                 error=error)
+    return Trace(
+        trace_id,
+        "c1",
+        "sandbox",
+        REQUEST,
+        "http://127.0.0.1:1/prod/whoami",
+        1.0,
+        hops,
+        (),
+        verdict,
+        authorizer=AuthorizerDecision("jwt", "allow", "sandbox", "alice"),
+        iis=IisStatus(200, user="alice"),
+        error=error,
+    )
 
 
 def test_a_new_request_puts_every_pane_in_pending_at_once() -> None:
@@ -143,9 +166,15 @@ def test_own_requests_and_their_helpers_stay_out_of_the_external_feed() -> None:
     def item(key: str, correlation: str | None) -> FeedItem:
         return FeedItem(key, "GET", "/", 200, 1.0, FeedOrigin.EXTERNAL, correlation_id=correlation)
 
-    change = book.add_external([item("sandbox:1", "c1"), item("sandbox:2", derived_correlation_id("c1", "warmup1")),
-                                item("sandbox:3", derived_correlation_id("c1", "spoof-check")),
-                                item("sandbox:4", "somebody"), item("sandbox:5", None)])
+    change = book.add_external(
+        [
+            item("sandbox:1", "c1"),
+            item("sandbox:2", derived_correlation_id("c1", "warmup1")),
+            item("sandbox:3", derived_correlation_id("c1", "spoof-check")),
+            item("sandbox:4", "somebody"),
+            item("sandbox:5", None),
+        ]
+    )
     assert change.feed_keys == ("sandbox:4", "sandbox:5")
     assert book.lookup_for("sandbox:4") == "somebody" and book.lookup_for("t1") is None
 

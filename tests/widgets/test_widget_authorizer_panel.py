@@ -81,9 +81,16 @@ async def test_hostile_decision_is_inert() -> None:
     app = Harness(panel)
     async with app.run_test(size=(200, 40)) as pilot:
         panel.decision = replace(
-            decision(), kind=HOSTILE, source=HOSTILE, principal_id=HOSTILE, reason=HOSTILE,
-            context=((HOSTILE, HOSTILE),), context_targets=((HOSTILE, HOSTILE),), method_arn=HOSTILE,
-            policy=(PolicyStatement(HOSTILE, (HOSTILE,), (HOSTILE,), True),), effect=HOSTILE,
+            decision(),
+            kind=HOSTILE,
+            source=HOSTILE,
+            principal_id=HOSTILE,
+            reason=HOSTILE,
+            context=((HOSTILE, HOSTILE),),
+            context_targets=((HOSTILE, HOSTILE),),
+            method_arn=HOSTILE,
+            policy=(PolicyStatement(HOSTILE, (HOSTILE,), (HOSTILE,), True),),
+            effect=HOSTILE,
         )
         await pilot.pause()
         text = screen_text(app, panel)
@@ -96,8 +103,12 @@ async def test_time_values_read_as_utc_and_how_far_off_never_as_epochs() -> None
     panel = AuthorizerPanel(now=lambda: NOW)
     app = Harness(panel)
     async with app.run_test(size=(160, 30)) as pilot:
-        context = (("claims.exp", str(int(NOW + 240))), ("claims.iat", str(int(NOW - 7200))),
-                   ("auth_time", str(int(NOW - 7200))), ("claims.sub", "alice"))
+        context = (
+            ("claims.exp", str(int(NOW + 240))),
+            ("claims.iat", str(int(NOW - 7200))),
+            ("auth_time", str(int(NOW - 7200))),
+            ("claims.sub", "alice"),
+        )
         panel.decision = replace(decision(), context=context)
         await pilot.pause()
         text = flat(screen_text(app, panel))

@@ -51,8 +51,13 @@ async def test_new_rows_keep_the_cursor_on_its_row_and_changed_rows_redraw() -> 
         feed.set_rows(keys, cells)
         assert feed.move_to("r1") and not feed.move_to("nope")
         await pilot.pause()
-        feed.set_rows(["r9", *keys], {"r9": (Content("r9"), Content("new"), Content("…")),
-                                      "r1": (Content("r1"), Content("changed"), Content("401"))})
+        feed.set_rows(
+            ["r9", *keys],
+            {
+                "r9": (Content("r9"), Content("new"), Content("…")),
+                "r1": (Content("r1"), Content("changed"), Content("401")),
+            },
+        )
         await pilot.pause()
         assert feed.cursor_key == "r1"
         assert lines(app, feed)[1:5] == ["r9 new …", "r0 row r0 ok", "r1 changed 401", "r2 row r2 ok"]

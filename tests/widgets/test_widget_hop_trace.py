@@ -100,8 +100,13 @@ async def test_keyboard_selection_posts_hop_selected() -> None:
         app.seen.clear()
         await pilot.press("down", "j", "j", "k", "enter")
         await pilot.pause()
-        assert selections(app) == [HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION,
-                                   HopName.AUTHORIZER, HopName.AUTHORIZER]
+        assert selections(app) == [
+            HopName.GATEWAY,
+            HopName.AUTHORIZER,
+            HopName.INTEGRATION,
+            HopName.AUTHORIZER,
+            HopName.AUTHORIZER,
+        ]
         assert trace.selected is HopName.AUTHORIZER
         message = messages_of(app.seen, HopTrace.HopSelected)[0]
         assert message.control is trace  # type: ignore[attr-defined]

@@ -67,9 +67,16 @@ async def test_hostile_status_is_inert() -> None:
     panel = IisPanel()
     app = Harness(panel)
     async with app.run_test(size=(200, 30)) as pilot:
-        panel.status = replace(iis_windows_auth(), meaning=HOSTILE, server=HOSTILE, challenge=(HOSTILE,),
-                               remapped_headers=((HOSTILE, HOSTILE),), user=HOSTILE, auth_type=HOSTILE,
-                               log_line=HOSTILE)
+        panel.status = replace(
+            iis_windows_auth(),
+            meaning=HOSTILE,
+            server=HOSTILE,
+            challenge=(HOSTILE,),
+            remapped_headers=((HOSTILE, HOSTILE),),
+            user=HOSTILE,
+            auth_type=HOSTILE,
+            log_line=HOSTILE,
+        )
         await pilot.pause()
         text = screen_text(app, panel)
         assert "\x1b" not in text and "\\x1b]52;c;" in text and "<U+202E>" in text

@@ -20,8 +20,14 @@ from widgets import (
     VerdictBar,
 )
 
-TITLES = {HopTrace: "Hop trace", TokenInspector: "Token inspector", AuthorizerPanel: "Authorizer",
-          IisPanel: "IIS response", VerdictBar: "Verdict", TraceFeed: "Live feed"}
+TITLES = {
+    HopTrace: "Hop trace",
+    TokenInspector: "Token inspector",
+    AuthorizerPanel: "Authorizer",
+    IisPanel: "IIS response",
+    VerdictBar: "Verdict",
+    TraceFeed: "Live feed",
+}
 
 
 @pytest.mark.parametrize("pane", PANES, ids=lambda p: p.__name__)

@@ -107,8 +107,9 @@ async def test_hostile_values_are_inert_on_the_button_and_in_the_picker() -> Non
 
 
 async def test_typing_filters_the_list_and_enter_picks_the_first_match() -> None:
-    choice = ChoiceButton("Scenario", ("healthy", "expired-token", "iis-windows-auth", "iis-anonymous-only"), "healthy",
-                          id="scenario")
+    choice = ChoiceButton(
+        "Scenario", ("healthy", "expired-token", "iis-windows-auth", "iis-anonymous-only"), "healthy", id="scenario"
+    )
     choice.notes = {"iis-windows-auth": "401.2 Negotiate/NTLM"}
     app = Harness(choice)
     async with app.run_test(size=(80, 16), message_hook=app.seen.append) as pilot:

@@ -180,8 +180,13 @@ async def test_hostile_token_and_headers_are_shown_literally() -> None:
     app, inspector = inspector_app()
     async with app.run_test(size=(200, 60)) as pilot:
         finding = Finding("token.evil", Severity.WARNING, HOSTILE, HOSTILE, HOSTILE)
-        report = token_report(sub=HOSTILE, kid=HOSTILE, extra={"name": HOSTILE, "nested": {"k": HOSTILE}},
-                              findings=(finding,), status=SignatureStatus.INVALID)
+        report = token_report(
+            sub=HOSTILE,
+            kid=HOSTILE,
+            extra={"name": HOSTILE, "nested": {"k": HOSTILE}},
+            findings=(finding,),
+            status=SignatureStatus.INVALID,
+        )
         report.signature.detail = HOSTILE
         identity = Identity(HOSTILE, ((HOSTILE, HOSTILE), ("X-Forwarded-User", HOSTILE)), HOSTILE)
         inspector.show(Hop(HopName.CLIENT, HopStatus.WARNING, identity, (HOSTILE,)), None, report)
@@ -200,8 +205,9 @@ async def test_a_hop_that_logged_only_the_tail_shows_the_real_token_length_and_f
     token = "eyJ" + "a" * 970 + "xvRTM7"
     report = replace(token_report(), token=replace(token_report().token, compact=token))
     async with app.run_test(size=(160, 30)) as pilot:
-        seen = Identity("alice", (("authorization", "Bearer ********xvRTM7"), ("x-origin-verify", "********Zq9")),
-                        "header")
+        seen = Identity(
+            "alice", (("authorization", "Bearer ********xvRTM7"), ("x-origin-verify", "********Zq9")), "header"
+        )
         inspector.show(Hop(HopName.IIS, HopStatus.OK, seen), None, report)
         await pilot.pause()
         text = flat(screen_text(app, inspector))

@@ -147,8 +147,11 @@ async def test_hostile_paths_are_inert() -> None:
     app = Harness(feed)
     async with app.run_test(size=(200, 12)) as pilot:
         feed.add(feed_item(1, origin="external", path="/" + HOSTILE))
-        feed.add(feed_item(2, origin="external").__class__(
-            key="sandbox:2", method=HOSTILE, path="/x", status=200, received_at=2.0, origin=FeedOrigin.EXTERNAL))
+        feed.add(
+            feed_item(2, origin="external").__class__(
+                key="sandbox:2", method=HOSTILE, path="/x", status=200, received_at=2.0, origin=FeedOrigin.EXTERNAL
+            )
+        )
         await drawn(pilot, feed)
         text = screen_text(app, feed)
         assert "\x1b" not in text and "\\x1b[2J" in text

@@ -71,8 +71,12 @@ async def test_hostile_text_is_inert() -> None:
     bar = VerdictBar()
     app = Harness(bar)
     async with app.run_test(size=(160, 10)) as pilot:
-        bar.view = VerdictView(VerdictKind.BROKEN, Verdict(False, HopName.IIS, HOSTILE, HOSTILE, HOSTILE, HOSTILE),
-                               profile=HOSTILE, trace_id="t1")
+        bar.view = VerdictView(
+            VerdictKind.BROKEN,
+            Verdict(False, HopName.IIS, HOSTILE, HOSTILE, HOSTILE, HOSTILE),
+            profile=HOSTILE,
+            trace_id="t1",
+        )
         bar.show_error(HOSTILE)
         await pilot.pause()
         text = screen_text(app, bar)

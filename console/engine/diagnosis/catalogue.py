@@ -14,127 +14,243 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 HOP_FINDINGS: dict[str, Entry] = {
     # -- API Gateway itself (before or around authorization) ------------------------------------
-    "gateway.api_key_missing": Entry(E, "API key missing or not valid for this stage",
+    "gateway.api_key_missing": Entry(
+        E,
+        "API key missing or not valid for this stage",
         "Send the x-api-key header with a key that belongs to a usage plan attached to this API stage "
-        "(or an authorizer returning usageIdentifierKey when apiKeySource is AUTHORIZER)."),
-    "gateway.throttled": Entry(E, "Throttled by API Gateway (429)",
+        "(or an authorizer returning usageIdentifierKey when apiKeySource is AUTHORIZER).",
+    ),
+    "gateway.throttled": Entry(
+        E,
+        "Throttled by API Gateway (429)",
         "Retry with backoff; raise the stage/method or usage-plan rate and burst limits if this is normal "
-        "traffic. Throttling hides identity problems: trace again once it passes."),
-    "gateway.quota_exceeded": Entry(E, "Usage-plan quota exceeded (429 Limit Exceeded)",
-        "Raise the usage plan quota or wait for its period to reset."),
-    "gateway.missing_authentication_token": Entry(E, "No such route, or an IAM route called unsigned",
+        "traffic. Throttling hides identity problems: trace again once it passes.",
+    ),
+    "gateway.quota_exceeded": Entry(
+        E,
+        "Usage-plan quota exceeded (429 Limit Exceeded)",
+        "Raise the usage plan quota or wait for its period to reset.",
+    ),
+    "gateway.missing_authentication_token": Entry(
+        E,
+        "No such route, or an IAM route called unsigned",
         "Check the method and path against the API's resources and the stage in the URL; IAM routes need "
-        "a SigV4-signed request."),
-    "gateway.resource_policy_denied": Entry(E, "Denied by the API's resource policy",
-        "Allow this caller (account, VPC endpoint or source IP) in the API's resource policy and "
-        "redeploy."),
-    "gateway.policy_explicit_deny": Entry(E, "A resource or IAM policy explicitly denies this caller",
+        "a SigV4-signed request.",
+    ),
+    "gateway.resource_policy_denied": Entry(
+        E,
+        "Denied by the API's resource policy",
+        "Allow this caller (account, VPC endpoint or source IP) in the API's resource policy and redeploy.",
+    ),
+    "gateway.policy_explicit_deny": Entry(
+        E,
+        "A resource or IAM policy explicitly denies this caller",
         "Find the Deny statement that matches this caller and method ARN, in the API's resource policy or in "
         "the caller's IAM policies (permission boundaries and SCPs too), and remove or narrow it; redeploy the "
-        "API after changing its resource policy."),
-    "gateway.request_validation_failed": Entry(E, "Refused by the method's request validator (400)",
+        "API after changing its resource policy.",
+    ),
+    "gateway.request_validation_failed": Entry(
+        E,
+        "Refused by the method's request validator (400)",
         "Send the parameters, headers and body the method's request validator requires (its required "
-        "parameters and body model), or change the validator; the request never reached the integration."),
-    "gateway.integration_timeout": Entry(E, "Integration timed out before IIS answered",
+        "parameters and body model), or change the validator; the request never reached the integration.",
+    ),
+    "gateway.integration_timeout": Entry(
+        E,
+        "Integration timed out before IIS answered",
         "Find what makes IIS slow (Kerberos/LDAP lookups, app start-up, app pool recycle); REST allows 29 s "
-        "by default, HTTP APIs 30 s."),
-    "gateway.integration_failure": Entry(E, "API Gateway could not reach IIS",
+        "by default, HTTP APIs 30 s.",
+    ),
+    "gateway.integration_failure": Entry(
+        E,
+        "API Gateway could not reach IIS",
         "Check the integration URL, VPC link/NLB target health, security groups and the IIS binding "
-        "certificate (host name, chain, expiry)."),
+        "certificate (host name, chain, expiry).",
+    ),
     # -- the authorizer -----------------------------------------------------------------------
-    "authorizer.unauthorized": Entry(E, "Authorizer refused the token (401 Unauthorized)",
+    "authorizer.unauthorized": Entry(
+        E,
+        "Authorizer refused the token (401 Unauthorized)",
         "Decode the token (baton decode) against the authorizer's issuer, audience and scopes; check the "
-        "identity source header is sent as the authorizer expects."),
-    "authorizer.token_missing": Entry(E, "No token where the authorizer looks",
+        "identity source header is sent as the authorizer expects.",
+    ),
+    "authorizer.token_missing": Entry(
+        E,
+        "No token where the authorizer looks",
         "Send the token in the identity-source header (Authorization by default), in the format the "
-        "authorizer's validation regex expects."),
-    "authorizer.explicit_deny": Entry(E, "Authorizer returned an explicit Deny",
+        "authorizer's validation regex expects.",
+    ),
+    "authorizer.explicit_deny": Entry(
+        E,
+        "Authorizer returned an explicit Deny",
         "The Lambda authorizer denied this caller on purpose: check its rules (groups, claims, method) for "
-        "this principal."),
-    "authorizer.implicit_deny": Entry(E, "Authorizer policy does not cover this method",
+        "this principal.",
+    ),
+    "authorizer.implicit_deny": Entry(
+        E,
+        "Authorizer policy does not cover this method",
         "Make the policy's Resource cover this method ARN (a wildcard such as arn:…/stage/*/*), or lower "
-        "the authorizer cache TTL."),
-    "authorizer.cached_policy_mismatch": Entry(E, "Cached authorizer policy from another route",
+        "the authorizer cache TTL.",
+    ),
+    "authorizer.cached_policy_mismatch": Entry(
+        E,
+        "Cached authorizer policy from another route",
         "The policy cached for this token names another route's method ARN: return a wildcard Resource "
-        "(arn:…/stage/*/*) or set the authorizer cache TTL to 0; flush the stage authorizer cache."),
-    "authorizer.configuration_error": Entry(E, "Authorizer failed or is misconfigured (500)",
+        "(arn:…/stage/*/*) or set the authorizer cache TTL to 0; flush the stage authorizer cache.",
+    ),
+    "authorizer.configuration_error": Entry(
+        E,
+        "Authorizer failed or is misconfigured (500)",
         "Check the authorizer Lambda's logs, its invoke permission for apigateway.amazonaws.com and its "
-        "output shape (principalId, policyDocument, flat context)."),
-    "authorizer.context_missing_identity": Entry(E, "Authorizer allowed, but carries no identity",
+        "output shape (principalId, policyDocument, flat context).",
+    ),
+    "authorizer.context_missing_identity": Entry(
+        E,
+        "Authorizer allowed, but carries no identity",
         "Return the caller's identity from the authorizer (a real principalId and context keys such as "
-        "sub/username), so the integration can map it to IIS."),
-    "authorizer.insufficient_scope": Entry(E, "Token lacks a scope the route requires (HTTP API)",
-        "Request the token with the route's authorization scopes."),
-    "authorizer.iam_policy_missing": Entry(E, "The caller's IAM policy does not allow execute-api:Invoke",
+        "sub/username), so the integration can map it to IIS.",
+    ),
+    "authorizer.insufficient_scope": Entry(
+        E,
+        "Token lacks a scope the route requires (HTTP API)",
+        "Request the token with the route's authorization scopes.",
+    ),
+    "authorizer.iam_policy_missing": Entry(
+        E,
+        "The caller's IAM policy does not allow execute-api:Invoke",
         "Attach a policy to the calling IAM user or role that allows execute-api:Invoke on this method's ARN "
-        "(arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>)."),
-    "authorizer.iam_signature_invalid": Entry(E, "SigV4 signature rejected",
-        "Sign with the right credentials, region and service (execute-api); check the canonical request."),
-    "authorizer.iam_signature_expired": Entry(E, "SigV4 signature expired (clock skew)",
-        "Sync the caller's clock; SigV4 allows 5 minutes of skew."),
+        "(arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>).",
+    ),
+    "authorizer.iam_signature_invalid": Entry(
+        E,
+        "SigV4 signature rejected",
+        "Sign with the right credentials, region and service (execute-api); check the canonical request.",
+    ),
+    "authorizer.iam_signature_expired": Entry(
+        E, "SigV4 signature expired (clock skew)", "Sync the caller's clock; SigV4 allows 5 minutes of skew."
+    ),
     # -- the integration request ----------------------------------------------------------------
-    "integration.claim_header_missing": Entry(E, "Identity header not sent to IIS",
+    "integration.claim_header_missing": Entry(
+        E,
+        "Identity header not sent to IIS",
         "Map the claim to the header in the integration request "
-        "(integration.request.header.X-User-Sub = context.authorizer.claims.sub) and redeploy the stage."),
-    "integration.claim_header_empty": Entry(E, "Identity header sent empty",
+        "(integration.request.header.X-User-Sub = context.authorizer.claims.sub) and redeploy the stage.",
+    ),
+    "integration.claim_header_empty": Entry(
+        E,
+        "Identity header sent empty",
         "The mapped claim is absent from this token type or context path (claims.sub vs sub); map a claim "
-        "the token carries."),
-    "integration.identity_header_appended": Entry(E, "Client's own identity header reached IIS with the mapped one",
+        "the token carries.",
+    ),
+    "integration.identity_header_appended": Entry(
+        E,
+        "Client's own identity header reached IIS with the mapped one",
         "Overwrite, never append: use overwrite:header.X (HTTP API) or an explicit mapping (REST), and "
-        "strip client-sent identity headers; IIS must never see a caller-chosen identity."),
-    "integration.identity_altered": Entry(E, "IIS received a different identity than the token's",
-        "Check the mapping expression and any proxy between API Gateway and IIS that rewrites headers."),
-    "integration.correlation_id_missing": Entry(W, "Correlation id not forwarded to IIS",
+        "strip client-sent identity headers; IIS must never see a caller-chosen identity.",
+    ),
+    "integration.identity_altered": Entry(
+        E,
+        "IIS received a different identity than the token's",
+        "Check the mapping expression and any proxy between API Gateway and IIS that rewrites headers.",
+    ),
+    "integration.correlation_id_missing": Entry(
+        W,
+        "Correlation id not forwarded to IIS",
         "Map the correlation header (or context.requestId) to IIS and log it as a custom W3C field, so "
-        "gateway and IIS logs can be joined."),
+        "gateway and IIS logs can be joined.",
+    ),
     # -- IIS --------------------------------------------------------------------------------
-    "iis.windows_auth_challenge": Entry(E, "IIS demands Windows authentication (401 Negotiate/NTLM)",
+    "iis.windows_auth_challenge": Entry(
+        E,
+        "IIS demands Windows authentication (401 Negotiate/NTLM)",
         "IIS ignores the gateway-asserted identity: enable anonymous authentication plus the trusted-header "
-        "module for this site/app, or disable Windows authentication on it."),
-    "iis.no_auth_method": Entry(E, "IIS 401.2: no authentication method accepts the request",
+        "module for this site/app, or disable Windows authentication on it.",
+    ),
+    "iis.no_auth_method": Entry(
+        E,
+        "IIS 401.2: no authentication method accepts the request",
         "Enable the authentication IIS should use for gateway traffic (anonymous + trusted header); IIS "
-        "cannot process Authorization: Bearer itself."),
-    "iis.logon_failed": Entry(E, "IIS 401.1: logon failed",
-        "Check the credentials or Kerberos/NTLM set-up between API Gateway's caller and IIS."),
-    "iis.access_denied": Entry(E, "IIS refused the resolved user (401.3 / 403.x)",
-        "Grant the user (or IUSR/app pool identity) access, or allow API Gateway's egress in IP "
-        "restrictions."),
-    "iis.request_header_too_large": Entry(E, "http.sys refused the request: headers too large (400)",
+        "cannot process Authorization: Bearer itself.",
+    ),
+    "iis.logon_failed": Entry(
+        E,
+        "IIS 401.1: logon failed",
+        "Check the credentials or Kerberos/NTLM set-up between API Gateway's caller and IIS.",
+    ),
+    "iis.access_denied": Entry(
+        E,
+        "IIS refused the resolved user (401.3 / 403.x)",
+        "Grant the user (or IUSR/app pool identity) access, or allow API Gateway's egress in IP restrictions.",
+    ),
+    "iis.request_header_too_large": Entry(
+        E,
+        "http.sys refused the request: headers too large (400)",
         "Shrink what is forwarded (the token, mapped claims, groups) or raise MaxFieldLength and "
-        "MaxRequestBytes on the IIS host."),
-    "iis.header_name_underscore": Entry(E, "Identity header name uses underscores",
+        "MaxRequestBytes on the IIS host.",
+    ),
+    "iis.header_name_underscore": Entry(
+        E,
+        "Identity header name uses underscores",
         "Use hyphens (X-User-Sub): underscore names are dropped by proxies and collide with HTTP_ server "
-        "variables at IIS, so the module reading X-User-Sub sees nothing."),
-    "iis.spoofable_identity_header": Entry(E, "IIS trusts an identity header anyone can send",
+        "variables at IIS, so the module reading X-User-Sub sees nothing.",
+    ),
+    "iis.spoofable_identity_header": Entry(
+        E,
+        "IIS trusts an identity header anyone can send",
         "Make IIS accept identity headers only from API Gateway: private integration (VPC link), client "
-        "certificate, or a shared secret header mapped from a stage variable."),
-    "iis.invalid_hostname": Entry(E, "http.sys refused the Host header (400 Invalid Hostname)",
+        "certificate, or a shared secret header mapped from a stage variable.",
+    ),
+    "iis.invalid_hostname": Entry(
+        E,
+        "http.sys refused the Host header (400 Invalid Hostname)",
         "Bind the IIS site to the host name API Gateway sends (the integration URL's host) or add a binding "
-        "without a host name; pass the client's host in a mapped X-Forwarded-Host if the app needs it."),
-    "iis.wrong_user": Entry(E, "IIS resolved a different user than the caller",
+        "without a host name; pass the client's host in a mapped X-Forwarded-Host if the app needs it.",
+    ),
+    "iis.wrong_user": Entry(
+        E,
+        "IIS resolved a different user than the caller",
         "Find where IIS took this user from: the trusted-header module must read only the header the gateway "
         "overwrites with the token's claim; strip client-sent identity headers, and check that no Windows or "
-        "Basic authentication persisted on a reused connection, and no default account, answers instead."),
-    "iis.identity_lost": Entry(E, "IIS served the request without the caller's identity",
+        "Basic authentication persisted on a reused connection, and no default account, answers instead.",
+    ),
+    "iis.identity_lost": Entry(
+        E,
+        "IIS served the request without the caller's identity",
         "The gateway sent the identity but IIS resolved no user: check the trusted-header module's header "
-        "name and the site's authentication settings."),
-    "iis.error": Entry(E, "IIS refused the request (401) without saying why",
+        "name and the site's authentication settings.",
+    ),
+    "iis.error": Entry(
+        E,
+        "IIS refused the request (401) without saying why",
         "Read the IIS W3C log line for this correlation id: 401.1 is a failed logon, 401.2 no accepted "
         "authentication method, 401.3 an ACL; an application's own 401 often means the identity header never "
-        "arrived."),
-    "iis.http_error": Entry(E, "IIS answered an HTTP error",
+        "arrived.",
+    ),
+    "iis.http_error": Entry(
+        E,
+        "IIS answered an HTTP error",
         "Read the status and substatus meaning and the site's W3C/FREB logs for this correlation id; configure "
-        "[iis] echo_path or log_path so Baton can show whether IIS resolved the caller."),
-    "iis.request_failed": Entry(W, "The caller reached IIS intact, but the request failed",
+        "[iis] echo_path or log_path so Baton can show whether IIS resolved the caller.",
+    ),
+    "iis.request_failed": Entry(
+        W,
+        "The caller reached IIS intact, but the request failed",
         "The identity is fine: fix the request itself (path, method, the application's error) using IIS's "
-        "status and substatus and its W3C/FREB log for this correlation id."),
+        "status and substatus and its W3C/FREB log for this correlation id.",
+    ),
     # -- the trace itself -------------------------------------------------------------------
-    "trace.identity_unconfirmed": Entry(W, "No probe shows which identity IIS saw",
+    "trace.identity_unconfirmed": Entry(
+        W,
+        "No probe shows which identity IIS saw",
         "Configure [iis] echo_path (an endpoint returning what IIS received) or log_path with a "
-        "correlation-id field, so Baton can confirm the identity that reached IIS."),
-    "trace.response_unrecognised": Entry(W, "Could not tell which hop produced this response",
+        "correlation-id field, so Baton can confirm the identity that reached IIS.",
+    ),
+    "trace.response_unrecognised": Entry(
+        W,
+        "Could not tell which hop produced this response",
         "Look at the raw response; a customised gateway response or a proxy in front of IIS may hide the "
-        "usual signals (x-amzn-ErrorType, x-amzn-Remapped-Server)."),
+        "usual signals (x-amzn-ErrorType, x-amzn-Remapped-Server).",
+    ),
 }
 
 ALL_FINDINGS: dict[str, Entry] = {**TOKEN_FINDINGS, **HOP_FINDINGS}
@@ -151,6 +267,12 @@ def hop_finding(
     """A Finding for any catalogued code, placed at a hop with a confidence."""
     entry = ALL_FINDINGS[code]
     return Finding(
-        code=code, severity=entry.severity, title=entry.title, detail=detail, fix=entry.fix,
-        hop=hop, confidence=confidence, evidence=evidence,
+        code=code,
+        severity=entry.severity,
+        title=entry.title,
+        detail=detail,
+        fix=entry.fix,
+        hop=hop,
+        confidence=confidence,
+        evidence=evidence,
     )

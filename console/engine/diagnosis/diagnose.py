@@ -45,23 +45,33 @@ def diagnose(ev: Evidence) -> Diagnosis:
     observations: list[HopObservation] = list(ev.observations)
     findings: list[Finding] = []
     decision: AuthorizerDecision | None = None
-    reading = read_response(ev.response, gateway_kind=ev.target.gateway_kind, auth=ev.target.auth) \
-        if ev.response is not None else None
+    reading = (
+        read_response(ev.response, gateway_kind=ev.target.gateway_kind, auth=ev.target.auth)
+        if ev.response is not None
+        else None
+    )
     record = ev.record
     confidence = Confidence.CERTAIN if record else Confidence.LIKELY
     if record is not None:
         gateway_obs, gateway_found = ground_truth.gateway_stage(record, ev)
         authorizer_obs, decision, authorizer_found = ground_truth.authorizer_stage(record, ev)
-        observations += [gateway_obs, authorizer_obs, ground_truth.integration_stage(record, ev),
-                         ground_truth.iis_stage(record.iis)]
+        observations += [
+            gateway_obs,
+            authorizer_obs,
+            ground_truth.integration_stage(record, ev),
+            ground_truth.iis_stage(record.iis),
+        ]
         findings += gateway_found + authorizer_found
         if record.bypassed:
             observations = [o for o in observations if o.hop not in _BYPASSED] + _bypassed_observations()
     view, view_confidence = _iis_view(ev)
     if reading is not None:
         # Ground truth outranks what the response suggests; the response's lines stay as evidence.
-        observations += [replace(o, confidence=Confidence.POSSIBLE) for o in reading.observations] \
-            if record is not None else list(reading.observations)
+        observations += (
+            [replace(o, confidence=Confidence.POSSIBLE) for o in reading.observations]
+            if record is not None
+            else list(reading.observations)
+        )
         if record is None:
             # An echo of what IIS received settles what the response alone could not.
             findings += [f for f in reading.findings if not (view is not None and f.code == UNCONFIRMED)]
@@ -73,18 +83,38 @@ def diagnose(ev: Evidence) -> Diagnosis:
     received = _received_headers(ev, view)
     if received is not None:
         where, headers = received
-        check = check_propagation(headers, ev.expected_values(), sent_by_client=ev.sent_headers,
-                                  correlation_header=ev.target.correlation_header, correlation_id=ev.correlation_id,
-                                  where=where, confidence=confidence)
+        check = check_propagation(
+            headers,
+            ev.expected_values(),
+            sent_by_client=ev.sent_headers,
+            correlation_header=ev.target.correlation_header,
+            correlation_id=ev.correlation_id,
+            where=where,
+            confidence=confidence,
+        )
         findings += check.findings
         underscores = check.underscore_names
         if underscores:
-            observations.append(HopObservation(HopName.INTEGRATION, "sandbox" if record else "iis-echo",
-                                               HopStatus.WARNING, evidence=check.evidence, confidence=confidence))
+            observations.append(
+                HopObservation(
+                    HopName.INTEGRATION,
+                    "sandbox" if record else "iis-echo",
+                    HopStatus.WARNING,
+                    evidence=check.evidence,
+                    confidence=confidence,
+                )
+            )
     if record is not None and record.integration.timed_out:
-        findings.append(hop_finding("gateway.integration_timeout", (
-            f"IIS did not answer within the integration timeout; the gateway answered "
-            f"{ev.response.status if ev.response else 504} to the client"), hop=HopName.INTEGRATION))
+        findings.append(
+            hop_finding(
+                "gateway.integration_timeout",
+                (
+                    f"IIS did not answer within the integration timeout; the gateway answered "
+                    f"{ev.response.status if ev.response else 504} to the client"
+                ),
+                hop=HopName.INTEGRATION,
+            )
+        )
     if record is not None or view is not None or reading is None or reading.producer is HopName.IIS:
         findings += _without(iis_findings(ev, view, underscores, view_confidence), findings)
     findings += spoof_findings(ev)
@@ -109,13 +139,22 @@ def _echo_observations(view: IisView, ev: Evidence) -> list[HopObservation]:
     subject_header = ev.target.subject_header
     carried = lookup(view.headers, subject_header) if subject_header else None
     return [
-        HopObservation(HopName.INTEGRATION, "iis-echo", HopStatus.OK,
-                       Identity(carried, headers, f"{subject_header} header" if carried else "headers IIS received"),
-                       (f"{source}: headers as IIS received them",), confidence=Confidence.LIKELY),
-        HopObservation(HopName.IIS, "iis-echo",
-                       HopStatus.WARNING if ev.response is not None and ev.response.status >= 400 else HopStatus.OK,
-                       Identity(view.user, headers, f"IIS, {view.auth_type or 'anonymous'} auth"),
-                       (f"{source}: user {view.user or '(none)'}",), confidence=Confidence.CERTAIN),
+        HopObservation(
+            HopName.INTEGRATION,
+            "iis-echo",
+            HopStatus.OK,
+            Identity(carried, headers, f"{subject_header} header" if carried else "headers IIS received"),
+            (f"{source}: headers as IIS received them",),
+            confidence=Confidence.LIKELY,
+        ),
+        HopObservation(
+            HopName.IIS,
+            "iis-echo",
+            HopStatus.WARNING if ev.response is not None and ev.response.status >= 400 else HopStatus.OK,
+            Identity(view.user, headers, f"IIS, {view.auth_type or 'anonymous'} auth"),
+            (f"{source}: user {view.user or '(none)'}",),
+            confidence=Confidence.CERTAIN,
+        ),
     ]
 
 
@@ -137,11 +176,19 @@ def _token_rule(ev: Evidence, refused: bool, confidence: Confidence) -> list[Fin
     errors = [f for f in ev.token.findings if f.severity is Severity.ERROR]
     if refused and errors:
         return [replace(f, hop=HopName.AUTHORIZER, confidence=confidence) for f in errors]
-    return [replace(f, hop=HopName.CLIENT, confidence=Confidence.LIKELY,
-                    severity=Severity.WARNING if f.severity is Severity.ERROR else f.severity,
-                    detail=f"{f.detail} (yet the gateway let the request through)" if f.severity is Severity.ERROR
-                    else f.detail)
-            for f in ev.token.findings if f.code != "token.signature_unverified"]
+    return [
+        replace(
+            f,
+            hop=HopName.CLIENT,
+            confidence=Confidence.LIKELY,
+            severity=Severity.WARNING if f.severity is Severity.ERROR else f.severity,
+            detail=f"{f.detail} (yet the gateway let the request through)"
+            if f.severity is Severity.ERROR
+            else f.detail,
+        )
+        for f in ev.token.findings
+        if f.code != "token.signature_unverified"
+    ]
 
 
 def _iis_view(ev: Evidence) -> tuple[IisView | None, Confidence]:
@@ -169,8 +216,9 @@ def _without(new: list[Finding], existing: list[Finding]) -> list[Finding]:
     return [f for f in new if f.code not in codes]
 
 
-def _unexplained(observations: list[HopObservation], findings: list[Finding],
-                 reading: ResponseReading) -> list[Finding]:
+def _unexplained(
+    observations: list[HopObservation], findings: list[Finding], reading: ResponseReading
+) -> list[Finding]:
     """Ground truth broke a hop no rule explained: the response's own reading names the cause (never a bare ✗)."""
     explained = {f.hop for f in findings if f.severity is Severity.ERROR}
     broken = {o.hop for o in observations if o.status is HopStatus.BROKEN and o.probe == "sandbox"}
@@ -186,9 +234,14 @@ def _unconfirmed(ev: Evidence, view: IisView | None, findings: list[Finding]) ->
     if any(f.severity is Severity.ERROR and f.hop != HopName.CLIENT for f in findings):
         return []
     note = f"; the IIS log line for {ev.correlation_id} was not found ({ev.log_note})" if ev.target.log_path else ""
-    return [hop_finding("trace.identity_unconfirmed", (
-        f"the response was {ev.response.status}, but no probe saw which user IIS resolved{note}"),
-        hop=HopName.IIS, confidence=Confidence.CERTAIN)]
+    return [
+        hop_finding(
+            "trace.identity_unconfirmed",
+            (f"the response was {ev.response.status}, but no probe saw which user IIS resolved{note}"),
+            hop=HopName.IIS,
+            confidence=Confidence.CERTAIN,
+        )
+    ]
 
 
 def _stopped_after(record: GroundTruth | None, reading: ResponseReading | None) -> HopName | None:

@@ -22,6 +22,7 @@ PROBE = "sandbox"
 REFUSALS = frozenset({"unauthorized", "deny", "error"})
 """Authorizer decisions that refuse the request."""
 
+
 def gateway_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation, list[Finding]]:
     """Routing, API key and throttling: the gateway's own refusals (the authorizer's are its own hop)."""
     gw, az = record.gateway, record.authorizer
@@ -31,23 +32,51 @@ def gateway_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation, li
     if gw.api_key != "not_required":
         evidence.insert(0, f"API key: {gw.api_key}")
     # Domain §1.8: the usage plan (API key, its throttle) is verified after the authorizer allowed the request.
-    when = ("after the authorizer allowed the request (the usage-plan check follows authorization)"
-            if az.decision == "allow" else "before any authorizer ran")
+    when = (
+        "after the authorizer allowed the request (the usage-plan check follows authorization)"
+        if az.decision == "allow"
+        else "before any authorizer ran"
+    )
     findings: list[Finding] = []
     if refused_here and (gw.throttled or gw.status == 429):
-        findings.append(hop_finding("gateway.throttled", f"the gateway throttled the request ({gw.status}) {when}",
-                                    hop=HopName.GATEWAY, evidence=tuple(evidence)))
+        findings.append(
+            hop_finding(
+                "gateway.throttled",
+                f"the gateway throttled the request ({gw.status}) {when}",
+                hop=HopName.GATEWAY,
+                evidence=tuple(evidence),
+            )
+        )
     elif refused_here and gw.api_key in ("missing", "invalid"):
-        findings.append(hop_finding("gateway.api_key_missing", (
-            f"the method requires an API key and the request's key is {gw.api_key}: the gateway answered "
-            f"{gw.status} {when}"), hop=HopName.GATEWAY, evidence=tuple(evidence)))
-    elif refused_here and (gw.error_type or "").casefold() in ("missingauthenticationtokenexception", "") \
-            and gw.status in (403, 404):
-        findings.append(hop_finding("gateway.missing_authentication_token", (
-            f"no resource or route matches {record.client.method} {record.client.path} in this stage: the gateway "
-            f"answered {gw.status}" + (f" ({gw.error_type})" if gw.error_type else "")
-            + " before any authorizer ran"),
-            hop=HopName.GATEWAY, evidence=tuple(evidence)))
+        findings.append(
+            hop_finding(
+                "gateway.api_key_missing",
+                (
+                    f"the method requires an API key and the request's key is {gw.api_key}: the gateway answered "
+                    f"{gw.status} {when}"
+                ),
+                hop=HopName.GATEWAY,
+                evidence=tuple(evidence),
+            )
+        )
+    elif (
+        refused_here
+        and (gw.error_type or "").casefold() in ("missingauthenticationtokenexception", "")
+        and gw.status in (403, 404)
+    ):
+        findings.append(
+            hop_finding(
+                "gateway.missing_authentication_token",
+                (
+                    f"no resource or route matches {record.client.method} {record.client.path} in this stage: "
+                    f"the gateway answered {gw.status}"
+                    + (f" ({gw.error_type})" if gw.error_type else "")
+                    + " before any authorizer ran"
+                ),
+                hop=HopName.GATEWAY,
+                evidence=tuple(evidence),
+            )
+        )
     status = HopStatus.BROKEN if refused_here else HopStatus.OK
     subject = ev.expected_subject()
     identity = Identity(subject, (("sub", subject),), "bearer token") if subject else None
@@ -67,58 +96,104 @@ def authorizer_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation,
     if effect == "deny":
         findings.append(_deny_finding(az, decision, tuple(evidence)))
     elif effect == "error":
-        findings.append(hop_finding("authorizer.configuration_error", az.reason or "the authorizer failed",
-                                    hop=HopName.AUTHORIZER, evidence=tuple(evidence)))
+        findings.append(
+            hop_finding(
+                "authorizer.configuration_error",
+                az.reason or "the authorizer failed",
+                hop=HopName.AUTHORIZER,
+                evidence=tuple(evidence),
+            )
+        )
     elif effect == "allow" and not _carries_identity(az, ev):
         wanted = ", ".join(claim for _h, claim in ev.target.propagation) or "sub"
-        findings.append(hop_finding("authorizer.context_missing_identity", (
-            f"the authorizer allowed the request with principalId {az.principal_id!r} but its context has "
-            f"none of {wanted}: nothing identifies the caller to map onward"),
-            hop=HopName.AUTHORIZER, evidence=tuple(evidence)))
-    status = {"allow": HopStatus.OK, "deny": HopStatus.BROKEN, "unauthorized": HopStatus.BROKEN,
-              "error": HopStatus.BROKEN}.get(effect, HopStatus.NOT_REACHED)
+        findings.append(
+            hop_finding(
+                "authorizer.context_missing_identity",
+                (
+                    f"the authorizer allowed the request with principalId {az.principal_id!r} but its context has "
+                    f"none of {wanted}: nothing identifies the caller to map onward"
+                ),
+                hop=HopName.AUTHORIZER,
+                evidence=tuple(evidence),
+            )
+        )
+    status = {
+        "allow": HopStatus.OK,
+        "deny": HopStatus.BROKEN,
+        "unauthorized": HopStatus.BROKEN,
+        "error": HopStatus.BROKEN,
+    }.get(effect, HopStatus.NOT_REACHED)
     if effect == "skipped" and az.type == "none" and record.gateway.outcome == "forwarded":
         status = HopStatus.OK
         evidence = ["no authorizer on this route"]
-    observation = HopObservation(HopName.AUTHORIZER, PROBE, status, identity=identity, evidence=tuple(evidence),
-                                 data={"decision": effect})
+    observation = HopObservation(
+        HopName.AUTHORIZER, PROBE, status, identity=identity, evidence=tuple(evidence), data={"decision": effect}
+    )
     return observation, decision, findings
 
 
 def _deny_finding(az: AuthorizerTruth, decision: AuthorizerDecision, evidence: tuple[str, ...]) -> Finding:
     explicit = any(s.effect.lower() == "deny" and s.matches_request for s in decision.policy)
     if explicit:
-        matched = next((r for s in decision.policy if s.effect.lower() == "deny" and s.matches_request
-                        for r in s.resources), None)
+        matched = next(
+            (r for s in decision.policy if s.effect.lower() == "deny" and s.matches_request for r in s.resources), None
+        )
         denied = decision.method_arn or "this method"
-        return hop_finding("authorizer.explicit_deny", (
-            f"the policy returned for principal {az.principal_id!r} denies {denied}"
-            + (f" (Deny on {matched})" if matched and matched != decision.method_arn else "")),
-            hop=HopName.AUTHORIZER, evidence=evidence)
+        return hop_finding(
+            "authorizer.explicit_deny",
+            (
+                f"the policy returned for principal {az.principal_id!r} denies {denied}"
+                + (f" (Deny on {matched})" if matched and matched != decision.method_arn else "")
+            ),
+            hop=HopName.AUTHORIZER,
+            evidence=evidence,
+        )
     allowed = [r for s in decision.policy if s.effect.lower() == "allow" for r in s.resources]
     if az.cached and allowed:
-        return hop_finding("authorizer.cached_policy_mismatch", (
-            f"the cached policy allows only {', '.join(allowed)}; this request is {decision.method_arn}, so the "
-            "gateway denied it without calling the authorizer"), hop=HopName.AUTHORIZER, evidence=evidence)
-    return hop_finding("authorizer.implicit_deny", (
-        f"no statement of the authorizer's policy allows {decision.method_arn or 'this method'}"),
-        hop=HopName.AUTHORIZER, evidence=evidence)
+        return hop_finding(
+            "authorizer.cached_policy_mismatch",
+            (
+                f"the cached policy allows only {', '.join(allowed)}; this request is {decision.method_arn}, so the "
+                "gateway denied it without calling the authorizer"
+            ),
+            hop=HopName.AUTHORIZER,
+            evidence=evidence,
+        )
+    return hop_finding(
+        "authorizer.implicit_deny",
+        (f"no statement of the authorizer's policy allows {decision.method_arn or 'this method'}"),
+        hop=HopName.AUTHORIZER,
+        evidence=evidence,
+    )
 
 
 def authorizer_decision(record: GroundTruth) -> AuthorizerDecision:
     """The pane's AuthorizerDecision from the sandbox record."""
     az = record.authorizer
-    statements = tuple(PolicyStatement(
-        effect=s.effect, actions=s.actions, resources=s.resources,
-        matches_request=az.matched_resource is not None and az.matched_resource in s.resources,
-    ) for s in az.policy)
+    statements = tuple(
+        PolicyStatement(
+            effect=s.effect,
+            actions=s.actions,
+            resources=s.resources,
+            matches_request=az.matched_resource is not None and az.matched_resource in s.resources,
+        )
+        for s in az.policy
+    )
     mapping = record.integration.mapping
-    targets = tuple((key, header) for header, expr in mapping for key, _v in az.context
-                    if expr.rstrip().endswith(f".{key}"))
+    targets = tuple(
+        (key, header) for header, expr in mapping for key, _v in az.context if expr.rstrip().endswith(f".{key}")
+    )
     return AuthorizerDecision(
-        kind=az.type, effect=az.decision, source="sandbox", principal_id=az.principal_id,
-        reason=az.reason, context=az.context, context_targets=targets, policy=statements,
-        method_arn=_method_arn(record), cached=az.cached,
+        kind=az.type,
+        effect=az.decision,
+        source="sandbox",
+        principal_id=az.principal_id,
+        reason=az.reason,
+        context=az.context,
+        context_targets=targets,
+        policy=statements,
+        method_arn=_method_arn(record),
+        cached=az.cached,
         cache_key=redact_text(az.cache_key) if az.cache_key else None,
     )
 
@@ -146,8 +221,9 @@ def _authorizer_identity(az: AuthorizerTruth) -> Identity | None:
         return None
     source = "authorizer claims" if az.claims else "authorizer context"
     shown = tuple((k, v) for k, v in values.items() if k in _SHOWN)
-    return Identity(subject=subject, claims=(("principalId", az.principal_id), *shown)
-                    if az.principal_id else shown, source=source)
+    return Identity(
+        subject=subject, claims=(("principalId", az.principal_id), *shown) if az.principal_id else shown, source=source
+    )
 
 
 def _carries_identity(az: AuthorizerTruth, ev: Evidence) -> bool:
@@ -166,8 +242,14 @@ def integration_stage(record: GroundTruth, ev: Evidence) -> HopObservation:
     source = f"{subject_header} header" if subject else "headers sent to IIS"
     identity = Identity(subject=subject or None, claims=integ.headers, source=source)
     status = HopStatus.BROKEN if integ.timed_out else HopStatus.OK
-    return HopObservation(HopName.INTEGRATION, PROBE, status, identity=identity, evidence=evidence,
-                          data={"headers": dict(integ.headers), "timed_out": integ.timed_out})
+    return HopObservation(
+        HopName.INTEGRATION,
+        PROBE,
+        status,
+        identity=identity,
+        evidence=evidence,
+        data={"headers": dict(integ.headers), "timed_out": integ.timed_out},
+    )
 
 
 def iis_stage(iis: IisTruth) -> HopObservation:
@@ -183,6 +265,18 @@ def iis_stage(iis: IisTruth) -> HopObservation:
     identity = Identity(subject=iis.user, claims=iis.headers, source=f"IIS, {iis.auth_type or 'anonymous'} auth")
     # An error status is never shown as ok; the findings say whether it broke the identity or only the request.
     status = HopStatus.WARNING if iis.status is not None and iis.status >= 400 else HopStatus.OK
-    return HopObservation(HopName.IIS, PROBE, status, identity=identity, evidence=tuple(evidence),
-                          data={"received": iis.received, "status": iis.status, "substatus": iis.substatus,
-                                "user": iis.user, "auth_type": iis.auth_type, "log_line": iis.log_line})
+    return HopObservation(
+        HopName.IIS,
+        PROBE,
+        status,
+        identity=identity,
+        evidence=tuple(evidence),
+        data={
+            "received": iis.received,
+            "status": iis.status,
+            "substatus": iis.substatus,
+            "user": iis.user,
+            "auth_type": iis.auth_type,
+            "log_line": iis.log_line,
+        },
+    )

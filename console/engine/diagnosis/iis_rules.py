@@ -14,13 +14,15 @@ from console.model.trace import Confidence, HopName
 _WINDOWS_SCHEMES = {"negotiate", "ntlm", "kerberos"}
 
 
-def iis_findings(ev: Evidence, view: IisView | None, underscores: tuple[tuple[str, str], ...],
-                 confidence: Confidence) -> list[Finding]:
+def iis_findings(
+    ev: Evidence, view: IisView | None, underscores: tuple[tuple[str, str], ...], confidence: Confidence
+) -> list[Finding]:
     """Findings about IIS itself, given what it received (``view``) and how the headers arrived."""
     truth = ev.record.iis if ev.record is not None else None
     found: list[Finding] = []
-    status = (truth.status if truth is not None else None) if ev.record else (
-        ev.response.status if ev.response else None)
+    status = (
+        (truth.status if truth is not None else None) if ev.record else (ev.response.status if ev.response else None)
+    )
     substatus = truth.substatus if truth is not None else None
     server = (ev.response.header("x-amzn-remapped-server") or ev.response.header("server")) if ev.response else None
     if truth is not None and not truth.received and status == 400:
@@ -28,10 +30,18 @@ def iis_findings(ev: Evidence, view: IisView | None, underscores: tuple[tuple[st
     lines, offered = challenges(ev.response) if ev.response is not None else ([], ())
     schemes = [s for s in offered if s.lower() in _WINDOWS_SCHEMES]
     if status == 401 and schemes:
-        found.append(hop_finding("iis.windows_auth_challenge", (
-            f"IIS answered 401{'.' + str(substatus) if substatus else ''} and asked for {' / '.join(schemes)}: "
-            "Windows authentication is on, so the gateway-asserted identity is ignored"),
-            hop=HopName.IIS, confidence=confidence, evidence=tuple(lines)))
+        found.append(
+            hop_finding(
+                "iis.windows_auth_challenge",
+                (
+                    f"IIS answered 401{'.' + str(substatus) if substatus else ''} and asked for {' / '.join(schemes)}: "
+                    "Windows authentication is on, so the gateway-asserted identity is ignored"
+                ),
+                hop=HopName.IIS,
+                confidence=confidence,
+                evidence=tuple(lines),
+            )
+        )
         return found
     if view is None:
         return found
@@ -45,14 +55,26 @@ def _httpsys_400(ev: Evidence, server: str | None, confidence: Confidence) -> Fi
     """http.sys answered 400 before IIS ran: a Host it has no binding for, or headers over its limits."""
     evidence = (f"Server: {server}",) if server else ()
     if httpsys_reason(ev.response) == "hostname":
-        return hop_finding("iis.invalid_hostname", (
-            "http.sys answered 400 Invalid Hostname before IIS ran: no site binding matches the Host header the "
-            "gateway sent (it sends the integration URL's host); the site log has no line for it"),
-            hop=HopName.IIS, confidence=confidence, evidence=evidence)
-    return hop_finding("iis.request_header_too_large", (
-        f"http.sys answered 400 ({server or 'Microsoft-HTTPAPI/2.0'}) before IIS ran: the request's headers "
-        "exceed MaxFieldLength/MaxRequestBytes; the site log has no line for it"),
-        hop=HopName.IIS, confidence=confidence, evidence=evidence)
+        return hop_finding(
+            "iis.invalid_hostname",
+            (
+                "http.sys answered 400 Invalid Hostname before IIS ran: no site binding matches the Host header the "
+                "gateway sent (it sends the integration URL's host); the site log has no line for it"
+            ),
+            hop=HopName.IIS,
+            confidence=confidence,
+            evidence=evidence,
+        )
+    return hop_finding(
+        "iis.request_header_too_large",
+        (
+            f"http.sys answered 400 ({server or 'Microsoft-HTTPAPI/2.0'}) before IIS ran: the request's headers "
+            "exceed MaxFieldLength/MaxRequestBytes; the site log has no line for it"
+        ),
+        hop=HopName.IIS,
+        confidence=confidence,
+        evidence=evidence,
+    )
 
 
 def _same_user(resolved: str, caller: str) -> bool:
@@ -60,74 +82,142 @@ def _same_user(resolved: str, caller: str) -> bool:
     return resolved.casefold() == caller.casefold() or resolved.casefold().rsplit("\\", 1)[-1] == caller.casefold()
 
 
-def _resolved_user(ev: Evidence, view: IisView, underscores: tuple[tuple[str, str], ...],
-                   confidence: Confidence) -> list[Finding]:
+def _resolved_user(
+    ev: Evidence, view: IisView, underscores: tuple[tuple[str, str], ...], confidence: Confidence
+) -> list[Finding]:
     """IIS is intact only when the user it resolved is the caller the profile says must arrive."""
     caller = ev.expected_caller()
     subject_header = ev.target.subject_header
     carried = lookup(ev.sent_headers, subject_header) if subject_header else None
     if ev.direct_to_iis and view.user and carried is not None and view.user == carried:
-        return [hop_finding("iis.spoofable_identity_header", (
-            f"the request went straight to IIS, bypassing the gateway, and IIS accepted the caller's own "
-            f"{subject_header}: {carried} as the user"),
-            hop=HopName.IIS, confidence=confidence,
-            evidence=(f"sent {subject_header}: {carried}", f"IIS user: {view.user}"))]
+        return [
+            hop_finding(
+                "iis.spoofable_identity_header",
+                (
+                    f"the request went straight to IIS, bypassing the gateway, and IIS accepted the caller's own "
+                    f"{subject_header}: {carried} as the user"
+                ),
+                hop=HopName.IIS,
+                confidence=confidence,
+                evidence=(f"sent {subject_header}: {carried}", f"IIS user: {view.user}"),
+            )
+        ]
     if view.user:
         return _wrong_user(ev, view.user, caller, carried, confidence)
     for header, alias in underscores:
         variable = "HTTP_" + header.upper().replace("-", "_")
-        return [hop_finding("iis.header_name_underscore", (
-            f"IIS received the identity as {alias} (server variable {variable}), but the module that reads "
-            f"{header} found nothing, so IIS resolved no user"),
-            hop=HopName.IIS, confidence=confidence, evidence=(f"IIS headers: {alias}", "IIS user: (none)"))]
+        return [
+            hop_finding(
+                "iis.header_name_underscore",
+                (
+                    f"IIS received the identity as {alias} (server variable {variable}), but the module that reads "
+                    f"{header} found nothing, so IIS resolved no user"
+                ),
+                hop=HopName.IIS,
+                confidence=confidence,
+                evidence=(f"IIS headers: {alias}", "IIS user: (none)"),
+            )
+        ]
     if caller is None:
         return []  # no identity was sent (or it cannot be known): anonymous is what arrived
     received = lookup(view.headers, subject_header) if subject_header else None
-    why = (f"IIS received {subject_header}: {received} but resolved no user (auth type "
-           f"{view.auth_type or 'anonymous'})" if received else
-           f"IIS resolved no user: the caller's identity, {caller}, never reached it"
-           + (f" (no {subject_header} header at IIS)" if subject_header else ""))
-    return [hop_finding("iis.identity_lost", why, hop=HopName.IIS, confidence=confidence,
-                        evidence=("IIS user: (anonymous)", f"caller: {caller}"))]
+    why = (
+        f"IIS received {subject_header}: {received} but resolved no user (auth type {view.auth_type or 'anonymous'})"
+        if received
+        else f"IIS resolved no user: the caller's identity, {caller}, never reached it"
+        + (f" (no {subject_header} header at IIS)" if subject_header else "")
+    )
+    return [
+        hop_finding(
+            "iis.identity_lost",
+            why,
+            hop=HopName.IIS,
+            confidence=confidence,
+            evidence=("IIS user: (anonymous)", f"caller: {caller}"),
+        )
+    ]
 
 
-def _wrong_user(ev: Evidence, user: str, caller: Caller | None, carried: str | None,
-                confidence: Confidence) -> list[Finding]:
+def _wrong_user(
+    ev: Evidence, user: str, caller: Caller | None, carried: str | None, confidence: Confidence
+) -> list[Finding]:
     evidence = (f"IIS user: {user}",)
     if caller is not None:
         if _same_user(user, caller.value):
             return []
-        return [hop_finding("iis.wrong_user", f"IIS resolved {user!r}, but the caller is {caller}",
-                            hop=HopName.IIS, confidence=confidence, evidence=(*evidence, f"caller: {caller}"))]
+        return [
+            hop_finding(
+                "iis.wrong_user",
+                f"IIS resolved {user!r}, but the caller is {caller}",
+                hop=HopName.IIS,
+                confidence=confidence,
+                evidence=(*evidence, f"caller: {caller}"),
+            )
+        ]
     if not ev.sent_no_identity():
         return []  # an identity was sent, but its value is unknown here: nothing to compare
-    source = (f"; the client itself sent {ev.target.subject_header}: {carried}" if carried
-              else "; it came from IIS's own configuration or a proxy, not from the caller")
-    return [hop_finding("iis.wrong_user", (
-        f"IIS resolved {user!r}, but the caller sent no identity (the profile's auth is {ev.target.auth}, no "
-        f"token){source}"), hop=HopName.IIS, confidence=confidence, evidence=(*evidence, "caller: no token"))]
+    source = (
+        f"; the client itself sent {ev.target.subject_header}: {carried}"
+        if carried
+        else "; it came from IIS's own configuration or a proxy, not from the caller"
+    )
+    return [
+        hop_finding(
+            "iis.wrong_user",
+            (
+                f"IIS resolved {user!r}, but the caller sent no identity (the profile's auth is {ev.target.auth}, no "
+                f"token){source}"
+            ),
+            hop=HopName.IIS,
+            confidence=confidence,
+            evidence=(*evidence, "caller: no token"),
+        )
+    ]
 
 
-def _status(ev: Evidence, view: IisView, status: int, substatus: int | None, *, identity_ok: bool,
-            confidence: Confidence) -> list[Finding]:
+def _status(
+    ev: Evidence, view: IisView, status: int, substatus: int | None, *, identity_ok: bool, confidence: Confidence
+) -> list[Finding]:
     """An error status from IIS for a caller IIS resolved: a refusal of that caller, or a failed request."""
     code = f"{status}.{substatus}" if substatus is not None else str(status)
     what = meaning(status, substatus) or "an error"
     who = view.user or "anonymous"
     if status in (401, 403):
-        return [hop_finding("iis.access_denied", f"IIS resolved {who} and refused it: {code} ({what})",
-                            hop=HopName.IIS, confidence=confidence, evidence=(f"IIS answered {code}",))]
+        return [
+            hop_finding(
+                "iis.access_denied",
+                f"IIS resolved {who} and refused it: {code} ({what})",
+                hop=HopName.IIS,
+                confidence=confidence,
+                evidence=(f"IIS answered {code}",),
+            )
+        ]
     if not identity_ok:
         return []  # the identity finding is the break; the status is in the hop's evidence
-    return [hop_finding("iis.request_failed", (
-        f"identity intact: IIS resolved {who} (the caller), but answered {code} ({what}), so the request itself "
-        "failed"), hop=HopName.IIS, confidence=confidence, evidence=(f"IIS answered {code}",))]
+    return [
+        hop_finding(
+            "iis.request_failed",
+            (
+                f"identity intact: IIS resolved {who} (the caller), but answered {code} ({what}), "
+                "so the request itself failed"
+            ),
+            hop=HopName.IIS,
+            confidence=confidence,
+            evidence=(f"IIS answered {code}",),
+        )
+    ]
 
 
 def spoof_findings(ev: Evidence) -> list[Finding]:
     """The active direct-to-IIS check: a forged identity header accepted from a non-gateway caller."""
     if ev.spoof is None or not ev.spoof.accepted:
         return []
-    return [hop_finding("iis.spoofable_identity_header", ev.spoof.detail, hop=HopName.IIS,
-                        confidence=Confidence.CERTAIN, evidence=(f"GET {ev.spoof.url}", f"{ev.spoof.header}: "
-                                                                 f"{ev.spoof.forged}"))]
+    return [
+        hop_finding(
+            "iis.spoofable_identity_header",
+            ev.spoof.detail,
+            hop=HopName.IIS,
+            confidence=Confidence.CERTAIN,
+            evidence=(f"GET {ev.spoof.url}", f"{ev.spoof.header}: {ev.spoof.forged}"),
+        )
+    ]

@@ -48,30 +48,64 @@ def check_propagation(
                 underscores.append((header, alias))
                 evidence.append(f"{where}: {alias}: {received[alias]} (underscore name; {header} absent)")
                 continue
-            findings.append(hop_finding("integration.claim_header_missing",
-                                        f"{where} has no {header} header; it should carry the token's claim "
-                                        f"({want if want is not None else 'the claim is absent from the token too'})",
-                                        hop=hop, confidence=confidence, evidence=(f"{where}: no {header}",)))
+            findings.append(
+                hop_finding(
+                    "integration.claim_header_missing",
+                    f"{where} has no {header} header; it should carry the token's claim "
+                    f"({want if want is not None else 'the claim is absent from the token too'})",
+                    hop=hop,
+                    confidence=confidence,
+                    evidence=(f"{where}: no {header}",),
+                )
+            )
             continue
         evidence.append(f"{where}: {header}: {got}")
         if not got.strip():
-            findings.append(hop_finding("integration.claim_header_empty", f"{where} has {header} with an empty value",
-                                        hop=hop, confidence=confidence, evidence=(f"{where}: {header}:",)))
+            findings.append(
+                hop_finding(
+                    "integration.claim_header_empty",
+                    f"{where} has {header} with an empty value",
+                    hop=hop,
+                    confidence=confidence,
+                    evidence=(f"{where}: {header}:",),
+                )
+            )
             continue
         client_value = lookup(sent_by_client, header)
         parts = [p.strip() for p in got.split(",")]
         if client_value is not None and len(parts) > 1 and client_value.strip() in parts:
-            findings.append(hop_finding("integration.identity_header_appended", (
-                f"{where} has {header}: {got} — the client's own value {client_value!r} was joined with the mapped "
-                f"one; a backend reading the first value sees {parts[0]!r}"),
-                hop=hop, confidence=confidence,
-                evidence=(f"client sent {header}: {client_value}", f"{where}: {header}: {got}")))
+            findings.append(
+                hop_finding(
+                    "integration.identity_header_appended",
+                    (
+                        f"{where} has {header}: {got} — the client's own value {client_value!r} was joined with the "
+                        f"mapped one; a backend reading the first value sees {parts[0]!r}"
+                    ),
+                    hop=hop,
+                    confidence=confidence,
+                    evidence=(f"client sent {header}: {client_value}", f"{where}: {header}: {got}"),
+                )
+            )
         elif want is not None and got != want:
-            findings.append(hop_finding("integration.identity_altered",
-                                        f"{where} has {header}: {got!r}; the token's claim is {want!r}",
-                                        hop=hop, confidence=confidence, evidence=(f"{where}: {header}: {got}",)))
+            findings.append(
+                hop_finding(
+                    "integration.identity_altered",
+                    f"{where} has {header}: {got!r}; the token's claim is {want!r}",
+                    hop=hop,
+                    confidence=confidence,
+                    evidence=(f"{where}: {header}: {got}",),
+                )
+            )
     if lookup(received, correlation_header) is None:
-        findings.append(hop_finding("integration.correlation_id_missing", (
-            f"{where} has no {correlation_header} (the client sent {correlation_id}); gateway and IIS logs cannot "
-            "be joined for this request"), hop=hop, confidence=confidence))
+        findings.append(
+            hop_finding(
+                "integration.correlation_id_missing",
+                (
+                    f"{where} has no {correlation_header} (the client sent {correlation_id}); "
+                    "gateway and IIS logs cannot be joined for this request"
+                ),
+                hop=hop,
+                confidence=confidence,
+            )
+        )
     return PropagationCheck(tuple(findings), tuple(underscores), tuple(evidence))

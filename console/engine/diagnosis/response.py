@@ -53,15 +53,20 @@ class ResponseReading:
     missing_evidence: str
 
 
-def read_response(response: ResponseSnapshot, *, gateway_kind: str = "rest", auth: str | None = None
-                  ) -> ResponseReading:
+def read_response(
+    response: ResponseSnapshot, *, gateway_kind: str = "rest", auth: str | None = None
+) -> ResponseReading:
     """Read one response as the only evidence (no logs, no sandbox); pure, no I/O."""
     auth = auth.strip().lower() if auth else None
     kind = gateway_kind_of(response, gateway_kind)
     signal = _signal(response, kind, auth)
     return ResponseReading(
-        producer=signal.producer, observations=_observations(signal, response), findings=signal.findings,
-        iis=signal.iis, authorizer_effect=signal.authorizer_effect, missing_evidence=signal.missing_evidence,
+        producer=signal.producer,
+        observations=_observations(signal, response),
+        findings=signal.findings,
+        iis=signal.iis,
+        authorizer_effect=signal.authorizer_effect,
+        missing_evidence=signal.missing_evidence,
     )
 
 
@@ -83,9 +88,13 @@ def _answered(response: ResponseSnapshot) -> Signal:
     gateway = via_gateway(response)
     evidence = tuple(line for line in (f"status: {response.status}", _id_line(response)) if line)
     confidence = Confidence.LIKELY if gateway else Confidence.POSSIBLE
-    finding = hop_finding("trace.identity_unconfirmed", f"The request got a {response.status}, but nothing in the "
-                          "response names IIS or the identity it saw.", hop=HopName.IIS, confidence=confidence,
-                          evidence=evidence)
+    finding = hop_finding(
+        "trace.identity_unconfirmed",
+        f"The request got a {response.status}, but nothing in the response names IIS or the identity it saw.",
+        hop=HopName.IIS,
+        confidence=confidence,
+        evidence=evidence,
+    )
     note = "" if gateway else "no API Gateway request id: check the URL points at the gateway"
     missing = ECHO if gateway else f"{ECHO}; and a gateway request id (x-amzn-RequestId / apigw-requestid)"
     layout = PASSED_GATEWAY if gateway else NOTHING
@@ -94,22 +103,39 @@ def _answered(response: ResponseSnapshot) -> Signal:
 
 def _unrecognised(response: ResponseSnapshot) -> Signal:
     """An error nothing explains: say so, and name the logs that would (§7, §8)."""
-    evidence = tuple(line for line in (f"status: {response.status}", quote_body(response),
-                                       quote_header(response, "Content-Type"), _id_line(response)) if line)
+    evidence = tuple(
+        line
+        for line in (
+            f"status: {response.status}",
+            quote_body(response),
+            quote_header(response, "Content-Type"),
+            _id_line(response),
+        )
+        if line
+    )
     rest_backend = response.header("x-amzn-RequestId") is not None
-    detail = (f"Nothing in this {response.status} names who wrote it"
-              + (": it came through a REST API without x-amzn-ErrorType, so probably the backend (an app behind "
-                 "IIS, or a proxy) answered." if rest_backend else "."))
-    finding = hop_finding("trace.response_unrecognised", detail, hop=HopName.GATEWAY,
-                          confidence=Confidence.POSSIBLE, evidence=evidence)
-    missing = (f"the API's execution or access log for {for_request(response)}, which records the integration's "
-               "status, or the IIS W3C log for the correlation id")
+    detail = f"Nothing in this {response.status} names who wrote it" + (
+        ": it came through a REST API without x-amzn-ErrorType, so probably the backend (an app behind "
+        "IIS, or a proxy) answered."
+        if rest_backend
+        else "."
+    )
+    finding = hop_finding(
+        "trace.response_unrecognised", detail, hop=HopName.GATEWAY, confidence=Confidence.POSSIBLE, evidence=evidence
+    )
+    missing = (
+        f"the API's execution or access log for {for_request(response)}, which records the integration's "
+        "status, or the IIS W3C log for the correlation id"
+    )
     return Signal(None, NOTHING, evidence, Confidence.POSSIBLE, (finding,), missing_evidence=missing)
 
 
 def _id_line(response: ResponseSnapshot) -> str | None:
-    return (quote_header(response, "x-amzn-RequestId") or quote_header(response, "apigw-requestid")
-            or quote_header(response, "x-amz-apigw-id"))
+    return (
+        quote_header(response, "x-amzn-RequestId")
+        or quote_header(response, "apigw-requestid")
+        or quote_header(response, "x-amz-apigw-id")
+    )
 
 
 def _observations(signal: Signal, response: ResponseSnapshot) -> tuple[HopObservation, ...]:
@@ -135,8 +161,17 @@ def _observations(signal: Signal, response: ResponseSnapshot) -> tuple[HopObserv
             note = signal.note if hop in _GATEWAY_SIDE else ""
             evidence = (note or SILENT.get(hop, "the response says nothing about this hop"),)
             confidence = Confidence.POSSIBLE
-        observations.append(HopObservation(hop=hop, probe=_PROBE, status=status, evidence=evidence,
-                                           elapsed_ms=elapsed, confidence=confidence, data=data))
+        observations.append(
+            HopObservation(
+                hop=hop,
+                probe=_PROBE,
+                status=status,
+                evidence=evidence,
+                elapsed_ms=elapsed,
+                confidence=confidence,
+                data=data,
+            )
+        )
     return tuple(observations)
 
 
@@ -157,6 +192,11 @@ def _data(signal: Signal, response: ResponseSnapshot) -> dict[str, Any]:
     if signal.authorizer_effect:
         data["authorizer_effect"] = signal.authorizer_effect
     if signal.iis is not None:
-        data["iis"] = {"status": signal.iis.status, "substatus": signal.iis.substatus, "meaning": signal.iis.meaning,
-                       "server": signal.iis.server, "challenge": list(signal.iis.challenge)}
+        data["iis"] = {
+            "status": signal.iis.status,
+            "substatus": signal.iis.substatus,
+            "meaning": signal.iis.meaning,
+            "server": signal.iis.server,
+            "challenge": list(signal.iis.challenge),
+        }
     return data

@@ -80,8 +80,15 @@ def _bearer(response: ResponseSnapshot) -> dict[str, str]:
     return {k.lower(): v for k, v in _PARAM.findall(value)}
 
 
-def _signal(rule: Rule, kind: str, response: ResponseSnapshot, auth: str | None, confidence: Confidence,
-            evidence: tuple[str, ...], detail: str = "") -> Signal:
+def _signal(
+    rule: Rule,
+    kind: str,
+    response: ResponseSnapshot,
+    auth: str | None,
+    confidence: Confidence,
+    evidence: tuple[str, ...],
+    detail: str = "",
+) -> Signal:
     text = (detail or rule.detail) + _AUTH_NOTES.get((kind, auth or ""), "")
     findings: list[Finding] = []
     if kind == "explicit_deny" and auth in {"cognito", "jwt"}:
@@ -99,12 +106,20 @@ def _signal(rule: Rule, kind: str, response: ResponseSnapshot, auth: str | None,
     findings.append(hop_finding(rule.code, text, hop=rule.hop, confidence=confidence, evidence=evidence))
     if kind == "implicit_deny" and auth in {None, "lambda"}:
         # F10: the body cannot tell a policy that misses this route from one cached for another route.
-        findings.append(hop_finding("authorizer.cached_policy_mismatch", "The same 403 comes back when the "
-                                    "authorizer's policy cached for another route names only that route's "
-                                    "method ARN.", hop=HopName.AUTHORIZER, confidence=_POSSIBLE,
-                                    evidence=evidence))
-    return Signal(rule.producer, rule.layout, evidence, confidence, tuple(findings), rule.effect,
-                  missing_evidence=missing)
+        findings.append(
+            hop_finding(
+                "authorizer.cached_policy_mismatch",
+                "The same 403 comes back when the "
+                "authorizer's policy cached for another route names only that route's "
+                "method ARN.",
+                hop=HopName.AUTHORIZER,
+                confidence=_POSSIBLE,
+                evidence=evidence,
+            )
+        )
+    return Signal(
+        rule.producer, rule.layout, evidence, confidence, tuple(findings), rule.effect, missing_evidence=missing
+    )
 
 
 def _customised(et_kind: str, response: ResponseSnapshot, auth: str | None) -> tuple[str, Confidence]:
@@ -125,12 +140,26 @@ def _with_error_type(error_type: str, body: Body, response: ResponseSnapshot, au
         msg_kind = "authorizer_error"  # §1.7: {"message": null}
     if et_kind is None:
         detail = f"API Gateway refused with x-amzn-ErrorType {error_type}, which Baton has no rule for."
-        finding = hop_finding("trace.response_unrecognised", detail, hop=HopName.GATEWAY, confidence=_LIKELY,
-                              evidence=(header, quote_body(response)))
-        layout = ((HopName.GATEWAY, HopStatus.BROKEN), (HopName.INTEGRATION, HopStatus.NOT_REACHED),
-                  (HopName.IIS, HopStatus.NOT_REACHED))
-        return Signal(HopName.GATEWAY, layout, finding.evidence, _LIKELY, (finding,),
-                      missing_evidence=f"the API's execution log for {for_request(response)}")
+        finding = hop_finding(
+            "trace.response_unrecognised",
+            detail,
+            hop=HopName.GATEWAY,
+            confidence=_LIKELY,
+            evidence=(header, quote_body(response)),
+        )
+        layout = (
+            (HopName.GATEWAY, HopStatus.BROKEN),
+            (HopName.INTEGRATION, HopStatus.NOT_REACHED),
+            (HopName.IIS, HopStatus.NOT_REACHED),
+        )
+        return Signal(
+            HopName.GATEWAY,
+            layout,
+            finding.evidence,
+            _LIKELY,
+            (finding,),
+            missing_evidence=f"the API's execution log for {for_request(response)}",
+        )
     if msg_kind is not None and (msg_kind == et_kind or msg_kind in REFINES.get(et_kind, ())):
         kind = "api_key" if et_kind == "api_key" else msg_kind
         confidence = _CERTAIN if response.status in RULES[kind].statuses else _LIKELY
@@ -177,20 +206,32 @@ def _http_api(body: Body, response: ResponseSnapshot, auth: str | None) -> Signa
     error = params.get("error", "")
     challenge = quote_header(response, "www-authenticate")
     if challenge and error == "insufficient_scope":
-        return _signal(RULES["insufficient_scope"], "insufficient_scope", response, auth, _CERTAIN,
-                       (challenge, quote_body(response)))
+        return _signal(
+            RULES["insufficient_scope"],
+            "insufficient_scope",
+            response,
+            auth,
+            _CERTAIN,
+            (challenge, quote_body(response)),
+        )
     if challenge and error and response.status == 401:
         description = params.get("error_description", "")
-        code, confidence = next(((c, conf) for text, c, conf in _DESCRIPTIONS if text in description.lower()),
-                                ("authorizer.unauthorized", _LIKELY))
+        code, confidence = next(
+            ((c, conf) for text, c, conf in _DESCRIPTIONS if text in description.lower()),
+            ("authorizer.unauthorized", _LIKELY),
+        )
         detail = f'The HTTP API JWT authorizer refused the token: "{description or error}".'
         evidence = (challenge, quote_body(response))
         finding = hop_finding(code, detail, hop=HopName.AUTHORIZER, confidence=confidence, evidence=evidence)
-        missing = "" if confidence is _CERTAIN else "the token check (baton decode) against the authorizer's " \
-            "issuer, audience and key set"
+        missing = (
+            ""
+            if confidence is _CERTAIN
+            else "the token check (baton decode) against the authorizer's issuer, audience and key set"
+        )
         rule = RULES["unauthorized"]
-        return Signal(HopName.AUTHORIZER, rule.layout, evidence, confidence, (finding,), "unauthorized",
-                      missing_evidence=missing)
+        return Signal(
+            HopName.AUTHORIZER, rule.layout, evidence, confidence, (finding,), "unauthorized", missing_evidence=missing
+        )
     kind = kind_of_message(body.message)
     if kind == "forbidden":
         kind = "http_forbidden"
@@ -205,19 +246,37 @@ def _http_api(body: Body, response: ResponseSnapshot, auth: str | None) -> Signa
 def _http_internal(response: ResponseSnapshot, auth: str | None) -> Signal:
     """§2.5, F11: an HTTP API 500 is an authorizer failure or an integration failure; only the access log tells."""
     evidence = _id_evidence(response)
-    missing = (f"the API's access log for {for_request(response)}: $context.authorizer.error and "
-               "$context.integrationErrorMessage")
-    integration = hop_finding("gateway.integration_failure", "The HTTP API answered 500 Internal Server Error: the "
-                              "integration failed (TLS, VPC link, target).", hop=HopName.INTEGRATION,
-                              confidence=_POSSIBLE if auth == "lambda" else _LIKELY, evidence=evidence)
+    missing = (
+        f"the API's access log for {for_request(response)}: $context.authorizer.error and "
+        "$context.integrationErrorMessage"
+    )
+    integration = hop_finding(
+        "gateway.integration_failure",
+        "The HTTP API answered 500 Internal Server Error: the integration failed (TLS, VPC link, target).",
+        hop=HopName.INTEGRATION,
+        confidence=_POSSIBLE if auth == "lambda" else _LIKELY,
+        evidence=evidence,
+    )
     if auth != "lambda":
-        return Signal(HopName.GATEWAY, RULES["bad_response"].layout, evidence, _LIKELY, (integration,),
-                      missing_evidence=missing)
-    authorizer = hop_finding("authorizer.configuration_error", "With a Lambda authorizer, an HTTP API 500 is as "
-                             "often the authorizer failing (error, timeout after 10 s, bad response).",
-                             hop=HopName.AUTHORIZER, confidence=_POSSIBLE, evidence=evidence)
-    return Signal(HopName.GATEWAY, ((HopName.GATEWAY, HopStatus.OK),), evidence, _POSSIBLE,
-                  (authorizer, integration), missing_evidence=missing)
+        return Signal(
+            HopName.GATEWAY, RULES["bad_response"].layout, evidence, _LIKELY, (integration,), missing_evidence=missing
+        )
+    authorizer = hop_finding(
+        "authorizer.configuration_error",
+        "With a Lambda authorizer, an HTTP API 500 is as "
+        "often the authorizer failing (error, timeout after 10 s, bad response).",
+        hop=HopName.AUTHORIZER,
+        confidence=_POSSIBLE,
+        evidence=evidence,
+    )
+    return Signal(
+        HopName.GATEWAY,
+        ((HopName.GATEWAY, HopStatus.OK),),
+        evidence,
+        _POSSIBLE,
+        (authorizer, integration),
+        missing_evidence=missing,
+    )
 
 
 def _id_evidence(response: ResponseSnapshot) -> tuple[str, ...]:

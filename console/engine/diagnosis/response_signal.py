@@ -29,8 +29,10 @@ AT_IIS: HopLayout = ((_G, _OK), (_A, _OK), (_S, _BROKEN))
 PASSED_GATEWAY: HopLayout = ((_G, _OK), (_A, _OK))
 NOTHING: HopLayout = ()
 
-ECHO = ("an IIS echo endpoint ([iis] echo_path) or the IIS W3C log ([iis] log_path) for the correlation id, "
-        "to show which identity IIS saw")
+ECHO = (
+    "an IIS echo endpoint ([iis] echo_path) or the IIS W3C log ([iis] log_path) for the correlation id, "
+    "to show which identity IIS saw"
+)
 """What would show the identity IIS saw when the response does not (§4.6, F12, F16)."""
 
 SILENT: dict[HopName, str] = {
@@ -148,7 +150,8 @@ def request_id(response: ResponseSnapshot) -> str | None:
 def via_gateway(response: ResponseSnapshot) -> bool:
     """True when API Gateway handled the response: a request id or a remapped backend header (§1.10, §1.11)."""
     return request_id(response) is not None or any(
-        key.lower().startswith("x-amzn-remapped-") for key, _ in response.headers)
+        key.lower().startswith("x-amzn-remapped-") for key, _ in response.headers
+    )
 
 
 def for_request(response: ResponseSnapshot) -> str:

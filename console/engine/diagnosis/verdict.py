@@ -15,15 +15,15 @@ from console.model.trace import (
     Verdict,
 )
 
-_SEVERITY = {HopStatus.BROKEN: 4, HopStatus.WARNING: 3, HopStatus.OK: 2, HopStatus.NOT_REACHED: 1,
-             HopStatus.UNKNOWN: 0}
+_SEVERITY = {HopStatus.BROKEN: 4, HopStatus.WARNING: 3, HopStatus.OK: 2, HopStatus.NOT_REACHED: 1, HopStatus.UNKNOWN: 0}
 _TRUST = {Confidence.CERTAIN: 2, Confidence.LIKELY: 1, Confidence.POSSIBLE: 0}
 UNCONFIRMED = "trace.identity_unconfirmed"
 REQUEST_FAILED = "iis.request_failed"
 
 
-def merge_hops(observations: Iterable[HopObservation], findings: Iterable[Finding],
-               stopped_after: HopName | None) -> tuple[Hop, ...]:
+def merge_hops(
+    observations: Iterable[HopObservation], findings: Iterable[Finding], stopped_after: HopName | None
+) -> tuple[Hop, ...]:
     """One Hop per hop name: the most trusted observations decide, findings make it broken or a warning.
 
     ``stopped_after``: the hop that answered the request; hops after it were not reached unless observed.
@@ -59,8 +59,9 @@ def merge_hops(observations: Iterable[HopObservation], findings: Iterable[Findin
     return tuple(hops)
 
 
-def _after_break(status: HopStatus, evidence: tuple[str, ...], broken_at: HopName | None,
-                 past_stop: bool) -> tuple[HopStatus, tuple[str, ...]]:
+def _after_break(
+    status: HopStatus, evidence: tuple[str, ...], broken_at: HopName | None, past_stop: bool
+) -> tuple[HopStatus, tuple[str, ...]]:
     """A hop after the breaking one is never ok: not reached when the request stopped before it, else a warning.
 
     E.g. API Gateway checks the API key after its authorizer allowed the call (domain §1.8): the allow was never
@@ -89,16 +90,34 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
             continue
         # The error that explains the break; else whatever the evidence said about this hop (never no finding).
         primary = next((f for f in findings if f.hop == hop.name and f.severity is Severity.ERROR), None) or next(
-            (f for f in findings if f.hop == hop.name), None)
+            (f for f in findings if f.hop == hop.name), None
+        )
         if primary is None:
-            return Verdict(False, hop.name, None, f"broken at {hop.name.value}: " + (hop.evidence[0] if hop.evidence
-                           else "the hop refused the request"), missing_evidence=missing_evidence)
-        return Verdict(False, hop.name, primary.code, f"broken at {hop.name.value}: {primary.title} — {primary.detail}",
-                       fix=primary.fix, missing_evidence=missing_evidence)
+            return Verdict(
+                False,
+                hop.name,
+                None,
+                f"broken at {hop.name.value}: " + (hop.evidence[0] if hop.evidence else "the hop refused the request"),
+                missing_evidence=missing_evidence,
+            )
+        return Verdict(
+            False,
+            hop.name,
+            primary.code,
+            f"broken at {hop.name.value}: {primary.title} — {primary.detail}",
+            fix=primary.fix,
+            missing_evidence=missing_evidence,
+        )
     unconfirmed = next((f for f in findings if f.code == UNCONFIRMED), None)
     if unconfirmed is not None:
-        return Verdict(False, None, unconfirmed.code, f"not confirmed: {unconfirmed.detail}", fix=unconfirmed.fix,
-                       missing_evidence=missing_evidence or unconfirmed.fix)
+        return Verdict(
+            False,
+            None,
+            unconfirmed.code,
+            f"not confirmed: {unconfirmed.detail}",
+            fix=unconfirmed.fix,
+            missing_evidence=missing_evidence or unconfirmed.fix,
+        )
     warning = next((f for f in findings if f.severity is Severity.WARNING and f.hop), None)
     iis = next(h for h in hops if h.name is HopName.IIS)
     who = iis.identity.subject if iis.identity and iis.identity.subject else "the caller"
@@ -108,6 +127,7 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
         # Identity intact, request failed: ok (exit 0) because the identity arrived; the summary says the status.
         return Verdict(True, None, failed.code, failed.detail, fix=failed.fix)
     if warning is not None:
-        return Verdict(True, None, warning.code, f"{summary}; but {warning.title.lower()} ({warning.detail})",
-                       fix=warning.fix)
+        return Verdict(
+            True, None, warning.code, f"{summary}; but {warning.title.lower()} ({warning.detail})", fix=warning.fix
+        )
     return Verdict(True, None, None, summary)

@@ -21,8 +21,11 @@ MEANINGS: dict[tuple[int, int], str] = {
     (401, 502): "Dynamic IP restriction: request rate limit reached",
     (401, 503): "Dynamic IP restriction: IP address in the deny list",
     (401, 504): "Dynamic IP restriction: host name in the deny list",
-    (403, 1): "Execute access forbidden", (403, 2): "Read access forbidden", (403, 3): "Write access forbidden",
-    (403, 4): "SSL required", (403, 5): "SSL 128 required",
+    (403, 1): "Execute access forbidden",
+    (403, 2): "Read access forbidden",
+    (403, 3): "Write access forbidden",
+    (403, 4): "SSL required",
+    (403, 5): "SSL 128 required",
     (403, 6): "IP address rejected (IP restrictions)",
     (403, 7): "Client certificate required",
     (403, 8): "Site access denied (DNS name restriction)",
@@ -37,27 +40,47 @@ MEANINGS: dict[tuple[int, int], str] = {
     (403, 502): "Dynamic IP restriction: request rate limit reached",
     (403, 503): "Dynamic IP restriction: IP address in the deny list",
     (403, 504): "Dynamic IP restriction: host name in the deny list",
-    (404, 0): "Not found", (404, 2): "ISAPI or CGI restriction", (404, 3): "MIME type restriction",
-    (404, 4): "No handler configured", (404, 5): "Denied by request filtering (URL sequence)",
-    (404, 6): "Verb denied", (404, 7): "File extension denied", (404, 8): "Hidden namespace",
-    (404, 9): "Hidden file attribute", (404, 10): "Request header too long (request filtering)",
-    (404, 11): "Request contains a double escape sequence", (404, 12): "Request contains high-bit characters",
-    (404, 13): "Content length too large", (404, 14): "Request URL too long", (404, 15): "Query string too long",
-    (404, 18): "Query string sequence denied", (404, 19): "Denied by a request filtering rule",
+    (404, 0): "Not found",
+    (404, 2): "ISAPI or CGI restriction",
+    (404, 3): "MIME type restriction",
+    (404, 4): "No handler configured",
+    (404, 5): "Denied by request filtering (URL sequence)",
+    (404, 6): "Verb denied",
+    (404, 7): "File extension denied",
+    (404, 8): "Hidden namespace",
+    (404, 9): "Hidden file attribute",
+    (404, 10): "Request header too long (request filtering)",
+    (404, 11): "Request contains a double escape sequence",
+    (404, 12): "Request contains high-bit characters",
+    (404, 13): "Content length too large",
+    (404, 14): "Request URL too long",
+    (404, 15): "Query string too long",
+    (404, 18): "Query string sequence denied",
+    (404, 19): "Denied by a request filtering rule",
     (404, 20): "Too many URL segments",
-    (405, 0): "Method not allowed", (413, 0): "Request entity too large",
-    (500, 0): "Internal server error", (500, 19): "Configuration data is invalid (bad web.config)",
-    (500, 50): "URL Rewrite error in RQ_BEGIN_REQUEST", (500, 51): "URL Rewrite error in GL_PRE_BEGIN_REQUEST",
-    (500, 52): "URL Rewrite error in RQ_SEND_RESPONSE", (500, 53): "URL Rewrite error in RQ_RELEASE_REQUEST_STATE",
-    (502, 3): "ARR: forwarder connection error", (502, 4): "ARR: no server to forward to",
-    (503, 0): "Application pool unavailable", (503, 2): "Concurrent request limit reached",
+    (405, 0): "Method not allowed",
+    (413, 0): "Request entity too large",
+    (500, 0): "Internal server error",
+    (500, 19): "Configuration data is invalid (bad web.config)",
+    (500, 50): "URL Rewrite error in RQ_BEGIN_REQUEST",
+    (500, 51): "URL Rewrite error in GL_PRE_BEGIN_REQUEST",
+    (500, 52): "URL Rewrite error in RQ_SEND_RESPONSE",
+    (500, 53): "URL Rewrite error in RQ_RELEASE_REQUEST_STATE",
+    (502, 3): "ARR: forwarder connection error",
+    (502, 4): "ARR: no server to forward to",
+    (503, 0): "Application pool unavailable",
+    (503, 2): "Concurrent request limit reached",
 }
 
 # Substatus unknown (custom pages, direct status codes): what the status alone says.
 _BY_STATUS: dict[int, str] = {
-    400: "Bad Request", 401: "Unauthorized (substatus unknown: 401.1 logon failed, 401.2 no accepted "
-    "authentication method, 401.3 ACL)", 403: "Forbidden (substatus unknown)", 404: "Not found",
-    500: "Internal server error", 502: "Bad gateway", 503: "Service unavailable",
+    400: "Bad Request",
+    401: "Unauthorized (substatus unknown: 401.1 logon failed, 401.2 no accepted authentication method, 401.3 ACL)",
+    403: "Forbidden (substatus unknown)",
+    404: "Not found",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
 }
 
 
@@ -129,8 +152,16 @@ def read_error_page(body: str) -> IisPage | None:
         if match := _DETAILED.match(line):  # §4.4: detailed page, substatus visible
             following = lines[index + 1] if index + 1 < len(lines) else ""
             method = _after(lines, "Logon Method")
-            return IisPage("detailed", int(match.group(1)), int(match.group(2)), line, following,
-                           _win32(_after(lines, "Error Code")), _user(method), _user(_after(lines, "Logon User")))
+            return IisPage(
+                "detailed",
+                int(match.group(1)),
+                int(match.group(2)),
+                line,
+                following,
+                _win32(_after(lines, "Error Code")),
+                _user(method),
+                _user(_after(lines, "Logon User")),
+            )
     for index, line in enumerate(lines):
         if match := _HTTPSYS.match(line):  # §4.2: http.sys page, no substatus
             heading = lines[index - 1] if index else line

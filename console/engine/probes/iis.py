@@ -70,7 +70,7 @@ def find_log_line(path: str, correlation_id: str) -> tuple[str | None, str]:
                 return None, f"no line with {correlation_id} in {file} (IIS may not have flushed its log buffer yet)"
             start = data.rfind(b"\n", 0, hit) + 1
             end = data.find(b"\n", hit)
-            line = data[start: end if end >= 0 else size]
+            line = data[start : end if end >= 0 else size]
     except OSError as exc:
         return None, f"cannot read {file} ({exc.strerror})"
     return line.decode("utf-8", errors="replace").rstrip("\r"), f"found in {file}"
@@ -89,15 +89,17 @@ class SpoofResult:
     detail: str
 
 
-def spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
-                correlation: tuple[str, str] | None = None) -> SpoofResult:
+def spoof_check(
+    client: httpx.Client, iis_url: str, path: str, header: str, correlation: tuple[str, str] | None = None
+) -> SpoofResult:
     """Send a request straight to IIS with a forged, clearly marked identity and see whether IIS believes it."""
     forged = f"{SPOOF_SUBJECT_PREFIX}{uuid.uuid4().hex[:8]}"
     url = join_url(iis_url, path)
     extra = [correlation] if correlation else []
     try:  # through send(): a wall deadline and a body cap, like every other request of the trace
-        response = send(client, "GET", url, [(header, forged), ("X-Baton-Probe", "spoof-check"), *extra],
-                        hop=HopName.IIS)
+        response = send(
+            client, "GET", url, [(header, forged), ("X-Baton-Probe", "spoof-check"), *extra], hop=HopName.IIS
+        )
     except TraceError as exc:
         return SpoofResult(url, header, forged, None, False, None, f"IIS not reachable directly ({exc.message})")
     user: str | None = None
@@ -108,8 +110,10 @@ def spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
         except ValueError:
             user = None
     accepted = user == forged  # the echo lists the headers it got: only the resolved user counts
-    detail = (f"IIS answered {response.status} to a direct request with {header}: {forged} "
-              f"and resolved the user as {user or 'nobody'}")
+    detail = (
+        f"IIS answered {response.status} to a direct request with {header}: {forged} "
+        f"and resolved the user as {user or 'nobody'}"
+    )
     return SpoofResult(url, header, forged, response.status, accepted, user, detail)
 
 
@@ -119,8 +123,9 @@ _spoof_cache: dict[tuple[str, str, str], tuple[float, SpoofResult]] = {}
 _spoof_lock = threading.Lock()
 
 
-def cached_spoof_check(client: httpx.Client, iis_url: str, path: str, header: str,
-                       correlation: tuple[str, str] | None = None) -> SpoofResult:
+def cached_spoof_check(
+    client: httpx.Client, iis_url: str, path: str, header: str, correlation: tuple[str, str] | None = None
+) -> SpoofResult:
     """spoof_check, answered from a per-(IIS, path, header) cache for SPOOF_CHECK_TTL seconds."""
     key = (iis_url, path, header)
     now = time.monotonic()

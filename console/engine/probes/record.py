@@ -24,8 +24,9 @@ def _pairs(value: object) -> Pairs:
 def _headers(value: object) -> Pairs:
     """Header pairs as Baton may show them: the sandbox masks credentials the way API Gateway's logs do, keeping the
     last characters (a token's signature); those tails are dropped, and any credential it left whole is masked."""
-    return tuple((k, redact_text(v) if "****" in v or not is_secret_header(k) else redact_value(v))
-                 for k, v in _pairs(value))
+    return tuple(
+        (k, redact_text(v) if "****" in v or not is_secret_header(k) else redact_value(v)) for k, v in _pairs(value)
+    )
 
 
 def _masked(value: object) -> str | None:
@@ -155,11 +156,13 @@ def _statements(policy: object) -> tuple[StatementTruth, ...]:
         if not isinstance(item, dict):
             continue
         resources, actions = item.get("Resource", []), item.get("Action", [])
-        out.append(StatementTruth(
-            effect=str(item.get("Effect", "")),
-            actions=tuple(map(str, [actions] if isinstance(actions, str) else actions or [])),
-            resources=tuple(map(str, [resources] if isinstance(resources, str) else resources or [])),
-        ))
+        out.append(
+            StatementTruth(
+                effect=str(item.get("Effect", "")),
+                actions=tuple(map(str, [actions] if isinstance(actions, str) else actions or [])),
+                resources=tuple(map(str, [resources] if isinstance(resources, str) else resources or [])),
+            )
+        )
     return tuple(out)
 
 
@@ -172,23 +175,46 @@ def parse_ground_truth(doc: dict[str, Any]) -> GroundTruth:
     client, gw, az = _section(doc, "client"), _section(doc, "gateway"), _section(doc, "authorizer")
     integ, iis = _section(doc, "integration"), _section(doc, "iis")
     return GroundTruth(
-        seq=_int(doc.get("seq")) or 0, request_id=str(doc.get("request_id") or ""),
-        correlation_id=_text(doc.get("correlation_id")), received_at=str(doc.get("received_at") or ""),
-        client=ClientTruth(str(client.get("method") or "GET"), str(client.get("path") or "/"),
-                           _headers(client.get("headers"))),
-        gateway=GatewayTruth(str(gw.get("outcome") or "refused"), _int(gw.get("status")) or 0,
-                             _text(gw.get("error_type")), str(gw.get("api_key") or "not_required"),
-                             bool(gw.get("throttled"))),
+        seq=_int(doc.get("seq")) or 0,
+        request_id=str(doc.get("request_id") or ""),
+        correlation_id=_text(doc.get("correlation_id")),
+        received_at=str(doc.get("received_at") or ""),
+        client=ClientTruth(
+            str(client.get("method") or "GET"), str(client.get("path") or "/"), _headers(client.get("headers"))
+        ),
+        gateway=GatewayTruth(
+            str(gw.get("outcome") or "refused"),
+            _int(gw.get("status")) or 0,
+            _text(gw.get("error_type")),
+            str(gw.get("api_key") or "not_required"),
+            bool(gw.get("throttled")),
+        ),
         authorizer=AuthorizerTruth(
-            type=str(az.get("type") or "none"), decision=str(az.get("decision") or "skipped"),
-            reason=str(az.get("reason") or ""), principal_id=_text(az.get("principal_id")),
-            claims=_pairs(az.get("claims")), context=_pairs(az.get("context")), policy=_statements(az.get("policy")),
-            cached=bool(az.get("cached")), cache_key=_masked(az.get("cache_key")),
-            matched_resource=_text(az.get("matched_resource"))),
-        integration=IntegrationTruth(bool(integ.get("sent")), _headers(integ.get("headers")),
-                                     _pairs(integ.get("mapping")), bool(integ.get("timed_out"))),
-        iis=IisTruth(received=bool(iis.get("received")), headers=_headers(iis.get("headers")),
-                     server_variables=_headers(iis.get("server_variables")), user=_text(iis.get("user")) or None,
-                     auth_type=_text(iis.get("auth_type")) or None, status=_int(iis.get("status")),
-                     substatus=_int(iis.get("substatus")), log_line=_masked(iis.get("log_line"))),
+            type=str(az.get("type") or "none"),
+            decision=str(az.get("decision") or "skipped"),
+            reason=str(az.get("reason") or ""),
+            principal_id=_text(az.get("principal_id")),
+            claims=_pairs(az.get("claims")),
+            context=_pairs(az.get("context")),
+            policy=_statements(az.get("policy")),
+            cached=bool(az.get("cached")),
+            cache_key=_masked(az.get("cache_key")),
+            matched_resource=_text(az.get("matched_resource")),
+        ),
+        integration=IntegrationTruth(
+            bool(integ.get("sent")),
+            _headers(integ.get("headers")),
+            _pairs(integ.get("mapping")),
+            bool(integ.get("timed_out")),
+        ),
+        iis=IisTruth(
+            received=bool(iis.get("received")),
+            headers=_headers(iis.get("headers")),
+            server_variables=_headers(iis.get("server_variables")),
+            user=_text(iis.get("user")) or None,
+            auth_type=_text(iis.get("auth_type")) or None,
+            status=_int(iis.get("status")),
+            substatus=_int(iis.get("substatus")),
+            log_line=_masked(iis.get("log_line")),
+        ),
     )

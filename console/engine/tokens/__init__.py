@@ -1,7 +1,7 @@
 """The token engine: decode anything people paste, verify it, check its claims, name every problem.
 
-    report = inspect_token(text, keys=fetch_jwks(url), expect=Expectations(issuer=..., audiences=(...,)))
-    report.ok, report.signature.status, [f.code for f in report.findings]
+report = inspect_token(text, keys=fetch_jwks(url), expect=Expectations(issuer=..., audiences=(...,)))
+report.ok, report.signature.status, [f.code for f in report.findings]
 """
 
 from __future__ import annotations
@@ -74,9 +74,19 @@ def inspect_token(
         findings += keys.findings
     if skew is not None and abs(skew) >= CLOCK_SKEW_NOTICE:
         direction = "ahead of" if skew > 0 else "behind"
-        findings.append(finding("token.clock_skew", (
-            f"the server's clock is {span(skew)} {direction} this machine's; "
-            "claims were judged by the server's clock")))
+        findings.append(
+            finding(
+                "token.clock_skew",
+                (
+                    f"the server's clock is {span(skew)} {direction} this machine's; "
+                    "claims were judged by the server's clock"
+                ),
+            )
+        )
     return TokenReport(
-        token=decoded, signature=signature, findings=tuple(findings), checked_at=judge_now, clock_skew=skew,
+        token=decoded,
+        signature=signature,
+        findings=tuple(findings),
+        checked_at=judge_now,
+        clock_skew=skew,
     )

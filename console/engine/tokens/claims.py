@@ -46,8 +46,11 @@ def _time_findings(claims: dict[str, Any], e: Expectations, now: float) -> list[
             continue
         value = numeric_date(raw)
         if value is None:
-            found.append(finding("token.claim_type_invalid",
-                                 f"{name} is {_show(raw)}; it must be a NumericDate (seconds since 1970)"))
+            found.append(
+                finding(
+                    "token.claim_type_invalid", f"{name} is {_show(raw)}; it must be a NumericDate (seconds since 1970)"
+                )
+            )
         else:
             times[name] = value
     exp = times.get("exp")
@@ -64,9 +67,15 @@ def _time_findings(claims: dict[str, Any], e: Expectations, now: float) -> list[
     for name, label in (("nbf", "not valid before"), ("iat", "issued at")):
         when = times.get(name)
         if when is not None and when > future:
-            found.append(finding("token.not_yet_valid", (
-                f"{name} is {span(when - now)} in the future ({label} {utc_text(when)}){_leeway(e)}: "
-                "the issuer's clock is ahead of the verifier's")))
+            found.append(
+                finding(
+                    "token.not_yet_valid",
+                    (
+                        f"{name} is {span(when - now)} in the future ({label} {utc_text(when)}){_leeway(e)}: "
+                        "the issuer's clock is ahead of the verifier's"
+                    ),
+                )
+            )
     if e.max_age is not None and "iat" in times and now - times["iat"] > e.max_age + e.leeway:
         age = span(now - times["iat"])
         found.append(finding("token.too_old", f"issued {age} ago; the max age is {span(e.max_age)}"))
@@ -102,8 +111,12 @@ def _audience(claims: dict[str, Any], audiences: tuple[str, ...]) -> list[Findin
             return [finding("token.audience_mismatch", "the token has neither aud nor client_id")]
         if client_id in audiences:
             return []
-        return [finding("token.audience_mismatch", (
-            f"client_id is {_show(client_id)} (no aud, a Cognito access token); expected {_list(audiences)}"))]
+        return [
+            finding(
+                "token.audience_mismatch",
+                (f"client_id is {_show(client_id)} (no aud, a Cognito access token); expected {_list(audiences)}"),
+            )
+        ]
     values = [aud] if isinstance(aud, str) else aud
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         return [finding("token.claim_type_invalid", f"aud is {_show(aud)}; it must be a string or a list of strings")]

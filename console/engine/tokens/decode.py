@@ -92,11 +92,15 @@ def _why_not_json(header: dict[str, Any], exc: TokenDecodeError) -> TokenDecodeE
     if header.get("b64") is False:
         return TokenDecodeError(
             "the header says b64: false (RFC 7797 unencoded or detached payload), so the payload is not "
-            "base64url JSON claims: this is not a JWT", hint="RFC 7797 §7: a JWT always has b64 true")
+            "base64url JSON claims: this is not a JWT",
+            hint="RFC 7797 §7: a JWT always has b64 true",
+        )
     if "zip" in header:
         return TokenDecodeError(
             f"the header says zip {ascii(header['zip'])[:20]}: compressed claims are JWE-only (RFC 7516 §4.1.3) and "
-            "no verifier reads them in a JWS", hint="issue the JWS without zip")
+            "no verifier reads them in a JWS",
+            hint="issue the JWS without zip",
+        )
     return exc
 
 
@@ -127,7 +131,11 @@ def _decode_jwe(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
     except TokenDecodeError:
         header = {}
     return DecodedToken(
-        raw=raw, compact=compact, kind=TokenKind.JWE, header=header, notes=notes,
+        raw=raw,
+        compact=compact,
+        kind=TokenKind.JWE,
+        header=header,
+        notes=notes,
         header_bytes=len(parts[0]) * 3 // 4,
     )
 
@@ -135,8 +143,9 @@ def _decode_jwe(raw: str, compact: str, parts: list[str], notes: tuple[str, ...]
 def b64url_decode(segment: str, name: str) -> bytes:
     """Strict unpadded base64url (RFC 7515 §2), with an error naming the segment and position."""
     try:  # fast path: one translate maps base64url to base64 and '+', '/', '=' to an invalid byte
-        return binascii.a2b_base64(segment.encode("ascii").translate(_TO_STANDARD) + _PAD[len(segment) % 4],
-                                   strict_mode=True)
+        return binascii.a2b_base64(
+            segment.encode("ascii").translate(_TO_STANDARD) + _PAD[len(segment) % 4], strict_mode=True
+        )
     except (binascii.Error, ValueError, UnicodeEncodeError):
         pass  # the slow path below says exactly what is wrong
     if _B64URL.fullmatch(segment) is None:
@@ -221,9 +230,7 @@ def _collecting_decoder(part: str, duplicates: list[DuplicateClaim]) -> json.JSO
             seen: dict[str, list[Any]] = {}
             for key, value in pairs:
                 seen.setdefault(key, []).append(value)
-            duplicates.extend(
-                DuplicateClaim(part=part, name=k, values=tuple(v)) for k, v in seen.items() if len(v) > 1
-            )
+            duplicates.extend(DuplicateClaim(part=part, name=k, values=tuple(v)) for k, v in seen.items() if len(v) > 1)
         return obj
 
     return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)

@@ -34,11 +34,11 @@ def jwks_from_json(text: str | bytes, source: str, *, allow_symmetric: bool = Fa
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
-        raise KeyLoadError("is not JSON", where=source, hint="a JWKS is {\"keys\": [...]}") from None
+        raise KeyLoadError("is not JSON", where=source, hint='a JWKS is {"keys": [...]}') from None
     if isinstance(doc, dict) and "kty" in doc and "keys" not in doc:
         doc = {"keys": [doc]}
     if not isinstance(doc, dict) or not isinstance(doc.get("keys"), list):
-        raise KeyLoadError("has no \"keys\" list", where=source, hint="a JWKS is {\"keys\": [...]}")
+        raise KeyLoadError('has no "keys" list', where=source, hint='a JWKS is {"keys": [...]}')
     keyset = KeySet(keys=[], source=source)
     for index, jwk in enumerate(doc["keys"]):
         _add_jwk(keyset, jwk, index, allow_symmetric)
@@ -61,10 +61,12 @@ def _add_jwk(keyset: KeySet, jwk: Any, index: int, allow_symmetric: bool) -> Non
         if allow_symmetric:
             keyset.keys.append(_oct_key(jwk, kid, where, keyset.source))
         else:
-            keyset.findings.append(finding(
-                "token.jwks_symmetric_key",
-                f"{where} (kid {kid!r}) is a symmetric key; Baton refuses to use it and never shows it.",
-            ))
+            keyset.findings.append(
+                finding(
+                    "token.jwks_symmetric_key",
+                    f"{where} (kid {kid!r}) is a symmetric key; Baton refuses to use it and never shows it.",
+                )
+            )
         return
     from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
@@ -90,9 +92,16 @@ def _add_jwk(keyset: KeySet, jwk: Any, index: int, allow_symmetric: bool) -> Non
     if not algs:
         raise KeyLoadError(f"says alg {str(alg)[:20]!r}, which does not fit its key type {kty}", where=where)
     forms = (json.dumps(public_only).encode(), json.dumps(public_only, separators=(",", ":")).encode())
-    keyset.keys.append(VerificationKey(
-        kty=str(kty), algs=algs, key=key, source=keyset.source, kid=kid, public_forms=forms + pem_forms(key),
-    ))
+    keyset.keys.append(
+        VerificationKey(
+            kty=str(kty),
+            algs=algs,
+            key=key,
+            source=keyset.source,
+            kid=kid,
+            public_forms=forms + pem_forms(key),
+        )
+    )
 
 
 def _oct_key(jwk: dict[str, Any], kid: str | None, where: str, source: str) -> VerificationKey:
@@ -102,13 +111,13 @@ def _oct_key(jwk: dict[str, Any], kid: str | None, where: str, source: str) -> V
 
     k = jwk.get("k")
     if not isinstance(k, str) or not k:
-        raise KeyLoadError("is an oct key without a \"k\" value", where=where)
+        raise KeyLoadError('is an oct key without a "k" value', where=where)
     try:
         secret = b64url_decode(k, "k")
     except TokenDecodeError:  # the message would quote the key: never show it
-        raise KeyLoadError("is an oct key whose \"k\" is not base64url", where=where) from None
+        raise KeyLoadError('is an oct key whose "k" is not base64url', where=where) from None
     if not secret:
-        raise KeyLoadError("is an oct key with an empty \"k\"", where=where)
+        raise KeyLoadError('is an oct key with an empty "k"', where=where)
     alg = jwk.get("alg")
     algs = HMAC_ALGS
     if isinstance(alg, str) and alg:
@@ -137,16 +146,22 @@ def fetch_jwks(url: str, *, timeout: float = 5.0, transport: Any = None, client:
         raise KeyLoadError("only http(s) JWKS URLs are fetched", where=url)
     own = client is None
     if client is None:
-        client = (make_client(timeout) if transport is None
-                  else httpx.Client(timeout=timeout, follow_redirects=False, transport=transport))
+        client = (
+            make_client(timeout)
+            if transport is None
+            else httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+        )
     body = bytearray()
     try:
-        with deadline(timeout) as end, client.stream("GET", url, headers={"Accept": "application/json"},
-                                                     follow_redirects=False) as response:
+        with (
+            deadline(timeout) as end,
+            client.stream("GET", url, headers={"Accept": "application/json"}, follow_redirects=False) as response,
+        ):
             if response.is_redirect:
                 raise KeyLoadError(
                     f"answered {response.status_code} redirect to {response.headers.get('location', '?')[:200]}",
-                    where=url, hint="Baton does not follow JWKS redirects; give the final URL",
+                    where=url,
+                    hint="Baton does not follow JWKS redirects; give the final URL",
                 )
             if response.status_code != 200:
                 raise KeyLoadError(f"answered HTTP {response.status_code}", where=url)

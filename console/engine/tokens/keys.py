@@ -16,11 +16,29 @@ HMAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
 EC_CURVE_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
 OKP_ALGS = frozenset({"EdDSA"})
 SUPPORTED_ALGS = RSA_ALGS | HMAC_ALGS | frozenset(EC_CURVE_ALGS.values()) | OKP_ALGS | {"ES521"}
-JWE_KEY_ALGS = frozenset({
-    "RSA1_5", "RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512", "A128KW", "A192KW", "A256KW", "dir",
-    "ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW", "A128GCMKW", "A192GCMKW", "A256GCMKW",
-    "PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW",
-})
+JWE_KEY_ALGS = frozenset(
+    {
+        "RSA1_5",
+        "RSA-OAEP",
+        "RSA-OAEP-256",
+        "RSA-OAEP-384",
+        "RSA-OAEP-512",
+        "A128KW",
+        "A192KW",
+        "A256KW",
+        "dir",
+        "ECDH-ES",
+        "ECDH-ES+A128KW",
+        "ECDH-ES+A192KW",
+        "ECDH-ES+A256KW",
+        "A128GCMKW",
+        "A192GCMKW",
+        "A256GCMKW",
+        "PBES2-HS256+A128KW",
+        "PBES2-HS384+A192KW",
+        "PBES2-HS512+A256KW",
+    }
+)
 """RFC 7518 §4.1 key-management algorithms: a JWK naming one is an encryption key, skipped like ``use: enc``."""
 MAX_JWKS_BYTES = 1024 * 1024
 MAX_KEY_FILE_BYTES = MAX_JWKS_BYTES
@@ -105,7 +123,8 @@ def key_from_pem(data: bytes, source: str) -> KeySet:
 
     if b"PRIVATE KEY" in data:
         raise KeyLoadError(
-            "holds a private key", where=source,
+            "holds a private key",
+            where=source,
             hint="give the public key: openssl pkey -in KEY -pubout",
         )
     try:
@@ -139,7 +158,8 @@ def hmac_key(secret: bytes, source: str) -> KeySet:
         raise KeyLoadError("is empty", where=source, hint="an HMAC secret must be random and at least 32 bytes")
     if _looks_public(secret.strip()):
         raise KeyLoadError(
-            "looks like a public key or JWK, not an HMAC secret", where=source,
+            "looks like a public key or JWK, not an HMAC secret",
+            where=source,
             hint="using a public key as an HMAC secret is the algorithm-confusion attack; pass it with --key/--jwks",
         )
     return KeySet(keys=[VerificationKey(kty="oct", algs=HMAC_ALGS, key=secret, source=source)], source=source)

@@ -10,7 +10,7 @@ _BEARER = re.compile(r"(?i)^bearer\s+")
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?")
 _WHITESPACE = re.compile(r"\s+")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-_QUOTES = ("\"", "'", "`")
+_QUOTES = ('"', "'", "`")
 
 
 def normalize(text: str) -> tuple[str, tuple[str, ...]]:

@@ -38,19 +38,31 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
     elif alg.lower() == "none":
         return _unsupported(alg, kid_text, "token.alg_none", f"the header says alg {alg!r}: the token is unsigned")
     else:
-        return _unsupported(alg, kid_text, "token.alg_unsupported",
-                            f"alg {_show(alg)} is not a JWS signing algorithm Baton (or API Gateway) knows")
+        return _unsupported(
+            alg,
+            kid_text,
+            "token.alg_unsupported",
+            f"alg {_show(alg)} is not a JWS signing algorithm Baton (or API Gateway) knows",
+        )
     found: list[Finding] = []
     if not token.signature:
         found.append(finding("token.signature_empty", "The third segment is empty: nothing was signed."))
         return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, detail="empty signature"), found
     if alg in _EC_SIZE and _ecdsa_zero(token.signature, _EC_SIZE[alg]):
-        found.append(finding("token.ecdsa_zero_signature",
-                             "The ECDSA signature has r or s equal to zero; no real signer produces that."))
+        found.append(
+            finding(
+                "token.ecdsa_zero_signature",
+                "The ECDSA signature has r or s equal to zero; no real signer produces that.",
+            )
+        )
         return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, detail="r or s is zero"), found
     if keys is None:
-        found.append(finding("token.signature_unverified", "No key was given, so the signature was not checked; "
-                                                           "everything shown is UNVERIFIED."))
+        found.append(
+            finding(
+                "token.signature_unverified",
+                "No key was given, so the signature was not checked; everything shown is UNVERIFIED.",
+            )
+        )
         return SignatureCheck(SignatureStatus.UNVERIFIED, alg, kid_text, detail="no key given"), found
     if alg in HMAC_ALGS and not keys.symmetric:
         return _confusion(token, alg, kid_text, keys)
@@ -58,8 +70,10 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
     if not candidates:
         kids = keys.kids()
         listed = ", ".join(repr(k) for k in kids[:12]) + (" …" if len(kids) > 12 else "")
-        detail = (f"the header's kid {_show(kid)} is not in {keys.source}; the set has "
-                  f"{len(kids)} kid{'s' if len(kids) != 1 else ''}: {listed or 'none'}")
+        detail = (
+            f"the header's kid {_show(kid)} is not in {keys.source}; the set has "
+            f"{len(kids)} kid{'s' if len(kids) != 1 else ''}: {listed or 'none'}"
+        )
         found.append(finding("token.kid_unknown", detail))
         return SignatureCheck(SignatureStatus.UNVERIFIED, alg, kid_text, keys.source, detail), found
     usable = [k for k in candidates if alg in k.algs]
@@ -71,14 +85,21 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
     for key in usable:
         if _verifies(token, alg, key):
             if key.kty == "oct" and len(key.key) < _HASH[alg[2:]]().digest_size:
-                found.append(finding("token.hmac_secret_weak", f"the secret from {key.source} is {len(key.key)} "
-                                     f"bytes; {alg} wants at least {_HASH[alg[2:]]().digest_size}"))
+                found.append(
+                    finding(
+                        "token.hmac_secret_weak",
+                        f"the secret from {key.source} is {len(key.key)} "
+                        f"bytes; {alg} wants at least {_HASH[alg[2:]]().digest_size}",
+                    )
+                )
             return SignatureCheck(SignatureStatus.VALID, alg, kid_text, key.source, key.verified_detail()), found
     detail = f"{alg} signature does not verify with {usable[0].describe()} from {keys.source}"
     if alg.startswith("PS") and any(_pss_any_salt(token, alg, key) for key in usable):
-        detail += (f"; it would with a PSS salt of another length, which RFC 7518 §3.5 forbids (the salt must be "
-                   f"as long as the hash, {_HASH[alg[2:]]().digest_size} bytes; golang-jwt accepts it only for "
-                   "backward compatibility)")
+        detail += (
+            f"; it would with a PSS salt of another length, which RFC 7518 §3.5 forbids (the salt must be "
+            f"as long as the hash, {_HASH[alg[2:]]().digest_size} bytes; golang-jwt accepts it only for "
+            "backward compatibility)"
+        )
     found.append(finding("token.signature_invalid", detail))
     return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, keys.source, detail), found
 
@@ -92,8 +113,12 @@ def _pss_any_salt(token: DecodedToken, alg: str, key: VerificationKey) -> bool:
         return False
     digest = {"256": hashes.SHA256(), "384": hashes.SHA384(), "512": hashes.SHA512()}[alg[2:]]
     try:
-        key.key.verify(token.signature, token.signing_input,
-                       padding.PSS(mgf=padding.MGF1(digest), salt_length=padding.PSS.AUTO), digest)
+        key.key.verify(
+            token.signature,
+            token.signing_input,
+            padding.PSS(mgf=padding.MGF1(digest), salt_length=padding.PSS.AUTO),
+            digest,
+        )
     except Exception:  # InvalidSignature, or a malformed signature: either way, not a PSS signature by this key
         return False
     return True
@@ -120,13 +145,19 @@ def _verifies(token: DecodedToken, alg: str, key: VerificationKey) -> bool:
 def _confusion(token: DecodedToken, alg: str, kid: str | None, keys: KeySet) -> tuple[SignatureCheck, list[Finding]]:
     digest = _HASH[alg[2:]]
     forged_with = next(
-        (key for key in keys.keys for form in key.public_forms
-         if hmac.compare_digest(hmac.new(form, token.signing_input, digest).digest(), token.signature)),
+        (
+            key
+            for key in keys.keys
+            for form in key.public_forms
+            if hmac.compare_digest(hmac.new(form, token.signing_input, digest).digest(), token.signature)
+        ),
         None,
     )
     if forged_with is not None:
-        detail = (f"the token says {alg}, and its signature IS an HMAC made with the public key of "
-                  f"{forged_with.describe()} as the secret: a forged token")
+        detail = (
+            f"the token says {alg}, and its signature IS an HMAC made with the public key of "
+            f"{forged_with.describe()} as the secret: a forged token"
+        )
     else:
         detail = f"the token says {alg} (HMAC), but every key in {keys.source} is an asymmetric public key"
     check = SignatureCheck(SignatureStatus.INVALID, alg, kid, keys.source, detail)
@@ -147,5 +178,3 @@ def _show(value: Any, limit: int = 60) -> str:
     """A header value for a message: repr-escaped and truncated (it came from the token)."""
     text = ascii(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-

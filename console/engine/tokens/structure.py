@@ -26,29 +26,59 @@ def structure_findings(token: DecodedToken) -> list[Finding]:
     found: list[Finding] = []
     if token.kind is TokenKind.JWE:
         enc = token.header.get("enc")
-        found.append(finding("token.encrypted", (
-            f"five segments (JWE, alg {_short(token.header.get('alg'))}, enc {_short(enc)}): the claims are "
-            "encrypted, so neither Baton nor a gateway authorizer can read or verify them")))
+        found.append(
+            finding(
+                "token.encrypted",
+                (
+                    f"five segments (JWE, alg {_short(token.header.get('alg'))}, enc {_short(enc)}): the claims are "
+                    "encrypted, so neither Baton nor a gateway authorizer can read or verify them"
+                ),
+            )
+        )
     elif token.kind is TokenKind.OPAQUE:
-        found.append(finding("token.not_jwt", (
-            f"a {len(token.compact)}-character bearer token with no dots: a reference (opaque) token "
-            "whose meaning only its issuer knows (introspection endpoint)")))
+        found.append(
+            finding(
+                "token.not_jwt",
+                (
+                    f"a {len(token.compact)}-character bearer token with no dots: a reference (opaque) token "
+                    "whose meaning only its issuer knows (introspection endpoint)"
+                ),
+            )
+        )
     if token.size + _AUTH_PREFIX > HTTP_SYS_MAX_FIELD_LENGTH:
-        found.append(finding("token.too_large_for_iis", (
-            f"'Authorization: Bearer <token>' is {token.size + _AUTH_PREFIX:,} bytes; http.sys refuses header "
-            f"lines over {HTTP_SYS_MAX_FIELD_LENGTH:,} bytes (MaxFieldLength default) with "
-            "400 'Request Header Too Long' from Microsoft-HTTPAPI/2.0, before IIS logs anything")))
+        found.append(
+            finding(
+                "token.too_large_for_iis",
+                (
+                    f"'Authorization: Bearer <token>' is {token.size + _AUTH_PREFIX:,} bytes; http.sys refuses header "
+                    f"lines over {HTTP_SYS_MAX_FIELD_LENGTH:,} bytes (MaxFieldLength default) with "
+                    "400 'Request Header Too Long' from Microsoft-HTTPAPI/2.0, before IIS logs anything"
+                ),
+            )
+        )
     if token.kind is not TokenKind.JWS:
         return found
     if token.encoding != "utf-8":
-        found.append(finding("token.not_utf8", (
-            f"the JOSE JSON is {token.encoding}, not UTF-8 (RFC 8725 §3.7); pyjwt would accept it, "
-            "but a strict verifier refuses it")))
+        found.append(
+            finding(
+                "token.not_utf8",
+                (
+                    f"the JOSE JSON is {token.encoding}, not UTF-8 (RFC 8725 §3.7); pyjwt would accept it, "
+                    "but a strict verifier refuses it"
+                ),
+            )
+        )
     for dup in token.duplicates:
         shown = ", ".join(_short(v) for v in dup.values)
-        found.append(finding("token.duplicate_claim", (
-            f"{dup.part} member {_short(dup.name)} appears {len(dup.values)} times ({shown}); Python and pyjwt "
-            f"use the last ({_short(dup.values[-1])}), other parsers may use the first or refuse")))
+        found.append(
+            finding(
+                "token.duplicate_claim",
+                (
+                    f"{dup.part} member {_short(dup.name)} appears {len(dup.values)} times ({shown}); Python and pyjwt "
+                    f"use the last ({_short(dup.values[-1])}), other parsers may use the first or refuse"
+                ),
+            )
+        )
     if token.header.keys() <= _PLAIN_HEADER:
         kid = token.header.get("kid")
         if kid is None or (kid.__class__ is str and len(kid) <= _KID_MAX and not _KID_SUSPICIOUS.search(kid)):
@@ -56,12 +86,20 @@ def structure_findings(token: DecodedToken) -> list[Finding]:
     present = [h for h in _KEY_HEADERS if h in token.header]
     if present:
         where = "; ".join(f"{h}={_short(token.header[h])}" for h in present)
-        found.append(finding("token.untrusted_key_header", (
-            f"the header carries {', '.join(present)} ({where}); Baton ignored it and made no request")))
+        found.append(
+            finding(
+                "token.untrusted_key_header",
+                (f"the header carries {', '.join(present)} ({where}); Baton ignored it and made no request"),
+            )
+        )
     kid = token.header.get("kid")
     if "kid" in token.header and _kid_is_suspicious(kid):
-        found.append(finding("token.kid_suspicious", (
-            f"kid {_short(kid)} ({_kid_reason(kid)}); Baton used it only as an opaque lookup key")))
+        found.append(
+            finding(
+                "token.kid_suspicious",
+                (f"kid {_short(kid)} ({_kid_reason(kid)}); Baton used it only as an opaque lookup key"),
+            )
+        )
     found.extend(_crit_findings(token.header))
     return found
 
@@ -84,8 +122,12 @@ def _kid_reason(kid: Any) -> str:
 
 def _crit_findings(header: dict[str, Any]) -> list[Finding]:
     if header.get("b64") is False:
-        return [finding("token.crit_unsupported",
-                        "b64 false (RFC 7797 unencoded payload): not a JWT, and no gateway authorizer accepts it")]
+        return [
+            finding(
+                "token.crit_unsupported",
+                "b64 false (RFC 7797 unencoded payload): not a JWT, and no gateway authorizer accepts it",
+            )
+        ]
     if "crit" not in header:
         return []
     crit = header["crit"]
@@ -93,9 +135,13 @@ def _crit_findings(header: dict[str, Any]) -> list[Finding]:
         return [finding("token.crit_unsupported", f"crit is {_short(crit)}; it must be a non-empty list of names")]
     unknown = [c for c in crit if c not in _CRIT_UNDERSTOOD]
     if unknown:
-        return [finding("token.crit_unsupported",
-                        f"the header marks {', '.join(_short(c) for c in unknown)} as critical; no verifier here "
-                        "understands it, so the token must be refused")]
+        return [
+            finding(
+                "token.crit_unsupported",
+                f"the header marks {', '.join(_short(c) for c in unknown)} as critical; no verifier here "
+                "understands it, so the token must be refused",
+            )
+        ]
     return []
 
 

@@ -27,8 +27,18 @@ from console.sandbox.records import RequestStore, new_record
 
 __all__ = ["Gateway"]
 
-_HOP_BY_HOP = {"connection", "keep-alive", "te", "transfer-encoding", "upgrade", "host", "content-length",
-               "proxy-authorization", "proxy-connection", "trailer"}
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "te",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "proxy-authorization",
+    "proxy-connection",
+    "trailer",
+}
 
 
 @dataclass(slots=True)
@@ -50,9 +60,17 @@ def _extended_id() -> str:
 class Gateway:
     """One deployed API (REST or HTTP) with stage ``prod``, fronting the IIS site at ``iis_url``."""
 
-    def __init__(self, cfg: GatewayConfig, api_id: str, authorizer: Authorizer, usage: UsagePlan,
-                 iis_url: str, store: RequestStore, stage_variables: dict[str, str],
-                 control: Callable[[Scope, Receive, Send], Any]) -> None:
+    def __init__(
+        self,
+        cfg: GatewayConfig,
+        api_id: str,
+        authorizer: Authorizer,
+        usage: UsagePlan,
+        iis_url: str,
+        store: RequestStore,
+        stage_variables: dict[str, str],
+        control: Callable[[Scope, Receive, Send], Any],
+    ) -> None:
         self.cfg = cfg
         self.rest = cfg.kind == "rest"
         self.api_id = api_id
@@ -98,18 +116,32 @@ class Gateway:
         record = new_record(request_id, get.get(CORRELATION_HEADER.lower()), scope["method"], path, headers)
         extended = _extended_id()
         client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
-        call = Call(record, ExecutionLog(request_id, enabled=self.rest), {
-            "requestId": request_id, "extendedRequestId": extended, "sourceIp": client_ip,
-            "requestTimeEpoch": time.time(), "httpMethod": scope["method"], "path": scope["path"],
-            "protocol": f"HTTP/{scope.get('http_version', '1.1')}"}, headers, extended)
+        call = Call(
+            record,
+            ExecutionLog(request_id, enabled=self.rest),
+            {
+                "requestId": request_id,
+                "extendedRequestId": extended,
+                "sourceIp": client_ip,
+                "requestTimeEpoch": time.time(),
+                "httpMethod": scope["method"],
+                "path": scope["path"],
+                "protocol": f"HTTP/{scope.get('http_version', '1.1')}",
+            },
+            headers,
+            extended,
+        )
         if self.rest:
             call.log.add(f"Extended Request Id: {extended}")
         try:
             response = await self._pipeline(call, request, get, query)
         except Exception:
             # Never leak a traceback to the client: API Gateway answers 500 with its own body.
-            response = self._refuse(call, "AUTHORIZER_CONFIGURATION_ERROR") if self.rest else Response(
-                b'{"message":"Internal Server Error"}', 500, media_type="application/json")
+            response = (
+                self._refuse(call, "AUTHORIZER_CONFIGURATION_ERROR")
+                if self.rest
+                else Response(b'{"message":"Internal Server Error"}', 500, media_type="application/json")
+            )
         record["gateway"]["status"] = response.status_code
         call.access.update(status=response.status_code, responseLength=len(response.body))
         record["logs"]["execution"] = call.log
@@ -128,14 +160,21 @@ class Gateway:
     async def _pipeline(self, call: Call, request: Request, get: dict[str, str], query: str) -> Response:
         scope = request.scope
         prefix = f"/{STAGE}/"
-        proxy = scope["path"][len(prefix):] if scope["path"].startswith(prefix) else ""
+        proxy = scope["path"][len(prefix) :] if scope["path"].startswith(prefix) else ""
         if not proxy:
             return self._refuse(call, "MISSING_AUTHENTICATION_TOKEN" if self.rest else "NOT_FOUND")
         method = scope["method"]
         call.access["resourcePath"] = "/{proxy+}"
         method_arn = f"{self._arn_prefix()}/{STAGE}/{method}/{proxy}"
-        facts = RequestFacts(method, "/" + proxy, proxy, method_arn, call.headers, dict(parse_qsl(query)),
-                             lambda: self._request_context(call, method, proxy))
+        facts = RequestFacts(
+            method,
+            "/" + proxy,
+            proxy,
+            method_arn,
+            call.headers,
+            dict(parse_qsl(query)),
+            lambda: self._request_context(call, method, proxy),
+        )
         verdict = await self.authorizer.run(facts, call.log)
         call.record["authorizer"] = verdict.ground
         call.access.update(principalId=verdict.principal_id, sub=(verdict.claims or {}).get("sub"))
@@ -144,10 +183,19 @@ class Gateway:
             return self._refuse(call, verdict.refuse, extra)
         if self.rest and not self._usage_plan(call, get.get("x-api-key"), method):
             return self._refuse(call, "THROTTLED" if call.record["gateway"]["throttled"] else "INVALID_API_KEY")
-        mctx = MappingContext(call.record["request_id"], call.headers, verdict.principal_id, verdict.claims,
-                              verdict.context, self.stage_variables)
-        passthrough = [(k, v) for k, v in call.headers if k.lower() not in _HOP_BY_HOP
-                       and not v.startswith("AWS4-HMAC-SHA256")] if self.cfg.integration == "HTTP_PROXY" else []
+        mctx = MappingContext(
+            call.record["request_id"],
+            call.headers,
+            verdict.principal_id,
+            verdict.claims,
+            verdict.context,
+            self.stage_variables,
+        )
+        passthrough = (
+            [(k, v) for k, v in call.headers if k.lower() not in _HOP_BY_HOP and not v.startswith("AWS4-HMAC-SHA256")]
+            if self.cfg.integration == "HTTP_PROXY"
+            else []
+        )
         sent = apply_mapping(passthrough, self.cfg.mapping, mctx, rest=self.rest, append=self.cfg.append_headers)
         call.record["integration"]["mapping"] = self._mapping_view()
         if self.rest:
@@ -156,11 +204,13 @@ class Gateway:
             call.log.add(f"Method request path: {{proxy={proxy}}}")
             call.log.add(f"Method request query string: {{{', '.join(f'{k}={v}' for k, v in parse_qsl(query))}}}")
         target = f"/{proxy}" + (f"?{query}" if query else "")
-        response = await self.forwarder.send(call, method, target, sent, await request.body(),
-                                             self.cfg.timeout_ms / 1000)
+        response = await self.forwarder.send(
+            call, method, target, sent, await request.body(), self.cfg.timeout_ms / 1000
+        )
         if response is None:
-            return self._refuse(call, "INTEGRATION_TIMEOUT" if call.record["integration"]["timed_out"]
-                                else "INTEGRATION_FAILURE")
+            return self._refuse(
+                call, "INTEGRATION_TIMEOUT" if call.record["integration"]["timed_out"] else "INTEGRATION_FAILURE"
+            )
         call.record["gateway"]["outcome"] = "forwarded"
         return self._finish(call, response)
 
@@ -169,30 +219,40 @@ class Gateway:
         call.record["gateway"]["api_key"] = state
         shown = "********" + api_key[-4:] if api_key else ""
         stage = f"{self.api_id}/{STAGE}"
-        call.log.add(f"Verifying Usage Plan for request: {call.record['request_id']}. API Key: {shown} "
-                     f"API Stage: {stage}")
+        call.log.add(
+            f"Verifying Usage Plan for request: {call.record['request_id']}. API Key: {shown} API Stage: {stage}"
+        )
         if state == "not_required":
-            call.log.add(f"API Key authorized because method '{method} /{{proxy+}}' does not require API Key. "
-                         "Request will not contribute to throttle or quota limits")
+            call.log.add(
+                f"API Key authorized because method '{method} /{{proxy+}}' does not require API Key. "
+                "Request will not contribute to throttle or quota limits"
+            )
             return True
         if state != "valid":
             why = "API Key was required but not present" if state == "missing" else "Invalid API Key identifier"
             # Wording after the domain's usage-plan lines; the refusal clause is [inf].
-            call.log.add(f"API Key {shown} not authorized because method '{method} /{{proxy+}}' requires API Key "
-                         f"and API Key is not associated with a Usage Plan for API Stage {stage}: {why}")
+            call.log.add(
+                f"API Key {shown} not authorized because method '{method} /{{proxy+}}' requires API Key "
+                f"and API Key is not associated with a Usage Plan for API Stage {stage}: {why}"
+            )
             return False
         if not self.usage.take():
             call.record["gateway"]["throttled"] = True
-            call.log.add(f"Key throttle limit exceeded for RestApi {self.api_id}, Stage: {STAGE}, "
-                         f"Resource: /{{proxy+}}, HttpMethod: {method}. Limit: {self.usage.rate:.2f} "
-                         f"Burst: {self.usage.burst}")
+            call.log.add(
+                f"Key throttle limit exceeded for RestApi {self.api_id}, Stage: {STAGE}, "
+                f"Resource: /{{proxy+}}, HttpMethod: {method}. Limit: {self.usage.rate:.2f} "
+                f"Burst: {self.usage.burst}"
+            )
             return False
         call.log.add(f"Usage Plan check succeeded for API Key {shown} and API Stage {stage}")
         return True
 
     def _finish(self, call: Call, response: Response) -> Response:
-        ids = ([("x-amzn-RequestId", call.record["request_id"]), ("x-amz-apigw-id", call.extended_id)]
-               if self.rest else [("apigw-requestid", call.record["request_id"])])
+        ids = (
+            [("x-amzn-RequestId", call.record["request_id"]), ("x-amz-apigw-id", call.extended_id)]
+            if self.rest
+            else [("apigw-requestid", call.record["request_id"])]
+        )
         response.raw_headers = [*response.raw_headers, *[(k.encode(), v.encode()) for k, v in ids]]
         return response
 
@@ -207,8 +267,12 @@ class Gateway:
         else:
             call.log.add(f"Gateway response type: {error.response_type} with status code: {error.status}")
             call.log.add(f"Method completed with status: {error.status}")
-        headers = [("Date", http_date()), ("Content-Type", "application/json"),
-                   ("Content-Length", str(len(error.body))), *(extra or [])]
+        headers = [
+            ("Date", http_date()),
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(error.body))),
+            *(extra or []),
+        ]
         if error.error_type:
             headers.append(("x-amzn-ErrorType", error.error_type))
         response = Response(error.body, error.status)
@@ -219,12 +283,22 @@ class Gateway:
         return f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{self.api_id}"
 
     def _request_context(self, call: Call, method: str, proxy: str) -> dict[str, Any]:
-        return {"path": f"/{STAGE}/{proxy}", "accountId": ACCOUNT_ID, "resourceId": "05c7jb",
-                "stage": STAGE, "requestId": call.record["request_id"], "extendedRequestId": call.extended_id,
-                "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()),
-                "requestTimeEpoch": int(time.time() * 1000), "protocol": call.access["protocol"],
-                "identity": {"apiKey": None, "sourceIp": call.access["sourceIp"]},
-                "resourcePath": "/{proxy+}", "httpMethod": method, "apiId": self.api_id, "domainPrefix": self.api_id}
+        return {
+            "path": f"/{STAGE}/{proxy}",
+            "accountId": ACCOUNT_ID,
+            "resourceId": "05c7jb",
+            "stage": STAGE,
+            "requestId": call.record["request_id"],
+            "extendedRequestId": call.extended_id,
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()),
+            "requestTimeEpoch": int(time.time() * 1000),
+            "protocol": call.access["protocol"],
+            "identity": {"apiKey": None, "sourceIp": call.access["sourceIp"]},
+            "resourcePath": "/{proxy+}",
+            "httpMethod": method,
+            "apiId": self.api_id,
+            "domainPrefix": self.api_id,
+        }
 
     def _mapping_view(self) -> dict[str, str]:
         return {h: ("append:" if h in self.cfg.append_headers else "") + src for h, src in self.cfg.mapping}

@@ -55,9 +55,15 @@ class RequestFacts:
 class Authorizer:
     """The API's authorizer as configured: Cognito, HTTP JWT, Lambda TOKEN/REQUEST, or none."""
 
-    def __init__(self, cfg: GatewayConfig, issuer: str, audiences: tuple[str, ...], jwks: JwksCache,
-                 function: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
-                 stage_variables: dict[str, str]) -> None:
+    def __init__(
+        self,
+        cfg: GatewayConfig,
+        issuer: str,
+        audiences: tuple[str, ...],
+        jwks: JwksCache,
+        function: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
+        stage_variables: dict[str, str],
+    ) -> None:
         self.cfg = cfg
         self.issuer = issuer
         self.audiences = audiences
@@ -76,9 +82,18 @@ class Authorizer:
     async def run(self, facts: RequestFacts, log: ExecutionLog) -> Verdict:
         """Authorize one request; ``log`` gets the execution-log lines this authorizer writes."""
         token = header_value(facts.headers, "authorization")
-        ground: dict[str, Any] = {"type": self.kind, "decision": "skipped", "reason": "no authorizer on this route",
-                                  "principal_id": None, "claims": None, "context": None, "policy": None,
-                                  "cached": False, "cache_key": None, "matched_resource": None}
+        ground: dict[str, Any] = {
+            "type": self.kind,
+            "decision": "skipped",
+            "reason": "no authorizer on this route",
+            "principal_id": None,
+            "claims": None,
+            "context": None,
+            "policy": None,
+            "cached": False,
+            "cache_key": None,
+            "matched_resource": None,
+        }
         if self.cfg.auth == "none":
             return Verdict(ground=ground)
         if self.cfg.auth in {"cognito", "jwt"}:
@@ -90,37 +105,56 @@ class Authorizer:
             outcome = await check_cognito(token, self.jwks, self.issuer, self.cfg.scopes)
         else:
             outcome = await check_http_jwt(token, self.jwks, self.issuer, self.audiences, self.cfg.scopes)
-        ground.update(reason=outcome.reason, claims=outcome.claims,
-                      decision="allow" if outcome.allowed else "unauthorized")
+        ground.update(
+            reason=outcome.reason, claims=outcome.claims, decision="allow" if outcome.allowed else "unauthorized"
+        )
         if outcome.allowed:
             return Verdict(claims=outcome.claims, ground=ground)
         if self.cfg.auth == "cognito":
             if token:  # a missing token is not logged (domain §1.2)
                 log.add(f"Unauthorized request: {log.request_id}")
             return Verdict(refuse="UNAUTHORIZED", ground=ground)
-        return Verdict(refuse="UNAUTHORIZED" if outcome.status == 401 else "FORBIDDEN",
-                       www_authenticate=_www_authenticate(outcome, self.cfg.scopes), ground=ground)
+        return Verdict(
+            refuse="UNAUTHORIZED" if outcome.status == 401 else "FORBIDDEN",
+            www_authenticate=_www_authenticate(outcome, self.cfg.scopes),
+            ground=ground,
+        )
 
-    async def _lambda(self, token: str | None, facts: RequestFacts, log: ExecutionLog,
-                      ground: dict[str, Any]) -> Verdict:
+    async def _lambda(
+        self, token: str | None, facts: RequestFacts, log: ExecutionLog, ground: dict[str, Any]
+    ) -> Verdict:
         if not token or not token.strip():
             # Identity source missing: 401 without invoking the function and without a log line.
-            ground.update(decision="unauthorized", reason="identity source method.request.header.Authorization "
-                                                          "is missing; authorizer not invoked")
+            ground.update(
+                decision="unauthorized",
+                reason="identity source method.request.header.Authorization is missing; authorizer not invoked",
+            )
             return Verdict(refuse="UNAUTHORIZED", ground=ground)
         source = "method.request.header.Authorization"
         cache_key = f"{source}={mask_secret(token)}"
         cached = self.cache.get(token)
         if cached is not None:
             principal, policy, context = cached.principal_id, cached.policy, cached.context
-            ground.update(cached=True, cache_key=cache_key, reason="cached authorizer result reused; "
-                                                                   "function not invoked")
+            ground.update(
+                cached=True, cache_key=cache_key, reason="cached authorizer result reused; function not invoked"
+            )
         else:
             log.add(f"Starting authorizer: {AUTHORIZER_ID} for request: {log.request_id}")
             log.add(f"Incoming identity: {{{source}={mask_secret(token)}}}")
-            event = (token_event(token, facts.method_arn) if self.cfg.lambda_type == "TOKEN" else
-                     request_event(facts.method_arn, "/{proxy+}", facts.path, facts.method, facts.headers,
-                                   facts.query, self.stage_variables, facts.request_context()))
+            event = (
+                token_event(token, facts.method_arn)
+                if self.cfg.lambda_type == "TOKEN"
+                else request_event(
+                    facts.method_arn,
+                    "/{proxy+}",
+                    facts.path,
+                    facts.method,
+                    facts.headers,
+                    facts.query,
+                    self.stage_variables,
+                    facts.request_context(),
+                )
+            )
             uri = f"https://lambda.{REGION}.amazonaws.com/2015-03-31/functions/{FUNCTION_ARN}/invocations"
             log.add(f"Endpoint request URI: {uri}")
             log.add("Endpoint request body after transformations: " + _masked_event(event))
@@ -147,8 +181,9 @@ class Authorizer:
             ground["decision"] = "allow"
             return Verdict(principal_id=principal, context=context, ground=ground)
         ground["decision"] = "deny"
-        ground["reason"] += ("; policy explicitly denies " if effect == "deny" else
-                             "; policy does not cover ") + facts.method_arn
+        ground["reason"] += (
+            "; policy explicitly denies " if effect == "deny" else "; policy does not cover "
+        ) + facts.method_arn
         log.add("The client is not authorized to perform this operation.")
         return Verdict(refuse="ACCESS_DENIED_EXPLICIT" if effect == "deny" else "ACCESS_DENIED", ground=ground)
 

@@ -52,8 +52,7 @@ def control_router(store: RequestStore, scenario_doc: Callable[[], dict[str, Any
     async def one(request: Request) -> JSONResponse:
         record = store.get(request.path_params["key"])
         if record is None:
-            return JSONResponse({"error": f"no request with id or correlation id {request.path_params['key']!r}"},
-                                404)
+            return JSONResponse({"error": f"no request with id or correlation id {request.path_params['key']!r}"}, 404)
         return JSONResponse(_ground_truth(record))
 
     async def logs(request: Request) -> JSONResponse:
@@ -61,16 +60,22 @@ def control_router(store: RequestStore, scenario_doc: Callable[[], dict[str, Any
         if record is None:
             return JSONResponse({"error": f"no request with id {request.path_params['key']!r}"}, 404)
         execution = record["logs"]["execution"]
-        return JSONResponse({"execution": execution if isinstance(execution, list) else execution.lines,
-                             "access": [a if isinstance(a, str) else access_line(a) for a in record["logs"]["access"]]})
+        return JSONResponse(
+            {
+                "execution": execution if isinstance(execution, list) else execution.lines,
+                "access": [a if isinstance(a, str) else access_line(a) for a in record["logs"]["access"]],
+            }
+        )
 
     async def not_found(_: Request) -> JSONResponse:
         return JSONResponse({"error": "unknown control-plane path; see docs/sandbox.md"}, 404)
 
-    return Router(routes=[
-        Route("/__baton/scenario", scenario),
-        Route("/__baton/requests", feed),
-        Route("/__baton/requests/{key:path}", one),
-        Route("/__baton/logs/{key:path}", logs),
-        Route("/__baton/{rest:path}", not_found),
-    ])
+    return Router(
+        routes=[
+            Route("/__baton/scenario", scenario),
+            Route("/__baton/requests", feed),
+            Route("/__baton/requests/{key:path}", one),
+            Route("/__baton/logs/{key:path}", logs),
+            Route("/__baton/{rest:path}", not_found),
+        ]
+    )

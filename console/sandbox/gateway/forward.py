@@ -48,7 +48,9 @@ class Forwarder:
             # limit=0 (no pool cap) so a 50-connection client is never queued behind the pool.
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=4.0),
-                auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
         return self._session
 
     def _timeout(self, seconds: float) -> aiohttp.ClientTimeout:
@@ -67,15 +69,19 @@ class Forwarder:
         async with self._client().get(url, timeout=aiohttp.ClientTimeout(total=1.5)) as resp:
             return await resp.json(content_type=None)
 
-    async def send(self, call: Call, method: str, target: str, headers: list[tuple[str, str]], body: bytes,
-                   timeout_s: float) -> Response | None:
+    async def send(
+        self, call: Call, method: str, target: str, headers: list[tuple[str, str]], body: bytes, timeout_s: float
+    ) -> Response | None:
         """The client's response, or None after a timeout/network failure (recorded on ``call``)."""
         url = self.iis_url + target
         sent = [*headers, ("x-amzn-apigateway-api-id", self.api_id), ("User-Agent", f"AmazonAPIGateway_{self.api_id}")]
         sent = [(k, v) for k, v in sent if k.lower() != "user-agent" or v.startswith("AmazonAPIGateway_")]
         client_ip = call.access["sourceIp"]
-        sent.append(("X-Forwarded-For", client_ip) if self.rest else
-                    ("Forwarded", f"for={client_ip};host={self.iis_url.split('//')[1]};proto=http"))
+        sent.append(
+            ("X-Forwarded-For", client_ip)
+            if self.rest
+            else ("Forwarded", f"for={client_ip};host={self.iis_url.split('//')[1]};proto=http")
+        )
         integration = call.record["integration"]
         integration.update(sent=True, headers=list(sent))  # masked when read
         client_headers = call.headers
@@ -93,9 +99,14 @@ class Forwarder:
         started = time.monotonic()
         try:
             async with self._client().request(
-                    method, url, headers=CIMultiDict([*sent, (HOP_HEADER, hop)]), data=body or None,
-                    allow_redirects=False, skip_auto_headers=_SKIP_AUTO,
-                    timeout=self._timeout(timeout_s)) as resp:
+                method,
+                url,
+                headers=CIMultiDict([*sent, (HOP_HEADER, hop)]),
+                data=body or None,
+                allow_redirects=False,
+                skip_auto_headers=_SKIP_AUTO,
+                timeout=self._timeout(timeout_s),
+            ) as resp:
                 payload = await resp.read()
                 status = resp.status
                 raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers]

@@ -83,15 +83,26 @@ async def _verified(token: str, jwks: JwksCache) -> tuple[dict[str, Any] | None,
     kid = header.get("kid")
     key = await jwks.key(kid) if isinstance(kid, str) else None
     if key is None:
-        return None, f"kid {kid!r} is not in the JWKS at {jwks.url} (cached kids: {', '.join(jwks.kids())})", \
-            "the token's kid was not found in the JWKS"  # wording [inf]: AWS documents only the audience text
+        return (
+            None,
+            f"kid {kid!r} is not in the JWKS at {jwks.url} (cached kids: {', '.join(jwks.kids())})",
+            "the token's kid was not found in the JWKS",
+        )  # wording [inf]: AWS documents only the audience text
     if header.get("alg") != "RS256":
         return None, f"alg {header.get('alg')!r} is not RS256", "the token's algorithm is not supported"
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, key.key, algorithms=["RS256"],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False,
-                     "verify_iss": False})
+            token,
+            key.key,
+            algorithms=["RS256"],
+            options={
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+                "verify_iss": False,
+            },
+        )
     except jwt.PyJWTError:
         return None, "signature does not verify with the JWKS key", "the token's signature is invalid"
     if len(jwks.verified) >= 10_000:
@@ -120,8 +131,7 @@ def _stringified(claims: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def check_cognito(header_value: str | None, jwks: JwksCache, issuer: str, scopes: tuple[str, ...]
-                        ) -> AuthOutcome:
+async def check_cognito(header_value: str | None, jwks: JwksCache, issuer: str, scopes: tuple[str, ...]) -> AuthOutcome:
     """REST COGNITO_USER_POOLS: signature, exp, iss; access token + scope when scopes are set, else ID token."""
     if not header_value or not header_value.strip():
         return AuthOutcome(False, "no token in the Authorization header")
@@ -136,8 +146,10 @@ async def check_cognito(header_value: str | None, jwks: JwksCache, issuer: str, 
         return AuthOutcome(False, f"iss {claims.get('iss')!r} is not the user pool {issuer!r}")
     if scopes:
         if claims.get("token_use") != "access":
-            return AuthOutcome(False, f"token_use {claims.get('token_use')!r}: OAuth scopes are configured, "
-                                      "so an access token is required")
+            return AuthOutcome(
+                False,
+                f"token_use {claims.get('token_use')!r}: OAuth scopes are configured, so an access token is required",
+            )
         if not _scopes(claims) & set(scopes):
             return AuthOutcome(False, f"token scope {claims.get('scope', '')!r} has none of {list(scopes)}")
     elif claims.get("token_use") != "id":
@@ -145,24 +157,32 @@ async def check_cognito(header_value: str | None, jwks: JwksCache, issuer: str, 
     return AuthOutcome(True, "valid Cognito token", _stringified(claims), status=0)
 
 
-async def check_http_jwt(header_value: str | None, jwks: JwksCache, issuer: str, audiences: tuple[str, ...],
-                         scopes: tuple[str, ...]) -> AuthOutcome:
+async def check_http_jwt(
+    header_value: str | None, jwks: JwksCache, issuer: str, audiences: tuple[str, ...], scopes: tuple[str, ...]
+) -> AuthOutcome:
     """HTTP API JWT authorizer, its validation steps in the documented order; no clock leeway."""
     if not header_value or not header_value.strip():
-        return AuthOutcome(False, "identity source $request.header.Authorization is missing",
-                           description="the token is missing")
+        return AuthOutcome(
+            False, "identity source $request.header.Authorization is missing", description="the token is missing"
+        )
     claims, reason, description = await _verified(_bare(header_value), jwks)
     if claims is None:
         return AuthOutcome(False, reason, description=description)
     now = time.time()
     if claims.get("iss") != issuer:
-        return AuthOutcome(False, f"iss {claims.get('iss')!r} does not match the configured issuer {issuer!r}",
-                           description="the token does not have a valid issuer")  # wording [inf]
+        return AuthOutcome(
+            False,
+            f"iss {claims.get('iss')!r} does not match the configured issuer {issuer!r}",
+            description="the token does not have a valid issuer",
+        )  # wording [inf]
     aud = claims.get("aud", claims.get("client_id"))  # client_id only when aud is absent
     aud_values = aud if isinstance(aud, list) else [aud]
     if not any(a in audiences for a in aud_values):
-        return AuthOutcome(False, f"aud/client_id {aud!r} is not one of {list(audiences)}",
-                           description="the token does not have a valid audience")  # verbatim [doc]
+        return AuthOutcome(
+            False,
+            f"aud/client_id {aud!r} is not one of {list(audiences)}",
+            description="the token does not have a valid audience",
+        )  # verbatim [doc]
     for claim, must_be_after in (("exp", True), ("nbf", False), ("iat", False)):
         value = claims.get(claim)
         if value is None and claim != "exp":
@@ -171,7 +191,11 @@ async def check_http_jwt(header_value: str | None, jwks: JwksCache, issuer: str,
             text = "the token has expired" if claim == "exp" else "the token is not valid yet"  # [inf]
             return AuthOutcome(False, f"{claim} {value} vs now {int(now)}", description=text)
     if scopes and not _scopes(claims) & set(scopes):
-        return AuthOutcome(False, f"token scope {claims.get('scope', '')!r} has none of {list(scopes)}",
-                           status=403, error="insufficient_scope", description="the token does not have the "
-                           "required scopes")
+        return AuthOutcome(
+            False,
+            f"token scope {claims.get('scope', '')!r} has none of {list(scopes)}",
+            status=403,
+            error="insufficient_scope",
+            description="the token does not have the required scopes",
+        )
     return AuthOutcome(True, "valid JWT", dict(claims), status=0)

@@ -33,24 +33,46 @@ def token_event(header_value: str, method_arn: str) -> dict[str, Any]:
     return {"type": "TOKEN", "authorizationToken": header_value, "methodArn": method_arn}
 
 
-def request_event(method_arn: str, resource: str, path: str, method: str, headers: list[tuple[str, str]],
-                  query: dict[str, str], stage_variables: dict[str, str], context: dict[str, Any]
-                  ) -> dict[str, Any]:
+def request_event(
+    method_arn: str,
+    resource: str,
+    path: str,
+    method: str,
+    headers: list[tuple[str, str]],
+    query: dict[str, str],
+    stage_variables: dict[str, str],
+    context: dict[str, Any],
+) -> dict[str, Any]:
     """A REQUEST authorizer event in the shape of domain §1.2 (with the multiValue maps real events carry)."""
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     for name, value in headers:
         single[name] = value
         multi.setdefault(name, []).append(value)
-    return {"type": "REQUEST", "methodArn": method_arn, "resource": resource, "path": path, "httpMethod": method,
-            "headers": single, "multiValueHeaders": multi, "queryStringParameters": query,
-            "multiValueQueryStringParameters": {k: [v] for k, v in query.items()}, "pathParameters":
-            {"proxy": path.split("/", 2)[-1]}, "stageVariables": stage_variables, "requestContext": context}
+    return {
+        "type": "REQUEST",
+        "methodArn": method_arn,
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": single,
+        "multiValueHeaders": multi,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()},
+        "pathParameters": {"proxy": path.split("/", 2)[-1]},
+        "stageVariables": stage_variables,
+        "requestContext": context,
+    }
 
 
 def _policy(principal: str, effect: str, resource: str, context: dict[str, Any] | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"principalId": principal, "policyDocument": {"Version": "2012-10-17", "Statement": [
-        {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}]}}
+    out: dict[str, Any] = {
+        "principalId": principal,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}],
+        },
+    }
     if context is not None:
         out["context"] = context
     return out
@@ -64,15 +86,17 @@ def _claims(event: dict[str, Any], keys: dict[str, jwt.PyJWK], issuer: str) -> d
         key = keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise LambdaError("Unauthorized")
-        claims: dict[str, Any] = jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer,
-                                            options={"verify_aud": False})
+        claims: dict[str, Any] = jwt.decode(
+            token, key.key, algorithms=["RS256"], issuer=issuer, options={"verify_aud": False}
+        )
     except jwt.PyJWTError:
         raise LambdaError("Unauthorized") from None
     return claims
 
 
-def make_function(behaviour: str, issuer: str, wildcard_arn: str,
-                  directory_groups: Callable[[str], tuple[str, ...]]) -> Handler:
+def make_function(
+    behaviour: str, issuer: str, wildcard_arn: str, directory_groups: Callable[[str], tuple[str, ...]]
+) -> Handler:
     """The customer's authorizer code for one scenario (what a team would deploy to Lambda)."""
 
     def handler(event: dict[str, Any], keys: dict[str, jwt.PyJWK]) -> dict[str, Any]:
@@ -97,8 +121,11 @@ def make_function(behaviour: str, issuer: str, wildcard_arn: str,
 
 def validate_output(output: Any) -> tuple[str, dict[str, Any], dict[str, str] | None]:
     """(principalId, policyDocument, stringified context); LambdaError for output API Gateway refuses."""
-    if not isinstance(output, dict) or not output.get("principalId") or not isinstance(
-            output.get("policyDocument"), dict):
+    if (
+        not isinstance(output, dict)
+        or not output.get("principalId")
+        or not isinstance(output.get("policyDocument"), dict)
+    ):
         raise LambdaError("authorizer output lacks principalId or policyDocument")
     context = output.get("context")
     if context is None:

@@ -78,17 +78,27 @@ def _request_time(epoch: float) -> str:
 
 def access_line(ctx: Mapping[str, Any]) -> str:
     """One access-log line for ACCESS_LOG_FORMAT; absent values are "-" as API Gateway writes them."""
+
     def v(key: str) -> str:
         value = ctx.get(key)
         return "-" if value is None or value == "" else str(value)
 
     fields = {
-        "requestId": v("requestId"), "extendedRequestId": v("extendedRequestId"), "ip": v("sourceIp"),
+        "requestId": v("requestId"),
+        "extendedRequestId": v("extendedRequestId"),
+        "ip": v("sourceIp"),
         "requestTime": _request_time(float(ctx.get("requestTimeEpoch", time.time()))),
-        "httpMethod": v("httpMethod"), "resourcePath": v("resourcePath"), "path": v("path"),
-        "status": v("status"), "protocol": v("protocol"), "responseLength": v("responseLength"),
-        "principalId": v("principalId"), "sub": v("sub"), "integrationStatus": v("integrationStatus"),
-        "integrationLatency": v("integrationLatency"), "errorMessage": v("errorMessage"),
+        "httpMethod": v("httpMethod"),
+        "resourcePath": v("resourcePath"),
+        "path": v("path"),
+        "status": v("status"),
+        "protocol": v("protocol"),
+        "responseLength": v("responseLength"),
+        "principalId": v("principalId"),
+        "sub": v("sub"),
+        "integrationStatus": v("integrationStatus"),
+        "integrationLatency": v("integrationLatency"),
+        "errorMessage": v("errorMessage"),
         "errorResponseType": v("errorResponseType"),
     }
     return json.dumps(fields, separators=(",", ":"))

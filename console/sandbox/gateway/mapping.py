@@ -23,8 +23,6 @@ class MappingContext:
     stage_variables: Mapping[str, str] = field(default_factory=dict)
 
 
-
-
 def resolve(expression: str, ctx: MappingContext) -> str | None:
     """The value of one source expression; None when it names nothing (an absent claim, a missing header)."""
     expr = expression.strip()
@@ -49,8 +47,14 @@ def resolve(expression: str, ctx: MappingContext) -> str | None:
     return None
 
 
-def apply_mapping(headers: list[tuple[str, str]], mapping: tuple[tuple[str, str], ...], ctx: MappingContext,
-                  *, rest: bool, append: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def apply_mapping(
+    headers: list[tuple[str, str]],
+    mapping: tuple[tuple[str, str], ...],
+    ctx: MappingContext,
+    *,
+    rest: bool,
+    append: tuple[str, ...] = (),
+) -> list[tuple[str, str]]:
     """Integration headers after mapping.
 
     REST sets each mapped header (replacing a passed-through one); an unresolvable source still sends

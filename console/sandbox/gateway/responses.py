@@ -29,26 +29,38 @@ def _body(message: str | None, key: str = "message", spaced: bool = False) -> by
 # Domain §1.7 table; bodies byte for byte as documented (note the space in the 504 bodies and the
 # capital "Message" of the explicit-deny body, F09).
 REST_ERRORS: dict[str, GatewayError] = {
-    "MISSING_AUTHENTICATION_TOKEN": GatewayError("MISSING_AUTHENTICATION_TOKEN", 403,
-                                                 _body("Missing Authentication Token"),
-                                                 "MissingAuthenticationTokenException"),
+    "MISSING_AUTHENTICATION_TOKEN": GatewayError(
+        "MISSING_AUTHENTICATION_TOKEN",
+        403,
+        _body("Missing Authentication Token"),
+        "MissingAuthenticationTokenException",
+    ),
     "UNAUTHORIZED": GatewayError("UNAUTHORIZED", 401, _body("Unauthorized"), "UnauthorizedException"),
     "ACCESS_DENIED_EXPLICIT": GatewayError(
-        "ACCESS_DENIED", 403, _body("User is not authorized to access this resource with an explicit deny",
-                                    key="Message"), "AccessDeniedException"),
-    "ACCESS_DENIED": GatewayError("ACCESS_DENIED", 403, _body("User is not authorized to access this resource"),
-                                  "AccessDeniedException"),
+        "ACCESS_DENIED",
+        403,
+        _body("User is not authorized to access this resource with an explicit deny", key="Message"),
+        "AccessDeniedException",
+    ),
+    "ACCESS_DENIED": GatewayError(
+        "ACCESS_DENIED", 403, _body("User is not authorized to access this resource"), "AccessDeniedException"
+    ),
     # Body "commonly {"message": null}" is marked [inf] in the domain file; kept as the best guess.
-    "AUTHORIZER_CONFIGURATION_ERROR": GatewayError("AUTHORIZER_CONFIGURATION_ERROR", 500, _body(None),
-                                                   "AuthorizerConfigurationException"),
+    "AUTHORIZER_CONFIGURATION_ERROR": GatewayError(
+        "AUTHORIZER_CONFIGURATION_ERROR", 500, _body(None), "AuthorizerConfigurationException"
+    ),
     "INVALID_API_KEY": GatewayError("INVALID_API_KEY", 403, _body("Forbidden"), "ForbiddenException"),
     "THROTTLED": GatewayError("THROTTLED", 429, _body("Too Many Requests"), "TooManyRequestsException"),
     # The domain table lists no x-amzn-ErrorType for the timeout; none is sent.
-    "INTEGRATION_TIMEOUT": GatewayError("INTEGRATION_TIMEOUT", 504, _body("Endpoint request timed out", spaced=True),
-                                        None),
-    "INTEGRATION_FAILURE": GatewayError("INTEGRATION_FAILURE", 504,
-                                        _body("Network error communicating with endpoint", spaced=True),
-                                        "InternalServerErrorException"),
+    "INTEGRATION_TIMEOUT": GatewayError(
+        "INTEGRATION_TIMEOUT", 504, _body("Endpoint request timed out", spaced=True), None
+    ),
+    "INTEGRATION_FAILURE": GatewayError(
+        "INTEGRATION_FAILURE",
+        504,
+        _body("Network error communicating with endpoint", spaced=True),
+        "InternalServerErrorException",
+    ),
 }
 
 HTTP_ERRORS: dict[str, GatewayError] = {
@@ -62,8 +74,13 @@ HTTP_ERRORS: dict[str, GatewayError] = {
 
 # REST remaps these backend response headers to x-amzn-Remapped-<name> (domain §1.11, F26);
 # X-Powered-By and the rest pass through unchanged.
-_REMAPPED = {"server": "Server", "www-authenticate": "WWW-Authenticate", "date": "Date",
-             "connection": "Connection", "content-length": "Content-Length"}
+_REMAPPED = {
+    "server": "Server",
+    "www-authenticate": "WWW-Authenticate",
+    "date": "Date",
+    "connection": "Connection",
+    "content-length": "Content-Length",
+}
 _DROPPED = {"transfer-encoding", "keep-alive"}
 
 

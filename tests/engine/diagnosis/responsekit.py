@@ -16,8 +16,14 @@ def parse(raw: str) -> ResponseSnapshot:
     version, status, *_ = lines[0].split(" ", 2)
     headers = tuple((name.strip(), value.strip()) for name, _, value in (line.partition(":") for line in lines[1:]))
     body = body.removesuffix("\n")
-    return ResponseSnapshot(status=int(status), headers=headers, body=body, body_bytes=len(body.encode()),
-                            elapsed_ms=25.0, http_version=version)
+    return ResponseSnapshot(
+        status=int(status),
+        headers=headers,
+        body=body,
+        body_bytes=len(body.encode()),
+        elapsed_ms=25.0,
+        http_version=version,
+    )
 
 
 def load(name: str) -> ResponseSnapshot:

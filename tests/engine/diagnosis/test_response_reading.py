@@ -20,18 +20,21 @@ def statuses(name: str, **kw: str) -> list[HopStatus]:
     return [o.status for o in read_response(load(name), **kw).observations]
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    # client, gateway, authorizer, integration, iis
-    ("rest_unauthorized", [UNK, OK, BROKEN, NOT, NOT]),
-    ("rest_missing_auth_token", [UNK, BROKEN, NOT, NOT, NOT]),
-    ("rest_api_key", [UNK, BROKEN, UNK, NOT, NOT]),
-    ("rest_integration_timeout", [UNK, OK, OK, BROKEN, UNK]),
-    ("rest_network_error", [UNK, OK, OK, BROKEN, NOT]),
-    ("rest_iis_windows_auth", [UNK, OK, OK, UNK, BROKEN]),
-    ("iis_direct_401_2", [UNK, UNK, UNK, UNK, BROKEN]),
-    ("rest_iis_200", [UNK, OK, OK, UNK, UNK]),
-    ("unrecognised_teapot", [UNK, UNK, UNK, UNK, UNK]),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # client, gateway, authorizer, integration, iis
+        ("rest_unauthorized", [UNK, OK, BROKEN, NOT, NOT]),
+        ("rest_missing_auth_token", [UNK, BROKEN, NOT, NOT, NOT]),
+        ("rest_api_key", [UNK, BROKEN, UNK, NOT, NOT]),
+        ("rest_integration_timeout", [UNK, OK, OK, BROKEN, UNK]),
+        ("rest_network_error", [UNK, OK, OK, BROKEN, NOT]),
+        ("rest_iis_windows_auth", [UNK, OK, OK, UNK, BROKEN]),
+        ("iis_direct_401_2", [UNK, UNK, UNK, UNK, BROKEN]),
+        ("rest_iis_200", [UNK, OK, OK, UNK, UNK]),
+        ("unrecognised_teapot", [UNK, UNK, UNK, UNK, UNK]),
+    ],
+)
 def test_hops_before_the_producer_passed_and_after_it_were_not_reached(name: str, expected: list[HopStatus]) -> None:
     assert statuses(name) == expected
 
@@ -61,11 +64,18 @@ def test_an_iis_200_leaves_the_identity_unconfirmed_and_names_the_echo() -> None
     assert reading.iis is not None and reading.iis.status == 200
 
 
-@pytest.mark.parametrize(("name", "auth", "effect"), [
-    ("rest_unauthorized", "cognito", "unauthorized"), ("rest_explicit_deny", "lambda", "deny"),
-    ("rest_implicit_deny", "lambda", "deny"), ("http_insufficient_scope", "jwt", "deny"),
-    ("rest_authorizer_error", "lambda", "error"), ("rest_api_key", None, None), ("rest_iis_windows_auth", None, None),
-])
+@pytest.mark.parametrize(
+    ("name", "auth", "effect"),
+    [
+        ("rest_unauthorized", "cognito", "unauthorized"),
+        ("rest_explicit_deny", "lambda", "deny"),
+        ("rest_implicit_deny", "lambda", "deny"),
+        ("http_insufficient_scope", "jwt", "deny"),
+        ("rest_authorizer_error", "lambda", "error"),
+        ("rest_api_key", None, None),
+        ("rest_iis_windows_auth", None, None),
+    ],
+)
 def test_authorizer_effect(name: str, auth: str | None, effect: str | None) -> None:
     assert read_response(load(name), auth=auth).authorizer_effect == effect
 
@@ -73,8 +83,12 @@ def test_authorizer_effect(name: str, auth: str | None, effect: str | None) -> N
 def test_remapped_windows_challenge_fills_the_iis_status() -> None:
     iis = read_response(load("rest_iis_windows_auth")).iis
     assert iis is not None
-    assert (iis.status, iis.substatus, iis.server, iis.challenge) == (401, None, "Microsoft-IIS/10.0",
-                                                                       ("Negotiate", "NTLM"))
+    assert (iis.status, iis.substatus, iis.server, iis.challenge) == (
+        401,
+        None,
+        "Microsoft-IIS/10.0",
+        ("Negotiate", "NTLM"),
+    )
     assert ("x-amzn-Remapped-Server", "Microsoft-IIS/10.0") in iis.remapped_headers
 
 
@@ -114,8 +128,10 @@ def test_body_key_case_and_whitespace_do_not_matter() -> None:
 
 
 def test_error_type_with_coral_suffix_is_recognised() -> None:
-    odd = replace(load("rest_api_key"), headers=(
-        ("x-amzn-ErrorType", "ForbiddenException:http://internal.amazon.com/coral/com.amazonaws.gateway/"),))
+    odd = replace(
+        load("rest_api_key"),
+        headers=(("x-amzn-ErrorType", "ForbiddenException:http://internal.amazon.com/coral/com.amazonaws.gateway/"),),
+    )
     assert read_response(odd).findings[0].code == "gateway.api_key_missing"
 
 
@@ -126,8 +142,10 @@ def test_a_customised_body_is_flagged_and_the_error_type_decides() -> None:
 
 
 def test_an_unknown_error_type_is_the_gateway_but_unrecognised() -> None:
-    response = parse('HTTP/1.1 400 Bad Request\nx-amzn-ErrorType: SomeNewException\n'
-                     'x-amzn-RequestId: 1\n\n{"message": "Something new"}\n')
+    response = parse(
+        "HTTP/1.1 400 Bad Request\nx-amzn-ErrorType: SomeNewException\n"
+        'x-amzn-RequestId: 1\n\n{"message": "Something new"}\n'
+    )
     reading = read_response(response)
     assert reading.producer is HopName.GATEWAY
     assert (reading.findings[0].code, reading.findings[0].confidence) == ("trace.response_unrecognised", "likely")
@@ -138,8 +156,10 @@ def test_an_iis_app_answering_like_the_gateway_is_still_iis() -> None:
     # Same body as API Gateway's UNAUTHORIZED, but IIS's remapped Server header and no x-amzn-ErrorType (§7).
     assert read_response(load("rest_iis_app_json_401")).producer is HopName.IIS
     stripped = load("rest_iis_app_json_401")
-    stripped = replace(stripped, headers=tuple(h for h in stripped.headers if "remapped" not in h[0].lower()
-                                               and h[0] != "X-Powered-By"))
+    stripped = replace(
+        stripped,
+        headers=tuple(h for h in stripped.headers if "remapped" not in h[0].lower() and h[0] != "X-Powered-By"),
+    )
     assert read_response(stripped).producer is HopName.AUTHORIZER
 
 
@@ -161,16 +181,19 @@ def test_http_api_500_with_a_lambda_authorizer_names_both_suspects() -> None:
     reading = read_response(load("http_internal_error"), gateway_kind="http", auth="lambda")
     assert [(f.code, f.hop, f.confidence) for f in reading.findings] == [
         ("authorizer.configuration_error", "authorizer", "possible"),
-        ("gateway.integration_failure", "integration", "possible")]
+        ("gateway.integration_failure", "integration", "possible"),
+    ]
     assert "$context.authorizer.error" in reading.missing_evidence
 
 
 def test_network_text_is_quoted_as_plain_single_lines() -> None:
-    hostile = parse('HTTP/1.1 401 Unauthorized\nServer: Microsoft-IIS/10.0\x1b[31m\nContent-Type: text/html\n\n'
-                    '<html><head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title>'
-                    '<script>document.write("<h2>999 - pwned</h2>")</script></head><body><h1>Server Error</h1>'
-                    '<h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2>'
-                    '<h3>[bold red]x[/] &lt;b&gt;</h3></body></html>\n')
+    hostile = parse(
+        "HTTP/1.1 401 Unauthorized\nServer: Microsoft-IIS/10.0\x1b[31m\nContent-Type: text/html\n\n"
+        "<html><head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title>"
+        '<script>document.write("<h2>999 - pwned</h2>")</script></head><body><h1>Server Error</h1>'
+        "<h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2>"
+        "<h3>[bold red]x[/] &lt;b&gt;</h3></body></html>\n"
+    )
     reading = read_response(hostile)
     lines = [line for o in reading.observations for line in o.evidence]
     assert "body: 401 - Unauthorized: Access is denied due to invalid credentials." in lines
