@@ -24,11 +24,16 @@ if TYPE_CHECKING:
 def hop_row(name: HopName, hop: Hop | None, kind: VerdictKind = VerdictKind.PENDING) -> Content:
     """One row: ``✓ ok       authorizer   12 ms  sub=alice via authorizer context``."""
     cancelled = kind is VerdictKind.CANCELLED
-    badge = Content.styled("– cancelled", "$text-muted") if cancelled else status_badge(hop.status if hop else None)
+    if cancelled:
+        badge = Content.styled("– cancelled", "$text-muted")
+    elif hop is None and kind is not VerdictKind.PENDING:
+        badge = status_badge(HopStatus.NOT_REACHED)  # the trace ended (an error) before anything saw this hop
+    else:
+        badge = status_badge(hop.status if hop else None)
     ms = latency(hop.elapsed_ms if hop else None)
     identity = identity_summary(hop.identity, name) if hop and hop.status is not HopStatus.NOT_REACHED else Content("")
     if hop is None:
-        identity = Content("") if cancelled else Content.styled("waiting…", "$text-muted")
+        identity = Content.styled("waiting…", "$text-muted") if kind is VerdictKind.PENDING else Content("")
     return line(
         badge.pad_right(14 - badge.cell_length), (f"{name:<11}", "bold"), (f"{ms:>6}  ", "$text-muted"), identity
     )

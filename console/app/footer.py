@@ -39,7 +39,19 @@ class KeyFooter(Footer):
         self.fit()
 
     def fit(self) -> None:
-        """One row when every key fits in it, else two."""
+        """One row when every key fits in it, else as many rows of equal columns as the keys need.
+
+        The focused pane adds its own keys (the inspector's ``m``), so the row count is worked out each time: a
+        fixed two rows hid the first row of eleven keys at 80 columns."""
         keys = [(key.key_display, key.description) for key in self.query(FooterKey)]
-        if keys:
-            self.set_class(needed_width(keys) > self.size.width, "-wrapped")
+        if not keys or self.size.width <= 0:
+            return
+        wrapped = needed_width(keys) > self.size.width
+        self.set_class(wrapped, "-wrapped")
+        if not wrapped:
+            self.styles.clear_rule("height")
+            return
+        widest = max(cell_len(key) + 1 + cell_len(text) + KEY_GAP for key, text in keys)
+        columns = max(1, min(len(keys), self.size.width // widest))
+        self.styles.grid_size_columns = columns
+        self.styles.height = -(-len(keys) // columns)  # ceiling division: every key gets a cell

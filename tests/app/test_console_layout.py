@@ -128,6 +128,23 @@ async def test_the_footer_lists_every_key(size: tuple[int, int]) -> None:
         assert "palette" in text
 
 
+async def test_the_footer_keeps_every_key_when_a_pane_adds_its_own() -> None:
+    """With the inspector focused (its ``m`` key added) eleven keys needed three rows; two showed, the first hid."""
+    from widgets import TokenInspector
+
+    app = fixed_app("healthy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await traced(pilot, app)
+        screen_of(app).query_one(TokenInspector).query_one("VerticalScroll").focus()
+        await pilot.pause()
+        footer = screen_of(app).query_one(KeyFooter)
+        await pilot.pause()
+        text = screen_text(app, footer.region)
+        for action in ACTIONS:
+            assert f"{action.footer_key} {action.title}" in text, (action.title, text)
+        assert "m Mask/reveal" in text and "palette" in text
+
+
 async def test_ctrl_y_copies_profile_trace_id_correlation_id_and_utc_time() -> None:
     app = fixed_app("expired-token")
     async with app.run_test(size=(120, 36)) as pilot:

@@ -154,3 +154,15 @@ async def test_hostile_identity_is_shown_literally_and_never_acts() -> None:
         assert "\x1b" not in text
         assert await click_every(pilot, app) == 3
         assert app.is_running
+
+
+async def test_a_trace_that_could_not_run_shows_no_hop_pending() -> None:
+    """A secret reference that could not be resolved ended the trace before any hop: they stayed "· pending"."""
+    trace = HopTrace()
+    app = Harness(trace)
+    async with app.run_test(size=(100, 12)) as pilot:
+        trace.view = HopsView(VerdictKind.ERROR, "t-err")
+        await pilot.pause()
+        text = screen_text(app, trace)
+        assert "pending" not in text and "waiting" not in text
+        assert text.count("– not reached") == 5
