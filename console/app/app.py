@@ -108,10 +108,9 @@ class BatonApp(App[int]):
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
         """Write the screenshot (never one showing a token); the file written, or None after saying why not."""
-        from textual._files import generate_datetime_filename
-
         folder = Path(path) if path else screenshot_dir()
-        target = folder / (filename or generate_datetime_filename(self.title, ".svg", time_format))
+        stamp = time.strftime(time_format or "%Y-%m-%dT%H-%M-%SZ", time.gmtime())
+        target = folder / (filename or f"baton-{stamp}.svg")
         svg = self.export_screenshot()
         if TOKEN_MARK in svg:
             self.notify("Screenshot not saved: a token is on screen.", severity="error", markup=False)

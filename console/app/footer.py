@@ -6,7 +6,6 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 KEY_GAP = 1
 """Cells between two keys in the compact footer (FooterKey's margin-right)."""
@@ -43,7 +42,11 @@ class KeyFooter(Footer):
 
         The focused pane adds its own keys (the inspector's ``m``), so the row count is worked out each time: a
         fixed two rows hid the first row of eleven keys at 80 columns."""
-        keys = [(key.key_display, key.description) for key in self.query(FooterKey)]
+        # By CSS type name: FooterKey lives in a private module of Textual's, which Baton does not import.
+        keys = [
+            (str(getattr(key, "key_display", "")), str(getattr(key, "description", "")))
+            for key in self.query("FooterKey")
+        ]
         if not keys or self.size.width <= 0:
             return
         wrapped = needed_width(keys) > self.size.width
