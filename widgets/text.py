@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 
 from console.model.enums import HOP_GLYPH, HopName, HopStatus
-from console.model.masking import AUTH_SCHEMES, mask_credential, mask_token
+from console.model.masking import AUTH_SCHEMES, SECRET_HEADERS, mask_credential, mask_token
 from console.sanitize import inert
 from console.timefmt import time_text
 
@@ -36,19 +36,6 @@ STATUS_STYLE: dict[HopStatus, str] = {
 }
 PENDING_GLYPH, PENDING_WORD = "·", "pending"
 
-# Header names whose values are credentials; their values are masked unless revealed.
-SECRET_NAMES = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "x-api-key",
-        "cookie",
-        "set-cookie",
-        "x-amz-security-token",
-        "x-origin-verify",
-        "x-amzn-remapped-authorization",
-    }
-)
 # How API Gateway (and the sandbox, mimicking it) logs a credential: asterisks, then its last few characters.
 _TAIL_MASK = re.compile(r"\*{4,}([A-Za-z0-9._~+/=-]{0,8})")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_.~-]{32,}")
@@ -102,7 +89,7 @@ def looks_secret(name: str, value: str) -> bool:
     """True for values that should be masked: credential headers and long opaque tokens.
 
     Identities stay visible: a UUID subject or an identity header is what the operator came to see."""
-    if name.lower() in SECRET_NAMES:
+    if name.lower() in SECRET_HEADERS:
         return True
     bare = _SCHEME.sub("", value)
     if _TAIL_MASK.fullmatch(bare):

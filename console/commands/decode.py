@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import Any
 
+from console.commands.seconds import leeway_seconds, max_age_seconds
 from console.commands.style import SEVERITY_MARK, Style
 from console.errors import UsageError
 from console.model.expectations import Expectations
@@ -39,8 +39,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rules.add_argument("--scope", metavar="S", action="append", default=[], help="required scope; repeatable")
     rules.add_argument("--token-use", choices=("access", "id"), help="expected Cognito token_use")
     rules.add_argument("--require", metavar="CLAIM", action="append", default=[], help="required claim; repeatable")
-    rules.add_argument("--max-age", metavar="SECONDS", type=_seconds, help="refuse tokens issued longer ago")
-    rules.add_argument("--leeway", metavar="SECONDS", type=_seconds, default=0.0, help="clock tolerance (default 0)")
+    rules.add_argument(
+        "--max-age", metavar="SECONDS", type=max_age_seconds, help="refuse tokens issued longer ago (at most 10 years)"
+    )
+    rules.add_argument(
+        "--leeway",
+        metavar="SECONDS",
+        type=leeway_seconds,
+        default=0.0,
+        help="clock tolerance (default 0, at most 86400)",
+    )
     rules.add_argument(
         "--server-date",
         metavar="HTTP_DATE",
@@ -49,19 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document (no signature bytes)")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
-
-
-def _seconds(text: str) -> float:
-    """A finite, non-negative number of seconds: nan would make every time comparison false (never expired)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{inert(text[:40])!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(
-            f"{inert(text[:40])!r} is not usable: give a finite number of seconds, 0 or more"
-        )
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

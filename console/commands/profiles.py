@@ -152,7 +152,7 @@ def _show_lines(profile: Profile, style: Style) -> list[str]:
         f"  file         {inert(profile.source or '?')}",
         f"  environment  {env_text}",
     ]
-    lines += [style(f"  warning: {inert(w)}", "yellow") for w in profile.warnings]
+    lines += [style(f"  {inert(w)}", "yellow") for w in profile.warnings]  # each is "key: warning: …"
     if profile.color:
         lines.append(f"  color        {inert(profile.color)}")
     sections: list[tuple[str, Any]] = [

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from console.commands.seconds import timeout_seconds
 from console.errors import BatonError, UsageError
 
 if TYPE_CHECKING:
@@ -24,9 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=float,
+        type=timeout_seconds,
         default=10.0,
-        help="give up on the token endpoint after this long (default 10)",
+        help="give up on the token endpoint after this long (default 10, at most 3600)",
     )
 
 
@@ -36,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
     from console.config import load_profile
     from console.config.scenarios import check_scenario
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     profile = load_profile(args.profile or None)
     scenario = check_scenario(profile, args.scenario)
     # Refuse before any work: a token on screen ends up in scrollback, screen shares and recordings.

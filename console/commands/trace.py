@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from console.commands.seconds import timeout_seconds
 from console.commands.style import SEVERITY_MARK, Style
 from console.errors import UsageError
 from console.model.enums import HopName, VerdictKind
-from console.model.trace import HOP_GLYPH, HopStatus, Trace, TraceRequest
+from console.model.trace import HOP_GLYPH, HopStatus, Trace
 from console.model.views import verdict_kind
 from console.sanitize import inert
 
 if TYPE_CHECKING:
     from console.engine.tracebook import BookChange, TraceBook
-    from console.model.profile import Profile
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -35,7 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="use this token instead of the profile's flow: a reference (env:VAR, file:PATH) or - for stdin",
     )
     parser.add_argument(
-        "--timeout", metavar="SECONDS", type=float, default=10.0, help="give up on a hop after this long (default 10)"
+        "--timeout",
+        metavar="SECONDS",
+        type=timeout_seconds,
+        default=10.0,
+        help="give up on a hop after this long (default 10, at most 3600)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--no-color", action="store_true", help="no colours in text output")
@@ -43,20 +46,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0: identity reached IIS intact; 1: a break (or no confirmation); 2: usage/profile; 3: could not run."""
+    from console.commands.trace_input import notes, request_from, token_from
     from console.config import load_profile
+    from console.config.scenarios import check_scenario
     from console.config.secrets import resolve_secret
     from console.session import Session
 
-    if not math.isfinite(args.timeout) or args.timeout <= 0:
-        raise UsageError(f"--timeout {args.timeout}: give a positive, finite number of seconds (e.g. 10)")
-    from console.config.scenarios import check_scenario
-
     profile = load_profile(args.profile or None)
     scenario = check_scenario(profile, args.scenario)  # exit 2 before anything starts
-    for note in _profile_notes(profile):
+    request = request_from(args)
+    for note in notes(profile, request):
         sys.stderr.write(f"baton: {inert(note)}\n")
-    request = TraceRequest(method=args.method.upper(), path=args.path, headers=_headers(args.header))
-    token = _token(args.token, resolve_secret)
+    token = token_from(args.token, resolve_secret)
     from console.engine.tracebook import TraceBook
 
     session = Session(profile, scenario, timeout=args.timeout)
@@ -104,46 +105,6 @@ class ProgressPrinter:
                 self.out.flush()
 
 
-def _profile_notes(profile: Profile) -> list[str]:
-    """What the user must know about the profile before reading the result (its warnings, an assumed environment)."""
-    from console.model.profile import ENVIRONMENT_ASSUMED_NOTE
-
-    where = profile.source or profile.name
-    notes = [f"{where}: warning: {w}" for w in profile.warnings]
-    if profile.environment_assumed:
-        notes.append(f"{where}: {ENVIRONMENT_ASSUMED_NOTE} (no spoof check, production safety rules)")
-    return notes
-
-
-def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
-    headers = []
-    for item in raw:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip() or any(c in name for c in " \t\r\n"):
-            raise UsageError(f"--header {item[:60]!r} is not NAME:VALUE")
-        headers.append((name.strip(), value.strip()))
-    return tuple(headers)
-
-
-def _token(ref: str | None, resolve: Any) -> str | None:
-    if ref is None:
-        return None
-    if ref == "-":
-        text = sys.stdin.read() if sys.stdin is not None else ""
-        if not text.strip():
-            raise UsageError("--token -: nothing on stdin")
-        return text.strip()
-    from console.config.secrets import parse_secret_ref
-
-    try:
-        parsed = parse_secret_ref(ref)
-    except ValueError as exc:
-        hint = "give a reference (env:VAR, file:PATH) or -, never the token itself"
-        raise UsageError(f"--token: {exc}", hint=hint) from None
-    value: str = resolve(parsed)
-    return value.strip()
-
-
 def trace_json(trace: Trace) -> dict[str, Any]:
     """The stable --json document (tokens redacted; no signature bytes)."""
     return {
@@ -154,7 +115,8 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         "request": {
             "method": trace.request.method or "GET",
             "url": trace.url,
-            "headers": [[k, "<redacted>"] for k, _v in trace.request.headers],
+            # Values may be credentials under any name; the correlation id is not one, and is what logs hold.
+            "headers": [[k, v if v == trace.correlation_id else "<redacted>"] for k, v in trace.request.headers],
         },
         "hops": [
             {
@@ -218,7 +180,7 @@ def render_text(trace: Trace, s: Style) -> str:
     out = [
         f"{s('Trace', 'bold')} {trace.trace_id}  profile {inert(trace.profile)}"
         + (f"  scenario {inert(trace.scenario)}" if trace.scenario else "")
-        + f"  {trace.request.method or 'GET'} {inert(trace.url)}",
+        + f"  {inert(trace.request.method or 'GET')} {inert(trace.url)}",
         f"{s('Correlation id', 'dim')} {trace.correlation_id}",
         "",
     ]

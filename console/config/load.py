@@ -26,7 +26,7 @@ def load_text(text: str, file: str, *, base_dir: str | None = None) -> Profile:
     data, problems = parse_profile(text, file)
     found = errors(problems)
     if data is not None and not found:
-        notes = tuple(p.message for p in problems if p.warning)
+        notes = tuple(p.what() for p in problems if p.warning)  # "environment: warning: not set: …", key named
         return build_profile(data, source=file, base_dir=base_dir, stem=stem_of(file), warnings=notes)
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
     raise ProfileError(

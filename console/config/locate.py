@@ -13,6 +13,8 @@ _TABLE = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]\]?")
 _ASSIGN = re.compile(rf"^\s*({_KEY})\s*=")
 _INLINE_KEY = re.compile(rf"(?:^|[{{,])\s*({_KEY})\s*=")
 _PART_RE = re.compile(_PART)
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 Path = tuple[str, ...]
 
@@ -27,11 +29,25 @@ def split_key(text: str) -> Path:
     for match in _PART_RE.finditer(text):
         part = match.group(0)
         if part[0] == '"':
-            part = part[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            part = _unescape(part[1:-1])
         elif part[0] == "'":
             part = part[1:-1]
         parts.append(part)
     return tuple(parts)
+
+
+def _unescape(text: str) -> str:
+    """A basic string's escapes decoded as tomllib decodes them (``\\u001b`` → ESC), so a key written with
+    escapes is found under the name the validator reports."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        if code is not None:
+            value = int(code, 16)
+            return chr(value) if value <= 0x10FFFF else match.group(0)
+        return _SIMPLE_ESCAPES.get(match.group(3), match.group(0))
+
+    return _ESCAPE.sub(one, text)
 
 
 def _strip_strings(line: str) -> str:

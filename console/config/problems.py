@@ -24,7 +24,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        text = f"{where}: {self.key}: {'warning: ' if self.warning else ''}{self.message}"
+        return f"{where}: {self.what()}"
+
+    def what(self) -> str:
+        """``key: [warning: ]message (did you mean …?)``: the problem without its file and line."""
+        text = f"{self.key}: {'warning: ' if self.warning else ''}{self.message}"
         if self.suggestion:
             text = f"{text} (did you mean {self.suggestion}?)"
         return text

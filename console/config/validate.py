@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from console.config.locate import Locator
 from console.config.problems import Problem, did_you_mean, shown, type_name
@@ -18,6 +18,7 @@ from console.config.schema import (
     all_key_names,
     where_else,
 )
+from console.model.masking import query_credentials
 from console.model.profile import SecretRef
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -35,21 +36,10 @@ HOW_TO_REFERENCE = (
 )
 
 
+MAX_LEEWAY = 86400.0
+"""Seconds of clock tolerance at most (as `baton decode --leeway`)."""
 ASSUMED_ENVIRONMENT = "treated as production"
 """What Baton does when a real-gateway profile does not say its environment: every production rule applies."""
-_SECRET_QUERY_WORDS = (
-    "secret",
-    "password",
-    "passwd",
-    "token",
-    "key",
-    "credential",
-    "signature",
-    "sig",
-    "auth",
-    "code",
-    "session",
-)
 
 
 def url_credentials(url: str) -> str | None:
@@ -60,10 +50,8 @@ def url_credentials(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if "@" in parts.netloc:
         return "the URL carries credentials before '@' (user:password@host)"
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        lowered = name.lower()
-        if secret_shape(value) or any(word in lowered for word in _SECRET_QUERY_WORDS):
-            return f"the URL's query carries a credential ({shown(name)}=…)"
+    for name, _value, _raw in query_credentials(url.strip()):  # the rule `trace --path` masks by
+        return f"the URL's query carries a credential ({shown(name)}=…)"
     return None
 
 
@@ -149,6 +137,12 @@ class _Checker:
                 self.add(path, f"expected {key.kind.value}, got {type_name(value)}")
             elif not math.isfinite(value) or value < 0:
                 self.add(path, f"must be a number of seconds >= 0, got {shown(value)}")
+            elif value > MAX_LEEWAY:  # the only number of the format is [identity] leeway
+                self.add(
+                    path,
+                    f"{shown(value)} s is more than a day: clock skew is minutes, and a larger leeway "
+                    "would accept long-expired tokens",
+                )
             return
         if key.kind is Kind.HEADER_MAP:
             self._check_headers(path, value)

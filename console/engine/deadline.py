@@ -23,6 +23,9 @@ import httpx
 __all__ = ["DeadlineTransport", "deadline", "remaining"]
 
 _DEADLINE: ContextVar[float | None] = ContextVar("baton_deadline", default=None)
+LONGEST_WAIT = 86400.0
+"""No socket operation waits longer than a day: the OS refuses timeouts past its time_t (OverflowError), and the
+command line already caps --timeout far below this; this is the floor under every other caller."""
 
 
 @contextlib.contextmanager
@@ -50,13 +53,11 @@ def remaining() -> float | None:
 def _bounded(timeout: float | None, expired: type[httpcore.TimeoutException]) -> float | None:
     """The operation's own timeout, cut to the time left; raises ``expired`` when none is left."""
     left = remaining()
-    if left is None:
-        return timeout
-    if left <= 0:
+    if left is not None and left <= 0:
         raise expired("the deadline for this request has passed")
     if timeout is None or not math.isfinite(timeout):  # min() with nan would keep the nan
-        return left
-    return min(timeout, left)
+        return None if left is None else min(left, LONGEST_WAIT)
+    return min(timeout, LONGEST_WAIT if left is None else left, LONGEST_WAIT)
 
 
 class _Stream(httpcore.NetworkStream):

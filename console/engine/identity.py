@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from console.engine.deadline import deadline
-from console.engine.redact import redact_text
+from console.engine.redact import redact_text, redact_url
 from console.engine.target import ClientPlan
 from console.engine.tokens.decode import MAX_TOKEN_BYTES
 from console.engine.transport import hop_budget
@@ -148,6 +148,21 @@ def cached_token(plan: ClientPlan, held: list[str], *, cache: TokenCache = SHARE
     return AcquiredToken(value, _source(plan), cached=True)
 
 
+def _redirected(shown: str, status: int | None, location: str | None, held: list[str]) -> TraceError:
+    """A token endpoint that redirects: Baton never follows (the client secret would go to another URL)."""
+    answered = f"answered {status}, a redirect" if status else "answered with a redirect"
+    where = f" to {redact_url(location, held)[:200]}" if location else ""
+    if status and location is None:
+        where = " without a Location"
+    elif status is None:
+        where = " whose Location is not a valid URL"
+    return TraceError(
+        f"the token endpoint {shown} {answered}{where}; Baton does not follow token endpoint redirects",
+        hop=HopName.CLIENT,
+        hint="set [identity] token_url to the final URL (often https://, or the path without a trailing slash)",
+    )
+
+
 def _post_token(client: httpx.Client, url: str, form: dict[str, str], held: list[str]) -> dict[str, Any]:
     """POST the token request; the answer is streamed, capped and bounded by the client's timeout as a deadline."""
     shown = redact_text(url, held)
@@ -158,7 +173,7 @@ def _post_token(client: httpx.Client, url: str, form: dict[str, str], held: list
             deadline(budget) as end,
             client.stream("POST", url, data=form, headers={"Accept": "application/json"}) as response,
         ):
-            status = response.status_code
+            status, location = response.status_code, response.headers.get("location")
             for chunk in response.iter_bytes():
                 body.extend(chunk)
                 if len(body) > MAX_TOKEN_RESPONSE_BYTES:
@@ -177,10 +192,16 @@ def _post_token(client: httpx.Client, url: str, form: dict[str, str], held: list
             hop=HopName.CLIENT,
             hint="--timeout bounds the whole token request",
         ) from None
+    except httpx.RemoteProtocolError as exc:
+        if str(exc).startswith("Invalid URL in location header"):
+            raise _redirected(shown, None, None, held) from None
+        raise TraceError(f"the token endpoint {shown} answered with malformed HTTP", hop=HopName.CLIENT) from None
     except httpx.HTTPError as exc:
         raise TraceError(
             f"cannot reach the token endpoint {shown} ({type(exc).__name__})", hop=HopName.CLIENT
         ) from None
+    if 300 <= status < 400:
+        raise _redirected(shown, status, location, held)
     try:
         doc = json.loads(bytes(body))
     except (ValueError, RecursionError):

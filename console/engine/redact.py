@@ -7,25 +7,17 @@ appears, whatever the header's name or the text around it, the way `op run` mask
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
+from enum import Enum
+from typing import Any, TypeVar
+from urllib.parse import quote, quote_plus, unquote_plus
 
-from console.model.masking import mask_credential, mask_secret, mask_token
+from console.model.masking import AUTH_SCHEMES as _SCHEMES
+from console.model.masking import SECRET_HEADERS, is_credential_param, mask_credential, mask_secret, mask_token
 
-SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "x-api-key",
-        "cookie",
-        "set-cookie",
-        "x-amz-security-token",
-        "x-origin-verify",
-        "x-amzn-remapped-authorization",
-    }
-)
 _SECRET_NAME = re.compile(r"(?i)(token|secret|session|api[-_]?key|signature|credential|password)")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 _AWS_KEY = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
@@ -33,6 +25,10 @@ _AWS_KEY = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
 # for a JWT those are signature characters, so the tail is dropped before Baton prints the line.
 _TAIL_MASK = re.compile(r"\*{4,}[A-Za-z0-9._~+/=-]{1,8}(?![A-Za-z0-9._~+/=-])")
 _MIN_SECRET = 6  # shorter held values would mask ordinary words
+_KEEP_FIELDS = frozenset({"trace_id", "correlation_id", "request", "token"})
+"""Trace fields never rewritten: ids (a correlation id is not a secret), the user's own request (replayed as
+typed) and the token report (it *is* the held token, shown only through its mask)."""
+_T = TypeVar("_T")
 
 
 def is_secret_header(name: str) -> bool:
@@ -57,6 +53,77 @@ def redact_headers(headers: Iterable[tuple[str, str]], secrets: Iterable[str] = 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Free text with JWTs, AWS key ids, masked tails and every held secret value masked."""
     return _redact(text, _held_forms(secrets))
+
+
+def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
+    """``url`` with every credential-looking query value replaced by ``<redacted>`` (whatever its length), and
+    held secrets, JWTs and AWS key ids masked in the rest."""
+    main, sep, query = url.partition("?")
+    if sep:
+        query, hash_sign, fragment = query.partition("#")
+        items = []
+        for item in query.split("&"):
+            name, eq, raw = item.partition("=")
+            credential = eq and is_credential_param(unquote_plus(name), unquote_plus(raw))
+            items.append(f"{name}=<redacted>" if credential else item)
+        url = f"{main}?{'&'.join(items)}{hash_sign}{fragment}"
+    return redact_text(url, secrets)
+
+
+def header_secrets(name: str, value: str) -> list[str]:
+    """The values to hold for a header the user sends: for a credential header its whole value, the credential
+    after an auth scheme and each cookie's value; nothing for other headers."""
+    if not is_secret_header(name) or not value.strip():
+        return []
+    held = [value, value.strip()]
+    scheme, sep, rest = value.strip().partition(" ")
+    if sep and scheme.lower() in _SCHEMES:
+        held.append(rest.strip())
+    if name.lower() in ("cookie", "set-cookie"):
+        held += [part.partition("=")[2].strip() for part in value.split(";") if "=" in part]
+    return [h for h in held if h]
+
+
+def redact_all(item: _T, secrets: Iterable[str]) -> _T:
+    """``item`` (a finished Trace, or any of its parts) with every string in it redacted as redact_text does,
+    credential-named pairs masked whole, and the fields in _KEEP_FIELDS left alone."""
+    held = _held_forms(secrets)
+    result: _T = _walk(item, held)
+    return result
+
+
+def _walk(item: Any, held: list[tuple[str, str]]) -> Any:
+    if isinstance(item, Enum) or item is None or isinstance(item, bool | int | float | bytes):
+        return item  # enums first: a StrEnum is a str, and its value is Baton's own word
+    if isinstance(item, str):
+        return _redact(item, held)
+    if isinstance(item, tuple):
+        if len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str):
+            return (
+                _redact(item[0], held),
+                _pair_value(item[0], item[1], held),
+            )  # a (header, value) pair: Cookie, X-Api-Key, …
+        return tuple(_walk(v, held) for v in item)
+    if isinstance(item, list):
+        return [_walk(v, held) for v in item]
+    if isinstance(item, dict):
+        return {k: _pair_value(k, v, held) if isinstance(k, str) else _walk(v, held) for k, v in item.items()}
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        changes = {
+            f.name: _walk(getattr(item, f.name), held)
+            for f in dataclasses.fields(item)
+            if f.init and f.name not in _KEEP_FIELDS
+        }
+        return dataclasses.replace(item, **changes)
+    return item
+
+
+def _pair_value(name: str, value: Any, held: list[tuple[str, str]]) -> Any:
+    """The value of a (name, value) pair: masked whole under a credential header name (once: a mask stays as it
+    is, so its length is the credential's), else walked."""
+    if isinstance(value, str) and name.lower() in SECRET_HEADERS:
+        return value if "<redacted" in value else redact_value(value)
+    return _walk(value, held)
 
 
 def _redact(text: str, held: list[tuple[str, str]]) -> str:

@@ -8,11 +8,14 @@ from typing import Any, TypeVar
 import httpx
 
 from console.engine.deadline import deadline
+from console.engine.redact import header_secrets
 from console.engine.transport import hop_budget
 from console.errors import ProfileError, TraceError
 from console.model.enums import HopName
 from console.model.expectations import Expectations
+from console.model.masking import query_credentials
 from console.model.profile import Environment, GatewayAuth, GatewayKind, Profile, SecretRef
+from console.model.trace import TraceRequest
 
 _E = TypeVar("_E", GatewayKind, GatewayAuth)
 
@@ -97,6 +100,48 @@ def join_url(base: str, path: str) -> str:
     joined = f"{base_main.rstrip('/')}/{segment}" if segment else base_main
     query = "&".join(q for q in (base_query, path_query) if q)
     return f"{joined}?{query}" if query else joined
+
+
+def derived_correlation_id(correlation_id: str, purpose: str) -> str:
+    """The id of a helper request of one trace (``<id>.warmup1``, ``<id>.spoof-check``)."""
+    return f"{correlation_id}.{purpose}"
+
+
+def is_own_correlation_id(correlation_id: str, own: set[str] | frozenset[str]) -> bool:
+    """True for a trace's own id and every id derived from it by :func:`derived_correlation_id` (a user's own id
+    may hold dots itself: ``qa.run.1.warmup1`` derives from ``qa.run.1``)."""
+    if correlation_id in own:
+        return True
+    base = correlation_id
+    while "." in base:
+        base = base.rsplit(".", 1)[0]
+        if base in own:
+            return True
+    return False
+
+
+def given_correlation_id(target: Target, request: TraceRequest) -> str | None:
+    """The correlation id the user (or the scenario's client) sends itself: it wins, since it is what goes out,
+    what the logs hold and what the user will search for."""
+    name = target.correlation_header.lower()
+    given = [v.strip() for k, v in (*target.client.headers, *request.headers) if k.lower() == name and v.strip()]
+    return given[-1] if given else None
+
+
+def given_secrets(target: Target, request: TraceRequest) -> list[str]:
+    """The values of credential headers given by hand (--header, a scenario's client): held like the token."""
+    name = target.correlation_header.lower()  # an id is not a secret, whatever the header is called
+    return [
+        secret
+        for k, v in (*target.client.headers, *request.headers)
+        if k.lower() != name
+        for secret in header_secrets(k, v)
+    ]
+
+
+def query_secrets(url: str) -> list[str]:
+    """Credential-looking query values of the URL sent (``?api_key=…``): held, as written and decoded."""
+    return [form for _name, value, raw in query_credentials(url) for form in (value, raw) if form]
 
 
 def target_from_profile(profile: Profile) -> Target:

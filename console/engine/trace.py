@@ -18,9 +18,17 @@ from console.engine.identity import AcquiredToken, Resolver, acquire_token, cach
 from console.engine.jwks_cache import keys_for
 from console.engine.probes.iis import cached_spoof_check, echo_view, find_log_line
 from console.engine.probes.sandbox import fetch_ground_truth
-from console.engine.redact import redact_headers, redact_text
-from console.engine.target import Target, join_url
-from console.engine.transport import make_client, send
+from console.engine.redact import redact_all, redact_headers, redact_url
+from console.engine.target import (
+    Target,
+    derived_correlation_id,
+    given_correlation_id,
+    given_secrets,
+    is_own_correlation_id,
+    join_url,
+    query_secrets,
+)
+from console.engine.transport import check_request, make_client, send, sent_url
 from console.errors import TraceCancelled, TraceError
 from console.model.token import DecodedToken, TokenKind, TokenReport
 from console.model.trace import (
@@ -60,21 +68,24 @@ def run_trace(
 
     Raises TraceCancelled when ``cancel`` is set, and configuration errors (SecretRefError, UsageError)."""
     emit = on_event or (lambda _event: None)
-    own_client = client is None
-    http = client or make_client()
-    trace_id, correlation_id = uuid.uuid4().hex[:12], str(uuid.uuid4())
     plan = target.client
+    check_request(request.method or plan.method, [*plan.headers, *request.headers])  # bad input is UsageError
     path = _path(target, request)
     base = target.iis_url if plan.target == "iis" and target.iis_url else target.gateway_url
-    url = join_url(base, path)
-    emit(TraceStarted(trace_id, correlation_id, target.profile, request, redact_text(url)))
-    held: list[str] = list(target.secrets)
+    url = sent_url(join_url(base, path))  # what goes on the wire (dot segments resolved), so what is printed
+    held = [*target.secrets, *given_secrets(target, request), *query_secrets(url)]
+    given_id = given_correlation_id(target, request)
+    trace_id, correlation_id = uuid.uuid4().hex[:12], given_id or str(uuid.uuid4())
+    own_client = client is None
+    http = client or make_client()
+    shown_url = redact_url(url, held)  # by name too: a short ?token=abc is below what value masking can match
+    emit(TraceStarted(trace_id, correlation_id, target.profile, request, shown_url))
     ev = Evidence(target=target, correlation_id=correlation_id, direct_to_iis=base != target.gateway_url)
     started = time.time()
     try:
         token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id)
         headers = _headers(target, request, token, correlation_id, resolve, held)
-        ev.sent_headers = {k: v for k, v in redact_headers(headers)}
+        ev.sent_headers = {k: v for k, v in redact_headers(headers, held)}
         for number, warm in enumerate(plan.warmup, 1):
             warm_id = derived_correlation_id(correlation_id, f"warmup{number}")
             warm_headers = _with_header(headers, target.correlation_header, warm_id)
@@ -95,7 +106,7 @@ def run_trace(
         _probe_after(target, http, ev, correlation_id, path)
         result = diagnose(ev)
     except TraceError as exc:  # a hop could not be reached; configuration errors propagate to the caller
-        trace = _failed(trace_id, correlation_id, target, request, url, started, ev, exc)
+        trace = redact_all(_failed(trace_id, correlation_id, target, request, shown_url, started, ev, exc), held)
         emit(TraceFinished(trace))
         return trace
     finally:
@@ -110,16 +121,12 @@ def run_trace(
         else h
         for h in result.hops
     )  # the round trip through the gateway, when the gateway was crossed
-    for hop in hops:
-        for obs in hop.observations:
-            if obs.probe != "token":
-                emit(HopObserved(trace_id, obs))
     trace = Trace(
         trace_id=trace_id,
         correlation_id=correlation_id,
         profile=target.profile,
         request=request,
-        url=redact_text(url),
+        url=shown_url,
         started_at=started,
         hops=hops,
         findings=result.findings,
@@ -130,18 +137,15 @@ def run_trace(
         iis=result.iis,
         scenario=target.scenario,
     )
+    # One place for every string of the result: whatever a probe copied from the network (an echo reflecting a
+    # header, an error quoting a URL) is masked for every secret any part of the trace held.
+    trace = redact_all(trace, held)
+    for hop in trace.hops:
+        for obs in hop.observations:
+            if obs.probe != "token":
+                emit(HopObserved(trace_id, obs))
     emit(TraceFinished(trace))
     return trace
-
-
-def derived_correlation_id(correlation_id: str, purpose: str) -> str:
-    """The id of a helper request of one trace (``<id>.warmup1``, ``<id>.spoof-check``)."""
-    return f"{correlation_id}.{purpose}"
-
-
-def is_own_correlation_id(correlation_id: str, own: set[str] | frozenset[str]) -> bool:
-    """True for a trace's own id and every id derived from it by :func:`derived_correlation_id`."""
-    return correlation_id.split(".", 1)[0] in own
 
 
 def _path(target: Target, request: TraceRequest) -> str:
@@ -246,7 +250,8 @@ def _headers(
     if api_key:
         held.append(api_key)
         headers.append(("x-api-key", api_key))
-    headers.append((target.correlation_header, correlation_id))
+    if given_correlation_id(target, request) is None:  # the user's own id goes out as given, and only it
+        headers.append((target.correlation_header, correlation_id))
     headers += list(target.client.headers)
     headers += list(request.headers)
     return headers
@@ -363,7 +368,7 @@ def _failed(
         correlation_id=correlation_id,
         profile=target.profile,
         request=request,
-        url=redact_text(url),
+        url=url,
         started_at=started,
         hops=tuple(hops),
         findings=(),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import errno
 import math
+import re
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,14 +27,65 @@ BODY_KEEP = 64 * 1024
 BODY_READ_MAX = 16 * 1024 * 1024
 """Bytes read at most; past this the body is counted as "more than" and the connection closed."""
 DEFAULT_TIMEOUT = 10.0
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP token (RFC 9110 §5.6.2): what a method and a header name are made of."""
+_HEAD: ContextVar[tuple[int, list[tuple[str, str]]] | None] = ContextVar("baton_response_head", default=None)
 
 
 def make_client(timeout: float = DEFAULT_TIMEOUT, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
     """A client that never follows redirects (credential headers would leak to another origin)."""
     # ``verify`` goes to the client as well: it still builds the transports of proxies found in the environment.
     return httpx.Client(
-        timeout=timeout, follow_redirects=False, verify=verify, trust_env=True, transport=_TransportPerScheme(verify)
+        timeout=timeout,
+        follow_redirects=False,
+        verify=verify,
+        trust_env=True,
+        transport=_TransportPerScheme(verify),
+        event_hooks={"response": [_keep_head]},
     )
+
+
+def _keep_head(response: httpx.Response) -> None:
+    """Keep the status and headers of the latest answer in this context: httpx refuses a redirect whose Location
+    is not a URL before handing the response over, and the diagnosis still wants to name that redirect."""
+    _HEAD.set((response.status_code, list(response.headers.multi_items())))
+
+
+def check_request(
+    method: str, headers: Iterable[tuple[str, str]], *, labels: tuple[str, str] = ("method", "header")
+) -> None:
+    """UsageError unless ``method`` is an HTTP token and every header has a token name and a value of visible ASCII,
+    spaces and tabs (RFC 9110 §5.5, §9.1): a line break would split the request, an ESC would reach a terminal.
+
+    Header values are never quoted in the message: the header may carry a credential."""
+    method_label, header_label = labels
+    if not _TOKEN.fullmatch(method):
+        raise UsageError(
+            f"{method_label} {method[:40]!r} is not an HTTP method",
+            hint="letters, digits and !#$%&'*+-.^_`|~ only, e.g. GET or POST",
+        )
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name):
+            raise UsageError(
+                f"{header_label} {name[:60]!r}: not a header name",
+                hint="letters, digits and !#$%&'*+-.^_`|~ only, e.g. X-User-Id",
+            )
+        if "\r" in value or "\n" in value:
+            raise UsageError(f"{header_label} {name}: the value contains a line break (CR or LF)")
+        bad = next((c for c in value if (ord(c) < 32 and c != "\t") or ord(c) == 127), None)
+        if bad is not None:
+            raise UsageError(f"{header_label} {name}: the value contains the control character U+{ord(bad):04X}")
+        if not value.isascii():
+            raise UsageError(f"{header_label} {name}: the value is not ASCII (HTTP header values are sent as ASCII)")
+
+
+def sent_url(url: str) -> str:
+    """The URL as it goes on the wire: dot segments resolved and unsafe characters percent-encoded, as httpx
+    sends it (``/a/../b`` → ``/b``, a space → ``%20``), so what Baton prints is what the gateway received."""
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"the URL is not usable: {exc}") from None
 
 
 class _TransportPerScheme(httpx.BaseTransport):
@@ -85,6 +138,7 @@ def send(
     timeout, which is ``--timeout``: a wall deadline per hop, not per read, so a peer dripping a byte at a
     time cannot hold the trace. The body is read up to BODY_READ_MAX, then the connection is dropped."""
     start = time.perf_counter()
+    _HEAD.set(None)
     where = _host(url)
     budget = hop_budget(client) if seconds is None else seconds
     held = list(secrets)
@@ -117,8 +171,17 @@ def send(
         ) from None
     except httpx.ConnectError as exc:
         raise TraceError(_connect_reason(exc, where), hop=hop) from None
-    except (httpx.RemoteProtocolError, httpx.LocalProtocolError):
-        raise TraceError(f"{where} did not answer with HTTP (is this the right port and scheme?)", hop=hop) from None
+    except httpx.LocalProtocolError:  # our side: check_request lets nothing through that h11 refuses, but say so
+        raise UsageError(
+            f"the request to {where} is not valid HTTP (a method, header name or header value HTTP does not allow)",
+            where=hop,
+        ) from None
+    except httpx.RemoteProtocolError as exc:
+        if str(exc).startswith("Invalid URL in location header") and (head := _HEAD.get()) is not None:
+            # A redirect whose Location is not a URL (a control character in it): still an answer, to be named.
+            (status, raw_headers), version = head, "HTTP/1.1"
+        else:
+            raise TraceError(_protocol_reason(str(exc), where), hop=hop) from None
     except httpx.HTTPError as exc:
         raise TraceError(f"request to {where} failed ({type(exc).__name__})", hop=hop) from None
     elapsed = (time.perf_counter() - start) * 1000
@@ -134,6 +197,23 @@ def send(
         elapsed_ms=elapsed,
         http_version=version,
     )
+
+
+def _protocol_reason(message: str, where: str) -> str:
+    """What was wrong with the peer's answer; never the peer's bytes (h11 quotes them, secrets and escapes too)."""
+    lowered = message.lower()
+    if any(w in lowered for w in ("illegal status line", "invalid http version", "without sending a response")):
+        # (a peer that sends a non-HTTP banner and hangs up reads as "disconnected without a response" too)
+        return f"{where} did not answer with HTTP (is this the right port and scheme?)"
+    if "location header" in lowered:
+        return f"{where} answered with a redirect whose Location header is not a valid URL"
+    if "header" in lowered:
+        return f"{where} answered HTTP with a malformed header line (not NAME: VALUE, or a character HTTP forbids)"
+    if "content-length" in lowered or "chunk" in lowered or "transfer-encoding" in lowered:
+        return f"{where} answered HTTP with a malformed body framing (Content-Length or chunked encoding)"
+    if "incomplete" in lowered or "closed" in lowered:
+        return f"{where} closed the connection before its answer was complete"
+    return f"{where} answered with malformed HTTP"
 
 
 def _timeout_reason(exc: httpx.TimeoutException, where: str, budget: float, answered: bool, received: int) -> str:

@@ -11,11 +11,37 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import unquote_plus, urlsplit
 
-__all__ = ["AUTH_SCHEMES", "fingerprint", "looks_like_token", "mask_credential", "mask_secret", "mask_token"]
+__all__ = [
+    "AUTH_SCHEMES",
+    "SECRET_HEADERS",
+    "SECRET_QUERY_WORDS",
+    "fingerprint",
+    "is_credential_param",
+    "looks_like_token",
+    "mask_credential",
+    "mask_secret",
+    "mask_token",
+    "query_credentials",
+]
 
 AUTH_SCHEMES = frozenset({"bearer", "basic", "negotiate", "ntlm", "aws4-hmac-sha256", "digest"})
 """Authorization schemes kept in front of a masked credential (they say what kind of credential it is)."""
+
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-origin-verify",
+        "x-amzn-remapped-authorization",
+    }
+)
+"""Header names whose values are credentials: masked whole wherever they are shown (engine and widgets)."""
 
 _FINGERPRINT_HEX = 8
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?")
@@ -56,3 +82,37 @@ def mask_credential(value: str) -> str:
         # Basic carries base64("user:password"): a low-entropy secret, so no fingerprint.
         return f"{scheme} {mask_secret(inner) if scheme.lower() == 'basic' else mask_credential(inner)}"
     return mask_token(value) if looks_like_token(value) else mask_secret(value)
+
+
+SECRET_QUERY_WORDS = (
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "key",
+    "credential",
+    "signature",
+    "sig",
+    "auth",
+    "code",
+    "session",
+)
+"""A query parameter whose name holds one of these words carries a credential (``api_key``, ``access_token``)."""
+SECRET_SHAPE = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+
+def is_credential_param(name: str, value: str) -> bool:
+    """True for a query parameter that carries a credential, by its name or by the shape of its value."""
+    lowered = name.lower()
+    return any(word in lowered for word in SECRET_QUERY_WORDS) or bool(SECRET_SHAPE.search(value))
+
+
+def query_credentials(url: str) -> list[tuple[str, str, str]]:
+    """(name, decoded value, value as written) of every credential-looking parameter in ``url``'s query."""
+    found = []
+    for item in urlsplit(url).query.split("&"):
+        name, _, raw = item.partition("=")
+        value = unquote_plus(raw)
+        if name and is_credential_param(unquote_plus(name), value):
+            found.append((unquote_plus(name), value, raw))
+    return found

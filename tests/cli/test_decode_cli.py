@@ -255,6 +255,31 @@ def test_nan_inf_and_negative_seconds_are_refused(
     assert f"argument {option}: '{value}' is not usable: give a finite number of seconds, 0 or more" in err
 
 
+@pytest.mark.parametrize(
+    "option,value,limit",
+    [
+        ("--leeway", "1e300", "86400 seconds (1 day)"),
+        ("--leeway", "86401", "86400 seconds (1 day)"),
+        ("--max-age", "1e300", "315576000 seconds (10 years)"),
+    ],
+)
+def test_absurd_leeway_and_max_age_are_refused(
+    capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey, option: str, value: str, limit: str
+) -> None:
+    """`--leeway 1e300` made a token expired 15 years ago "✓ no finding refuses this token", exit 0."""
+    expired = token(key, exp=1300000000, iat=1299990000)  # 2011
+    with pytest.raises(SystemExit) as info:
+        main(["decode", expired, f"{option}={value}"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert f"argument {option}: '{value}' is too large: give at most {limit}" in err
+
+
+def test_a_day_of_leeway_is_still_accepted(capsys: pytest.CaptureFixture[str], key: rsa.RSAPrivateKey) -> None:
+    code, out, _ = run(capsys, token(key, exp=int(time.time()) - 3600), "--leeway", "86400", "--no-color")
+    assert code == 0 and "leeway" in out
+
+
 HMAC_KEY = bytes(range(256))[::-1][:64]  # not UTF-8 (0xff, 0xfe, …), as binary HMAC keys are
 
 

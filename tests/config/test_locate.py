@@ -56,3 +56,10 @@ def test_line_near_falls_back_to_the_table() -> None:
     where = Locator(TEXT)
     assert where.line_near(("identity", "token")) == 7
     assert where.line_near(("iis", "url")) is None
+
+
+def test_escaped_keys_are_decoded_as_tomllib_decodes_them() -> None:
+    assert split_key('"\\u001b[2Jk" . "a\\tb" . "\\U0001F600" . "q\\"x"') == ("\x1b[2Jk", "a\tb", "\U0001f600", 'q"x')
+    where = Locator('"\\u001bk" = 1\n[gateway]\nurl = "x"\n"\\u00e9t\\u00e9" = 2\n')
+    assert where.line_of(("\x1bk",)) == 1
+    assert where.line_of(("gateway", "été")) == 4

@@ -43,7 +43,7 @@ def test_a_different_name_is_a_warning_naming_the_file(write: Write, capsys: pyt
     (warning,) = check_file(path, warnings=True)
     assert warning.warning and warning.line == 1 and warning.key == "name"
     assert "'--profile orders' selects this file and '--profile prod-orders' does not" in warning.message
-    assert load_profile(path).warnings == (warning.message,)
+    assert load_profile(path).warnings == (f"name: warning: {warning.message}",)  # the key is named
     code, out, _ = run(capsys, "validate", str(path), "--no-color")
     assert code == 0  # warnings alone pass
     assert f"{path}:1: name: warning: 'prod-orders' differs from the file name" in out

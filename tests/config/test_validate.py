@@ -188,3 +188,20 @@ def test_several_problems_are_all_reported_in_file_order(write: Write) -> None:
 def test_check_text_does_not_need_a_file() -> None:
     (problem,) = check_text('name = "x"\ndescription = "y"\nenvironment = "dev"\n', "inline.toml")
     assert str(problem) == ("inline.toml: gateway: missing table [gateway] (or add [sandbox] for the embedded sandbox)")
+
+
+def test_a_leeway_of_more_than_a_day_is_refused(write: Write) -> None:
+    """As `decode --leeway`: years of clock tolerance would accept a token expired in 2011."""
+    path = write(MINIMAL + "[identity]\nflow = 'static'\ntoken = 'env:T'\nleeway = 1e300\n")
+    assert lines(path) == [
+        f"{path}:10: identity.leeway: 1e+300 s is more than a day: clock skew is minutes, and a larger leeway "
+        "would accept long-expired tokens"
+    ]
+    assert check_file(write(MINIMAL + "[identity]\nflow = 'static'\ntoken = 'env:T'\nleeway = 86400\n")) == []
+
+
+def test_keys_written_with_escapes_are_located_on_their_own_line(write: Write) -> None:
+    """A key spelled with \\u escapes was reported on its table's line, or with no line at top level."""
+    path = write('"\\u001b]52;c;x" = 1\n' + MINIMAL + '"\\u001b[2Jk" = "v"\n')
+    found = {p.key: p.line for p in check_file(path)}
+    assert found == {"\x1b]52;c;x": 1, "gateway.\x1b[2Jk": 8}

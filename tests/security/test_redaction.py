@@ -172,3 +172,45 @@ def test_the_curl_line_hides_credentials_and_pastes_safely(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "X-Api-Key: key" in result.stdout.splitlines() and not marker.exists()
     assert f"X-Note: $(touch {marker}) `touch {marker}` \x1b]0;t\x07\u202e" in result.stdout.splitlines()
+
+
+def test_a_finished_trace_is_redacted_everywhere_in_one_pass() -> None:
+    """Whatever a probe copied (an echo's headers, a finding quoting a URL), the held list masks it; ids, enums and
+    existing masks are left as they are."""
+    from console.engine.redact import redact_all
+    from console.model.findings import Finding, Severity
+    from console.model.trace import Hop, HopName, HopStatus, Identity, Trace, TraceRequest, Verdict
+
+    held = [API_KEY]
+    echoed = Identity(
+        None,
+        (("X-Debug", f"k={API_KEY}"), ("Cookie", "session=abc"), ("X-Api-Key", "<redacted secret, 9 chars>")),
+        "echo",
+    )
+    trace = Trace(
+        trace_id="t1",
+        correlation_id="qa-fixed-1",
+        profile="p",
+        request=TraceRequest(headers=(("X-Api-Key", API_KEY),)),
+        url=f"http://h/x?k={API_KEY}",
+        started_at=0.0,
+        hops=(Hop(HopName.IIS, HopStatus.OK, echoed, (f"saw {API_KEY}",)),),
+        findings=(Finding("f.x", Severity.WARNING, "t", f"detail {API_KEY}", "fix", hop=HopName.IIS),),
+        verdict=Verdict(True, None, None, f"summary {API_KEY}"),
+    )
+    done = redact_all(trace, held)
+    assert API_KEY not in repr(done.hops) + repr(done.findings) + repr(done.verdict) + done.url
+    assert dict(done.hops[0].identity.claims)["Cookie"] == "<redacted secret, 11 chars>"  # by name, any length
+    assert dict(done.hops[0].identity.claims)["X-Api-Key"] == "<redacted secret, 9 chars>"  # a mask is not re-masked
+    assert done.correlation_id == "qa-fixed-1" and done.hops[0].name is HopName.IIS
+    assert done.request == trace.request  # the user's request is replayed as typed; output redacts it by name
+
+
+def test_credential_headers_given_by_hand_are_held() -> None:
+    from console.engine.redact import header_secrets
+
+    assert set(header_secrets("Cookie", "session=COOKIESECRET4; theme=dark")) >= {"COOKIESECRET4"}
+    assert "tok-123456" in header_secrets("Authorization", "Bearer tok-123456")
+    assert header_secrets("X-Amz-Security-Token", "AMZSEC5") == ["AMZSEC5", "AMZSEC5"]
+    assert header_secrets("X-Correlation-Id", "qa-fixed-1") == []
+    assert header_secrets("Accept", "application/json") == []
