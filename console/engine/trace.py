@@ -16,8 +16,9 @@ from console.engine.diagnosis.diagnose import diagnose
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.identity import AcquiredToken, Resolver, acquire_token, cached_token, value_of
 from console.engine.jwks_cache import keys_for
-from console.engine.probes.iis import cached_spoof_check, echo_view, find_log_line
+from console.engine.probes.iis import cached_spoof_check, echo_view
 from console.engine.probes.sandbox import fetch_ground_truth
+from console.engine.probes.w3c import find_record
 from console.engine.redact import redact_all, redact_headers, redact_url
 from console.engine.target import (
     Target,
@@ -290,7 +291,7 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
         if view is not None:
             ev.iis_view, ev.iis_view_source = view, "IIS echo endpoint"
     if target.log_path and ev.record is None:
-        ev.log_line, ev.log_note = find_log_line(target.log_path, correlation_id)
+        ev.log_line, ev.log_fields, ev.log_note = find_record(target.log_path, correlation_id)
     subject_header = target.subject_header
     if target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production":
         ev.spoof = cached_spoof_check(

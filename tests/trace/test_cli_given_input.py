@@ -169,7 +169,7 @@ def test_the_users_correlation_id_is_the_one_sent_shown_and_searched(
     import console.engine.trace as engine
 
     searched: list[str] = []
-    monkeypatch.setattr(engine, "find_log_line", lambda _path, cid: (searched.append(cid), (None, "not found"))[1])
+    monkeypatch.setattr(engine, "find_record", lambda _path, cid: (searched.append(cid), (None, None, "not found"))[1])
     echo = EchoPeer()
     log = tmp_path / "u_ex.log"
     log.write_text("#Fields: date time cs-uri-stem cs-username x-correlation-id\n", encoding="utf-8")

@@ -153,6 +153,13 @@ HOP_FINDINGS: dict[str, Entry] = {
         "IIS received a different identity than the token's",
         "Check the mapping expression and any proxy between API Gateway and IIS that rewrites headers.",
     ),
+    "integration.identity_header_duplicated": Entry(
+        E,
+        "More than one identity header reached IIS",
+        "Send exactly one identity header: overwrite it in the integration (overwrite:header.X on an HTTP API, an "
+        "explicit mapping on REST), strip client-sent copies in any case spelling, and check proxies between API "
+        "Gateway and IIS; which copy IIS reads decides who the caller is.",
+    ),
     "integration.correlation_id_missing": Entry(
         W,
         "Correlation id not forwarded to IIS",
@@ -219,6 +226,12 @@ HOP_FINDINGS: dict[str, Entry] = {
         "The gateway sent the identity but IIS resolved no user: check the trusted-header module's header "
         "name and the site's authentication settings.",
     ),
+    "iis.identity_ambiguous": Entry(
+        E,
+        "IIS's view names more than one user",
+        "Fix the echo endpoint (or what feeds it) so it reports exactly one user; until then Baton cannot tell "
+        "which identity IIS resolved.",
+    ),
     "iis.error": Entry(
         E,
         "IIS refused the request (401) without saying why",
@@ -263,15 +276,17 @@ def hop_finding(
     hop: HopName,
     confidence: Confidence = Confidence.CERTAIN,
     evidence: tuple[str, ...] = (),
+    fix: str = "",
 ) -> Finding:
-    """A Finding for any catalogued code, placed at a hop with a confidence."""
+    """A Finding for any catalogued code, placed at a hop with a confidence; ``fix`` replaces the generic fix
+    with one built from the profile (its header, claim and probes)."""
     entry = ALL_FINDINGS[code]
     return Finding(
         code=code,
         severity=entry.severity,
         title=entry.title,
         detail=detail,
-        fix=entry.fix,
+        fix=fix or entry.fix,
         hop=hop,
         confidence=confidence,
         evidence=evidence,

@@ -6,12 +6,18 @@ from dataclasses import dataclass, replace
 
 from console.engine.diagnosis import ground_truth
 from console.engine.diagnosis.catalogue import hop_finding
+from console.engine.diagnosis.client_claims import claims_missing
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.ground_truth import REFUSALS
-from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings
-from console.engine.diagnosis.propagation import check_propagation, lookup
+from console.engine.diagnosis.iis_log import CONFIDENCE as log_confidence
+from console.engine.diagnosis.iis_log import LogReading, read_log
+from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings, spoof_note
+from console.engine.diagnosis.iis_view import caller_unknown, domain_note, vet_echo, view_observations
+from console.engine.diagnosis.propagation import check_propagation
 from console.engine.diagnosis.response import ResponseReading, read_response
-from console.engine.diagnosis.verdict import UNCONFIRMED, decide, merge_hops
+from console.engine.diagnosis.response_signal import ECHO as ECHO_HINT
+from console.engine.diagnosis.unconfirmed import one_unconfirmed
+from console.engine.diagnosis.verdict import UNCONFIRMED, decide, merge_hops, with_lines
 from console.engine.iis.status import meaning
 from console.engine.probes.iis import IisView
 from console.engine.probes.record import GroundTruth
@@ -23,7 +29,6 @@ from console.model.trace import (
     HopName,
     HopObservation,
     HopStatus,
-    Identity,
     IisStatus,
     Verdict,
 )
@@ -65,6 +70,14 @@ def diagnose(ev: Evidence) -> Diagnosis:
         if record.bypassed:
             observations = [o for o in observations if o.hop not in _BYPASSED] + _bypassed_observations()
     view, view_confidence = _iis_view(ev)
+    vetted: list[Finding] = []
+    if record is None and view is not None:
+        view, vetted = vet_echo(view, ev)  # another request's echo, or a malformed one, shows nothing
+    log = read_log(ev) if view is None else None
+    source = ev.iis_view_source or "IIS echo endpoint"
+    headers_seen = view is not None
+    if log is not None and log.view is not None:
+        view, view_confidence, source, headers_seen = log.view, log_confidence, log.source, False
     if reading is not None:
         # Ground truth outranks what the response suggests; the response's lines stay as evidence.
         observations += (
@@ -76,21 +89,29 @@ def diagnose(ev: Evidence) -> Diagnosis:
             # An echo of what IIS received settles what the response alone could not.
             findings += [f for f in reading.findings if not (view is not None and f.code == UNCONFIRMED)]
     if record is None and view is not None:
-        observations += _echo_observations(view, ev)
+        status = log.status if log is not None and log.status else (ev.response.status if ev.response else None)
+        observations += view_observations(
+            view, ev, source, confidence=view_confidence, status=status, headers_seen=headers_seen
+        )
+        vetted += caller_unknown(ev, view)
+    findings = vetted + findings
     refused = _authorizer_refused(record, reading)
-    findings = _token_rule(ev, refused, confidence) + findings
+    stopped = _stopped_after(record, reading)
+    lacking, lacked = claims_missing(ev, refused_before=refused or stopped in (HopName.GATEWAY, HopName.AUTHORIZER))
+    findings = _token_rule(ev, refused, confidence) + lacking + findings
     underscores: tuple[tuple[str, str], ...] = ()
-    received = _received_headers(ev, view)
+    received = _received_headers(ev, view if headers_seen else None)
     if received is not None:
         where, headers = received
         check = check_propagation(
             headers,
-            ev.expected_values(),
+            {h: v for h, v in ev.expected_values().items() if h not in lacked},
             sent_by_client=ev.sent_headers,
             correlation_header=ev.target.correlation_header,
             correlation_id=ev.correlation_id,
             where=where,
             confidence=confidence,
+            target=ev.target,
         )
         findings += check.findings
         underscores = check.underscore_names
@@ -122,40 +143,26 @@ def diagnose(ev: Evidence) -> Diagnosis:
         findings += _unexplained(observations, findings, reading)
     # With ground truth or an IIS view, the response's own gaps no longer matter.
     missing = reading.missing_evidence if reading is not None and record is None and view is None else ""
-    findings += _unconfirmed(ev, view, findings)
-    stopped = _stopped_after(record, reading)
+    findings = one_unconfirmed(ev, view, findings, log.note if log is not None else "")
+    if ECHO_HINT in missing and (ev.target.echo_path or ev.target.log_path or ev.iis_view is not None):
+        # The generic "configure an echo or a log" would contradict the profile: say what its probes showed.
+        missing = next((f.fix for f in findings if f.code == UNCONFIRMED), missing)
     hops = merge_hops(observations, findings, stopped)
+    hops = with_lines(hops, HopName.IIS, [*_log_lines(log), spoof_note(ev)])
     final = tuple(findings)
-    return Diagnosis(hops, final, decide(hops, final, missing), decision, _iis_status(ev, reading, view))
+    verdict = decide(hops, final, missing, domain_note(ev, view))
+    return Diagnosis(hops, final, verdict, decision, _iis_status(ev, reading, view, log))
 
 
 _BYPASSED = (HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION)
 
 
-def _echo_observations(view: IisView, ev: Evidence) -> list[HopObservation]:
-    """What the IIS echo endpoint reports: who IIS resolved, and the headers it got from the integration."""
-    source = ev.iis_view_source or "IIS echo endpoint"
-    headers = tuple(view.headers.items())
-    subject_header = ev.target.subject_header
-    carried = lookup(view.headers, subject_header) if subject_header else None
-    return [
-        HopObservation(
-            HopName.INTEGRATION,
-            "iis-echo",
-            HopStatus.OK,
-            Identity(carried, headers, f"{subject_header} header" if carried else "headers IIS received"),
-            (f"{source}: headers as IIS received them",),
-            confidence=Confidence.LIKELY,
-        ),
-        HopObservation(
-            HopName.IIS,
-            "iis-echo",
-            HopStatus.WARNING if ev.response is not None and ev.response.status >= 400 else HopStatus.OK,
-            Identity(view.user, headers, f"IIS, {view.auth_type or 'anonymous'} auth"),
-            (f"{source}: user {view.user or '(none)'}",),
-            confidence=Confidence.CERTAIN,
-        ),
-    ]
+def _log_lines(log: LogReading | None) -> list[str]:
+    """What the IIS log showed, on the IIS hop: the line itself, and why it did not confirm when it did not."""
+    if log is None:
+        return []
+    lines = [*([f"{log.source}: line {log.line}"] if log.line else []), *log.evidence]
+    return lines if log.view is not None else [*lines, f"{log.source}: {log.note}"]
 
 
 def _bypassed_observations() -> list[HopObservation]:
@@ -225,25 +232,6 @@ def _unexplained(
     return [f for f in reading.findings if f.severity is Severity.ERROR and f.hop in broken - explained]
 
 
-def _unconfirmed(ev: Evidence, view: IisView | None, findings: list[Finding]) -> list[Finding]:
-    """A 2xx/3xx with nothing showing who IIS thought the caller was is not a success (DESIGN: never assumed)."""
-    if ev.response is None or ev.response.status >= 400 or view is not None or ev.record is not None:
-        return []
-    if any(f.code == UNCONFIRMED for f in findings):
-        return []  # the response reading already said so, with its evidence: once is enough
-    if any(f.severity is Severity.ERROR and f.hop != HopName.CLIENT for f in findings):
-        return []
-    note = f"; the IIS log line for {ev.correlation_id} was not found ({ev.log_note})" if ev.target.log_path else ""
-    return [
-        hop_finding(
-            "trace.identity_unconfirmed",
-            (f"the response was {ev.response.status}, but no probe saw which user IIS resolved{note}"),
-            hop=HopName.IIS,
-            confidence=Confidence.CERTAIN,
-        )
-    ]
-
-
 def _stopped_after(record: GroundTruth | None, reading: ResponseReading | None) -> HopName | None:
     if record is not None:
         if record.iis.answered:
@@ -256,7 +244,9 @@ def _stopped_after(record: GroundTruth | None, reading: ResponseReading | None) 
     return reading.producer if reading is not None else None
 
 
-def _iis_status(ev: Evidence, reading: ResponseReading | None, view: IisView | None) -> IisStatus | None:
+def _iis_status(
+    ev: Evidence, reading: ResponseReading | None, view: IisView | None, log: LogReading | None
+) -> IisStatus | None:
     base: IisStatus | None = reading.iis if reading is not None else None
     truth = ev.record.iis if ev.record is not None else None
     if truth is not None and truth.answered:
@@ -265,6 +255,18 @@ def _iis_status(ev: Evidence, reading: ResponseReading | None, view: IisView | N
         base = replace(base, substatus=truth.substatus, log_line=truth.log_line)
         if truth.substatus is not None:  # ground truth knows the substatus the response hid
             base = replace(base, meaning=meaning(status, truth.substatus))
+    if log is not None and log.line is not None:
+        # The log line is IIS's own record: its status and substatus outrank what the response showed.
+        status = log.status or (base.status if base is not None else 0) or (ev.response.status if ev.response else 0)
+        base = base or IisStatus(status=status)
+        base = replace(
+            base,
+            status=status,
+            substatus=log.substatus if log.substatus is not None else base.substatus,
+            win32_status=log.win32_status if log.win32_status is not None else base.win32_status,
+            log_line=log.line,
+            meaning="",
+        )
     if base is None:
         return None
     if view is not None:

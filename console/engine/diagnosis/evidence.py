@@ -42,6 +42,8 @@ class Evidence:
     iis_view_source: str = ""
     log_line: str | None = None
     log_note: str = ""
+    log_fields: str | None = None
+    """The ``#Fields:`` directive in force for ``log_line`` (probes.w3c.find_record gives both); None = not kept."""
     spoof: SpoofResult | None = None
     observations: list[HopObservation] = field(default_factory=list)
 

@@ -31,9 +31,9 @@ def gateway_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation, li
     evidence = [f"gateway answered {gw.status}" + (f" ({gw.error_type})" if gw.error_type else "")]
     if gw.api_key != "not_required":
         evidence.insert(0, f"API key: {gw.api_key}")
-    # Domain §1.8: the usage plan (API key, its throttle) is verified after the authorizer allowed the request.
+    # Domain §1.8: the usage plan (API key, its throttle) is verified after the authorizer ran; its allow is unused.
     when = (
-        "after the authorizer allowed the request (the usage-plan check follows authorization)"
+        "at the usage-plan check (API Gateway runs it after the authorizer, whose allow was not used)"
         if az.decision == "allow"
         else "before any authorizer ran"
     )
@@ -42,7 +42,7 @@ def gateway_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation, li
         findings.append(
             hop_finding(
                 "gateway.throttled",
-                f"the gateway throttled the request ({gw.status}) {when}",
+                f"the gateway refused the request {when}: it throttled it ({gw.status})",
                 hop=HopName.GATEWAY,
                 evidence=tuple(evidence),
             )
@@ -52,8 +52,8 @@ def gateway_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation, li
             hop_finding(
                 "gateway.api_key_missing",
                 (
-                    f"the method requires an API key and the request's key is {gw.api_key}: the gateway answered "
-                    f"{gw.status} {when}"
+                    f"the gateway refused the request {when}: the method requires an API key and the request's key "
+                    f"is {gw.api_key} ({gw.status})"
                 ),
                 hop=HopName.GATEWAY,
                 evidence=tuple(evidence),
@@ -92,6 +92,8 @@ def authorizer_stage(record: GroundTruth, ev: Evidence) -> tuple[HopObservation,
     evidence = [f"{az.type} authorizer: {effect}" + (f" ({az.reason})" if az.reason else "")]
     if az.cached:
         evidence.append(f"decision from the authorizer cache (key {redact_text(str(az.cache_key))})")
+    if effect == "allow" and record.gateway.outcome == "refused" and not record.integration.sent:
+        evidence.append("its allow was not used: the gateway then refused the request at the usage-plan check")
     identity = _authorizer_identity(az)
     if effect == "deny":
         findings.append(_deny_finding(az, decision, tuple(evidence)))

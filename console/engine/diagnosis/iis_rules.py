@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from console.engine.diagnosis.advice import underscore_fix
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Caller, Evidence
 from console.engine.diagnosis.propagation import lookup
 from console.engine.diagnosis.response_iis import challenges, httpsys_reason
 from console.engine.iis import meaning
-from console.engine.probes.iis import IisView
+from console.engine.probes.iis import UNREACHABLE, IisView
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
 
@@ -78,8 +79,19 @@ def _httpsys_400(ev: Evidence, server: str | None, confidence: Confidence) -> Fi
 
 
 def _same_user(resolved: str, caller: str) -> bool:
-    # Windows user names compare case-insensitively; a DOMAIN\ prefix names the same account.
+    # Windows user names compare case-insensitively; a DOMAIN\ prefix is dropped (said so: see domain_ignored).
     return resolved.casefold() == caller.casefold() or resolved.casefold().rsplit("\\", 1)[-1] == caller.casefold()
+
+
+def domain_ignored(resolved: str, caller: str) -> str | None:
+    """The note when ``resolved`` (``CORP\\alice``) matches ``caller`` (``alice``) only without its domain."""
+    if "\\" not in resolved or resolved.casefold() == caller.casefold() or not _same_user(resolved, caller):
+        return None
+    domain = resolved.rsplit("\\", 1)[0]
+    return (
+        f"matched the caller {caller} ignoring the domain {domain}: Baton compares Windows account names without "
+        "their DOMAIN\\ prefix, so check that this account is the IdP's user"
+    )
 
 
 def _resolved_user(
@@ -116,6 +128,7 @@ def _resolved_user(
                 hop=HopName.IIS,
                 confidence=confidence,
                 evidence=(f"IIS headers: {alias}", "IIS user: (none)"),
+                fix=underscore_fix(header, alias),
             )
         ]
     if caller is None:
@@ -148,7 +161,7 @@ def _wrong_user(
         return [
             hop_finding(
                 "iis.wrong_user",
-                f"IIS resolved {user!r}, but the caller is {caller}",
+                f'IIS resolved "{user}", but the caller is {caller}',
                 hop=HopName.IIS,
                 confidence=confidence,
                 evidence=(*evidence, f"caller: {caller}"),
@@ -165,7 +178,8 @@ def _wrong_user(
         hop_finding(
             "iis.wrong_user",
             (
-                f"IIS resolved {user!r}, but the caller sent no identity (the profile's auth is {ev.target.auth}, no "
+                f'IIS resolved "{user}", but the caller sent no identity'
+                f" (the profile's auth is {ev.target.auth}, no "
                 f"token){source}"
             ),
             hop=HopName.IIS,
@@ -206,6 +220,19 @@ def _status(
             evidence=(f"IIS answered {code}",),
         )
     ]
+
+
+def spoof_note(ev: Evidence) -> str | None:
+    """The IIS hop's line for a spoof check that ran but found nothing: unreachable is not the same as safe."""
+    if ev.spoof is None or ev.spoof.accepted:
+        return None
+    if ev.spoof.status is None:
+        why = ev.spoof.detail.removeprefix(f"{UNREACHABLE} (").removesuffix(")")
+        return f"spoof check could not reach IIS directly: {why} (so whether IIS is spoofable is unknown)"
+    return (
+        f"spoof check: IIS answered {ev.spoof.status} to a direct request with a forged {ev.spoof.header} and did "
+        f"not take it as the user (resolved {ev.spoof.resolved_user or 'nobody'})"
+    )
 
 
 def spoof_findings(ev: Evidence) -> list[Finding]:

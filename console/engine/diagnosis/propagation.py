@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.engine.diagnosis.advice import header_empty_fix, header_missing_fix
 from console.engine.diagnosis.catalogue import hop_finding
+from console.engine.target import Target
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
 
@@ -34,13 +36,16 @@ def check_propagation(
     correlation_id: str,
     where: str,
     confidence: Confidence,
+    target: Target | None = None,
 ) -> PropagationCheck:
     """Compare ``received`` (what the integration sent / IIS got) with the identity the token carries."""
     findings: list[Finding] = []
     underscores: list[tuple[str, str]] = []
     evidence: list[str] = []
     hop = HopName.INTEGRATION
+    claims = dict(target.propagation) if target is not None else {}
     for header, want in expected.items():
+        claim = claims.get(header, "sub")
         got = lookup(received, header)
         if got is None:
             alias = next((k for k in received if k.lower() == header.lower().replace("-", "_")), None)
@@ -56,6 +61,7 @@ def check_propagation(
                     hop=hop,
                     confidence=confidence,
                     evidence=(f"{where}: no {header}",),
+                    fix=header_missing_fix(target, header, claim) if target is not None else "",
                 )
             )
             continue
@@ -68,6 +74,7 @@ def check_propagation(
                     hop=hop,
                     confidence=confidence,
                     evidence=(f"{where}: {header}:",),
+                    fix=header_empty_fix(target, header, claim) if target is not None else "",
                 )
             )
             continue
@@ -78,8 +85,8 @@ def check_propagation(
                 hop_finding(
                     "integration.identity_header_appended",
                     (
-                        f"{where} has {header}: {got} — the client's own value {client_value!r} was joined with the "
-                        f"mapped one; a backend reading the first value sees {parts[0]!r}"
+                        f'{where} has {header}: {got} — the client\'s own value "{client_value}" was joined with the '
+                        f'mapped one; a backend reading the first value sees "{parts[0]}"'
                     ),
                     hop=hop,
                     confidence=confidence,
@@ -90,7 +97,7 @@ def check_propagation(
             findings.append(
                 hop_finding(
                     "integration.identity_altered",
-                    f"{where} has {header}: {got!r}; the token's claim is {want!r}",
+                    f'{where} has {header}: "{got}"; the token\'s claim is "{want}"',
                     hop=hop,
                     confidence=confidence,
                     evidence=(f"{where}: {header}: {got}",),

@@ -32,10 +32,11 @@ _HTTPERR = r"the HTTPERR log on the IIS host (%SystemRoot%\System32\LogFiles\HTT
 def _server(response: ResponseSnapshot) -> tuple[str | None, str | None]:
     """(quoted line, value) of the backend's Server header: REST remaps it (§1.11), HTTP API and direct keep it."""
     for name in ("x-amzn-Remapped-Server", "Server"):
-        line = quote_header(response, name)
-        value = response.header(name)
-        if line and value:
-            return line, clean(value)
+        values = [v for v in header_values(response, name) if v.strip()]
+        # Two Server headers (a front server's and IIS's): the one naming Microsoft says who wrote the answer.
+        value = next((v for v in values if v.strip().lower().startswith("microsoft-")), values[0] if values else None)
+        if value:
+            return clean(f"{name}: {value}"), clean(value)
     return None, None
 
 

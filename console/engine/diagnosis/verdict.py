@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
+from console.engine.diagnosis.catalogue import HOP_FINDINGS
 from console.model.findings import Finding, Severity
 from console.model.trace import (
     HOP_ORDER,
@@ -71,11 +73,26 @@ def _after_break(
     if broken_at is None or status is not HopStatus.OK:
         return status, evidence
     if past_stop:
-        return HopStatus.NOT_REACHED, (f"not reached: the request stopped at the {broken_at.value} hop", *evidence)
+        return HopStatus.NOT_REACHED, (
+            f"not reached by the request: it stopped at the {broken_at.value} hop, so this hop's outcome was not used",
+            *evidence,
+        )
     return HopStatus.WARNING, (f"reached after the break at the {broken_at.value} hop", *evidence)
 
 
+def with_lines(hops: tuple[Hop, ...], name: HopName, lines: Iterable[str | None]) -> tuple[Hop, ...]:
+    """``hops`` with ``lines`` added to the evidence of hop ``name`` (probe outcomes that change no status)."""
+    extra = tuple(line for line in lines if line)
+    if not extra:
+        return hops
+    return tuple(
+        replace(h, evidence=tuple(dict.fromkeys((*h.evidence, *extra)))) if h.name is name else h for h in hops
+    )
+
+
 def _status_of(seen: list[HopObservation]) -> HopStatus:
+    # "unknown" is the absence of knowledge: it never outranks an observation that saw something.
+    seen = [o for o in seen if o.status is not HopStatus.UNKNOWN]
     if not seen:
         return HopStatus.UNKNOWN
     best = max(_TRUST[o.confidence] for o in seen)
@@ -83,8 +100,21 @@ def _status_of(seen: list[HopObservation]) -> HopStatus:
     return max(trusted, key=lambda s: _SEVERITY[s])
 
 
-def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidence: str = "") -> Verdict:
-    """The verdict: the first broken hop and the finding that explains it; or ok; or unconfirmed."""
+def iis_confirmed(hops: tuple[Hop, ...], findings: tuple[Finding, ...]) -> bool:
+    """True when the IIS hop is ok: observed, and the caller it resolved is the expected one.
+
+    A warning counts only for the documented case of the right caller and a failed request (iis.request_failed)."""
+    iis = next(h for h in hops if h.name is HopName.IIS)
+    if iis.status is HopStatus.OK:
+        return True
+    return iis.status is HopStatus.WARNING and any(f.code == REQUEST_FAILED for f in findings)
+
+
+def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidence: str = "", note: str = "") -> Verdict:
+    """The verdict: the first broken hop and the finding that explains it; or unconfirmed; or ok.
+
+    Ok only when the IIS hop is ok (iis_confirmed); anything else without a break is unconfirmed, never ok.
+    ``note`` qualifies an ok summary (e.g. a DOMAIN\\ prefix ignored when matching the caller)."""
     for hop in hops:
         if hop.status is not HopStatus.BROKEN:
             continue
@@ -109,6 +139,12 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
             missing_evidence=missing_evidence,
         )
     unconfirmed = next((f for f in findings if f.code == UNCONFIRMED), None)
+    iis = next(h for h in hops if h.name is HopName.IIS)
+    if unconfirmed is None and not iis_confirmed(hops, findings):
+        # No rule said why, yet nothing observed the caller at IIS: still unconfirmed, never ok.
+        entry = HOP_FINDINGS[UNCONFIRMED]
+        detail = f"the IIS hop is {iis.status.value}: no probe showed that IIS resolved the caller"
+        unconfirmed = Finding(UNCONFIRMED, entry.severity, entry.title, detail, entry.fix, hop=HopName.IIS)
     if unconfirmed is not None:
         return Verdict(
             False,
@@ -119,13 +155,12 @@ def decide(hops: tuple[Hop, ...], findings: tuple[Finding, ...], missing_evidenc
             missing_evidence=missing_evidence or unconfirmed.fix,
         )
     warning = next((f for f in findings if f.severity is Severity.WARNING and f.hop), None)
-    iis = next(h for h in hops if h.name is HopName.IIS)
     who = iis.identity.subject if iis.identity and iis.identity.subject else "the caller"
-    summary = f"IIS resolved {who}"
+    summary = f"IIS resolved {who}" + (f" ({note})" if note else "")
     failed = next((f for f in findings if f.code == REQUEST_FAILED), None)
     if failed is not None:
         # Identity intact, request failed: ok (exit 0) because the identity arrived; the summary says the status.
-        return Verdict(True, None, failed.code, failed.detail, fix=failed.fix)
+        return Verdict(True, None, failed.code, failed.detail + (f" ({note})" if note else ""), fix=failed.fix)
     if warning is not None:
         return Verdict(
             True, None, warning.code, f"{summary}; but {warning.title.lower()} ({warning.detail})", fix=warning.fix

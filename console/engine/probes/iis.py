@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import mmap
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -20,60 +18,84 @@ from console.model.enums import HopName
 from console.model.trace import ResponseSnapshot
 
 SPOOF_SUBJECT_PREFIX = "baton-spoof-check-"
+UNREACHABLE = "IIS not reachable directly"
 
 
 @dataclass(frozen=True, slots=True)
 class IisView:
-    """What IIS received, as its echo endpoint (or the sandbox) reports it."""
+    """What IIS received, as its echo endpoint (or the sandbox, or its W3C log line) reports it."""
 
     headers: dict[str, str]
     user: str | None
     auth_type: str | None
     server_variables: dict[str, str]
+    duplicates: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Names given more than once, with every value: header names compared case-insensitively (HTTP's rule),
+    and the echo's own keys (two ``user`` keys). Which copy IIS used is not known: the identity is ambiguous."""
+    malformed: tuple[str, ...] = ()
+    """Echo values that are not what the echo shape says (a user that is a list, not a string), as JSON."""
 
 
 def echo_view(response: ResponseSnapshot) -> IisView | None:
     """Parse an IIS echo body (JSON with the headers IIS received); None when the body is not one."""
     if "json" not in (response.header("content-type") or "") or not response.body.lstrip().startswith("{"):
         return None
+    repeated: list[tuple[str, tuple[str, ...]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        # json.loads keeps the last of two equal keys: note every repeated key so the ambiguity is not lost.
+        seen: dict[str, list[Any]] = {}
+        for key, value in items:
+            seen.setdefault(key, []).append(value)
+        repeated.extend((k, tuple(shown(v) for v in vs)) for k, vs in seen.items() if len(vs) > 1)
+        return dict(items)
+
     try:
-        doc = json.loads(response.body)
-    except ValueError:
+        doc = json.loads(response.body, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("headers"), dict):
         return None
-    return view_from(doc)
+    view = view_from(doc)
+    known = {name.casefold() for name, _ in view.duplicates}
+    extra = tuple(d for d in repeated if d[0].casefold() not in known)
+    return replace(view, duplicates=view.duplicates + extra) if extra else view
+
+
+def shown(value: Any) -> str:
+    """A JSON value as one line of text: strings as they are, anything else as compact JSON (never a repr)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))[:200]
+    except (TypeError, ValueError):
+        return type(value).__name__
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "an object", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def view_from(doc: dict[str, Any]) -> IisView:
     """An IisView from the echo/sandbox shape {headers, user, auth_type, server_variables}."""
-    headers = {str(k): str(v) for k, v in (doc.get("headers") or {}).items()}
-    variables = {str(k): str(v) for k, v in (doc.get("server_variables") or {}).items()}
+    malformed: list[str] = []
+    headers: dict[str, str] = {}
+    copies: dict[str, list[str]] = {}
+    for key, value in (doc.get("headers") or {}).items():
+        if value is not None and not isinstance(value, str):
+            malformed.append(f"the header {key} is {_kind(value)} ({shown(value)}), not a string")
+        headers[str(key)] = shown(value)
+        copies.setdefault(str(key).casefold(), []).append(str(key))
+    duplicates = tuple((names[0], tuple(headers[n] for n in names)) for names in copies.values() if len(names) > 1)
+    variables = {str(k): shown(v) for k, v in (doc.get("server_variables") or {}).items()}
     user = doc.get("user")
+    if user is not None and not isinstance(user, str):
+        malformed.append(f"the user is {_kind(user)} ({shown(user)}), not a string")
+        user = None
     auth = doc.get("auth_type")
-    return IisView(headers, str(user) if user else None, str(auth) if auth else None, variables)
-
-
-def find_log_line(path: str, correlation_id: str) -> tuple[str | None, str]:
-    """The W3C log line holding the correlation id, and a note on how the search went.
-
-    Searches raw bytes (mmap) and decodes only the hit: a 1 M-line log is searched in tens of ms.
-    """
-    file = Path(path).expanduser()
-    try:
-        size = file.stat().st_size
-        if size == 0:
-            return None, f"{file} is empty (IIS buffers log lines; 'netsh http flush logbuffer' writes them)"
-        with file.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            hit = data.rfind(correlation_id.encode())
-            if hit < 0:
-                return None, f"no line with {correlation_id} in {file} (IIS may not have flushed its log buffer yet)"
-            start = data.rfind(b"\n", 0, hit) + 1
-            end = data.find(b"\n", hit)
-            line = data[start : end if end >= 0 else size]
-    except OSError as exc:
-        return None, f"cannot read {file} ({exc.strerror})"
-    return line.decode("utf-8", errors="replace").rstrip("\r"), f"found in {file}"
+    return IisView(headers, user or None, shown(auth) if auth else None, variables, duplicates, tuple(malformed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +123,7 @@ def spoof_check(
             client, "GET", url, [(header, forged), ("X-Baton-Probe", "spoof-check"), *extra], hop=HopName.IIS
         )
     except TraceError as exc:
-        return SpoofResult(url, header, forged, None, False, None, f"IIS not reachable directly ({exc.message})")
+        return SpoofResult(url, header, forged, None, False, None, f"{UNREACHABLE} ({exc.message})")
     user: str | None = None
     if (response.header("content-type") or "").startswith("application/json"):
         try:
