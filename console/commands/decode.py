@@ -39,9 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rules.add_argument("--scope", metavar="S", action="append", default=[], help="required scope; repeatable")
     rules.add_argument("--token-use", choices=("access", "id"), help="expected Cognito token_use")
     rules.add_argument("--require", metavar="CLAIM", action="append", default=[], help="required claim; repeatable")
-    rules.add_argument(
-        "--max-age", metavar="SECONDS", type=max_age_seconds, help="refuse tokens issued longer ago"
-    )
+    rules.add_argument("--max-age", metavar="SECONDS", type=max_age_seconds, help="refuse tokens issued longer ago")
     rules.add_argument(
         "--leeway",
         metavar="SECONDS",
