@@ -162,7 +162,42 @@ def trace_json(trace: Trace) -> dict[str, Any]:
             "elapsed_ms": round(trace.response.elapsed_ms, 2),
             "headers": [list(h) for h in trace.response.headers],
         },
+        "authorizer": _authorizer_json(trace),
+        "iis": _iis_json(trace),
         "error": trace.error,
+    }
+
+
+def _authorizer_json(trace: Trace) -> dict[str, Any] | None:
+    """The authorizer's decision as a probe saw it (None when none did)."""
+    a = trace.authorizer
+    if a is None:
+        return None
+    return {
+        "kind": a.kind,
+        "effect": a.effect,
+        "source": a.source,
+        "principal_id": a.principal_id,
+        "reason": a.reason,
+        "context": dict(a.context),
+        "cached": a.cached,
+    }
+
+
+def _iis_json(trace: Trace) -> dict[str, Any] | None:
+    """IIS's answer: status.substatus.win32, its meaning, the user it resolved and the W3C log line found."""
+    i = trace.iis
+    if i is None:
+        return None
+    return {
+        "status": i.status,
+        "substatus": i.substatus,
+        "win32_status": i.win32_status,
+        "meaning": i.meaning,
+        "server": i.server,
+        "user": i.user,
+        "auth_type": i.auth_type,
+        "log_line": i.log_line,
     }
 
 

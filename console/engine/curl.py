@@ -18,6 +18,8 @@ def curl_command(trace: Trace, correlation_header: str = "X-Correlation-Id") -> 
         parts += ["-H", _quote("Authorization: Bearer ") + '"$TOKEN"']
     parts += ["-H", _quote(f"{correlation_header}: {trace.correlation_id}")]
     for name, value in trace.request.headers:
+        if name.lower() == correlation_header.lower():
+            continue  # the user's own id is the trace's correlation id: written once, above
         if is_secret_header(name):
             parts += ["-H", _quote(f"{name}: ") + f'"${_variable(name)}"']
         else:

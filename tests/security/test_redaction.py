@@ -214,3 +214,23 @@ def test_credential_headers_given_by_hand_are_held() -> None:
     assert header_secrets("X-Amz-Security-Token", "AMZSEC5") == ["AMZSEC5", "AMZSEC5"]
     assert header_secrets("X-Correlation-Id", "qa-fixed-1") == []
     assert header_secrets("Accept", "application/json") == []
+
+
+def test_the_curl_line_sends_the_users_correlation_id_once() -> None:
+    """With --header 'X-Correlation-Id: mine' the copied curl carried the header twice."""
+    from console.engine.curl import curl_command
+    from console.model.trace import Trace, TraceRequest, Verdict
+
+    trace = Trace(
+        trace_id="t",
+        correlation_id="mine",
+        profile="p",
+        request=TraceRequest(headers=(("x-correlation-id", "mine"),)),
+        url="https://api.example/x",
+        started_at=0.0,
+        hops=(),
+        findings=(),
+        verdict=Verdict(False, None, None, ""),
+    )
+    line = curl_command(trace)
+    assert line.lower().count("x-correlation-id") == 1 and "mine" in line

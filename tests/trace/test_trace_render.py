@@ -70,3 +70,21 @@ def test_a_hop_not_reached_shows_no_identity() -> None:
     out = render_text(replace(trace, hops=hops), Style(color=False))
     row = next(line for line in out.splitlines() if " authorizer " in line)
     assert "not reached" in row and "alice" not in row
+
+
+def test_the_json_document_carries_the_authorizer_and_iis_answers() -> None:
+    """The W3C log line and IIS's status were only in the hop evidence; --json users had no iis object."""
+    from dataclasses import replace
+
+    from console.model.trace import AuthorizerDecision, IisStatus
+
+    trace = replace(
+        hostile_trace("alice", None),
+        authorizer=AuthorizerDecision("cognito", "allow", "sandbox", "alice"),
+        iis=IisStatus(401, 2, 5, "no method accepted", "Microsoft-IIS/10.0", log_line="2026-11-30 00:00:00 GET /x"),
+    )
+    doc = trace_json(trace)
+    assert doc["iis"]["status"] == 401 and doc["iis"]["substatus"] == 2 and doc["iis"]["win32_status"] == 5
+    assert doc["iis"]["log_line"].startswith("2026-11-30")
+    assert doc["authorizer"]["effect"] == "allow" and doc["authorizer"]["principal_id"] == "alice"
+    assert doc["verdict"]["outcome"] == "broken"
