@@ -75,10 +75,7 @@ class ConsoleScreen(Screen[None]):
         self.clock = clock
         self._book: TraceBook | None = None
         self.ready = False
-        """The session is up: a request can be traced now (else it waits in ``pending``)."""
-        self.pending: TraceRequest | None = None
-        self.pending_ticket = 0
-        self.send_after_switch = False
+        """The session is up: a request can be traced now (else the book queues it until it is)."""
         self.cancel_event = threading.Event()
         self._resumed = False
 
@@ -159,13 +156,9 @@ class ConsoleScreen(Screen[None]):
         bar.scenario = message.scenario
         if message.scenario and self.session.target is not None:
             bar.set_request(self.session.target.client.method, self.session.target.client.path)
-        if self.send_after_switch and self.pending is None:
-            self.pending = _request(bar.method, bar.path)
-            self.pending_ticket = self.book.expect(self.pending)
-        self.send_after_switch = False
-        if self.pending is not None:
-            request, ticket, self.pending = self.pending, self.pending_ticket, None
-            self._start_trace(request, ticket)
+        queued = self._book.take_queued(lambda: _request(bar.method, bar.path)) if self._book is not None else None
+        if queued is not None:  # sent while the session started, or a scenario switch's own request
+            self._start_trace(*queued)
         self.refresh_panes()
         if self.session.uses_sandbox:
             self.poll_feed()
@@ -205,20 +198,16 @@ class ConsoleScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         self.cancel_event.set()
-        self.pending = None
-        self.send_after_switch = False
         self.book.cancel()
         self.refresh_panes()
 
     def send(self, request: TraceRequest) -> None:
         """Trace ``request`` now, or as soon as the session is up; every pane shows pending at once."""
         self.cancel_event.set()  # a newer request supersedes a running one (the book marks it cancelled)
-        ticket = self.book.expect(request)
+        ticket = self.book.expect(request, queue=not self.ready)  # queued while the sandbox is still starting
         self.refresh_panes()
-        if not self.ready:
-            self.pending, self.pending_ticket = request, ticket  # the sandbox is still starting
-            return
-        self._start_trace(request, ticket)
+        if self.ready:
+            self._start_trace(request, ticket)
 
     def _start_trace(self, request: TraceRequest, ticket: int) -> None:
         self.cancel_event.set()
@@ -305,10 +294,9 @@ class ConsoleScreen(Screen[None]):
         self.ready = False
         self.workers.cancel_group(self, "feed")
         self.query_one(RequestBar).scenario = name
-        self.send_after_switch = True  # a new breakage is only worth seeing traced
-        self.pending = None
         self.cancel_event.set()  # what it finds would be the old scenario's answer (the book marks it cancelled)
-        self.book.expect(_request("GET", "/"))  # every pane pending while the sandbox restarts
+        # A new breakage is only worth seeing traced: its request (the scenario's own) goes out once it is up.
+        self.book.expect(None, queue=True)
         self.refresh_panes()
         self._switch_worker(name)
 
@@ -333,7 +321,7 @@ class ConsoleScreen(Screen[None]):
             self.workers.cancel_group(self, group)
         self.cancel_event.set()
         self.session = session
-        self.ready, self.pending, self.send_after_switch = False, None, False
+        self.ready = False
         profile = session.profile
         self.set_class(profile.is_production, "-production")
         self.sub_title = _sub_title(profile)
@@ -403,9 +391,9 @@ class ConsoleScreen(Screen[None]):
             return
         if pane == "request":
             self.query_one(RequestBar).show_error(text)
-            if self.pending is None and self.book.kind is None:
+            if self._book is None or (self._book.queued is None and self._book.kind is None):
                 return
-            self.pending = None  # the request waiting for the session will not go out: say so where it waits
+            # A request waiting for the session will not go out: say so where it waits (fail drops it).
         self.book.fail(text)
         self.refresh_panes()
 

@@ -78,6 +78,8 @@ class TraceBook:
         self.waiting: VerdictKind | None = None
         """PENDING while a request was sent but its trace has not started; CANCELLED if it was cancelled then."""
         self.selected_hop: HopName = HopName.CLIENT
+        self.queued: tuple[TraceRequest | None, int] | None = None
+        """A request sent while the session was starting, with its ticket: it starts when the session is up."""
         self.last_request: TraceRequest | None = None
         self.recorded_keys: dict[str, str] = {}
         """Feed key of an external request -> the id of its diagnosed trace."""
@@ -98,22 +100,38 @@ class TraceBook:
         return change
 
     # -- requests -----------------------------------------------------------------------------------------
-    def expect(self, request: TraceRequest) -> int:
-        """A request is on its way: every pane shows pending at once. Returns the ticket its events carry."""
+    def expect(self, request: TraceRequest | None, *, queue: bool = False) -> int:
+        """A request is on its way: every pane shows pending at once. Returns the ticket its events carry.
+
+        ``queue``: it cannot start yet (the session is starting); ``take_queued`` hands it out when it can. A
+        queued ``None`` is made when it starts (after a scenario switch, from the scenario's own request)."""
         running = self.current
         if running is not None and running.kind is VerdictKind.PENDING:
             # Its worker forwards nothing more once superseded: without this it would stay "tracing" for ever.
             self._stop(running, VerdictKind.CANCELLED, "superseded by a newer request")
         self._ticket += 1
-        self.last_request = request
+        if request is not None:
+            self.last_request = request
+        self.queued = (request, self._ticket) if queue else None
         self.current_id = None
         self.waiting = VerdictKind.PENDING
         self._changed(BookChange(None, current=True))
         return self._ticket
 
+    def take_queued(self, make: Callable[[], TraceRequest]) -> tuple[TraceRequest, int] | None:
+        """The queued request and its ticket, once (``make`` builds one queued as None); None when none waits."""
+        if self.queued is None:
+            return None
+        request, ticket = self.queued
+        self.queued = None
+        if request is None:
+            request = self.last_request = make()
+        return request, ticket
+
     def cancel(self) -> BookChange:
         """The user cancelled: the running trace (or the request waiting to start) shows cancelled."""
         self._ticket += 1  # events of the cancelled trace that are still on their way are stale
+        self.queued = None
         entry = self.current
         if entry is None:
             if self.waiting is VerdictKind.PENDING:
@@ -126,6 +144,7 @@ class TraceBook:
 
     def fail(self, message: str) -> BookChange:
         """The current trace's worker failed outside the engine's own error path: show the error, nothing else."""
+        self.queued = None  # a request waiting for a session that failed will not go out
         entry = self.current
         if entry is None:
             self.waiting = None
@@ -255,7 +274,7 @@ class TraceBook:
 
     def forget_current(self) -> None:
         """Show nothing as current (another profile was opened); every trace stays in the book and the feed."""
-        self.current_id, self.waiting, self._failure = None, None, None
+        self.current_id, self.waiting, self._failure, self.queued = None, None, None, None
         self._ticket += 1  # a trace of the old profile still on its way must not become current
 
     def select_hop(self, name: HopName) -> None:

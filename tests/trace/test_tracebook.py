@@ -221,3 +221,30 @@ def test_a_newer_request_ends_the_running_trace_as_cancelled() -> None:
     assert book.entries["t1"].kind is VerdictKind.CANCELLED
     assert book.feed["t1"].kind is VerdictKind.CANCELLED
     assert any("t1" in c.feed_keys for c in seen)
+
+
+def test_a_request_sent_while_the_session_starts_waits_in_the_book() -> None:
+    book = TraceBook()
+    ticket = book.expect(REQUEST, queue=True)
+    assert book.verdict_view().kind is VerdictKind.PENDING  # type: ignore[union-attr]
+    assert book.take_queued(lambda: TraceRequest("GET", "/other")) == (REQUEST, ticket)
+    assert book.take_queued(lambda: REQUEST) is None  # handed out once
+
+
+def test_a_scenario_switch_queues_the_scenarios_own_request() -> None:
+    book = TraceBook()
+    ticket = book.expect(None, queue=True)
+    made = TraceRequest("GET", "/prod/orders")
+    assert book.take_queued(lambda: made) == (made, ticket)
+    assert book.last_request == made  # F5 repeats it
+
+
+def test_cancel_and_failure_drop_the_queued_request() -> None:
+    book = TraceBook()
+    book.expect(REQUEST, queue=True)
+    book.cancel()
+    assert book.take_queued(lambda: REQUEST) is None
+    book.expect(REQUEST, queue=True)
+    book.fail("the sandbox could not start: port in use")
+    assert book.take_queued(lambda: REQUEST) is None
+    assert book.verdict_view().kind is VerdictKind.ERROR  # type: ignore[union-attr]
