@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+from console import sandbox_registry
 from console.errors import SandboxError
 from console.sandbox.config import SandboxUrls
 
@@ -30,6 +31,8 @@ class SandboxProcess:
             text=True,
         )
         self.urls = self._read_urls()
+        # `baton token` in another terminal finds this sandbox: its fresh keys sign the only tokens it accepts.
+        self._record = sandbox_registry.register(scenario, self.urls.gateway, self.urls.idp)
 
     def _read_urls(self) -> SandboxUrls:
         assert self._proc.stdout is not None
@@ -52,6 +55,7 @@ class SandboxProcess:
 
     def stop(self) -> None:
         """Stop the child (closing its stdin asks it to stop; terminate and kill if it does not)."""
+        sandbox_registry.unregister(getattr(self, "_record", None))
         if self._proc.poll() is None:
             if self._proc.stdin is not None:
                 self._proc.stdin.close()

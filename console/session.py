@@ -29,11 +29,21 @@ class Session:
     """Everything needed to trace with one profile; ``start()`` does the slow part (sandbox, discovery)."""
 
     def __init__(
-        self, profile: Profile, scenario: str | None = None, *, timeout: float = 10.0, sandbox_process: bool = False
+        self,
+        profile: Profile,
+        scenario: str | None = None,
+        *,
+        timeout: float = 10.0,
+        sandbox_process: bool = False,
+        attach: bool = False,
     ) -> None:
         self.profile = profile
         self.sandbox_process = sandbox_process
         """Run the sandbox as a child process (the console) instead of threads in this one (the CLI, tests)."""
+        self.attach = attach
+        """Use a sandbox a running console recorded (sandbox_registry), before starting one of its own."""
+        self.attached: str | None = None
+        """The gateway URL of the console sandbox this session attached to, if it did."""
         self.scenario = scenario or (profile.sandbox.scenario if profile.sandbox else None)
         self.timeout = timeout
         self.target: Target | None = None
@@ -59,6 +69,10 @@ class Session:
             if self.scenario is None:
                 self.target = target_from_profile(self.profile)
                 return self.target
+            attached = self._attach() if self.attach else None
+            if attached is not None:
+                self.target = attached
+                return self.target
             if self.sandbox_process:
                 from console.sandbox_process import SandboxProcess
 
@@ -69,6 +83,26 @@ class Session:
                 self._sandbox = start_sandbox(self.scenario)
             self.target = target_from_sandbox(self.profile, self._sandbox.urls.gateway, self._client)
             return self.target
+
+    def _attach(self) -> Target | None:
+        """The newest running console sandbox (of this session's scenario when one was asked for), if it answers."""
+        from urllib.parse import urlsplit
+
+        from console import sandbox_registry
+        from console.engine.target import target_from_sandbox
+
+        asked = None if self.profile.sandbox and self.scenario == self.profile.sandbox.scenario else self.scenario
+        for entry in sandbox_registry.running(asked):
+            if urlsplit(entry.gateway).hostname not in ("127.0.0.1", "localhost", "::1"):
+                continue  # a record pointing off this machine is not a sandbox of ours
+            try:
+                assert self._client is not None
+                target = target_from_sandbox(self.profile, entry.gateway, self._client)
+            except TraceError:
+                continue  # recorded, but gone or not answering: try the next, else start one
+            self.attached, self.scenario = entry.gateway, entry.scenario
+            return target
+        return None
 
     def trace(
         self,

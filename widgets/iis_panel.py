@@ -85,7 +85,11 @@ def status_content(status: IisStatus | None, hop_status: HopStatus | None = None
         ]
     rows += ["", heading("IIS log line")]
     rows.append(
-        safe(status.log_line) if status.log_line else Content.styled("not found for this correlation id", "$text-muted")
+        safe(status.log_line)
+        if status.log_line
+        else Content.styled(
+            "none read: no [iis] log_path in the profile, or no line with this correlation id yet", "$text-muted"
+        )
     )
     return lines(Content(r) if isinstance(r, str) else r for r in rows)
 

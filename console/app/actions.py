@@ -47,7 +47,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
         "copy_curl",
         ("ctrl+k",),
         "Copy curl",
-        "Copy the equivalent curl command (the token is $TOKEN: export TOKEN=$(baton token))",
+        "Copy the equivalent curl command (the token is $TOKEN: export TOKEN=$(baton token --profile NAME))",
     ),
     ConsoleAction("toggle_token", ("ctrl+t",), "Reveal", "Reveal or mask credential-like values in the inspector"),
     ConsoleAction("help", ("f1", "question_mark"), "Help", "Keys and what each pane shows", "F1 / ?"),

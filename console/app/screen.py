@@ -7,6 +7,7 @@ read back, and panes never talk to each other.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,15 @@ FEED_WAIT = 5.0
 COMPACT_BELOW = (100, 30)
 """Below this width or height the panes stack in one scrolling column (the ``-compact`` class, see baton.tcss):
 side by side they would be squeezed out of sight. The request bar and the verdict stay outside the scroll."""
+
+
+def token_hint(session: Session) -> str:
+    """How to get the token the copied curl's $TOKEN stands for, for this session's profile."""
+    profile = session.profile
+    if profile.uses_sandbox:
+        return "export TOKEN=$(baton token) while this console runs: it asks this console's sandbox"
+    where = profile.source or profile.name
+    return f"export TOKEN=$(baton token --profile {shlex.quote(where)})"
 
 
 def _request(method: str, path: str) -> TraceRequest:
@@ -358,7 +368,7 @@ class ConsoleScreen(Screen[None]):
             self.notify("No finished trace of this run selected: send a request first (ctrl+r).", markup=False)
             return
         self.app.copy_to_clipboard(curl_command(trace))
-        self.notify("curl command copied: the token is $TOKEN (export TOKEN=$(baton token)).", markup=False)
+        self.notify(f"curl command copied: the token is $TOKEN ({token_hint(self.session)}).", markup=False)
 
     def action_toggle_token(self) -> None:
         inspector = self.query_one(TokenInspector)

@@ -273,7 +273,12 @@ class TraceBook:
         return item.correlation_id or item.request_id
 
     def forget_current(self) -> None:
-        """Show nothing as current (another profile was opened); every trace stays in the book and the feed."""
+        """Show nothing as current (another profile was opened); every trace stays in the book and the feed.
+
+        A trace still running is ended as cancelled: its worker was stopped with the old session."""
+        running = self.current
+        if running is not None and running.kind is VerdictKind.PENDING:
+            self._stop(running, VerdictKind.CANCELLED, "the profile was switched")
         self.current_id, self.waiting, self._failure, self.queued = None, None, None, None
         self._ticket += 1  # a trace of the old profile still on its way must not become current
 

@@ -59,6 +59,7 @@ async def send_and_wait(pilot: Pilot[int], app: BatonApp) -> ConsoleScreen:
     await pilot.press("ctrl+r")
     await until(pilot, lambda: finished(screen) > before)
     await pilot.pause()
+    await pilot.pause()  # the verdict pane grows to its text on the layout pass after the update
     return screen
 
 

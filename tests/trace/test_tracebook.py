@@ -248,3 +248,13 @@ def test_cancel_and_failure_drop_the_queued_request() -> None:
     book.fail("the sandbox could not start: port in use")
     assert book.take_queued(lambda: REQUEST) is None
     assert book.verdict_view().kind is VerdictKind.ERROR  # type: ignore[union-attr]
+
+
+def test_switching_profile_mid_trace_ends_it_as_cancelled() -> None:
+    """ctrl+o during a trace left its feed row "… tracing" for ever: the old session's worker never reports back."""
+    book = TraceBook()
+    ticket = book.expect(REQUEST)
+    book.apply(started(), ticket)
+    book.forget_current()
+    assert book.entries["t1"].kind is VerdictKind.CANCELLED and book.feed["t1"].kind is VerdictKind.CANCELLED
+    assert book.verdict_view() is None

@@ -37,7 +37,7 @@ async def test_windows_auth_challenge() -> None:
         assert "challenge WWW-Authenticate: Negotiate, NTLM" in text
         assert "user anonymous / unknown" in text
         assert "x-amzn-Remapped-WWW-Authenticate Negotiate" in text
-        assert "not found for this correlation id" in text
+        assert "none read: no [iis] log_path in the profile, or no line with this correlation id yet" in text
         assert panel.has_class("-client-error", "-challenge")
 
 
