@@ -18,7 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("console.commands.trace", "send one request through the gateway and name the hop that broke"),
     "sandbox": ("console.commands.sandbox", "run the embedded IdP, gateway and IIS emulators on loopback"),
     "profiles": ("console.commands.profiles", "list, show and validate profiles"),
-    "token": ("console.commands.token", "print the token a trace would send (for export TOKEN=$(baton token))"),
+    "token": (
+        "console.commands.token",
+        "print the token a trace would send (export TOKEN=$(baton token --profile NAME))",
+    ),
 }
 
 

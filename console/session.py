@@ -113,12 +113,18 @@ class Session:
         token: str | None = None,
     ) -> Trace:
         """One trace (starts the session first if needed)."""
-        from console.config.secrets import resolve_secret
+        from console.config.secrets import profile_resolver
         from console.engine.trace import run_trace
 
         target = self.start()
         return run_trace(
-            target, request, on_event, cancel, resolve=resolve_secret, client=self._client, token_override=token
+            target,
+            request,
+            on_event,
+            cancel,
+            resolve=profile_resolver(self.profile),  # aws-secretsmanager: with the profile's own [aws] profile
+            client=self._client,
+            token_override=token,
         )
 
     def feed(self, after: int, wait: float = 0.0) -> tuple[list[FeedItem], int]:

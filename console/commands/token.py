@@ -1,4 +1,5 @@
-"""`baton token`: print the token a trace would send, for `export TOKEN=$(baton token)` and the copied curl."""
+"""`baton token`: print the token a trace would send, for `export TOKEN=$(baton token --profile NAME)` and the copied
+curl."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from console.commands.seconds import timeout_seconds
 from console.errors import BatonError, UsageError
+from console.sanitize import inert
 
 if TYPE_CHECKING:
     from console.model.profile import Profile
@@ -15,6 +17,10 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `baton token`."""
+    parser.epilog = (
+        "Name the profile you trace with: export TOKEN=$(baton token --profile NAME). Without --profile this is "
+        "the sandbox's token, which verifies only against the sandbox run that issued it."
+    )
     parser.add_argument("--profile", metavar="NAME|FILE", help="profile whose token to acquire (default: sandbox)")
     parser.add_argument("--scenario", metavar="NAME", help="sandbox scenario whose client to act as")
     parser.add_argument(
@@ -43,30 +49,52 @@ def run(args: argparse.Namespace) -> int:
     if sys.stdout.isatty() and not args.reveal:
         raise UsageError(
             "refusing to print a token to a terminal",
-            hint="capture it (export TOKEN=$(baton token)) or pass --reveal to show it here",
+            hint=f"capture it (export TOKEN=$({command(args)})) or pass --reveal to show it here",
         )
-    token, source = _acquire(profile, scenario, args.timeout)
+    token, source, scenario, attached = _acquire(profile, scenario, args.timeout)
     sys.stderr.write(
-        f"baton: token for profile '{profile.name}'" + (f" (scenario {scenario})" if scenario else "") + f": {source}\n"
+        f"baton: token for profile '{inert(profile.name)}'"
+        + (f" (scenario {inert(scenario)})" if scenario else "")
+        + (f" from the running console's sandbox at {inert(attached)}" if attached else "")
+        + f": {inert(source)}\n"
     )
-    if scenario is not None:
+    if not args.profile:  # the sandbox's token verifies nowhere else: say so before it is pasted into a real curl
+        sys.stderr.write(
+            f"baton: no --profile given: this is the token of the default profile '{inert(profile.name)}'; "
+            "for another profile's token run baton token --profile NAME\n"
+        )
+    if scenario is not None and attached is None:
         sys.stderr.write("baton: the sandbox stops when this command exits; its tokens verify only against it\n")
     sys.stdout.write(token + "\n")
     return 0
 
 
-def _acquire(profile: Profile, scenario: str | None, timeout: float) -> tuple[str, str]:
-    """(token, where it came from): the client plan of the profile (or the sandbox's client), as a trace does."""
-    from console.config.secrets import resolve_secret
+def command(args: argparse.Namespace) -> str:
+    """The `baton token` command line that gets this token again, ready for a shell."""
+    import shlex
+
+    words = ["baton", "token"]
+    if args.profile:
+        words += ["--profile", args.profile]
+    if args.scenario:
+        words += ["--scenario", args.scenario]
+    return inert(shlex.join(words))
+
+
+def _acquire(profile: Profile, scenario: str | None, timeout: float) -> tuple[str, str, str | None, str | None]:
+    """(token, where it came from, the scenario, the console sandbox's gateway when one was used): the client plan
+    of the profile, or the sandbox's client, as a trace does. A sandbox token comes from a running console's
+    sandbox when there is one: each sandbox has fresh keys, so only its own tokens verify at it."""
+    from console.config.secrets import profile_resolver
     from console.engine.identity import acquire_token
     from console.engine.transport import make_client
     from console.session import Session
 
-    session = Session(profile, scenario, timeout=timeout)
+    session = Session(profile, scenario, timeout=timeout, attach=True)
     try:
         target = session.start()
         with make_client(timeout) as http:
-            acquired = acquire_token(target.client, http, resolve_secret)
+            acquired = acquire_token(target.client, http, profile_resolver(profile))
     finally:
         session.close()
     if acquired is None or not acquired.value:
@@ -75,4 +103,4 @@ def _acquire(profile: Profile, scenario: str | None, timeout: float) -> tuple[st
             + ("" if profile.identity is None else f", flow = {profile.identity.flow}"),
             hint="a profile with auth = 'cognito' or 'jwt' and an [identity] table has one",
         )
-    return acquired.value, acquired.source
+    return acquired.value, acquired.source, session.scenario, session.attached

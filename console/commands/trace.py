@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from console.commands.trace_input import notes, request_from, token_from
     from console.config import load_profile
     from console.config.scenarios import check_scenario
-    from console.config.secrets import resolve_secret
+    from console.config.secrets import profile_resolver
     from console.session import Session
 
     profile = load_profile(args.profile or None)
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     request = request_from(args)
     for note in notes(profile, request):
         sys.stderr.write(f"baton: {inert(note)}\n")
-    token = token_from(args.token, resolve_secret)
+    token = token_from(args.token, profile_resolver(profile))  # an aws-secretsmanager: ref uses the [aws] profile
     from console.engine.tracebook import TraceBook
 
     session = Session(profile, scenario, timeout=args.timeout)

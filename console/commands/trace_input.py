@@ -7,10 +7,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from console.errors import UsageError
+from console.model.profile import GatewayAuth
 from console.model.trace import TraceRequest
 
 if TYPE_CHECKING:
     from console.model.profile import Profile
+
+IAM_UNSIGNED_NOTE = (
+    "this profile's API uses IAM authorization; Baton does not sign requests with SigV4 yet: the request goes "
+    "unsigned, so the gateway should refuse it"
+)
+"""Told before an ``auth = "iam"`` trace is sent, until SigV4 signing exists (nothing reads [aws] profile yet)."""
 
 
 def request_from(args: argparse.Namespace) -> TraceRequest:
@@ -58,7 +65,8 @@ def token_from(ref: str | None, resolve: Any) -> str | None:
 
 def notes(profile: Profile, request: TraceRequest) -> list[str]:
     """What the user must know before reading the result: the profile's warnings (one line each, key named), an
-    assumed environment, their own correlation id, a credential in the --path query."""
+    assumed environment, an IAM request that goes unsigned, their own correlation id, a credential in the --path
+    query."""
     from console.model.masking import query_credentials
     from console.model.profile import ENVIRONMENT_ASSUMED_NOTE
 
@@ -70,6 +78,8 @@ def notes(profile: Profile, request: TraceRequest) -> list[str]:
         told.append(f"{where}: {warning}" + (consequence if assumed else ""))
     if profile.environment_assumed and not any(w.startswith("environment:") for w in profile.warnings):
         told.append(f"{where}: {ENVIRONMENT_ASSUMED_NOTE}{consequence}")
+    if profile.gateway is not None and profile.gateway.auth is GatewayAuth.IAM:
+        told.append(f"{where}: {IAM_UNSIGNED_NOTE}")
     header = profile.propagation.correlation_header
     given = [v for k, v in request.headers if k.lower() == header.lower()]
     if given:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from console.config.safe_read import MIB, FileReadError, read_regular_file
 from console.errors import SecretRefError
-from console.model.profile import SecretRef
+from console.model.profile import Profile, SecretRef
 
 __all__ = [
     "SecretRef",
     "parse_secret_ref",
+    "profile_resolver",
     "resolve_reference",
     "resolve_secret",
     "resolve_secret_bytes",
@@ -38,6 +41,15 @@ def resolve_reference(
     """Parse and resolve a reference given as text (``--secret env:VAR``); errors never echo ``text``
     unless it parsed as a reference."""
     return resolve_secret(parse_secret_ref(text, base_dir), aws_profile=aws_profile, aws_region=aws_region)
+
+
+def profile_resolver(profile: Profile) -> Callable[[SecretRef], str]:
+    """``resolve_secret`` for one profile's references: an ``aws-secretsmanager:`` one is read with the profile's
+    ``[aws] profile`` and ``region``, never silently with the default AWS credentials."""
+    aws = profile.aws
+    if aws is None or (aws.profile is None and aws.region is None):
+        return resolve_secret
+    return functools.partial(resolve_secret, aws_profile=aws.profile, aws_region=aws.region)
 
 
 def resolve_secret(ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None) -> str:

@@ -83,6 +83,8 @@ def run_trace(
     emit(TraceStarted(trace_id, correlation_id, target.profile, request, shown_url))
     ev = Evidence(target=target, correlation_id=correlation_id, direct_to_iis=base != target.gateway_url)
     started = time.time()
+    # What the echo and the log must match to be this request's: its time, method and URL.
+    ev.started_at, ev.method, ev.url = started, request.method or plan.method, url
     try:
         token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id)
         headers = _headers(target, request, token, correlation_id, resolve, held)

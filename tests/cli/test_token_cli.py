@@ -97,8 +97,8 @@ def test_refuses_a_terminal_unless_revealed(tmp_path: Path) -> None:
     code, screen, err = _on_a_terminal("token", "--profile", str(tmp_path / "inv.toml"), env=env)
     assert code == 2 and screen == ""
     assert err == (
-        "baton: refusing to print a token to a terminal — capture it (export TOKEN=$(baton token)) "
-        "or pass --reveal to show it here\n"
+        "baton: refusing to print a token to a terminal — capture it (export TOKEN=$(baton token --profile "
+        f"{tmp_path / 'inv.toml'})) or pass --reveal to show it here\n"
     )
     code, screen, _ = _on_a_terminal("token", "--profile", str(tmp_path / "inv.toml"), "--reveal", env=env)
     assert code == 0 and screen.strip() == "eyJ-on-screen.static.token"

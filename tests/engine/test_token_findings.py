@@ -128,6 +128,18 @@ CASES: dict[str, Callable[[Keys], Case]] = {
         COGNITO,
         {},
     ),
+    "token.jwks_duplicate_kid": lambda k: (
+        rs(k),
+        jwks(k, k.jwk(k.rsa, "k1", "RS256"), k.jwk(k.rsa_other, "k1", "RS256")),
+        COGNITO,
+        {},
+    ),
+    "token.kid_ambiguous": lambda k: (
+        sign({"alg": "RS256", "kid": "k1"}, access_claims(), k.rsa_other, "RS256"),
+        jwks(k, k.jwk(k.rsa, "k1", "RS256"), k.jwk(k.rsa_other, "k1", "RS256")),
+        COGNITO,
+        {},
+    ),
     "token.expired": lambda k: (rs(k, access_claims(exp=int(time.time()) - 7200)), good_set(k), COGNITO, {}),
     "token.expired_within_leeway": lambda k: (
         rs(k, access_claims(exp=int(time.time()) - 30)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from pathlib import Path
 
@@ -24,7 +25,8 @@ def logging_iis(log: Path, user: str, status: str = "200 0 0") -> Answer:
 
     def answer(request: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
         cid = request.get("X-Correlation-Id", "-")
-        line = f"2026-11-30 00:00:01 10.0.0.1 GET /orders - 443 {user} 10.0.0.2 Amazon+API+Gateway {status} 5 {cid}\n"
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")  # IIS stamps lines in UTC
+        line = f"{stamp} 10.0.0.1 GET /orders - 443 {user} 10.0.0.2 Amazon+API+Gateway {status} 5 {cid}\n"
         with lock, log.open("a", encoding="utf-8") as handle:
             handle.write(line)
         return 200, [("Content-Type", "text/plain"), ("Server", "Microsoft-IIS/10.0")], b"ok"

@@ -50,11 +50,19 @@ def underscore_fix(header: str, alias: str) -> str:
 
 
 def unconfirmed_fix(
-    target: Target, response: ResponseSnapshot | None, log_note: str = "", *, echo_answered: bool = False
+    target: Target,
+    response: ResponseSnapshot | None,
+    log_note: str = "",
+    *,
+    echo_answered: bool = False,
+    log_no_field: bool = False,
+    log_headers_only: bool = False,
 ) -> str:
     """What would confirm the identity IIS saw, given what the profile already configures.
 
-    ``echo_answered``: an echo body was read but could not speak for this request (another request's, malformed)."""
+    ``echo_answered``: an echo body was read but could not speak for this request (another request's, malformed).
+    ``log_no_field``: the log has no correlation-id field. ``log_headers_only``: this request's line shows the
+    identity header IIS received, but cs-username is '-'."""
     parts: list[str] = []
     if echo_answered:
         parts.append(
@@ -72,15 +80,33 @@ def unconfirmed_fix(
             "deployed behind this route."
         )
     if target.log_path:
-        parts.append(
-            f"The IIS log ([iis] log_path = {target.log_path}) did not show the user"
-            + (f": {log_note}" if log_note else "")
-            + "; log cs-username (or the identity header as a custom field) with the correlation id as a custom "
-            "field, and flush the log buffer (netsh http flush logbuffer)."
-        )
+        parts.append(_log_fix(target, log_note, log_no_field=log_no_field, log_headers_only=log_headers_only))
     if not parts:
         parts.append(
             "Configure [iis] echo_path (an endpoint returning what IIS received) or log_path with a "
             "correlation-id field, so Baton can confirm the identity that reached IIS."
         )
     return " ".join(parts)
+
+
+def _log_fix(target: Target, log_note: str, *, log_no_field: bool, log_headers_only: bool) -> str:
+    where = f"The IIS log ([iis] log_path = {target.log_path})"
+    header = target.correlation_header
+    if log_no_field:
+        return (
+            f"{where} has no {header} field, so no line can be tied to this request: add a custom field named "
+            f"{header} (source type RequestHeader, the {header} request header) to the site's W3C log, and make "
+            "sure the gateway forwards that header to IIS."
+        )
+    if log_headers_only:
+        return (
+            f"{where} shows the identity header IIS received, not the user the application resolved from it "
+            "(cs-username stays '-' unless IIS itself authenticated the call): configure [iis] echo_path, an "
+            "endpoint that reports the user the application resolved."
+        )
+    return (
+        f"{where} did not show the user"
+        + (f": {log_note}" if log_note else "")
+        + f"; log cs-username (or the identity header as a custom field) with {header} as a custom field, "
+        "and flush the log buffer (netsh http flush logbuffer)."
+    )

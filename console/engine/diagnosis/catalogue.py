@@ -251,6 +251,24 @@ HOP_FINDINGS: dict[str, Entry] = {
         "The identity is fine: fix the request itself (path, method, the application's error) using IIS's "
         "status and substatus and its W3C/FREB log for this correlation id.",
     ),
+    "iis.redirected": Entry(
+        E,
+        "IIS redirected instead of serving the request",
+        "A redirect (3xx) means the resource was not served; a redirect to a sign-in page means the application "
+        "did not accept the identity it received (forms or cookie authentication in front of the trusted "
+        "header): let the application accept the gateway's identity header for this path, or trace the path "
+        "the redirect should not have happened for.",
+    ),
+    # -- the client (Baton acting as the caller) --------------------------------------------
+    "client.request_unsigned": Entry(
+        E,
+        "The request was sent unsigned to an IAM (SigV4) route",
+        "Baton cannot sign SigV4 requests yet, so with auth = iam its request carries no IAM identity: send a "
+        "SigV4-signed request with the IAM credentials whose identity must reach IIS (awscurl or an AWS SDK) with "
+        "an X-Correlation-Id, and read the IIS echo or log for it; `aws apigateway test-invoke-method` runs the "
+        "route too, but it bypasses authorization (its identity.userArn is your own); or trace a route with a "
+        "token authorizer.",
+    ),
     # -- the trace itself -------------------------------------------------------------------
     "trace.identity_unconfirmed": Entry(
         W,

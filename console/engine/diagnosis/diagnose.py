@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 from console.engine.diagnosis import ground_truth
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.client_claims import claims_missing
+from console.engine.diagnosis.client_sent import as_sent, unsigned
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.ground_truth import REFUSALS
 from console.engine.diagnosis.iis_log import CONFIDENCE as log_confidence
-from console.engine.diagnosis.iis_log import LogReading, read_log
+from console.engine.diagnosis.iis_log import LogReading, conflict_finding, read_log, status_findings
 from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings, spoof_note
-from console.engine.diagnosis.iis_view import caller_unknown, domain_note, vet_echo, view_observations
+from console.engine.diagnosis.iis_view import caller_unknown, disagreement, domain_note, vet_echo, view_observations
 from console.engine.diagnosis.propagation import check_propagation
 from console.engine.diagnosis.response import ResponseReading, read_response
 from console.engine.diagnosis.response_signal import ECHO as ECHO_HINT
@@ -73,10 +74,15 @@ def diagnose(ev: Evidence) -> Diagnosis:
     vetted: list[Finding] = []
     if record is None and view is not None:
         view, vetted = vet_echo(view, ev)  # another request's echo, or a malformed one, shows nothing
-    log = read_log(ev) if view is None else None
+    log = read_log(ev)
     source = ev.iis_view_source or "IIS echo endpoint"
     headers_seen = view is not None
-    if log is not None and log.view is not None:
+    if log is not None and log.conflict:
+        vetted.append(conflict_finding(log))
+        view = None  # IIS's own records disagree: neither speaks for the request
+    elif log is not None and log.view is not None and view is not None:
+        vetted += disagreement(view, log.view, log.source)
+    elif log is not None and log.view is not None:
         view, view_confidence, source, headers_seen = log.view, log_confidence, log.source, False
     if reading is not None:
         # Ground truth outranks what the response suggests; the response's lines stay as evidence.
@@ -87,7 +93,7 @@ def diagnose(ev: Evidence) -> Diagnosis:
         )
         if record is None:
             # An echo of what IIS received settles what the response alone could not.
-            findings += [f for f in reading.findings if not (view is not None and f.code == UNCONFIRMED)]
+            findings += [f for f in reading.findings if not (view is not None and f.code in _SETTLED_BY_VIEW)]
     if record is None and view is not None:
         status = log.status if log is not None and log.status else (ev.response.status if ev.response else None)
         observations += view_observations(
@@ -98,7 +104,8 @@ def diagnose(ev: Evidence) -> Diagnosis:
     refused = _authorizer_refused(record, reading)
     stopped = _stopped_after(record, reading)
     lacking, lacked = claims_missing(ev, refused_before=refused or stopped in (HopName.GATEWAY, HopName.AUTHORIZER))
-    findings = _token_rule(ev, refused, confidence) + lacking + findings
+    early = refused or stopped in (HopName.GATEWAY, HopName.AUTHORIZER)
+    findings = unsigned(ev, early) + _token_rule(ev, refused, confidence) + lacking + findings
     underscores: tuple[tuple[str, str], ...] = ()
     received = _received_headers(ev, view if headers_seen else None)
     if received is not None:
@@ -138,23 +145,32 @@ def diagnose(ev: Evidence) -> Diagnosis:
         )
     if record is not None or view is not None or reading is None or reading.producer is HopName.IIS:
         findings += _without(iis_findings(ev, view, underscores, view_confidence), findings)
+    findings += _without(status_findings(log), findings) if view is None else []
     findings += spoof_findings(ev)
     if record is not None and reading is not None:
         findings += _unexplained(observations, findings, reading)
     # With ground truth or an IIS view, the response's own gaps no longer matter.
     missing = reading.missing_evidence if reading is not None and record is None and view is None else ""
-    findings = one_unconfirmed(ev, view, findings, log.note if log is not None else "")
+    findings = one_unconfirmed(ev, view, findings, log)
     if ECHO_HINT in missing and (ev.target.echo_path or ev.target.log_path or ev.iis_view is not None):
         # The generic "configure an echo or a log" would contradict the profile: say what its probes showed.
         missing = next((f.fix for f in findings if f.code == UNCONFIRMED), missing)
     hops = merge_hops(observations, findings, stopped)
     hops = with_lines(hops, HopName.IIS, [*_log_lines(log), spoof_note(ev)])
+    if any(f.code == UNCONFIRMED and f.hop is HopName.IIS for f in findings):
+        # IIS was seen, but not shown to hold the caller: its cell must not read ok while the verdict doubts it.
+        hops = tuple(
+            replace(h, status=HopStatus.UNKNOWN) if h.name is HopName.IIS and h.status is HopStatus.OK else h
+            for h in hops
+        )
     final = tuple(findings)
-    verdict = decide(hops, final, missing, domain_note(ev, view))
+    verdict = as_sent(decide(hops, final, missing, domain_note(ev, view)), ev, view)
     return Diagnosis(hops, final, verdict, decision, _iis_status(ev, reading, view, log))
 
 
 _BYPASSED = (HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION)
+_SETTLED_BY_VIEW = (UNCONFIRMED, "iis.http_error", "iis.error")
+"""Response findings that say who IIS resolved is not known: a view of IIS that shows the user settles them."""
 
 
 def _log_lines(log: LogReading | None) -> list[str]:

@@ -41,9 +41,16 @@ class Evidence:
     iis_view: IisView | None = None
     iis_view_source: str = ""
     log_line: str | None = None
+    """The W3C lines holding the correlation id, newest first, one per line (probes.w3c.find_record)."""
     log_note: str = ""
     log_fields: str | None = None
-    """The ``#Fields:`` directive in force for ``log_line`` (probes.w3c.find_record gives both); None = not kept."""
+    """The ``#Fields:`` directive in force for each of ``log_line``'s lines, one per line (probes.w3c.unpack)."""
+    started_at: float | None = None
+    """When the request was sent (epoch seconds); None = just now (a live trace is diagnosed as it ends)."""
+    method: str = ""
+    """The method sent; empty when not known (an echo that names another method is another request's)."""
+    url: str = ""
+    """The URL sent; empty when not known (an echo that names another path is another request's)."""
     spoof: SpoofResult | None = None
     observations: list[HopObservation] = field(default_factory=list)
 

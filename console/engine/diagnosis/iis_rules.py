@@ -7,6 +7,7 @@ from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Caller, Evidence
 from console.engine.diagnosis.propagation import lookup
 from console.engine.diagnosis.response_iis import challenges, httpsys_reason
+from console.engine.diagnosis.verdict import UNCONFIRMED
 from console.engine.iis import meaning
 from console.engine.probes.iis import UNREACHABLE, IisView
 from console.model.findings import Finding
@@ -47,9 +48,25 @@ def iis_findings(
     if view is None:
         return found
     found += _resolved_user(ev, view, underscores, confidence)
+    if status is not None and 300 <= status < 400 and ev.record is None:
+        found.append(_redirected(ev, status, confidence))
     if status is not None and status >= 400:
         found += _status(ev, view, status, substatus, identity_ok=not found, confidence=confidence)
     return found
+
+
+def _redirected(ev: Evidence, status: int, confidence: Confidence) -> Finding:
+    """A redirect is never this request's answer: the resource was not reached (a login page: identity refused)."""
+    location = (ev.response.header("location") if ev.response else None) or "no Location"
+    login = "login" in location.lower() or "signin" in location.lower() or "logon" in location.lower()
+    detail = f"IIS answered {status} and redirected to {location[:200]}: the request did not reach the resource" + (
+        ", and a redirect to a sign-in page means the application did not accept the identity it received"
+        if login
+        else ", so its answer does not show that this request was served for the caller"
+    )
+    return hop_finding(
+        "iis.redirected", detail, hop=HopName.IIS, confidence=confidence, evidence=(f"Location: {location[:200]}",)
+    )
 
 
 def _httpsys_400(ev: Evidence, server: str | None, confidence: Confidence) -> Finding:
@@ -78,14 +95,22 @@ def _httpsys_400(ev: Evidence, server: str | None, confidence: Confidence) -> Fi
     )
 
 
-def _same_user(resolved: str, caller: str) -> bool:
-    # Windows user names compare case-insensitively; a DOMAIN\ prefix is dropped (said so: see domain_ignored).
-    return resolved.casefold() == caller.casefold() or resolved.casefold().rsplit("\\", 1)[-1] == caller.casefold()
+def same_user(resolved: str, caller: str) -> bool:
+    """``resolved`` is ``caller`` exactly, or exactly once a Windows ``DOMAIN\\`` prefix is dropped (said so: see
+    domain_ignored). Never case or Unicode folding: OIDC ``sub`` is case-sensitive, and a look-alike (the Kelvin
+    sign, a long s, ß for ss) is another account."""
+    return resolved == caller or resolved.rsplit("\\", 1)[-1] == caller
+
+
+def case_only(resolved: str, caller: str) -> bool:
+    """True when the two differ only in ASCII letter case (``ALICE`` for ``alice``), domain prefix dropped."""
+    name = resolved.rsplit("\\", 1)[-1]
+    return resolved != caller and name.isascii() and caller.isascii() and name.lower() == caller.lower()
 
 
 def domain_ignored(resolved: str, caller: str) -> str | None:
     """The note when ``resolved`` (``CORP\\alice``) matches ``caller`` (``alice``) only without its domain."""
-    if "\\" not in resolved or resolved.casefold() == caller.casefold() or not _same_user(resolved, caller):
+    if "\\" not in resolved or resolved == caller or not same_user(resolved, caller):
         return None
     domain = resolved.rsplit("\\", 1)[0]
     return (
@@ -154,14 +179,29 @@ def _resolved_user(
 def _wrong_user(
     ev: Evidence, user: str, caller: Caller | None, carried: str | None, confidence: Confidence
 ) -> list[Finding]:
-    evidence = (f"IIS user: {user}",)
+    evidence: tuple[str, ...] = (f"IIS user: {user}",)
     if caller is not None:
-        if _same_user(user, caller.value):
+        if same_user(user, caller.value):
             return []
+        points = "" if user.isascii() else f" (code points: {ascii(user)[1:-1]})"
+        evidence = (*evidence, f"IIS user{points}") if points else evidence  # a look-alike prints like the caller
+        if case_only(user, caller.value):
+            detail = (
+                f'IIS resolved "{user}", the caller is {caller}: they differ only in letter case. Windows account '
+                "names ignore case but the token's claim does not, so whether this is the caller's account is "
+                "not known"
+            )
+            fix = (
+                f'Check that "{user}" is the account of the caller {caller.value} (the module that maps the header '
+                "to a user may change case), or make it keep the claim's value as sent."
+            )
+            return [
+                hop_finding(UNCONFIRMED, detail, hop=HopName.IIS, confidence=confidence, evidence=evidence, fix=fix)
+            ]
         return [
             hop_finding(
                 "iis.wrong_user",
-                f'IIS resolved "{user}", but the caller is {caller}',
+                f'IIS resolved "{user}"{points}, but the caller is {caller}',
                 hop=HopName.IIS,
                 confidence=confidence,
                 evidence=(*evidence, f"caller: {caller}"),

@@ -34,6 +34,10 @@ class IisView:
     and the echo's own keys (two ``user`` keys). Which copy IIS used is not known: the identity is ambiguous."""
     malformed: tuple[str, ...] = ()
     """Echo values that are not what the echo shape says (a user that is a list, not a string), as JSON."""
+    path: str | None = None
+    method: str | None = None
+    """The path and method the echo says it answered, when it says (an echo of another request's path is not
+    this request's answer)."""
 
 
 def echo_view(response: ResponseSnapshot) -> IisView | None:
@@ -95,7 +99,17 @@ def view_from(doc: dict[str, Any]) -> IisView:
         malformed.append(f"the user is {_kind(user)} ({shown(user)}), not a string")
         user = None
     auth = doc.get("auth_type")
-    return IisView(headers, user or None, shown(auth) if auth else None, variables, duplicates, tuple(malformed))
+    path, method = doc.get("path"), doc.get("method")
+    return IisView(
+        headers,
+        user or None,
+        shown(auth) if auth else None,
+        variables,
+        duplicates,
+        tuple(malformed),
+        shown(path) if path is not None else None,
+        shown(method) if method is not None else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

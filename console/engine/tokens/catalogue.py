@@ -127,6 +127,18 @@ TOKEN_FINDINGS: dict[str, Entry] = {
         "Symmetric (oct) key in a public JWKS",
         "A published key set must hold public keys only; remove the oct key and rotate that secret.",
     ),
+    "token.jwks_duplicate_kid": Entry(
+        W,
+        "Two keys under one kid in the JWKS",
+        "Give every key in the set its own kid (RFC 7517 §4.5); after a rotation, publish the new key under a "
+        "new kid and drop the old one when its tokens have expired.",
+    ),
+    "token.kid_ambiguous": Entry(
+        E,
+        "Token verifies only with a later key under a shared kid",
+        "A kid lookup takes one key, and this token does not verify with it: sign with the first key published "
+        "under the kid, or give each key its own kid.",
+    ),
     # -- the claims ---------------------------------------------------------------------
     "token.expired": Entry(
         E, "Token expired", "Get a new token (refresh it before exp); if it looks freshly issued, check the clocks."

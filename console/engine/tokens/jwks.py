@@ -21,6 +21,7 @@ from console.engine.tokens.keys import (
     read_key_file,
 )
 from console.errors import KeyLoadError
+from console.model.findings import Finding
 
 __all__ = ["fetch_jwks", "jwks_from_file", "jwks_from_json"]
 
@@ -44,7 +45,30 @@ def jwks_from_json(text: str | bytes, source: str, *, allow_symmetric: bool = Fa
         _add_jwk(keyset, jwk, index, allow_symmetric)
     if not keyset.keys:
         raise KeyLoadError("has no usable signing key", where=source)
+    keyset.findings.extend(_duplicate_kids(keyset))
     return keyset
+
+
+def _duplicate_kids(keyset: KeySet) -> list[Finding]:
+    """RFC 7517 §4.5: kids SHOULD be distinct. Keys sharing a kid but no algorithm (its example: another kty, an
+    equivalent alternative) are told apart by the token's alg; keys that could verify the same alg are ambiguous."""
+    by_kid: dict[str, list[VerificationKey]] = {}
+    for key in keyset.keys:
+        if key.kid is not None:
+            by_kid.setdefault(key.kid, []).append(key)
+    found = []
+    for kid, same in by_kid.items():
+        clashing = [k for k in same if any(o is not k and o.algs & k.algs for o in same)]
+        if len(clashing) > 1:
+            where = ", ".join(f"#{k.position}" for k in clashing)
+            found.append(
+                finding(
+                    "token.jwks_duplicate_kid",
+                    f"{keyset.source} has {len(clashing)} keys with kid {kid!r} (keys {where}) for the same "
+                    "algorithm: which one a verifier uses is not defined (most take the first, some try each)",
+                )
+            )
+    return found
 
 
 def _add_jwk(keyset: KeySet, jwk: Any, index: int, allow_symmetric: bool) -> None:
@@ -59,7 +83,7 @@ def _add_jwk(keyset: KeySet, jwk: Any, index: int, allow_symmetric: bool) -> Non
     kty = jwk.get("kty")
     if kty == "oct":
         if allow_symmetric:
-            keyset.keys.append(_oct_key(jwk, kid, where, keyset.source))
+            keyset.keys.append(_oct_key(jwk, kid, where, keyset.source, index + 1))
         else:
             keyset.findings.append(
                 finding(
@@ -100,11 +124,12 @@ def _add_jwk(keyset: KeySet, jwk: Any, index: int, allow_symmetric: bool) -> Non
             source=keyset.source,
             kid=kid,
             public_forms=forms + pem_forms(key),
+            position=index + 1,
         )
     )
 
 
-def _oct_key(jwk: dict[str, Any], kid: str | None, where: str, source: str) -> VerificationKey:
+def _oct_key(jwk: dict[str, Any], kid: str | None, where: str, source: str, position: int) -> VerificationKey:
     """An HMAC key from a JWK (RFC 7517 §6.4: ``k`` is the base64url key value); bound to its alg when it names one."""
     from console.engine.tokens.decode import b64url_decode
     from console.errors import TokenDecodeError
@@ -124,7 +149,7 @@ def _oct_key(jwk: dict[str, Any], kid: str | None, where: str, source: str) -> V
         algs = algs & {alg}
         if not algs:
             raise KeyLoadError(f"says alg {alg[:20]!r}, which does not fit its key type oct", where=where)
-    return VerificationKey(kty="oct", algs=algs, key=secret, source=source, kid=kid)
+    return VerificationKey(kty="oct", algs=algs, key=secret, source=source, kid=kid, position=position)
 
 
 def jwks_from_file(path: str | Path) -> KeySet:

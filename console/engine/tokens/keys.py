@@ -58,6 +58,8 @@ class VerificationKey:
     kid: str | None = None
     public_forms: tuple[bytes, ...] = ()
     """Byte forms of a public key (PEM, JWK JSON) an attacker might use as an HMAC secret."""
+    position: int | None = None
+    """1-based place of the key in its JWKS document (None for a PEM key or an HMAC secret)."""
     _prepared: dict[str, Any] = field(default_factory=dict, repr=False)
     _described: str = field(default="", repr=False)
     _verified: str = field(default="", repr=False)

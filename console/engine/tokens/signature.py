@@ -82,17 +82,14 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
         detail = f"{key.describe()} is bound to {'/'.join(sorted(key.algs))}; the token says {alg}"
         found.append(finding("token.alg_key_mismatch", detail))
         return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, keys.source, detail), found
+    if kid_text is not None and len(usable) > 1 and usable[0].kid == kid_text:  # not kid-less keys tried in turn
+        judged = _first_match(token, alg, kid_text, usable, keys.source, found)
+        if judged is not None:
+            return judged
+        usable = usable[:1]  # no key under the kid verifies: the message names the one a lookup takes
     for key in usable:
         if _verifies(token, alg, key):
-            if key.kty == "oct" and len(key.key) < _HASH[alg[2:]]().digest_size:
-                found.append(
-                    finding(
-                        "token.hmac_secret_weak",
-                        f"the secret from {key.source} is {len(key.key)} "
-                        f"bytes; {alg} wants at least {_HASH[alg[2:]]().digest_size}",
-                    )
-                )
-            return SignatureCheck(SignatureStatus.VALID, alg, kid_text, key.source, key.verified_detail()), found
+            return _valid(alg, kid_text, key, key.verified_detail(), found)
     detail = f"{alg} signature does not verify with {usable[0].describe()} from {keys.source}"
     if alg.startswith("PS") and any(_pss_any_salt(token, alg, key) for key in usable):
         detail += (
@@ -102,6 +99,43 @@ def check_signature(token: DecodedToken, keys: KeySet | None) -> tuple[Signature
         )
     found.append(finding("token.signature_invalid", detail))
     return SignatureCheck(SignatureStatus.INVALID, alg, kid_text, keys.source, detail), found
+
+
+def _valid(
+    alg: str, kid: str | None, key: VerificationKey, detail: str, found: list[Finding]
+) -> tuple[SignatureCheck, list[Finding]]:
+    """A valid signature by ``key``; an HMAC secret shorter than the hash is named."""
+    if key.kty == "oct" and len(key.key) < _HASH[alg[2:]]().digest_size:
+        found.append(
+            finding(
+                "token.hmac_secret_weak",
+                f"the secret from {key.source} is {len(key.key)} bytes; {alg} wants at least "
+                f"{_HASH[alg[2:]]().digest_size}",
+            )
+        )
+    return SignatureCheck(SignatureStatus.VALID, alg, kid, key.source, detail), found
+
+
+def _first_match(
+    token: DecodedToken, alg: str, kid: str, usable: list[VerificationKey], source: str, found: list[Finding]
+) -> tuple[SignatureCheck, list[Finding]] | None:
+    """Several keys share the token's kid (the set's jwks_duplicate_kid finding says so). A kid lookup returns one
+    key, the first (PyJWT's PyJWKClient and PyJWKSet do): the token is judged by that key, never by whichever
+    verifies. None when no key under the kid verifies (an ordinary invalid signature)."""
+    first = usable[0]
+    if _verifies(token, alg, first):
+        taken = f"key #{first.position} of {len(usable)} with this kid, the one a kid lookup takes"
+        return _valid(alg, kid, first, f"{first.verified_detail()} ({taken})", found)
+    other = next((k for k in usable[1:] if _verifies(token, alg, k)), None)
+    if other is None:
+        return None
+    detail = (
+        f"{source} has {len(usable)} keys with kid {kid!r}; the signature verifies with key #{other.position}, "
+        f"not with key #{first.position}, the first: a verifier that takes the first key with the kid refuses "
+        "the token, one that tries each key accepts it"
+    )
+    found.append(finding("token.kid_ambiguous", detail))
+    return SignatureCheck(SignatureStatus.INVALID, alg, kid, source, detail), found
 
 
 def _pss_any_salt(token: DecodedToken, alg: str, key: VerificationKey) -> bool:
