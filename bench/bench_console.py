@@ -302,7 +302,8 @@ async def keypress_latency() -> bool:
         assert isinstance(screen, ConsoleScreen)
         refreshes: list[float] = []
         inspected: list[float] = []
-        original_refresh, original_inspect = screen._compositor_refresh, screen._inspect
+        book = screen.book  # the hop selection goes through the TraceBook, then the inspector is redrawn
+        original_refresh, original_inspect = screen._compositor_refresh, book.select_hop
 
         def timed_refresh() -> None:
             original_refresh()
@@ -313,11 +314,11 @@ async def keypress_latency() -> bool:
             inspected.append(time.perf_counter())
 
         screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
-        screen._inspect = timed_inspect  # type: ignore[method-assign]
+        book.select_hop = timed_inspect  # type: ignore[method-assign]
 
         await until(lambda: screen.ready, 30.0)
         await pilot.press("ctrl+r")  # one trace first, so every pane has content to redraw
-        await until(lambda: bool(screen.traces), 30.0)
+        await until(lambda: book.trace() is not None, 30.0)
         await pilot.pause()
         target = screen.session.target
         assert target is not None and target.gateway_url.startswith("http://127.0.0.1:")
