@@ -10,16 +10,13 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from console.engine.diagnosis.verdict import merge_hops
+from console.engine.book_views import BookChange, BookEntry, PaneViews
 from console.engine.trace import is_own_correlation_id
-from console.model.enums import HOP_ORDER, FeedOrigin, HopName, VerdictKind
-from console.model.token import TokenReport
+from console.model.enums import FeedOrigin, HopName, VerdictKind
 from console.model.trace import (
     FeedItem,
-    Hop,
-    HopObservation,
     HopObserved,
     TokenInspected,
     Trace,
@@ -28,7 +25,9 @@ from console.model.trace import (
     TraceRequest,
     TraceStarted,
 )
-from console.model.views import AuthorizerView, HopsView, IisView, Inspection, VerdictView, verdict_kind
+from console.model.views import verdict_kind
+
+__all__ = ["BookChange", "BookEntry", "Listener", "TraceBook"]
 
 MAX_TRACES = 1000
 """Traces kept in memory; the oldest go first (the feed shows at most as many)."""
@@ -36,35 +35,7 @@ MAX_TRACES = 1000
 Listener = Callable[["BookChange"], None]
 
 
-@dataclass(slots=True)
-class BookEntry:
-    """One trace as the book knows it: live (observations so far) or finished (the engine's Trace)."""
-
-    trace_id: str
-    origin: FeedOrigin
-    started_at: float
-    correlation_id: str | None = None
-    profile: str = ""
-    request: TraceRequest | None = None
-    url: str = ""
-    observations: list[HopObservation] = field(default_factory=list)
-    report: TokenReport | None = None
-    trace: Trace | None = None
-    kind: VerdictKind = VerdictKind.PENDING
-    error: str | None = None
-    """Why the trace could not run or was stopped, when it is ERROR or CANCELLED."""
-
-
-@dataclass(frozen=True, slots=True)
-class BookChange:
-    """What one applied event changed: the trace, whether it is the one shown, and the feed rows touched."""
-
-    trace_id: str | None
-    current: bool
-    feed_keys: tuple[str, ...] = ()
-
-
-class TraceBook:
+class TraceBook(PaneViews):
     """Applies trace events in order and answers what each pane shows; never reads a widget."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time, max_traces: int = MAX_TRACES) -> None:
@@ -311,105 +282,6 @@ class TraceBook:
         while len(self.entries) > self.max_traces:
             old, _ = self.entries.popitem(last=False)
             self.feed.pop(old, None)
-
-    # -- what the panes show --------------------------------------------------------------------------------
-    @property
-    def current(self) -> BookEntry | None:
-        """The entry the panes show."""
-        return self.entries.get(self.current_id) if self.current_id is not None else None
-
-    @property
-    def kind(self) -> VerdictKind | None:
-        """The current outcome: None before any request."""
-        entry = self.current
-        if entry is not None:
-            return entry.kind
-        if self._failure is not None:
-            return VerdictKind.ERROR
-        return self.waiting
-
-    def hops(self) -> tuple[Hop | None, ...]:
-        """The current trace's hops: the engine's when finished, else its live observations merged by the engine's
-        own rule (a hop nothing has observed yet is None: pending)."""
-        entry = self.current
-        if entry is None:
-            return (None,) * len(HOP_ORDER)
-        if entry.trace is not None:
-            return entry.trace.hops
-        merged = merge_hops(entry.observations, (), None)
-        seen = {o.hop for o in entry.observations}
-        return tuple(h if h.name in seen else None for h in merged)
-
-    def hops_view(self) -> HopsView:
-        """The hop trace pane."""
-        return HopsView(self.kind or VerdictKind.PENDING, self.current_id, self.hops())
-
-    def verdict_view(self) -> VerdictView | None:
-        """The verdict bar; None before the first request."""
-        kind = self.kind
-        if kind is None:
-            return None
-        entry = self.current
-        if entry is None:
-            return VerdictView(kind, error=self._failure if kind is VerdictKind.ERROR else None)
-        trace = entry.trace
-        return VerdictView(
-            kind,
-            verdict=trace.verdict if trace and kind is not VerdictKind.ERROR else None,
-            error=entry.error if kind in (VerdictKind.ERROR, VerdictKind.CANCELLED) else None,
-            trace_id=entry.trace_id,
-            correlation_id=entry.correlation_id,
-            profile=entry.profile,
-            started_at=entry.started_at,
-        )
-
-    def authorizer_view(self) -> AuthorizerView | None:
-        """The authorizer pane; None before the first request."""
-        kind = self.kind
-        if kind is None:
-            return None
-        hop = self._hop(HopName.AUTHORIZER)
-        entry = self.current
-        decision = entry.trace.authorizer if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
-        return AuthorizerView(kind, hop.status if hop else None, decision)
-
-    def iis_view(self) -> IisView | None:
-        """The IIS pane; None before the first request."""
-        kind = self.kind
-        if kind is None:
-            return None
-        hop = self._hop(HopName.IIS)
-        entry = self.current
-        status = entry.trace.iis if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
-        return IisView(kind, hop.status if hop else None, status)
-
-    def inspection(self, name: HopName | None = None) -> Inspection | None:
-        """The token inspector for the selected hop (or ``name``); None while that hop is pending."""
-        name = name or self.selected_hop
-        hops = self.hops()
-        index = HOP_ORDER.index(name)
-        hop = hops[index]
-        if hop is None:
-            return None
-        entry = self.current
-        findings = tuple(f for f in entry.trace.findings if f.hop == name) if entry and entry.trace else ()
-        return Inspection(hop, hops[index - 1] if index > 0 else None, entry.report if entry else None, findings)
-
-    def _hop(self, name: HopName) -> Hop | None:
-        hop = self.hops()[HOP_ORDER.index(name)]
-        if hop is None and self.kind is VerdictKind.CANCELLED:
-            return None
-        return hop
-
-    def trace(self, trace_id: str | None = None) -> Trace | None:
-        """A finished trace by id (default: the current one)."""
-        entry = self.entries.get(trace_id) if trace_id is not None else self.current
-        return entry.trace if entry is not None else None
-
-    def own_trace(self) -> Trace | None:
-        """The current trace when it is one of this run's (not a recorded one): what ``copy curl`` may use."""
-        entry = self.current
-        return entry.trace if entry is not None and entry.origin is FeedOrigin.OWN else None
 
 
 def _path_of(url: str) -> str:
