@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 import httpx
 
 from console.engine.diagnosis.diagnose import diagnose
-from console.engine.diagnosis.evidence import Evidence
+from console.engine.diagnosis.evidence import Evidence, gateway_form
 from console.engine.identity import AcquiredToken, Resolver, acquire_token, cached_token, value_of
 from console.engine.jwks_cache import keys_for
 from console.engine.probes.iis import cached_spoof_check, echo_view
+from console.engine.probes.iis import shown as as_text
 from console.engine.probes.sandbox import fetch_ground_truth
 from console.engine.probes.w3c import find_record
 from console.engine.redact import redact_all, redact_headers, redact_url
@@ -86,8 +87,9 @@ def run_trace(
     # What the echo and the log must match to be this request's: its time, method and URL.
     ev.started_at, ev.method, ev.url = started, request.method or plan.method, url
     try:
-        token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id)
-        headers = _headers(target, request, token, correlation_id, resolve, held)
+        given = _given_authorization(target, request)
+        token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id, given)
+        headers = _headers(target, request, None if given is not None else token, correlation_id, resolve, held)
         ev.sent_headers = {k: v for k, v in redact_headers(headers, held)}
         for number, warm in enumerate(plan.warmup, 1):
             warm_id = derived_correlation_id(correlation_id, f"warmup{number}")
@@ -172,10 +174,25 @@ def _client_hop(
     ev: Evidence,
     emit: EventSink,
     trace_id: str,
+    given: str | None = None,
 ) -> AcquiredToken | None:
     start = time.perf_counter()
-    if override is not None:
-        token: AcquiredToken | None = AcquiredToken(override.strip(), "token given on the command line")
+    token: AcquiredToken | None
+    if given is not None:
+        # One credential on the wire: the Authorization given by hand replaces the profile's token (never both,
+        # or the gateway and IIS may each read another user's), and the caller expected at IIS is read from it.
+        scheme, _, credential = given.strip().partition(" ")
+        bearer = scheme.lower() == "bearer" and credential.strip()
+        token = AcquiredToken(credential.strip(), REPLACED) if bearer else None
+        if token is None:
+            obs = HopObservation(
+                HopName.CLIENT, "token", HopStatus.OK, Identity(None, (), "Authorization given"), (REPLACED,), 0.0
+            )
+            ev.observations.append(obs)
+            emit(HopObserved(trace_id, obs))
+            return None
+    elif override is not None:
+        token = AcquiredToken(override.strip(), "token given on the command line")
         held.append(override.strip())
     else:
         token = cached_token(target.client, held) or _interruptible(
@@ -204,6 +221,15 @@ def _client_hop(
     return token
 
 
+REPLACED = "the Authorization header given by hand (it replaces the profile's token)"
+
+
+def _given_authorization(target: Target, request: TraceRequest) -> str | None:
+    """The Authorization header given by hand (--header, the profile's headers), the last if several."""
+    given = [v for k, v in (*target.client.headers, *request.headers) if k.lower() == "authorization"]
+    return given[-1] if given else None
+
+
 def _inspect(target: Target, http: httpx.Client, token: str) -> TokenReport:
     from console.engine.tokens import inspect_token
     from console.errors import TokenDecodeError
@@ -220,8 +246,13 @@ def _inspect(target: Target, http: httpx.Client, token: str) -> TokenReport:
 def _token_observation(target: Target, report: TokenReport, token: AcquiredToken, elapsed: float) -> HopObservation:
     claims = report.token.claims
     wanted = ["sub", *[c for _h, c in target.propagation if c != "sub"], "token_use", "scope", "client_id", "aud"]
-    shown = tuple((name, str(claims[name])) for name in dict.fromkeys(wanted) if name in claims)
-    subject = claims.get("sub")
+    # As the gateway would send them (true, 42, [a b]), else compact JSON: never Python's True or ['a'].
+    shown = tuple(
+        (name, gateway_form(claims[name], target.gateway_kind) or as_text(claims[name]))
+        for name in dict.fromkeys(wanted)
+        if name in claims
+    )
+    subject = gateway_form(claims.get("sub"), target.gateway_kind)
     errors = [f.code for f in report.findings if f.refuses]
     status = HopStatus.WARNING if errors else HopStatus.OK
     evidence = [

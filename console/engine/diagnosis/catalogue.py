@@ -269,6 +269,12 @@ HOP_FINDINGS: dict[str, Entry] = {
         "route too, but it bypasses authorization (its identity.userArn is your own); or trace a route with a "
         "token authorizer.",
     ),
+    "client.identity_header_sent": Entry(
+        W,
+        "The test request itself sent the identity header",
+        "Do not send the identity header from the client: the gateway must set it from the token. Trace without "
+        "it (or with a decoy value the gateway must overwrite) to see whether the integration maps it.",
+    ),
     # -- the trace itself -------------------------------------------------------------------
     "trace.identity_unconfirmed": Entry(
         W,

@@ -27,17 +27,28 @@ def claims_missing(ev: Evidence, *, refused_before: bool) -> tuple[list[Finding]
             continue
         headers.add(header)
         has = ", ".join(sorted(str(c) for c in claims)) or "none"
+        empty = claims.get(claim) == ""
+        detail = (
+            f"the token's {claim} claim is an empty string, but the profile sends it to IIS as {header}: the "
+            f"mapping can only send it empty"
+            if empty
+            else f"the token has no {claim} claim, but the profile sends it to IIS as {header}: no integration "
+            "mapping can send a claim the token lacks"
+        )
+        fix = (
+            f"Give the user a value for {claim} at the identity provider (the attribute is set but empty), or map "
+            "a claim that is filled for every caller."
+            if empty
+            else claim_missing_fix(ev.target, header, claim)
+        )
         found.append(
             hop_finding(
                 "token.claim_missing",
-                (
-                    f"the token has no {claim} claim, but the profile sends it to IIS as {header}: no integration "
-                    "mapping can send a claim the token lacks"
-                ),
+                detail,
                 hop=HopName.CLIENT,
                 confidence=Confidence.CERTAIN,
-                evidence=(f"token claims: {has}",),
-                fix=claim_missing_fix(ev.target, header, claim),
+                evidence=(f"token claims: {has}", *((f'{claim}: ""',) if empty else ())),
+                fix=fix,
             )
         )
         if refused_before:

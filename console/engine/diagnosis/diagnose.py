@@ -52,7 +52,7 @@ def diagnose(ev: Evidence) -> Diagnosis:
     findings: list[Finding] = []
     decision: AuthorizerDecision | None = None
     reading = (
-        read_response(ev.response, gateway_kind=ev.target.gateway_kind, auth=ev.target.auth)
+        read_response(ev.response, gateway_kind=ev.target.gateway_kind, auth=ev.target.auth, method=ev.method)
         if ev.response is not None
         else None
     )
@@ -283,6 +283,9 @@ def _iis_status(
             log_line=log.line,
             meaning="",
         )
+    if base is None and view is not None:
+        # The echo (or log) that showed IIS's user is IIS's answer, Server header or not: the pane must say so.
+        base = IisStatus(status=ev.response.status if ev.response is not None else 0)
     if base is None:
         return None
     if view is not None:

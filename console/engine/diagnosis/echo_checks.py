@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.probes.iis import IisView
@@ -65,5 +65,6 @@ def other_route(view: IisView, ev: Evidence) -> str | None:
 
 
 def _segments(path: str) -> list[str]:
-    # IIS paths are case-insensitive: /_Echo and /_echo are one resource.
-    return [s.lower() for s in path.split("/") if s]
+    # IIS paths are case-insensitive (/_Echo and /_echo are one resource), and IIS/http.sys report them decoded
+    # (%2F is /, %2e is .) with trailing dots trimmed: both sides are compared in that form.
+    return [t.lower() for s in unquote(path).split("/") if (t := s.rstrip(".") or s)]

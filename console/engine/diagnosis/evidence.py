@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from console.engine.probes.iis import IisView, SpoofResult
@@ -9,6 +10,22 @@ from console.engine.probes.record import GroundTruth
 from console.engine.target import Target
 from console.model.token import TokenReport
 from console.model.trace import HopObservation, ResponseSnapshot
+
+
+def gateway_form(value: object, gateway_kind: str = "rest") -> str | None:
+    """A claim's value as API Gateway puts it in a mapped header; None when its form cannot be predicted.
+
+    Booleans become ``true``/``false`` and numbers their JSON text (never Python's ``True``); an HTTP API JWT
+    authorizer renders an array as ``[a b]``; a REST authorizer's array or any object has no documented form."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, list) and gateway_kind == "http" and all(isinstance(v, str | int | float) for v in value):
+        return "[" + " ".join(gateway_form(v, gateway_kind) or "" for v in value) + "]"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +75,7 @@ class Evidence:
         """The subject the token carries (what IIS should end up with), when the token could be read."""
         if self.token is None:
             return None
-        sub = self.token.token.claims.get("sub")
-        return str(sub) if sub is not None else None
+        return gateway_form(self.token.token.claims.get("sub"), self.target.gateway_kind)
 
     def identity_claim(self) -> str:
         """The claim IIS resolves its user from: the subject header's (``sub``), else the first propagated one."""
@@ -71,8 +87,8 @@ class Evidence:
         """Who must arrive at IIS: the token's value of the identity claim; None when it cannot be known."""
         claim = self.identity_claim()
         if self.token is not None:
-            value = self.token.token.claims.get(claim)
-            return None if value is None or str(value) == "" else Caller(claim, str(value))
+            value = gateway_form(self.token.token.claims.get(claim), self.target.gateway_kind)
+            return None if not value else Caller(claim, value)
         # A recorded request's token is masked: the authorizer that validated it names the same claims.
         if self.record is not None and self.record.authorizer.decision == "allow":
             found = self.record.authorizer.value(claim)
@@ -92,8 +108,7 @@ class Evidence:
         out: dict[str, str | None] = {}
         for header, claim in self.target.propagation:
             if self.token is not None:
-                value = self.token.token.claims.get(claim)
-                out[header] = None if value is None else str(value)
+                out[header] = gateway_form(self.token.token.claims.get(claim), self.target.gateway_kind)
             elif self.record is not None and self.record.authorizer.decision == "allow":
                 out[header] = self.record.authorizer.value(claim)  # a recorded request: its token is masked
             else:

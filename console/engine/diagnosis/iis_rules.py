@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from console.engine.diagnosis.advice import underscore_fix
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Caller, Evidence
-from console.engine.diagnosis.propagation import lookup
+from console.engine.diagnosis.propagation import lookup, underscored
 from console.engine.diagnosis.response_iis import challenges, httpsys_reason
 from console.engine.diagnosis.verdict import UNCONFIRMED
 from console.engine.iis import meaning
@@ -126,7 +125,7 @@ def _resolved_user(
     caller = ev.expected_caller()
     subject_header = ev.target.subject_header
     carried = lookup(ev.sent_headers, subject_header) if subject_header else None
-    if ev.direct_to_iis and view.user and carried is not None and view.user == carried:
+    if ev.direct_to_iis and view.user and carried is not None and same_user(view.user, carried):
         return [
             hop_finding(
                 "iis.spoofable_identity_header",
@@ -140,22 +139,9 @@ def _resolved_user(
             )
         ]
     if view.user:
-        return _wrong_user(ev, view.user, caller, carried, confidence)
-    for header, alias in underscores:
-        variable = "HTTP_" + header.upper().replace("-", "_")
-        return [
-            hop_finding(
-                "iis.header_name_underscore",
-                (
-                    f"IIS received the identity as {alias} (server variable {variable}), but the module that reads "
-                    f"{header} found nothing, so IIS resolved no user"
-                ),
-                hop=HopName.IIS,
-                confidence=confidence,
-                evidence=(f"IIS headers: {alias}", "IIS user: (none)"),
-                fix=underscore_fix(header, alias),
-            )
-        ]
+        return _wrong_user(ev, view.user, caller, carried, confidence) + underscored(underscores, view.user, confidence)
+    if underscores:
+        return underscored(underscores, None, confidence)
     if caller is None:
         return []  # no identity was sent (or it cannot be known): anonymous is what arrived
     received = lookup(view.headers, subject_header) if subject_header else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.echo_checks import CACHE_FIX, ROUTE_FIX, STALE_FIX, cached, other_route
+from console.engine.diagnosis.echo_consistency import contradictions
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.iis_rules import domain_ignored, same_user
 from console.engine.diagnosis.propagation import lookup
@@ -68,7 +69,7 @@ def vet_echo(view: IisView, ev: Evidence) -> tuple[IisView | None, list[Finding]
                     evidence=tuple(f"IIS header {name}: {v}" for v in values),
                 )
             )
-    return view, found
+    return view, found + contradictions(view, ev)
 
 
 def _ours(value: str, ev: Evidence) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.engine.diagnosis.advice import header_empty_fix, header_missing_fix
+from console.engine.diagnosis.advice import header_empty_fix, header_missing_fix, underscore_fix
 from console.engine.diagnosis.catalogue import hop_finding
+from console.engine.diagnosis.verdict import UNCONFIRMED
 from console.engine.target import Target
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
@@ -103,6 +104,11 @@ def check_propagation(
                     evidence=(f"{where}: {header}: {got}",),
                 )
             )
+            if client_value is not None and client_value.strip() == got.strip():
+                findings.append(client_sent(header, client_value, where, confidence))
+        elif client_value is not None and client_value.strip() == got.strip():
+            # The value IIS got is the one the client sent: its arrival proves nothing about the mapping.
+            findings += [client_sent(header, client_value, where, confidence), _void(header, client_value, where)]
     if lookup(received, correlation_header) is None:
         findings.append(
             hop_finding(
@@ -116,3 +122,62 @@ def check_propagation(
             )
         )
     return PropagationCheck(tuple(findings), tuple(underscores), tuple(evidence))
+
+
+def client_sent(header: str, value: str, where: str, confidence: Confidence) -> Finding:
+    """The test request itself carried a propagated header, and that value is what arrived."""
+    return hop_finding(
+        "client.identity_header_sent",
+        (
+            f"the test request itself sent {header}: {value}, and {where} has that same value: it may be the "
+            "client's copy passed through, not the gateway's mapping"
+        ),
+        hop=HopName.INTEGRATION,
+        confidence=confidence,
+        evidence=(f"client sent {header}: {value}", f"{where}: {header}: {value}"),
+        fix=SENT_FIX.format(header=header),
+    )
+
+
+SENT_FIX = (
+    "Do not send {header}: the gateway must set it from the token. Trace again without it (or with a decoy value "
+    "the gateway must overwrite) to see whether the integration maps it."
+)
+
+
+def _void(header: str, value: str, where: str) -> Finding:
+    detail = (
+        f"the client itself sent {header}: {value}, so its arrival ({where}) does not show that the integration "
+        "maps it: a gateway with no mapping passes the client's header through unchanged"
+    )
+    return hop_finding(
+        UNCONFIRMED,
+        detail,
+        hop=HopName.INTEGRATION,
+        evidence=(f"client sent {header}: {value}",),
+        fix=SENT_FIX.format(header=header),
+    )
+
+
+def underscored(underscores: tuple[tuple[str, str], ...], user: str | None, confidence: Confidence) -> list[Finding]:
+    """The identity header arrived only under an underscore name: the name the profile says must arrive is missing,
+    whether or not something at IIS still read the underscore copy (proxies drop it; it collides at HTTP_)."""
+    for header, alias in underscores:
+        variable = "HTTP_" + header.upper().replace("-", "_")
+        outcome = (
+            f"IIS resolved {user} from it anyway, but {header} itself never arrived: a proxy on the way drops such "
+            f"names, and a client's {header} would collide with it"
+            if user
+            else f"the module that reads {header} found nothing, so IIS resolved no user"
+        )
+        return [
+            hop_finding(
+                "iis.header_name_underscore",
+                f"IIS received the identity as {alias} (server variable {variable}), not as {header}: {outcome}",
+                hop=HopName.IIS,
+                confidence=confidence,
+                evidence=(f"IIS headers: {alias}", f"IIS user: {user or '(none)'}"),
+                fix=underscore_fix(header, alias),
+            )
+        ]
+    return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from console.engine.diagnosis.catalogue import hop_finding
@@ -54,12 +54,22 @@ class ResponseReading:
 
 
 def read_response(
-    response: ResponseSnapshot, *, gateway_kind: str = "rest", auth: str | None = None
+    response: ResponseSnapshot, *, gateway_kind: str = "rest", auth: str | None = None, method: str = ""
 ) -> ResponseReading:
     """Read one response as the only evidence (no logs, no sandbox); pure, no I/O."""
     auth = auth.strip().lower() if auth else None
     kind = gateway_kind_of(response, gateway_kind)
     signal = _signal(response, kind, auth)
+    if method.upper() == "OPTIONS" and response.status < 400 and signal.producer is not HopName.IIS:
+        signal = _preflight(response)
+    error_type = response.header("x-amzn-ErrorType")
+    if error_type and response.status < 400 and signal.findings:
+        # A gateway response whose status was customised: the title's default status is not what came back.
+        said = (
+            f" (the gateway answered {response.status} with x-amzn-ErrorType {error_type[:80]}: "
+            "its status is customised)"
+        )
+        signal = replace(signal, findings=tuple(replace(f, detail=f.detail + said) for f in signal.findings))
     return ResponseReading(
         producer=signal.producer,
         observations=_observations(signal, response),
@@ -99,6 +109,38 @@ def _answered(response: ResponseSnapshot) -> Signal:
     missing = ECHO if gateway else f"{ECHO}; and a gateway request id (x-amzn-RequestId / apigw-requestid)"
     layout = PASSED_GATEWAY if gateway else NOTHING
     return Signal(None, layout, evidence, confidence, (finding,), missing_evidence=missing, note=note)
+
+
+PREFLIGHT = (
+    "an OPTIONS request is a CORS preflight: API Gateway may answer it itself without running the authorizer or "
+    "the integration, so this hop's outcome is unknown"
+)
+
+
+def _preflight(response: ResponseSnapshot) -> Signal:
+    """An OPTIONS answer with nothing naming IIS: the gateway answered it; authorization may never have run."""
+    evidence = tuple(
+        line
+        for line in (
+            f"status: {response.status}",
+            quote_header(response, "Access-Control-Allow-Origin"),
+            quote_header(response, "Access-Control-Allow-Methods"),
+            _id_line(response),
+        )
+        if line
+    )
+    fix = "Trace with the method the application uses (GET, POST …): an OPTIONS request cannot show who IIS resolved."
+    finding = hop_finding(
+        "trace.identity_unconfirmed",
+        f"the OPTIONS request got a {response.status}, but a CORS preflight is answered by the gateway without "
+        "authorization and shows nothing about the identity IIS resolves",
+        hop=HopName.IIS,
+        confidence=Confidence.LIKELY,
+        evidence=evidence,
+        fix=fix,
+    )
+    layout = ((HopName.GATEWAY, HopStatus.OK),)
+    return Signal(None, layout, evidence, Confidence.LIKELY, (finding,), missing_evidence=fix, note=PREFLIGHT)
 
 
 def _unrecognised(response: ResponseSnapshot) -> Signal:

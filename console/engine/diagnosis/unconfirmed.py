@@ -42,7 +42,9 @@ def one_unconfirmed(
         detail += f"; the IIS log did not settle it: {log_note}"
     generic = first.fix == HOP_FINDINGS[UNCONFIRMED].fix
     fix = (
-        unconfirmed_fix(
+        HEAD_FIX
+        if generic and ev.method.upper() == "HEAD" and ev.target.echo_path
+        else unconfirmed_fix(
             ev.target,
             ev.response,
             log_note,
@@ -56,6 +58,9 @@ def one_unconfirmed(
     chosen = replace(first, detail=detail, fix=fix)
     rest = [f for f in findings if f.code != UNCONFIRMED]
     return [*rest, chosen]
+
+
+HEAD_FIX = "A HEAD request's answer carries no body, so the echo cannot show who IIS resolved for it: trace with GET."
 
 
 def _needs_one(ev: Evidence, view: IisView | None, findings: list[Finding]) -> bool:
