@@ -121,10 +121,13 @@ class _Walker:
             return item  # enums before str: a StrEnum is a str, and its value is Baton's own word
         if kind is tuple:
             if len(item) == 2 and type(item[0]) is str and type(item[1]) is str:
-                pair = (self.text(item[0]), self.pair_value(item[0], item[1]))  # (header, value): Cookie, X-Api-Key…
-                return item if pair == item else pair
-            walked = tuple(self.walk(v) for v in item)
-            return item if walked == item else walked
+                return self.pair(item)  # (header, value): Cookie, X-Api-Key…
+            walk, pair = self.walk, self.pair
+            walked = [
+                pair(v) if type(v) is tuple and len(v) == 2 and type(v[0]) is str and type(v[1]) is str else walk(v)
+                for v in item
+            ]
+            return item if walked == list(item) else tuple(walked)
         if kind is list:
             return [self.walk(v) for v in item]
         if kind is dict:
@@ -146,6 +149,12 @@ class _Walker:
         result = dataclasses.replace(item, **changes) if changes else item
         self.parts[id(item)] = (item, result)  # the part is kept too, so its id cannot be reused meanwhile
         return result
+
+    def pair(self, item: tuple[str, str]) -> tuple[str, str]:
+        """A (name, value) pair of strings, the name redacted as text and the value as pair_value says."""
+        name, value = item
+        shown = (self.text(name), self.pair_value(name, value))
+        return item if shown == item else shown
 
     def pair_value(self, name: str, value: Any) -> Any:
         """The value of a (name, value) pair: masked whole under a credential header name (once: a mask stays as
