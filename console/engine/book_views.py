@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from console.engine.diagnosis.verdict import merge_hops
-from console.model.enums import HOP_ORDER, FeedOrigin, HopName, VerdictKind
+from console.model.enums import HOP_ORDER, FeedOrigin, HopName, HopStatus, VerdictKind
 from console.model.token import TokenReport
 from console.model.trace import Hop, HopObservation, Trace, TraceRequest
 from console.model.views import AuthorizerView, HopsView, IisView, Inspection, VerdictView
@@ -104,23 +104,24 @@ class PaneViews:
 
     def authorizer_view(self) -> AuthorizerView | None:
         """The authorizer pane; None before the first request."""
-        kind = self.kind
-        if kind is None:
-            return None
-        hop = self._hop(HopName.AUTHORIZER)
-        entry = self.current
-        decision = entry.trace.authorizer if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
-        return AuthorizerView(kind, hop.status if hop else None, decision)
+        seen = self._pane(HopName.AUTHORIZER)
+        return None if seen is None else AuthorizerView(seen[0], seen[1], seen[2].authorizer if seen[2] else None)
 
     def iis_view(self) -> IisView | None:
         """The IIS pane; None before the first request."""
+        seen = self._pane(HopName.IIS)
+        return None if seen is None else IisView(seen[0], seen[1], seen[2].iis if seen[2] else None)
+
+    def _pane(self, name: HopName) -> tuple[VerdictKind, HopStatus | None, Trace | None] | None:
+        """What a hop's pane shows: the trace's outcome, the hop's status, and the finished trace (None while it
+        runs or once cancelled: a cancelled trace shows nothing it found)."""
         kind = self.kind
         if kind is None:
             return None
-        hop = self._hop(HopName.IIS)
+        hop = self._hop(name)
         entry = self.current
-        status = entry.trace.iis if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
-        return IisView(kind, hop.status if hop else None, status)
+        trace = entry.trace if entry and entry.trace and kind is not VerdictKind.CANCELLED else None
+        return kind, hop.status if hop else None, trace
 
     def inspection(self, name: HopName | None = None) -> Inspection | None:
         """The token inspector for the selected hop (or ``name``); None while that hop is pending."""
