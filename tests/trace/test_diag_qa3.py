@@ -162,6 +162,27 @@ def test_an_identity_header_arriving_only_with_underscores_is_not_ok(
     assert "X_User_Id" in doc["verdict"]["summary"], doc["verdict"]
 
 
+def test_both_spellings_of_the_identity_header_with_different_values_are_ambiguous(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X-User-Id: alice beside X_User_Id: mallory gave ✓ when the echo listed headers only (no server variables)."""
+    _token(monkeypatch)
+    twins = echo(
+        lambda r: {
+            "headers": {
+                "X-User-Id": "alice",
+                "X_User_Id": "mallory",
+                "X-Correlation-Id": r.get("X-Correlation-Id", "-"),
+            },
+            "user": "alice",
+        }
+    )
+    with peer(answering(twins)) as port:
+        code, doc = run(capsys, write_profile(tmp_path, port))
+    _not_ok(code, doc)
+    assert "iis.identity_ambiguous" in codes(doc), doc["findings"]
+
+
 def test_a_given_authorization_replaces_the_profiles_token(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

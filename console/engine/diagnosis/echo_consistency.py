@@ -57,4 +57,9 @@ def _variables(view: IisView, ev: Evidence) -> list[str]:
         if folded is not None and got is not None and folded != got:
             # IIS folds X-User-Id and X_User_Id into one variable: a second value is another header's.
             said.append(f'the echo shows {header}: "{got}" but its server variable {variable} is "{folded}"')
+        twin = header.replace("-", "_")
+        other = lookup(view.headers, twin) if twin != header else None
+        if other is not None and got is not None and other != got:
+            # Both spellings reached IIS with different values: which one the module reads decides the user.
+            said.append(f'IIS received {header}: "{got}" and {twin}: "{other}"')
     return said
