@@ -65,14 +65,24 @@ def running(scenario: str | None = None, *, folder: Path | None = None) -> list[
     folder = folder or registry_dir()
     found: list[RunningSandbox] = []
     try:
-        files = sorted(folder.glob(f"{PREFIX}*.json"))
+        files = sorted(folder.glob(f"{PREFIX}*.json"), key=_mtime, reverse=True)
     except OSError:
         return []
-    for file in files[:64]:  # a folder flooded with records is not worth more than a glance
+    for file in files[:64]:  # newest first; a folder flooded with records is not worth more than a glance
         entry = _read(file)
-        if entry is not None and _alive(entry.owner_pid) and (scenario is None or entry.scenario == scenario):
+        if entry is None or not _alive(entry.owner_pid):
+            unregister(file)  # a console that died without stopping its sandbox left it behind
+            continue
+        if scenario is None or entry.scenario == scenario:
             found.append(entry)
     return sorted(found, key=lambda e: e.started_at, reverse=True)
+
+
+def _mtime(file: Path) -> float:
+    try:
+        return file.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _read(file: Path) -> RunningSandbox | None:

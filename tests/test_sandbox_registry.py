@@ -38,6 +38,7 @@ def test_records_of_dead_consoles_and_junk_are_ignored(registry: Path) -> None:
     (registry / "sandbox-2.json").write_text("not json")
     (registry / "sandbox-3.json").write_text("{" + " " * 10000 + "}")
     assert sandbox_registry.running() == []
+    assert list(registry.iterdir()) == []  # left-overs of consoles that died are cleared as they are seen
 
 
 def test_a_session_attaches_to_the_consoles_sandbox_and_its_token_verifies(registry: Path) -> None:
