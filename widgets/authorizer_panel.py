@@ -168,8 +168,6 @@ What the authorizer decided and why:
     """
 
     STATES = ("-empty", "-allow", "-deny", "-unknown")
-    decision: reactive[AuthorizerDecision | None] = reactive(None, always_update=True, init=False)
-    """The decision shown; None when no probe saw the authorizer (yet)."""
 
     def __init__(
         self,
@@ -194,9 +192,3 @@ What the authorizer decided and why:
         self.set_state("-empty" if shown is None else _EFFECT_CLASS.get(effect, "-unknown"))
         self.set_class(shown is not None and bool(shown.cached), "-cached")
         self.set_body(view_content(view, self.now()))
-
-    def watch_decision(self, decision: AuthorizerDecision | None) -> None:
-        state = "-empty" if decision is None else _EFFECT_CLASS.get(decision.effect.lower(), "-unknown")
-        self.set_state(state)
-        self.set_class(decision is not None and bool(decision.cached), "-cached")
-        self.set_body(decision_content(decision, self.now()))

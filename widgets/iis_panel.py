@@ -111,8 +111,6 @@ IIS's answer to this request:
 """
 
     STATES = ("-empty", "-success", "-client-error", "-server-error")
-    status: reactive[IisStatus | None] = reactive(None, always_update=True, init=False)
-    """IIS's answer; None when IIS was not reached or not observed (yet)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -128,9 +126,3 @@ IIS's answer to this request:
         self.set_state("-client-error" if broken else status_state(shown))
         self.set_class(shown is not None and bool(shown.challenge), "-challenge")
         self.set_body(view_content(view))
-
-    def watch_status(self, status: IisStatus | None) -> None:
-        state = status_state(status)
-        self.set_state(state)
-        self.set_class(status is not None and bool(status.challenge), "-challenge")
-        self.set_body(status_content(status))

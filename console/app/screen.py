@@ -30,7 +30,6 @@ from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspec
 
 if TYPE_CHECKING:
     from console.engine.tracebook import BookChange, TraceBook
-    from console.model.enums import HopName
     from console.model.profile import Profile
     from console.model.trace import TraceEvent, TraceRequest
 
@@ -406,7 +405,3 @@ class ConsoleScreen(Screen[None]):
             # A request waiting for the session will not go out: say so where it waits (fail drops it).
         self.book.fail(text)
         self.refresh_panes()
-
-    def inspected_hop(self) -> HopName:
-        """The hop the inspector follows (tests and the screenshot job ask the book through the screen)."""
-        return self.book.selected_hop

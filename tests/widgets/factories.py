@@ -19,7 +19,7 @@ from console.model.trace import (
     TraceRequest,
     Verdict,
 )
-from console.model.views import HopsView, VerdictView, verdict_kind
+from console.model.views import AuthorizerView, HopsView, IisView, VerdictView, verdict_kind
 
 NOW = 1_760_000_000.0
 """The frozen clock of every test: 2025-10-09T08:53:20Z."""
@@ -301,3 +301,13 @@ def verdict_view(trace: Trace | None, kind: VerdictKind | None = None, error: st
         trace.profile,
         trace.started_at,
     )
+
+
+def authorizer_view(decision: AuthorizerDecision | None) -> AuthorizerView:
+    """What the TraceBook gives the authorizer pane for a finished trace whose decision a probe saw."""
+    return AuthorizerView(VerdictKind.OK, None, decision)
+
+
+def iis_view(status: IisStatus | None) -> IisView:
+    """What the TraceBook gives the IIS pane for a finished trace whose IIS answer a probe saw."""
+    return IisView(VerdictKind.OK, None, status)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from factories import ARN, HOSTILE, NOW, decision
+from factories import ARN, HOSTILE, NOW, authorizer_view, decision
 from widget_harness import Harness, click_every, flat, screen_text
 
 from console.model.masking import fingerprint
@@ -19,7 +19,7 @@ async def test_allow_marks_the_matching_statement_and_context_targets() -> None:
     async with app.run_test(size=(140, 30)) as pilot:
         assert "No authorizer decision" in screen_text(app, panel)
         assert panel.has_class("-empty")
-        panel.decision = decision()
+        panel.view = authorizer_view(decision())
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "✓ ALLOW by lambda_token seen by sandbox" in text
@@ -37,14 +37,14 @@ async def test_deny_without_principal_and_cache_states() -> None:
     panel = AuthorizerPanel()
     app = Harness(panel)
     async with app.run_test(size=(140, 30)) as pilot:
-        panel.decision = decision("unauthorized", None, cached=True)
+        panel.view = authorizer_view(decision("unauthorized", None, cached=True))
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "✗ UNAUTHORIZED (401)" in text and "reason token expired" in text
         assert "principal (none)" in text
         assert "cache hit — this decision came from the authorizer cache" in text
         assert panel.has_class("-deny", "-cached")
-        panel.decision = replace(decision(), cached=None, cache_key="Bearer " + "k" * 80)
+        panel.view = authorizer_view(replace(decision(), cached=None, cache_key="Bearer " + "k" * 80))
         await pilot.pause()
         text = flat(screen_text(app, panel))
         # the real length and a fingerprint of what was masked, never a character of it
@@ -57,7 +57,7 @@ async def test_no_matching_statement_is_an_implicit_deny() -> None:
     app = Harness(panel)
     async with app.run_test(size=(140, 30)) as pilot:
         other = PolicyStatement("Allow", ("execute-api:Invoke",), (ARN.replace("orders", "users"),), False)
-        panel.decision = replace(decision("deny"), policy=(other,))
+        panel.view = authorizer_view(replace(decision("deny"), policy=(other,)))
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "no statement matches this method ARN (implicit deny)" in text
@@ -68,7 +68,7 @@ async def test_error_keeps_the_decision() -> None:
     panel = AuthorizerPanel()
     app = Harness(panel)
     async with app.run_test(size=(140, 30)) as pilot:
-        panel.decision = decision()
+        panel.view = authorizer_view(decision())
         panel.show_error("aws test-invoke-authorizer: AccessDenied")
         await pilot.pause()
         text = flat(screen_text(app, panel))
@@ -80,17 +80,19 @@ async def test_hostile_decision_is_inert() -> None:
     panel = AuthorizerPanel()
     app = Harness(panel)
     async with app.run_test(size=(200, 40)) as pilot:
-        panel.decision = replace(
-            decision(),
-            kind=HOSTILE,
-            source=HOSTILE,
-            principal_id=HOSTILE,
-            reason=HOSTILE,
-            context=((HOSTILE, HOSTILE),),
-            context_targets=((HOSTILE, HOSTILE),),
-            method_arn=HOSTILE,
-            policy=(PolicyStatement(HOSTILE, (HOSTILE,), (HOSTILE,), True),),
-            effect=HOSTILE,
+        panel.view = authorizer_view(
+            replace(
+                decision(),
+                kind=HOSTILE,
+                source=HOSTILE,
+                principal_id=HOSTILE,
+                reason=HOSTILE,
+                context=((HOSTILE, HOSTILE),),
+                context_targets=((HOSTILE, HOSTILE),),
+                method_arn=HOSTILE,
+                policy=(PolicyStatement(HOSTILE, (HOSTILE,), (HOSTILE,), True),),
+                effect=HOSTILE,
+            )
         )
         await pilot.pause()
         text = screen_text(app, panel)
@@ -109,7 +111,7 @@ async def test_time_values_read_as_utc_and_how_far_off_never_as_epochs() -> None
             ("auth_time", str(int(NOW - 7200))),
             ("claims.sub", "alice"),
         )
-        panel.decision = replace(decision(), context=context)
+        panel.view = authorizer_view(replace(decision(), context=context))
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "claims.exp 2025-10-09T08:57:20Z (expires in 4 min)" in text
@@ -128,7 +130,7 @@ async def test_no_principal_on_an_allow_is_no_error_and_says_what_it_means() -> 
     app = Harness(panel)
     async with app.run_test(size=(200, 30)) as pilot:
         cognito = replace(decision(principal=None), kind="cognito")
-        panel.decision = cognito
+        panel.view = authorizer_view(cognito)
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "principal (none) — normal for cognito: the caller travels in the claims" in text

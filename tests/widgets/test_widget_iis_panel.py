@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from factories import HOSTILE, iis_ok, iis_windows_auth
+from factories import HOSTILE, iis_ok, iis_view, iis_windows_auth
 from widget_harness import Harness, click_every, flat, screen_text
 
 from console.model.trace import IisStatus
@@ -16,7 +16,7 @@ async def test_ok_shows_user_server_and_log_line() -> None:
     app = Harness(panel)
     async with app.run_test(size=(120, 20)) as pilot:
         assert "No answer from IIS" in screen_text(app, panel)
-        panel.status = iis_ok()
+        panel.view = iis_view(iis_ok())
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "✓ 200 OK" in text
@@ -30,7 +30,7 @@ async def test_windows_auth_challenge() -> None:
     panel = IisPanel()
     app = Harness(panel)
     async with app.run_test(size=(120, 20)) as pilot:
-        panel.status = iis_windows_auth()
+        panel.view = iis_view(iis_windows_auth())
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "✗ 401.2 Unauthorized: logon failed due to server configuration win32 5" in text
@@ -45,7 +45,7 @@ async def test_server_error_and_http_sys() -> None:
     panel = IisPanel()
     app = Harness(panel)
     async with app.run_test(size=(120, 20)) as pilot:
-        panel.status = IisStatus(503, None, None, "Service Unavailable", "Microsoft-HTTPAPI/2.0")
+        panel.view = iis_view(IisStatus(503, None, None, "Service Unavailable", "Microsoft-HTTPAPI/2.0"))
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "✗ 503 Service Unavailable" in text and "server Microsoft-HTTPAPI/2.0" in text
@@ -56,7 +56,7 @@ async def test_error_keeps_the_status() -> None:
     panel = IisPanel()
     app = Harness(panel)
     async with app.run_test(size=(120, 20)) as pilot:
-        panel.status = iis_windows_auth()
+        panel.view = iis_view(iis_windows_auth())
         panel.show_error("probe iis-log failed: log folder not readable")
         await pilot.pause()
         text = flat(screen_text(app, panel))
@@ -67,15 +67,17 @@ async def test_hostile_status_is_inert() -> None:
     panel = IisPanel()
     app = Harness(panel)
     async with app.run_test(size=(200, 30)) as pilot:
-        panel.status = replace(
-            iis_windows_auth(),
-            meaning=HOSTILE,
-            server=HOSTILE,
-            challenge=(HOSTILE,),
-            remapped_headers=((HOSTILE, HOSTILE),),
-            user=HOSTILE,
-            auth_type=HOSTILE,
-            log_line=HOSTILE,
+        panel.view = iis_view(
+            replace(
+                iis_windows_auth(),
+                meaning=HOSTILE,
+                server=HOSTILE,
+                challenge=(HOSTILE,),
+                remapped_headers=((HOSTILE, HOSTILE),),
+                user=HOSTILE,
+                auth_type=HOSTILE,
+                log_line=HOSTILE,
+            )
         )
         await pilot.pause()
         text = screen_text(app, panel)

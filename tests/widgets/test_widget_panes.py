@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import clock, hops_view, verdict_view, windows_auth_trace
+from factories import authorizer_view, clock, hops_view, iis_view, verdict_view, windows_auth_trace
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from widget_harness import Harness, screen_text
@@ -62,8 +62,8 @@ async def test_all_panes_fit_and_show_their_titles(size: tuple[int, int]) -> Non
         trace = windows_auth_trace()
         app.query_one(HopTrace).view = hops_view(trace)
         app.query_one(TokenInspector).show(trace.hops[4], trace.hops[3], trace.token)
-        app.query_one(AuthorizerPanel).decision = trace.authorizer
-        app.query_one(IisPanel).status = trace.iis
+        app.query_one(AuthorizerPanel).view = authorizer_view(trace.authorizer)
+        app.query_one(IisPanel).view = iis_view(trace.iis)
         app.query_one(VerdictBar).view = verdict_view(trace)
         await pilot.pause()
         text = screen_text(app)
