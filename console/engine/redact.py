@@ -122,11 +122,7 @@ class _Walker:
         if kind is tuple:
             if len(item) == 2 and type(item[0]) is str and type(item[1]) is str:
                 return self.pair(item)  # (header, value): Cookie, X-Api-Key…
-            walk, pair = self.walk, self.pair
-            walked = [
-                pair(v) if type(v) is tuple and len(v) == 2 and type(v[0]) is str and type(v[1]) is str else walk(v)
-                for v in item
-            ]
+            walked = [self.walk(v) for v in item]
             return item if walked == list(item) else tuple(walked)
         if kind is list:
             return [self.walk(v) for v in item]
