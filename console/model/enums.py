@@ -102,16 +102,6 @@ class VerdictKind(StrEnum):
     """The user cancelled the trace; nothing was concluded."""
 
 
-VERDICT_GLYPH = {
-    VerdictKind.PENDING: "…",
-    VerdictKind.OK: "✓",
-    VerdictKind.BROKEN: "✗",
-    VerdictKind.UNCONFIRMED: "?",
-    VerdictKind.ERROR: "✗",
-    VerdictKind.CANCELLED: "–",
-}
-
-
 class FeedOrigin(StrEnum):
     """Where a feed item came from."""
 
