@@ -6,7 +6,7 @@ import re
 
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
-from console.engine.probes.record import AuthorizerTruth, GroundTruth, IisTruth, lookup
+from console.engine.probes.record import AuthorizerTruth, GroundTruth, IisTruth
 from console.engine.redact import redact_text
 from console.model.findings import Finding
 from console.model.trace import (
@@ -16,6 +16,7 @@ from console.model.trace import (
     HopStatus,
     Identity,
     PolicyStatement,
+    first_value,
 )
 
 PROBE = "sandbox"
@@ -240,7 +241,7 @@ def integration_stage(record: GroundTruth, ev: Evidence) -> HopObservation:
         return HopObservation(HopName.INTEGRATION, PROBE, HopStatus.NOT_REACHED, evidence=("integration not called",))
     evidence = tuple(f"{h} = {expr}" for h, expr in integ.mapping)
     subject_header = ev.target.subject_header
-    subject = lookup(integ.headers, subject_header) if subject_header else None
+    subject = first_value(integ.headers, subject_header) if subject_header else None
     source = f"{subject_header} header" if subject else "headers sent to IIS"
     identity = Identity(subject=subject or None, claims=integ.headers, source=source)
     status = HopStatus.BROKEN if integ.timed_out else HopStatus.OK

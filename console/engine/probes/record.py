@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.engine.redact import is_secret_header, redact_text, redact_value
+from console.model.trace import first_value
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -38,12 +39,6 @@ def _section(doc: dict[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"the sandbox record has no {key!r} object")
     return value
-
-
-def lookup(pairs: Pairs, name: str) -> str | None:
-    """The first value of ``name`` (any case) in pairs, or None."""
-    lowered = name.lower()
-    return next((v for k, v in pairs if k.lower() == lowered), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +90,7 @@ class AuthorizerTruth:
 
     def value(self, name: str) -> str | None:
         """A claim or context value by name (claims win); None when absent or empty."""
-        found = lookup(self.claims, name) or lookup(self.context, name)
+        found = first_value(self.claims, name) or first_value(self.context, name)
         return found or None
 
 
