@@ -40,9 +40,11 @@ lint: $(TEST_STAMP) ## ruff (lint and format check), mypy and the import-linter 
 bench: $(TEST_STAMP) ## benchmarks against their measured baselines (bench/)
 	$(PY) bench/run.py
 
-conformance: $(TEST_STAMP) ## judge Baton against the public tokens and responses in ../shared/conformance
+conformance: $(TEST_STAMP) ## judge Baton against the public tokens, responses and logs in ../shared/conformance
 	$(PY) bench/conformance_tokens.py
 	$(PY) bench/conformance_responses.py
+	$(PY) bench/conformance_logs.py
+	$(PY) bench/conformance_iis_catalogue.py
 
 screenshots: $(TEST_STAMP) ## PNG and SVG screenshots of the real console into screenshots/
 	$(PY) -m console.app.screenshots screenshots
