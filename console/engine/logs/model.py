@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from console.errors import BatonError
 
-__all__ = ["Bucket", "LogInputError", "LogKind", "LogRecord", "Quarantined", "Schema", "Tally"]
+__all__ = ["Bucket", "LogInputError", "LogKind", "LogRecord", "Quarantined", "Schema", "Tally", "make_record"]
 
 
 class LogKind(StrEnum):
@@ -87,7 +87,8 @@ class LogRecord:
 
     def get(self, name: str) -> str | None:
         """The decoded value of ``name``: ``-`` is empty, quotes removed (``""`` → ``"``), ``+`` a space except in
-        ``cs-uri-query`` (where ``+`` is the URL's own encoding); None when the schema has no such field."""
+        URL fields (``cs-uri-query``, ``cs-uri``, ``cs(Referer)``: there ``+`` is the URL's own); None when the schema
+        has no such field."""
         at = self.schema.position(name)
         return None if at is None else decode_value(self.schema.fields[at], self.raw[at])
 
@@ -110,15 +111,42 @@ class LogRecord:
             return None
 
 
+_new = object.__new__
+_set_source = vars(LogRecord)["source"].__set__
+_set_line = vars(LogRecord)["line"].__set__
+_set_offset = vars(LogRecord)["offset"].__set__
+_set_schema = vars(LogRecord)["schema"].__set__
+_set_raw = vars(LogRecord)["raw"].__set__
+
+
+def make_record(source: str, line: int, offset: int, schema: Schema, raw: tuple[str, ...]) -> LogRecord:
+    """``LogRecord(source, line, offset, schema, raw)``, built about 1.5x faster for the reader's hot loop.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` per field; setting the slots through their
+    descriptors gives the same (equal, hashable, frozen) object for less."""
+    record: LogRecord = _new(LogRecord)
+    _set_source(record, source)
+    _set_line(record, line)
+    _set_offset(record, offset)
+    _set_schema(record, schema)
+    _set_raw(record, raw)
+    return record
+
+
 def decode_value(name: str, raw: str) -> str:
     """One W3C value decoded (see :meth:`LogRecord.get`)."""
     if raw == "-":
         return ""
     if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
         return raw[1:-1].replace('""', '"')
-    if name.lower() == "cs-uri-query":
+    if name.lower() in _URL_FIELDS:
         return raw
     return raw.replace("+", " ")
+
+
+_URL_FIELDS = frozenset({"cs-uri-query", "cs-uri", "cs(referer)"})
+"""Fields holding a URL as sent: a space cannot appear in one, so ``+`` is the URL's own (HTTPERR's ``cs-uri`` carries
+the query string too)."""
 
 
 @dataclass(frozen=True, slots=True)
