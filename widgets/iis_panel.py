@@ -13,7 +13,7 @@ from widgets.text import Part, heading, hop_value, line, lines, safe
 
 if TYPE_CHECKING:
     from console.model.trace import IisStatus
-    from console.model.views import IisView
+    from console.model.views import IisLogLine, IisView
 
 
 def status_state(status: IisStatus | None) -> str:
@@ -32,15 +32,44 @@ def view_content(view: IisView | None) -> Content:
     if view.kind is VerdictKind.CANCELLED:
         return Content.styled("– cancelled: the trace was stopped before IIS was seen.", "$text-muted")
     if view.hop_status is HopStatus.NOT_REACHED:
-        return Content.styled("– not reached: an earlier hop stopped the request before IIS.", "$text-muted")
+        first = Content.styled("– not reached: an earlier hop stopped the request before IIS.", "$text-muted")
+        return lines([first, Content(""), *log_rows(view.log)]) if view.log else first
     if view.status is None:
         if view.kind is VerdictKind.PENDING:
             return Content.styled("· pending: waiting for this trace…", "$text-muted")
-        return Content.styled("? unknown: no probe saw IIS's answer for this trace.", "$text-muted")
-    return status_content(view.status, view.hop_status)
+        first = Content.styled("? unknown: no probe saw IIS's answer for this trace.", "$text-muted")
+        return lines([first, Content(""), *log_rows(view.log)]) if view.log else first
+    return status_content(view.status, view.hop_status, view.log)
 
 
-def status_content(status: IisStatus | None, hop_status: HopStatus | None = None) -> Content:
+_CONFIDENCE = {"certain": ("●", "$text-success"), "likely": ("◐", "$text-warning"), "possible": ("○", "$text-warning")}
+"""How sure a log line is this request's; never ✓, which is the verdict's alone."""
+
+
+def log_rows(log: IisLogLine | None) -> list[Content]:
+    """The decoded log line: where it came from, how sure it is this request's, and its fields."""
+    if log is None:
+        return []
+    glyph, style = _CONFIDENCE.get(log.confidence.value, ("?", "$text-muted"))
+    title = "HTTPERR line (http.sys refused it before IIS)" if log.kind == "HTTPERR" else "IIS log line"
+    rows = [
+        line(heading(title), "  ", (f"{glyph} {log.confidence.value}", f"bold {style}"), " — ", safe(log.reason)),
+        line("  ", safe(log.where, "$text-muted")),
+    ]
+    if log.confidence.value != "certain":
+        rows.append(line(("  a guess: not tied by correlation id, so it proves nothing about this request", style)))
+    width = max((len(name) for name, _ in log.fields), default=0)
+    for name, value in log.fields:
+        shown: list[Part] = ["  ", safe(name.ljust(width), "$text-primary"), "  ", safe(value, "bold")]
+        if name in ("status", "reason") and log.meaning:
+            shown += ["  ", safe(log.meaning, "$text-muted")]
+        rows.append(line(*shown))
+    return rows
+
+
+def status_content(
+    status: IisStatus | None, hop_status: HopStatus | None = None, log: IisLogLine | None = None
+) -> Content:
     """The whole panel text for an IIS status. ``hop_status`` is the IIS hop's verdict (the diagnosis decides):
     a 200 for the wrong user is still ✗."""
     if status is None:
@@ -83,6 +112,9 @@ def status_content(status: IisStatus | None, hop_status: HopStatus | None = None
             line("  ", safe(k.ljust(width), "$text-primary"), "  ", hop_value(k, v, masked=True))
             for k, v in status.remapped_headers
         ]
+    if log is not None:
+        rows += ["", *log_rows(log)]
+        return lines(Content(r) if isinstance(r, str) else r for r in rows)
     rows += ["", heading("IIS log line")]
     rows.append(
         safe(status.log_line)
@@ -107,7 +139,12 @@ IIS's answer to this request:
   authentication, which a caller through API Gateway cannot give.
 - **server**: `Microsoft-IIS/10.0`, or `Microsoft-HTTPAPI/2.0` when http.sys answered before IIS.
 - **remapped headers**: `x-amzn-Remapped-*` headers API Gateway returned in place of IIS's own.
-- **user**: the user IIS resolved and how; **log line**: the W3C log line for this correlation id.
+- **user**: the user IIS resolved and how.
+- **IIS log line**: the W3C line for this request, decoded (time, method, stem, status.substatus.win32 in
+  words, user, client address, time-taken, correlation id), the file:line it came from and how sure it is:
+  *certain* when its correlation-id field holds this request's id; *possible* when it was only matched by
+  time, method and path (a guess that never confirms the caller). An **HTTPERR line** means http.sys
+  refused the request before IIS, so the site's log has none; its reason is explained.
 """
 
     STATES = ("-empty", "-success", "-client-error", "-server-error")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import glob
+import os
+from pathlib import Path
 from typing import Any
 
 from console.model.profile import (
@@ -47,6 +50,7 @@ def build_profile(
 ) -> Profile:
     """The Profile for ``data``, which ``validate`` found no error in; ``stem`` (the file's name without
     ``.toml``) is the name when the file gives none."""
+    warnings = (*warnings, *_location_warnings(data, base_dir))
     sandbox_table = data.get("sandbox")
     sandbox = SandboxSettings(scenario=sandbox_table["scenario"].strip()) if sandbox_table else None
     # No environment and no [sandbox]: a real gateway of unknown kind gets every production safety rule.
@@ -62,9 +66,7 @@ def build_profile(
         gateway=_gateway(data["gateway"], base_dir) if "gateway" in data else None,
         identity=_identity(data["identity"], base_dir) if "identity" in data else None,
         propagation=_propagation(data.get("propagation", {})),
-        iis=IisSettings(**{k: _text(data["iis"], k) for k in ("url", "echo_path", "log_path")})
-        if "iis" in data
-        else None,
+        iis=_iis(data["iis"], base_dir) if "iis" in data else None,
         aws=AwsSettings(**{k: _text(data["aws"], k) for k in ("profile", "region", "api_id", "stage")})
         if "aws" in data
         else None,
@@ -79,7 +81,58 @@ def _gateway(table: dict[str, Any], base_dir: str | None) -> GatewaySettings:
         kind=GatewayKind(table.get("kind", "rest")),
         auth=GatewayAuth(table.get("auth", "none")),
         api_key=_secret(table, "api_key", base_dir),
+        access_log=_location(table, "access_log", base_dir),
     )
+
+
+def _iis(table: dict[str, Any], base_dir: str | None) -> IisSettings:
+    wait = table.get("log_wait")
+    return IisSettings(
+        url=_text(table, "url"),
+        echo_path=_text(table, "echo_path"),
+        log_path=_location(table, "log_path", base_dir),
+        httperr_path=_location(table, "httperr_path", base_dir),
+        log_wait=float(wait) if isinstance(wait, int | float) and not isinstance(wait, bool) else None,
+    )
+
+
+LOCATIONS = (("iis", "log_path"), ("iis", "httperr_path"), ("gateway", "access_log"))
+"""Keys naming logs: a file, a folder of logs, or a glob; relative to the profile's folder."""
+_LOG_NAMES = ("*.log", "*.gz", "*.zip")
+
+
+def _location(table: dict[str, Any], key: str, base_dir: str | None) -> str | None:
+    """A log location as written, made absolute against the profile's folder (as file: references are)."""
+    text = _text(table, key)
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    return str(Path(base_dir) / path) if base_dir and not path.is_absolute() else str(path)
+
+
+def _location_warnings(data: dict[str, Any], base_dir: str | None) -> list[str]:
+    """A log location that names nothing yet is a warning, not an error: the logs may appear later (a new day's
+    file, a share not mounted yet); every trace says so too."""
+    out: list[str] = []
+    for table_name, key in LOCATIONS:
+        table = data.get(table_name)
+        where = _location(table, key, base_dir) if isinstance(table, dict) else None
+        problem = _names_nothing(where) if where else None
+        if problem:
+            out.append(f"{table_name}.{key}: warning: {where!r} {problem}; traces will say so until it does")
+    return out
+
+
+def _names_nothing(where: str) -> str | None:
+    """Why a log location names no log file, or None when it names one (checked by name only: nothing is read)."""
+    if os.path.isdir(where):
+        found = any(glob.glob(os.path.join(glob.escape(where), pattern)) for pattern in _LOG_NAMES)
+        return None if found else "is a folder with no log files (*.log, *.gz, *.zip)"
+    if os.path.exists(where):
+        return None if os.access(where, os.R_OK) else "cannot be read (permission denied)"
+    if any(c in where for c in "*?["):
+        return None if glob.glob(where) else "is a glob that matches no file"
+    return "does not exist"
 
 
 def _identity(table: dict[str, Any], base_dir: str | None) -> IdentitySettings:

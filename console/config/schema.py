@@ -54,6 +54,7 @@ TABLES: dict[str, dict[str, Key]] = {
         "kind": Key(Kind.CHOICE, _choices(GatewayKind)),
         "auth": Key(Kind.CHOICE, _choices(GatewayAuth)),
         "api_key": Key(Kind.SECRET),
+        "access_log": Key(Kind.TEXT),
     },
     "identity": {
         "flow": Key(Kind.CHOICE, _choices(IdentityFlow), required=True),
@@ -79,6 +80,8 @@ TABLES: dict[str, dict[str, Key]] = {
         "url": Key(Kind.URL),
         "echo_path": Key(Kind.PATH),
         "log_path": Key(Kind.TEXT),
+        "httperr_path": Key(Kind.TEXT),
+        "log_wait": Key(Kind.NUMBER),
     },
     "aws": {
         "profile": Key(Kind.TEXT),

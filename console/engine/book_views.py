@@ -12,7 +12,7 @@ from console.engine.diagnosis.verdict import merge_hops
 from console.model.enums import HOP_ORDER, FeedOrigin, HopName, HopStatus, VerdictKind
 from console.model.token import TokenReport
 from console.model.trace import Hop, HopObservation, Trace, TraceRequest
-from console.model.views import AuthorizerView, HopsView, IisView, Inspection, VerdictView
+from console.model.views import AuthorizerView, HopsView, IisLogLine, IisView, Inspection, VerdictView
 
 
 @dataclass(slots=True)
@@ -108,9 +108,21 @@ class PaneViews:
         return None if seen is None else AuthorizerView(seen[0], seen[1], seen[2].authorizer if seen[2] else None)
 
     def iis_view(self) -> IisView | None:
-        """The IIS pane; None before the first request."""
+        """The IIS pane; None before the first request. The decoded log line comes from the IIS hop's ``iis-log``
+        observation (engine/probes/iis_line.py), only once the trace is finished."""
         seen = self._pane(HopName.IIS)
-        return None if seen is None else IisView(seen[0], seen[1], seen[2].iis if seen[2] else None)
+        if seen is None:
+            return None
+        trace = seen[2]
+        log = next(
+            (
+                IisLogLine.of(o.data.get("log"))
+                for o in (trace.hop(HopName.IIS).observations if trace else ())
+                if o.probe == "iis-log" and "log" in o.data
+            ),
+            None,
+        )
+        return IisView(seen[0], seen[1], trace.iis if trace else None, log)
 
     def _pane(self, name: HopName) -> tuple[VerdictKind, HopStatus | None, Trace | None] | None:
         """What a hop's pane shows: the trace's outcome, the hop's status, and the finished trace (None while it

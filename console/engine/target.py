@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -18,6 +19,11 @@ from console.model.profile import Environment, GatewayAuth, GatewayKind, Profile
 from console.model.trace import TraceRequest
 
 _E = TypeVar("_E", GatewayKind, GatewayAuth)
+DEFAULT_LOG_WAIT = 15.0
+"""Seconds a trace against a real IIS waits for its log line: http.sys writes its log asynchronously and no Microsoft
+source found states the flush interval, so this is a practical bound, not a documented one."""
+SANDBOX_LOG_WAIT = 0.5
+"""The sandbox writes its log before it answers: a line not there at once is not coming."""
 
 
 def _choice(enum: type[_E], value: object, control: str) -> _E:
@@ -75,6 +81,13 @@ class Target:
     iis_url: str | None = None
     echo_path: str | None = None
     log_path: str | None = None
+    """[iis] log_path: the site's W3C log (a file, a folder of u_ex*.log, or a glob)."""
+    httperr_path: str | None = None
+    """[iis] httperr_path: http.sys's HTTPERR log, where requests it refused before IIS are (same forms)."""
+    log_wait: float = DEFAULT_LOG_WAIT
+    """Seconds a trace keeps looking for its line (IIS writes its log asynchronously)."""
+    access_log: str | None = None
+    """[gateway] access_log: API Gateway access logs (for the Logs view and ``baton logs join``)."""
     control_url: str | None = None
     """The sandbox control plane (ground truth per request); None against a real gateway."""
     scenario: str | None = None
@@ -85,6 +98,13 @@ class Target:
     def subject_header(self) -> str | None:
         """The propagation header that must carry the token's ``sub`` (the identity IIS resolves)."""
         return next((header for header, claim in self.propagation if claim == "sub"), None)
+
+
+def _beside(log_path: object, folder: str) -> str | None:
+    """The sandbox's HTTPERR folder when its control plane does not publish it: beside the site's W3SVC folder."""
+    if not isinstance(log_path, str) or not log_path:
+        return None
+    return str(Path(log_path).parent.parent / folder)
 
 
 def join_url(base: str, path: str) -> str:
@@ -178,6 +198,9 @@ def target_from_profile(profile: Profile) -> Target:
         iis_url=iis.url.rstrip("/") if iis and iis.url else None,
         echo_path=iis.echo_path if iis else None,
         log_path=iis.log_path if iis else None,
+        httperr_path=iis.httperr_path if iis else None,
+        log_wait=iis.log_wait if iis and iis.log_wait is not None else DEFAULT_LOG_WAIT,
+        access_log=gateway.access_log,
     )
 
 
@@ -232,6 +255,9 @@ def target_from_sandbox(profile: Profile, gateway_url: str, client: httpx.Client
         iis_url=doc.get("urls", {}).get("iis"),
         echo_path=iis.get("echo_path"),
         log_path=iis.get("log_path"),
+        httperr_path=iis.get("httperr_path") or _beside(iis.get("log_path"), "HTTPERR"),
+        log_wait=SANDBOX_LOG_WAIT,
+        access_log=g.get("access_log"),
         control_url=control,
         scenario=doc.get("name"),
         secrets=secrets,

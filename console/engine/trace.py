@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -18,8 +19,11 @@ from console.engine.identity import AcquiredToken, Resolver, acquire_token, cach
 from console.engine.jwks_cache import keys_for
 from console.engine.probes.iis import cached_spoof_check, echo_view
 from console.engine.probes.iis import shown as as_text
+from console.engine.probes.iis_line import LOOKING
+from console.engine.probes.iis_line import observation as log_observation
+from console.engine.probes.iis_logs import LogQuery, search_logs
 from console.engine.probes.sandbox import fetch_ground_truth
-from console.engine.probes.w3c import find_record
+from console.engine.probes.w3c import line_text
 from console.engine.redact import redact_all, redact_headers, redact_url
 from console.engine.target import (
     Target,
@@ -108,7 +112,7 @@ def run_trace(
             ),
         )
         _rejudge_by_server_clock(target, http, ev)
-        _probe_after(target, http, ev, correlation_id, path)
+        _probe_after(target, http, ev, correlation_id, path, cancel, lambda: emit(HopObserved(trace_id, LOOKING)))
         result = diagnose(ev)
     except TraceError as exc:  # a hop could not be reached; configuration errors propagate to the caller
         trace = redact_all(_failed(trace_id, correlation_id, target, request, shown_url, started, ev, exc), held)
@@ -317,15 +321,23 @@ def _with_header(headers: list[tuple[str, str]], name: str, value: str) -> list[
     return [(k, value if k.lower() == name.lower() else v) for k, v in headers]
 
 
-def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_id: str, path: str) -> None:
+def _probe_after(
+    target: Target,
+    http: httpx.Client,
+    ev: Evidence,
+    correlation_id: str,
+    path: str,
+    cancel: threading.Event | None = None,
+    looking: Callable[[], None] | None = None,
+) -> None:
     if target.control_url:
         ev.record = fetch_ground_truth(http, target.control_url, correlation_id)
     if ev.response is not None:
         view = echo_view(ev.response)
         if view is not None:
             ev.iis_view, ev.iis_view_source = view, "IIS echo endpoint"
-    if target.log_path and ev.record is None:
-        ev.log_line, ev.log_fields, ev.log_note = find_record(target.log_path, correlation_id)
+    if target.log_path or target.httperr_path:
+        _search_iis_logs(target, ev, correlation_id, cancel, looking)
     subject_header = target.subject_header
     if target.iis_url and subject_header and not ev.direct_to_iis and target.environment != "production":
         ev.spoof = cached_spoof_check(
@@ -335,6 +347,45 @@ def _probe_after(target: Target, http: httpx.Client, ev: Evidence, correlation_i
             subject_header,
             correlation=(target.correlation_header, derived_correlation_id(correlation_id, "spoof-check")),
         )
+
+
+def _search_iis_logs(
+    target: Target,
+    ev: Evidence,
+    correlation_id: str,
+    cancel: threading.Event | None,
+    looking: Callable[[], None] | None,
+) -> None:
+    """This request's IIS log line (by correlation id, else by time, method and path) or its HTTPERR refusal.
+
+    IIS writes its log asynchronously, so the search polls up to ``[iis] log_wait`` seconds; with ground truth
+    (the sandbox) it looks once, for the pane's decoded line only."""
+    query = LogQuery(
+        correlation_id,
+        target.correlation_header,
+        sent_at=ev.started_at or time.time(),
+        finished_at=time.time(),
+        method=ev.method,
+        path=urlsplit(ev.url).path,
+    )
+    wait = 0.0 if ev.record is not None or _answered_before_iis(target, ev) else target.log_wait
+    found = search_logs(query, target.log_path, target.httperr_path, wait=wait, cancel=cancel, waiting=looking)
+    ev.log_search = found
+    if found.by_id:
+        ev.log_line = line_text(found.by_id[-1])
+    seen = log_observation(found, target.correlation_header)
+    if seen is not None:
+        ev.observations.append(seen)
+
+
+def _answered_before_iis(target: Target, ev: Evidence) -> bool:
+    """True when the gateway or its authorizer answered itself: IIS logged nothing to wait for (one look is enough)."""
+    from console.engine.diagnosis.response import read_response
+
+    if ev.response is None:
+        return True
+    reading = read_response(ev.response, gateway_kind=target.gateway_kind, auth=target.auth, method=ev.method)
+    return reading.producer in (HopName.GATEWAY, HopName.AUTHORIZER)
 
 
 def _interruptible(cancel: threading.Event | None, work: Callable[[], T]) -> T:

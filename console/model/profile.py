@@ -96,6 +96,8 @@ class GatewaySettings:
     auth: GatewayAuth = GatewayAuth.NONE
     api_key: SecretRef | None = None
     """Sent as ``x-api-key`` when the method requires an API key."""
+    access_log: str | None = None
+    """API Gateway access logs (a file, a folder or a glob) for the Logs view and ``baton logs join``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,11 @@ class IisSettings:
     echo_path: str | None = None
     """Path of an endpoint that answers with the headers IIS received."""
     log_path: str | None = None
-    """A W3C log file or directory Baton can read."""
+    """The site's W3C log: a file, a folder of u_ex*.log (newest first), or a glob."""
+    httperr_path: str | None = None
+    """http.sys's HTTPERR log (file, folder or glob): requests refused before IIS wrote a site log line."""
+    log_wait: float | None = None
+    """Seconds a trace keeps looking for its log line; None = the default."""
 
 
 @dataclass(frozen=True, slots=True)

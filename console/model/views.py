@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.model.enums import HOP_ORDER, HopName, HopStatus, VerdictKind
+from console.model.enums import HOP_ORDER, Confidence, HopName, HopStatus, VerdictKind
 from console.model.findings import Finding
 from console.model.token import TokenReport
 from console.model.trace import AuthorizerDecision, Hop, IisStatus, Trace, Verdict
@@ -62,6 +62,48 @@ class AuthorizerView:
 
 
 @dataclass(frozen=True, slots=True)
+class IisLogLine:
+    """The IIS log line a trace found, decoded: the fields that matter, where it came from and how sure it is."""
+
+    kind: str
+    """``W3C`` (the site's log) or ``HTTPERR`` (http.sys refused the request before IIS)."""
+    where: str
+    """``file:line``."""
+    confidence: Confidence
+    """CERTAIN when tied by correlation id; POSSIBLE for a time-window guess (never proof)."""
+    reason: str
+    """How it was matched: "matched by correlation id", "matched by time, method and path: 2 candidates" …"""
+    fields: tuple[tuple[str, str], ...] = ()
+    """(name, value) in display order: time, method, stem, status 401.2.5, user, c-ip, time-taken, win32, id."""
+    meaning: str = ""
+    """The status (or HTTPERR reason) in plain words."""
+
+    @classmethod
+    def of(cls, data: object) -> IisLogLine | None:
+        """From an ``iis-log`` observation's ``data["log"]``; None when it is not one."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            confidence = Confidence(str(data.get("confidence")))
+        except ValueError:
+            return None
+        pairs = data.get("fields")
+        fields = tuple(
+            (str(p[0]), str(p[1]))
+            for p in (pairs if isinstance(pairs, list) else [])
+            if isinstance(p, list | tuple) and len(p) == 2
+        )
+        return cls(
+            str(data.get("kind", "W3C")),
+            str(data.get("where", "")),
+            confidence,
+            str(data.get("reason", "")),
+            fields,
+            str(data.get("meaning", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class IisView:
     """The IIS pane: IIS's answer, and whether the identity it resolved is the caller's."""
 
@@ -69,6 +111,8 @@ class IisView:
     hop_status: HopStatus | None = None
     """The IIS hop's status: a 200 for the wrong user is still a broken hop."""
     status: IisStatus | None = None
+    log: IisLogLine | None = None
+    """The current trace's IIS log line, decoded; None when none was found (or no log is configured)."""
 
 
 @dataclass(frozen=True, slots=True)

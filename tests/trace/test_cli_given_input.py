@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from loopback import peer, read_request
@@ -169,13 +170,19 @@ def test_the_users_correlation_id_is_the_one_sent_shown_and_searched(
     import console.engine.trace as engine
 
     searched: list[str] = []
-    monkeypatch.setattr(engine, "find_record", lambda _path, cid: (searched.append(cid), (None, None, "not found"))[1])
+    real = engine.search_logs
+
+    def spy(query: Any, *args: Any, **kw: Any) -> Any:
+        searched.append(query.correlation_id)
+        return real(query, *args, **kw)
+
+    monkeypatch.setattr(engine, "search_logs", spy)
     echo = EchoPeer()
     log = tmp_path / "u_ex.log"
     log.write_text("#Fields: date time cs-uri-stem cs-username x-correlation-id\n", encoding="utf-8")
     with peer(echo) as port:
         path = profile(tmp_path, f"http://127.0.0.1:{port}")
-        Path(path).write_text(Path(path).read_text() + f'log_path = "{log}"\n')
+        Path(path).write_text(Path(path).read_text() + f'log_path = "{log}"\nlog_wait = 0\n')
         _code, out, err = trace(capsys, "--profile", path, "--json", "--header", "X-Correlation-Id: qa-fixed-1")
     doc = json.loads(out)
     assert doc["correlation_id"] == "qa-fixed-1"

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from loopback import peer
+from test_diag_log_match import no_wait
 from test_diag_verdict import Answer, answering, hop, jwt, run, write_profile
 
-from console.engine.probes.w3c import find_record, parse_record
+from console.engine.probes.iis_logs import LogQuery, search_logs
 
 FIELDS = (
     "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) "
@@ -44,7 +45,7 @@ def test_the_log_line_confirms_the_caller(tmp_path: Path, capsys: pytest.Capture
     log = tmp_path / "u_ex261130.log"
     log.write_text(HEADER + FIELDS)
     with peer(answering(logging_iis(log, "alice"))) as port:
-        code, doc = run(capsys, write_profile(tmp_path, port, echo_path=None, log_path=str(log)))
+        code, doc = run(capsys, no_wait(write_profile(tmp_path, port, echo_path=None, log_path=str(log))))
     assert code == 0 and doc["verdict"]["ok"], doc["verdict"]
     iis = hop(doc, "iis")
     assert iis["status"] == "ok" and iis["identity"]["subject"] == "alice"
@@ -56,7 +57,7 @@ def test_the_log_line_refutes_another_user(tmp_path: Path, capsys: pytest.Captur
     log = tmp_path / "u_ex261130.log"
     log.write_text(HEADER + FIELDS)
     with peer(answering(logging_iis(log, "mallory"))) as port:
-        code, doc = run(capsys, write_profile(tmp_path, port, echo_path=None, log_path=str(log)))
+        code, doc = run(capsys, no_wait(write_profile(tmp_path, port, echo_path=None, log_path=str(log))))
     assert code == 1 and (doc["verdict"]["broken_at"], doc["verdict"]["finding"]) == ("iis", "iis.wrong_user")
     assert "mallory" in doc["verdict"]["summary"]
 
@@ -68,7 +69,7 @@ def test_a_line_without_a_fields_directive_is_shown_and_says_why(
     log = tmp_path / "u_ex261130.log"
     log.write_text("")
     with peer(answering(logging_iis(log, "alice"))) as port:
-        code, doc = run(capsys, write_profile(tmp_path, port, echo_path=None, log_path=str(log)))
+        code, doc = run(capsys, no_wait(write_profile(tmp_path, port, echo_path=None, log_path=str(log))))
     verdict = doc["verdict"]
     assert code == 1 and verdict["finding"] == "trace.identity_unconfirmed", verdict
     assert "#Fields" in verdict["summary"]
@@ -81,7 +82,7 @@ def test_a_missing_line_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[s
     log = tmp_path / "u_ex261130.log"
     log.write_text(HEADER + FIELDS + "2026-11-30 00:00:00 10.0.0.1 GET / - 443 bob 10.0.0.2 ua 200 0 0 5 other\n")
     with peer(answering(lambda _r: (200, [("Content-Type", "text/plain")], b"ok"))) as port:
-        code, doc = run(capsys, write_profile(tmp_path, port, echo_path=None, log_path=str(log)))
+        code, doc = run(capsys, no_wait(write_profile(tmp_path, port, echo_path=None, log_path=str(log))))
     assert code == 1 and doc["verdict"]["finding"] == "trace.identity_unconfirmed"
     assert f"no line with {doc['correlation_id']}" in doc["verdict"]["summary"], doc["verdict"]
 
@@ -95,16 +96,18 @@ def test_fields_are_read_by_the_directive_in_force(tmp_path: Path) -> None:
         + "#Fields: date time cs(User-Agent) cs-username sc-status sc-substatus X-User-Id X-Correlation-Id\n"
         + '2026-01-01 00:00:01 "Mozilla 5.0 (x)" CORP\\alice 401 2 - c-1\n'
     )
-    line, directive, _note = find_record(str(log), "c-1")
-    assert line is not None
-    record, why = parse_record(directive, line, "c-1")
-    assert record is not None, why
+    found = search_logs(LogQuery("c-1"), str(log))
+    assert len(found.by_id) == 1
+    record = found.by_id[0]
     assert record.get("cs(User-Agent)") == "Mozilla 5.0 (x)"
     assert record.get("cs-username") == "CORP\\alice"
     assert record.get("x-user-id") == ""  # '-' is empty
     assert (record.number("sc-status"), record.number("sc-substatus")) == (401, 2)
 
 
-def test_a_line_whose_values_do_not_match_its_fields_is_refused() -> None:
-    record, why = parse_record("#Fields: date time cs-username", "2026-01-01 00:00:00 a b c-1", "c-1")
-    assert record is None and "5 values" in why and "names 3" in why
+def test_a_line_whose_values_do_not_match_its_fields_is_refused_and_says_why(tmp_path: Path) -> None:
+    log = tmp_path / "ex.log"
+    log.write_text(HEADER + "#Fields: date time cs-username\n2026-01-01 00:00:00 a b c-1\n")
+    found = search_logs(LogQuery("c-1"), str(log))
+    assert found.by_id == () and found.chosen is None
+    assert "ex.log:4" in found.unreadable and "5 values" in found.unreadable and "names 3" in found.unreadable

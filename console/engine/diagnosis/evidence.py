@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from console.engine.probes.iis import IisView, SpoofResult
+from console.engine.probes.iis_logs import LogSearch
 from console.engine.probes.record import GroundTruth
 from console.engine.target import Target
 from console.model.token import TokenReport
@@ -58,10 +59,9 @@ class Evidence:
     iis_view: IisView | None = None
     iis_view_source: str = ""
     log_line: str | None = None
-    """The W3C lines holding the correlation id, newest first, one per line (probes.w3c.find_record)."""
-    log_note: str = ""
-    log_fields: str | None = None
-    """The ``#Fields:`` directive in force for each of ``log_line``'s lines, one per line (probes.w3c.unpack)."""
+    """The W3C line tied to this request by its correlation id (the newest), as written."""
+    log_search: LogSearch | None = None
+    """What IIS's logs hold for this request: lines by correlation id, time-window guesses, HTTPERR refusals."""
     started_at: float | None = None
     """When the request was sent (epoch seconds); None = just now (a live trace is diagnosed as it ends)."""
     method: str = ""

@@ -8,8 +8,10 @@ from dataclasses import dataclass, replace
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.iis.status import meaning
+from console.engine.logs.model import LogRecord
 from console.engine.probes.iis import IisView
-from console.engine.probes.w3c import W3cRecord, parse_record, unpack
+from console.engine.probes.iis_logs import BUFFERED, LogSearch
+from console.engine.probes.w3c import line_text
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
 
@@ -40,42 +42,86 @@ class LogReading:
 
 
 def read_log(ev: Evidence) -> LogReading | None:
-    """The log's reading for this trace, or None when no log_path is configured (or ground truth speaks)."""
-    path = ev.target.log_path
-    if not path or ev.record is not None:
+    """The log's reading for this trace, or None when no log was searched (or ground truth speaks).
+
+    Only a line tied by its correlation id can confirm or refute: a time-window guess or an HTTPERR line is
+    shown and said, but gives no view, no status and no finding (a guessed line may only lower confidence)."""
+    search = ev.log_search
+    if search is None or ev.record is not None:
         return None
-    source = f"IIS log {path}"
-    cid, header = ev.correlation_id, ev.target.correlation_header
-    if not ev.log_line:
-        return LogReading(None, None, source, note=ev.log_note or f"no line with {cid} in {path}")
-    records: list[W3cRecord] = []
-    refused: list[tuple[str, str]] = []
+    source = f"IIS log {ev.target.log_path or ev.target.httperr_path}"
+    if not search.by_id:
+        return _unmatched(ev, search, source)
+    records: list[LogRecord] = []
+    refused: list[tuple[LogRecord, str]] = []
     now = time.time()
     earliest = (ev.started_at if ev.started_at is not None else now) - SKEW
-    for line, directive in unpack(ev.log_line, ev.log_fields):
-        record, why = parse_record(directive, line, cid, header)
-        when = record.logged_at() if record is not None else None
-        if record is not None and when is None:
-            record, why = None, "it has no date and time fields, so it cannot be told from an earlier request's"
-        elif record is not None and when is not None and not earliest <= when.timestamp() <= now + SKEW:
+    for record in search.by_id:
+        when = record.logged_at()
+        if when is None:
+            refused.append((record, "it has no date and time fields, so it cannot be told from an earlier request's"))
+        elif not earliest <= when.timestamp() <= now + SKEW:
             stamp = when.strftime("%Y-%m-%d %H:%M:%S")
-            record, why = None, f"it is dated {stamp} UTC, not the time of this trace: an earlier request's line"
-        if record is None:
-            refused.append((line, why))
+            refused.append((record, f"it is dated {stamp} UTC, not the time of this trace: an earlier request's line"))
         else:
             records.append(record)
     if not records:
-        line, why = refused[0]
-        note = f"the log line with {cid} cannot confirm this request: {why}"
-        return LogReading(line, None, source, note=note, no_field="has no" in why and header in why)
+        record, why = refused[-1]
+        note = f"the log line with {ev.correlation_id} cannot confirm this request: {why}"
+        return LogReading(line_text(record), None, source, note=note)
     reading = _reading(ev, records, source)
-    return replace(reading, evidence=(f"{source}: {ev.log_note}", *reading.evidence)) if ev.log_note else reading
+    where = f"{source}: found in {', '.join(dict.fromkeys(r.source for r in records))}"
+    return replace(reading, evidence=(where, *reading.evidence))
+
+
+def _unmatched(ev: Evidence, search: LogSearch, source: str) -> LogReading:
+    """No line carries this request's id: say why, what was guessed instead, and that IIS may not have written it."""
+    cid, header = ev.correlation_id, ev.target.correlation_header
+    no_field = search.id_field is False
+    if search.problem and not (search.candidates or search.httperr or search.id_field is not None):
+        return LogReading(None, None, source, note=search.problem)
+    if no_field:
+        said = (
+            f"the log has no {header} field (its #Fields directive does not name it), so no line can be tied to "
+            "this request"
+        )
+    elif search.elsewhere:
+        said = search.elsewhere
+    elif search.unreadable:
+        said = search.unreadable
+    else:
+        where = ", ".join(search.searched) or str(ev.target.log_path)
+        waited = f" after looking for {search.waited:.0f} s" if search.waited >= 1 else ""
+        said = f"no line with {cid} in {where}{waited}; {BUFFERED}, so it may not be written yet"
+    evidence: list[str] = []
+    if search.httperr:
+        said += f"; {_refusal(search)}"
+    if search.candidates:
+        said += (
+            f"; {search.reason()} ({', '.join(f'{r.source}:{r.line}' for r in search.candidates[:3])}): a guess, "
+            "so it cannot show who IIS resolved"
+        )
+    for record in (*search.candidates[:3], *search.httperr[:3]):
+        evidence.append(f"{source}: possible line {record.source}:{record.line}: {line_text(record)}")
+    if search.problem:
+        said += f"; {search.problem}"
+    return LogReading(None, None, source, note=said, evidence=tuple(evidence), no_field=no_field)
+
+
+def _refusal(search: LogSearch) -> str:
+    record = search.httperr[0]
+    reason = record.get("s-reason") or "-"
+    return (
+        f"http.sys refused a request of this time, method and URL before IIS saw it (HTTPERR "
+        f"{record.source}:{record.line}: {record.get('sc-status') or '-'} {reason}; {len(search.httperr)} "
+        "candidate" + ("s" if len(search.httperr) != 1 else "") + "), so the site's log has no line for it"
+    )
 
 
 _Status = tuple[int | None, int | None, int | None]
 
 
-def _identity(ev: Evidence, record: W3cRecord) -> tuple[str, dict[str, str], _Status]:
+def _identity(ev: Evidence, record: LogRecord) -> tuple[str, dict[str, str], _Status]:
     logged = {
         name: value
         for name, _claim in ev.target.propagation
@@ -86,11 +132,11 @@ def _identity(ev: Evidence, record: W3cRecord) -> tuple[str, dict[str, str], _St
     return record.get("cs-username") or "", logged, status
 
 
-def _reading(ev: Evidence, records: list[W3cRecord], source: str) -> LogReading:
+def _reading(ev: Evidence, records: list[LogRecord], source: str) -> LogReading:
     """One reading from this request's records: they must agree on the user, the identity headers and the status."""
     read = [_identity(ev, r) for r in records]
     user, logged, status = read[0]
-    line = records[0].line
+    line = line_text(records[0])
     lines = [f"{source}: cs-username {user or '-'}", *(f"{source}: {k}: {v or '-'}" for k, v in logged.items())]
     distinct = {(u, tuple(sorted(h.items())), s[:2]) for u, h, s in read}
     if len(distinct) > 1:
@@ -99,9 +145,9 @@ def _reading(ev: Evidence, records: list[W3cRecord], source: str) -> LogReading:
             for u, h, s in sorted(distinct)
         )
         conflict = f"the IIS log has {len(records)} lines for {ev.correlation_id} that disagree ({said})"
-        evidence = tuple(f"{source}: line {r.line}" for r in records)
+        evidence = tuple(f"{source}: line {r.source}:{r.line}: {line_text(r)}" for r in records)
         return LogReading(
-            "\n".join(r.line for r in records), None, source, *status, evidence=evidence, conflict=conflict
+            "\n".join(line_text(r) for r in records), None, source, *status, evidence=evidence, conflict=conflict
         )
     if len(records) > 1:
         lines.append(f"{source}: {len(records)} lines for this correlation id, all alike (a retry?)")
