@@ -24,10 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--log-dir",
         metavar="DIR",
         type=Path,
-        help="keep the IIS logs here (default: a temporary directory removed on exit)",
+        help="keep the IIS logs and the gateway's access log here (default: a temporary directory removed on exit)",
     )
     parser.add_argument(
-        "--json", action="store_true", help="first stdout line is {idp, gateway, iis, iis_log, scenario} as JSON"
+        "--json",
+        action="store_true",
+        help="first stdout line is {idp, gateway, iis, iis_log, httperr_log, access_log, scenario} as JSON",
     )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--until-stdin-closes", action="store_true", help=argparse.SUPPRESS)
@@ -60,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
                         "gateway": urls.gateway,
                         "iis": urls.iis,
                         "iis_log": str(sandbox.iis_log_path),
+                        "httperr_log": str(sandbox.httperr_log_path),
+                        "access_log": str(sandbox.access_log_path),
                         "scenario": sandbox.scenario.name,
                     }
                 )
@@ -73,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
                 f"  gateway  {urls.gateway}/prod/whoami   (control plane {urls.gateway}/__baton/scenario)\n"
                 f"  iis      {urls.iis}/whoami\n"
                 f"  iis log  {sandbox.iis_log_path}\n"
+                f"  httperr  {sandbox.httperr_log_path}\n"
+                f"  access   {sandbox.access_log_path}   (gateway access log, JSON lines)\n"
                 "Ctrl-C to stop.\n"
             )
         sys.stdout.flush()

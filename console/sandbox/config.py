@@ -97,6 +97,18 @@ class IisConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectCaller:
+    """A caller inside the network that calls IIS straight, around the gateway (F33), when the sandbox starts."""
+
+    name: str
+    """Who it is (its User-Agent and the prefix of its correlation ids)."""
+    path: str = "/orders"
+    headers: tuple[tuple[str, str], ...] = ()
+    """What it sends besides its User-Agent and X-Correlation-Id (e.g. an identity header it sets itself)."""
+    requests: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A named configuration of the three servers and the answer a correct diagnosis must give."""
 
@@ -113,6 +125,8 @@ class Scenario:
     iis: IisConfig = field(default_factory=IisConfig)
     propagation: tuple[tuple[str, str], ...] = (("X-User-Sub", "sub"), ("X-User-Name", "username"))
     """What the API owner intends IIS to receive: header -> claim (the expectation, not the config)."""
+    direct_callers: tuple[DirectCaller, ...] = ()
+    """Traffic that reaches IIS around the gateway: in the IIS log with no access-log line (``bypassed``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from console.sandbox.config import CORRELATION_HEADER, STAGE
+from console.sandbox.gateway.logs import ACCESS_LOG_FORMAT, CORRELATION_KEY
 from console.sandbox.iis import ECHO_PATH
 
 if TYPE_CHECKING:
@@ -70,6 +71,10 @@ def _gateway(sandbox: Sandbox) -> dict[str, Any]:
         # The usage plan's key (throwaway, loopback only), so a curl user can see the fix work.
         "api_key": sandbox.usage.api_key if cfg.api_key_required else None,
         "throttle": {"rate_limit": cfg.throttle[0], "burst_limit": cfg.throttle[1]} if cfg.throttle else None,
+        # JSON lines, one per request (refusals too); the key joining them to IIS's X-Correlation-Id field.
+        "access_log": str(sandbox.access_log_path),
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "access_log_correlation_key": CORRELATION_KEY,
     }
 
 
@@ -96,6 +101,13 @@ def scenario_document(sandbox: Sandbox) -> dict[str, Any]:
             "requires_gateway_secret": iis.require_origin_secret,
             "echo_path": ECHO_PATH,
             "log_path": str(sandbox.iis_log_path),
+            "httperr_path": str(sandbox.httperr_log_path),
+            # Callers that reach IIS around the gateway (in the IIS log, never in the access log).
+            "direct_callers": [
+                {"name": c.name, "method": "GET", "path": c.path, "requests": c.requests}
+                for c in scenario.direct_callers
+            ],
+            "direct_correlation_ids": list(sandbox.bypass_ids),
             "max_request_bytes": iis.max_request_bytes,
             "max_field_length": iis.max_field_length,
         },

@@ -19,9 +19,11 @@ from typing import Any
 import uvicorn
 
 from console.errors import SandboxError
+from console.sandbox.bypass import send_direct
 from console.sandbox.config import ACCOUNT_ID, REGION, STAGE, SandboxUrls, Scenario
 from console.sandbox.directory import new_directory
 from console.sandbox.document import scenario_document
+from console.sandbox.gateway.access_log import ACCESS_LOG_DIR, AccessLog
 from console.sandbox.gateway.app import Gateway
 from console.sandbox.gateway.authorize import Authorizer
 from console.sandbox.gateway.control import control_router
@@ -86,6 +88,11 @@ class Sandbox:
         self.usage = UsagePlan(cfg.api_key_required, cfg.throttle, cfg.throttle_predrained)
         self.iis = Iis(scenario.iis, log_dir, self.store, ports[2], self.stage_variables["originSecret"])
         self.iis_log_path: Path = self.iis.log_path
+        self.httperr_log_path: Path = self.iis.httperr.ensure()
+        """http.sys's log of what it refused before IIS saw it (created now, so it can be tailed at once)."""
+        self.access_log = AccessLog(log_dir / ACCESS_LOG_DIR)
+        self.bypass_ids: list[str] = []
+        """Correlation ids of the scenario's direct callers' requests (sent when the sandbox has started)."""
         self.authorizer_issuer = self.idp.issuer + cfg.issuer_suffix
         self.audience = directory.clients[cfg.audience_client].client_id
         function = make_function(
@@ -106,6 +113,7 @@ class Sandbox:
             self.store,
             self.stage_variables,
             control_router(self.store, self.document),
+            self.access_log,
         )
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None
@@ -114,6 +122,11 @@ class Sandbox:
 
     async def _fetch_json(self, url: str) -> dict[str, Any]:
         return await self.gateway.fetch_json(url)
+
+    @property
+    def access_log_path(self) -> Path:
+        """The gateway's access log (JSON lines in ACCESS_LOG_FORMAT): the current UTC day's file."""
+        return self.access_log.path
 
     def document(self) -> dict[str, Any]:
         """The /__baton/scenario JSON."""
@@ -152,6 +165,11 @@ class Sandbox:
                 self.stop()
                 raise SandboxError(f"the sandbox was not ready within {READY_TIMEOUT_S:.0f} s")
             time.sleep(0.005)
+        try:
+            self.bypass_ids = send_direct(self.urls.iis, self.scenario.direct_callers)
+        except SandboxError:
+            self.stop()
+            raise
 
     def _run(self) -> None:
         async def serve() -> None:
@@ -185,6 +203,7 @@ class Sandbox:
         for sock in self._sockets:
             sock.close()
         self.iis.close()
+        self.access_log.close()
         if self._owns_log_dir:
             shutil.rmtree(self.log_dir, ignore_errors=True)
 
@@ -207,7 +226,8 @@ def start_sandbox(
     """Start IdP (port_base), gateway (+1) and IIS (+2) on 127.0.0.1; free ports when port_base is None.
 
     ``integration_timeout_ms`` shortens the integration timeout (tests); a slow IIS then takes twice it.
-    ``log_dir`` keeps the IIS logs there; otherwise a temporary directory is removed on stop().
+    ``log_dir`` keeps the logs there (IIS: ``W3SVC1/``, ``HTTPERR/``; the gateway's access log:
+    ``apigateway/access_YYYYMMDD.log``); otherwise a temporary directory is removed on stop().
     """
     chosen = get_scenario(scenario) if isinstance(scenario, str) else scenario
     if integration_timeout_ms is not None:

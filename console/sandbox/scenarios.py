@@ -7,6 +7,7 @@ from dataclasses import replace
 from console.errors import SandboxError
 from console.sandbox.config import (
     ClientBehaviour,
+    DirectCaller,
     GatewayConfig,
     IdpBehaviour,
     IisConfig,
@@ -217,6 +218,19 @@ _ALL: tuple[Scenario, ...] = (
         gateway=_REST,
         iis=IisConfig(require_origin_secret=False),
         client=ClientBehaviour(target="iis", headers=(("X-User-Sub", "admin"),)),
+    ),
+    _s(
+        # F33 with its C7 correction (failure-modes-more): the gateway maps the shared secret, but IIS
+        # never checks it, so an internal job calls IIS straight as "admin". The client's own request
+        # crosses the gateway intact; the IIS log holds the job's lines with no gateway record (`baton
+        # logs join`: bypassed), and a trace's spoof check proves anyone on the network can do the same.
+        "gateway-bypass",
+        "an internal reports job calls IIS directly as X-User-Sub: admin; IIS does not check the gateway's secret",
+        "iis",
+        "iis.spoofable_identity_header",
+        gateway=_REST,
+        iis=IisConfig(require_origin_secret=False),
+        direct_callers=(DirectCaller("reports-batch/1.4", "/orders", (("X-User-Sub", "admin"),), requests=3),),
     ),
 )
 

@@ -47,6 +47,7 @@ EXPECTED: dict[str, tuple[int, bytes | None, str | None]] = {
     "iis-windows-auth": (401, None, None),
     "iis-header-too-large": (400, None, None),
     "spoofable-backend": (200, None, None),
+    "gateway-bypass": (200, None, None),
 }
 
 Get = Callable[[str], Observed]

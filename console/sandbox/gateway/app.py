@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import time
 import uuid
@@ -17,13 +18,14 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from console.sandbox.config import ACCOUNT_ID, CORRELATION_HEADER, REGION, STAGE, GatewayConfig
+from console.sandbox.gateway.access_log import AccessLog
 from console.sandbox.gateway.authorize import Authorizer, RequestFacts
 from console.sandbox.gateway.forward import Forwarder
-from console.sandbox.gateway.logs import ExecutionLog
-from console.sandbox.gateway.mapping import MappingContext, apply_mapping
+from console.sandbox.gateway.logs import CORRELATION_KEY, ExecutionLog
+from console.sandbox.gateway.mapping import MappingContext, apply_mapping, planned_value
 from console.sandbox.gateway.responses import HTTP_ERRORS, REST_ERRORS, http_date
 from console.sandbox.gateway.usage import UsagePlan
-from console.sandbox.records import RequestStore, new_record
+from console.sandbox.records import RequestStore, header_value, new_record
 
 __all__ = ["Gateway"]
 
@@ -70,6 +72,7 @@ class Gateway:
         store: RequestStore,
         stage_variables: dict[str, str],
         control: Callable[[Scope, Receive, Send], Any],
+        access_log: AccessLog | None = None,
     ) -> None:
         self.cfg = cfg
         self.rest = cfg.kind == "rest"
@@ -80,6 +83,7 @@ class Gateway:
         self.stage_variables = stage_variables
         self.forwarder = Forwarder(iis_url, api_id, cfg, store)
         self._control = control
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/__baton/"):
@@ -127,6 +131,10 @@ class Gateway:
                 "httpMethod": scope["method"],
                 "path": scope["path"],
                 "protocol": f"HTTP/{scope.get('http_version', '1.1')}",
+                # Refused requests never reach IIS; their line names the id the integration would carry.
+                CORRELATION_KEY: planned_value(
+                    CORRELATION_HEADER, self.cfg.mapping, self.cfg.integration, MappingContext(request_id, headers)
+                ),
             },
             headers,
             extended,
@@ -146,6 +154,10 @@ class Gateway:
         call.access.update(status=response.status_code, responseLength=len(response.body))
         record["logs"]["execution"] = call.log
         record["logs"]["access"].append(call.access)  # formatted by access_line() when read
+        if self.access_log is not None:
+            # Every request the stage answers, refusals included (even WAF-blocked ones are access-logged,
+            # failure-modes-more N04); written before the response goes out, so the caller finds its line.
+            self.access_log.write(call.access)
         self.store.add(record)
         return response
 
@@ -181,7 +193,7 @@ class Gateway:
         if verdict.refuse:
             extra = [("www-authenticate", verdict.www_authenticate)] if verdict.www_authenticate else []
             return self._refuse(call, verdict.refuse, extra)
-        if self.rest and not self._usage_plan(call, get.get("x-api-key"), method):
+        if self.rest and not self.usage.verify(call.log, call.record, self.api_id, get.get("x-api-key"), method):
             return self._refuse(call, "THROTTLED" if call.record["gateway"]["throttled"] else "INVALID_API_KEY")
         mctx = MappingContext(
             call.record["request_id"],
@@ -197,6 +209,8 @@ class Gateway:
             else []
         )
         sent = apply_mapping(passthrough, self.cfg.mapping, mctx, rest=self.rest, append=self.cfg.append_headers)
+        # What IIS will log in its X-Correlation-Id field: the join key (see CORRELATION_KEY for why).
+        call.access[CORRELATION_KEY] = header_value(sent, CORRELATION_HEADER)
         call.record["integration"]["mapping"] = self._mapping_view()
         if self.rest:
             call.log.add(f"Starting execution for request: {call.record['request_id']}")
@@ -214,39 +228,6 @@ class Gateway:
         call.record["gateway"]["outcome"] = "forwarded"
         return self._finish(call, response)
 
-    def _usage_plan(self, call: Call, api_key: str | None, method: str) -> bool:
-        state = self.usage.check_key(api_key)
-        call.record["gateway"]["api_key"] = state
-        shown = "********" + api_key[-4:] if api_key else ""
-        stage = f"{self.api_id}/{STAGE}"
-        call.log.add(
-            f"Verifying Usage Plan for request: {call.record['request_id']}. API Key: {shown} API Stage: {stage}"
-        )
-        if state == "not_required":
-            call.log.add(
-                f"API Key authorized because method '{method} /{{proxy+}}' does not require API Key. "
-                "Request will not contribute to throttle or quota limits"
-            )
-            return True
-        if state != "valid":
-            why = "API Key was required but not present" if state == "missing" else "Invalid API Key identifier"
-            # Wording after the domain's usage-plan lines; the refusal clause is [inf].
-            call.log.add(
-                f"API Key {shown} not authorized because method '{method} /{{proxy+}}' requires API Key "
-                f"and API Key is not associated with a Usage Plan for API Stage {stage}: {why}"
-            )
-            return False
-        if not self.usage.take():
-            call.record["gateway"]["throttled"] = True
-            call.log.add(
-                f"Key throttle limit exceeded for RestApi {self.api_id}, Stage: {STAGE}, "
-                f"Resource: /{{proxy+}}, HttpMethod: {method}. Limit: {self.usage.rate:.2f} "
-                f"Burst: {self.usage.burst}"
-            )
-            return False
-        call.log.add(f"Usage Plan check succeeded for API Key {shown} and API Stage {stage}")
-        return True
-
     def _finish(self, call: Call, response: Response) -> Response:
         ids = (
             [("x-amzn-RequestId", call.record["request_id"]), ("x-amz-apigw-id", call.extended_id)]
@@ -260,7 +241,9 @@ class Gateway:
         error = (REST_ERRORS if self.rest else HTTP_ERRORS)[key]
         gateway = call.record["gateway"]
         gateway.update(outcome="refused", error_type=error.error_type)
-        call.access.update(errorMessage=error.body.decode(), errorResponseType=error.response_type)
+        # $context.error.message is the message itself ("Unauthorized"), not the JSON body around it.
+        body = json.loads(error.body)
+        call.access.update(errorMessage=body.get("message", body.get("Message")), errorResponseType=error.response_type)
         if len(call.log) <= 1:
             # Missing token / unknown route: API Gateway writes no execution log for it (domain §1.2).
             call.log.clear()

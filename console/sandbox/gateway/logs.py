@@ -9,22 +9,34 @@ from typing import Any
 
 from console.sandbox.records import SECRET_HEADERS, mask_secret
 
-__all__ = ["ACCESS_LOG_FORMAT", "ExecutionLog", "access_line", "brace_map"]
+__all__ = ["ACCESS_LOG_FORMAT", "CORRELATION_KEY", "ExecutionLog", "access_line", "brace_map"]
 
 MAX_EVENT_BYTES = 1024
 """CloudWatch log events are truncated at 1024 bytes; header dumps end in [TRUNCATED]."""
 
 # The $context variables this sandbox logs per request, one JSON object per line; the format an
-# operator would paste into the stage's access-log settings.
+# operator would paste into the stage's access-log settings, plus one key (CORRELATION_KEY) below.
 ACCESS_LOG_FORMAT = (
     '{"requestId":"$context.requestId","extendedRequestId":"$context.extendedRequestId",'
-    '"ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod",'
+    '"ip":"$context.identity.sourceIp","requestTime":"$context.requestTime",'
+    '"requestTimeEpoch":"$context.requestTimeEpoch","httpMethod":"$context.httpMethod",'
     '"resourcePath":"$context.resourcePath","path":"$context.path","status":"$context.status",'
     '"protocol":"$context.protocol","responseLength":"$context.responseLength",'
     '"principalId":"$context.authorizer.principalId","sub":"$context.authorizer.claims.sub",'
     '"integrationStatus":"$context.integration.status","integrationLatency":"$context.integrationLatency",'
-    '"errorMessage":"$context.error.message","errorResponseType":"$context.error.responseType"}'
+    '"errorMessage":"$context.error.message","errorResponseType":"$context.error.responseType",'
+    '"correlationId":"$context.requestId"}'
 )
+
+CORRELATION_KEY = "correlationId"
+"""The X-Correlation-Id the integration request carries to IIS (IIS logs it in its X-Correlation-Id field).
+
+An access log can hold only $context variables, never a request header. A real stage makes this key
+joinable by mapping ``integration.request.header.X-Correlation-Id`` from ``context.requestId`` and logging
+``$context.requestId`` here, as the format says (F21's fix). The sandbox's APIs instead pass the client's
+own X-Correlation-Id through (HTTP_PROXY), so that a trace finds its IIS line by the id it chose; the
+emulator then logs the value it sent IIS. That equals ``$context.requestId`` only when the mapping takes it
+from there; with pass-through it is a value no real access log could hold (a sandbox-only deviation)."""
 
 
 def brace_map(headers: Iterable[tuple[str, str]]) -> str:
@@ -83,11 +95,13 @@ def access_line(ctx: Mapping[str, Any]) -> str:
         value = ctx.get(key)
         return "-" if value is None or value == "" else str(value)
 
+    epoch = float(ctx.get("requestTimeEpoch") or time.time())
     fields = {
         "requestId": v("requestId"),
         "extendedRequestId": v("extendedRequestId"),
         "ip": v("sourceIp"),
-        "requestTime": _request_time(float(ctx.get("requestTimeEpoch", time.time()))),
+        "requestTime": _request_time(epoch),
+        "requestTimeEpoch": str(int(epoch * 1000)),
         "httpMethod": v("httpMethod"),
         "resourcePath": v("resourcePath"),
         "path": v("path"),
@@ -100,5 +114,6 @@ def access_line(ctx: Mapping[str, Any]) -> str:
         "integrationLatency": v("integrationLatency"),
         "errorMessage": v("errorMessage"),
         "errorResponseType": v("errorResponseType"),
+        CORRELATION_KEY: v(CORRELATION_KEY),
     }
     return json.dumps(fields, separators=(",", ":"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from console.sandbox.records import header_value
 
-__all__ = ["MappingContext", "apply_mapping", "resolve"]
+__all__ = ["MappingContext", "apply_mapping", "planned_value", "resolve"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,18 @@ def resolve(expression: str, ctx: MappingContext) -> str | None:
     if expr.startswith("stageVariables."):
         return ctx.stage_variables.get(expr.removeprefix("stageVariables."))
     return None
+
+
+def planned_value(name: str, mapping: tuple[tuple[str, str], ...], integration: str, ctx: MappingContext) -> str | None:
+    """The value integration header ``name`` will carry, judged before the authorizer has run.
+
+    Its mapping's source when the API maps it (authorizer sources are not known yet: None), else the
+    client's own header when the integration passes client headers through (HTTP_PROXY)."""
+    low = name.lower()
+    source = next((src for header, src in mapping if header.lower() == low), None)
+    if source is not None:
+        return resolve(source, ctx)
+    return header_value(ctx.client_headers, name) if integration == "HTTP_PROXY" else None
 
 
 def apply_mapping(

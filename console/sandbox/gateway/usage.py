@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import Any
+
+from console.sandbox.config import STAGE
+from console.sandbox.gateway.logs import ExecutionLog
 
 __all__ = ["UsagePlan"]
 
@@ -41,3 +45,35 @@ class UsagePlan:
             self._tokens -= 1.0
             return True
         return False
+
+    def verify(self, log: ExecutionLog, record: dict[str, Any], api_id: str, api_key: str | None, method: str) -> bool:
+        """The REST usage-plan step after the authorizer: key check and throttle, logged as API Gateway logs them."""
+        state = self.check_key(api_key)
+        record["gateway"]["api_key"] = state
+        shown = "********" + api_key[-4:] if api_key else ""
+        stage = f"{api_id}/{STAGE}"
+        log.add(f"Verifying Usage Plan for request: {record['request_id']}. API Key: {shown} API Stage: {stage}")
+        if state == "not_required":
+            log.add(
+                f"API Key authorized because method '{method} /{{proxy+}}' does not require API Key. "
+                "Request will not contribute to throttle or quota limits"
+            )
+            return True
+        if state != "valid":
+            why = "API Key was required but not present" if state == "missing" else "Invalid API Key identifier"
+            # Wording after the domain's usage-plan lines; the refusal clause is [inf].
+            log.add(
+                f"API Key {shown} not authorized because method '{method} /{{proxy+}}' requires API Key "
+                f"and API Key is not associated with a Usage Plan for API Stage {stage}: {why}"
+            )
+            return False
+        if not self.take():
+            record["gateway"]["throttled"] = True
+            log.add(
+                f"Key throttle limit exceeded for RestApi {api_id}, Stage: {STAGE}, "
+                f"Resource: /{{proxy+}}, HttpMethod: {method}. Limit: {self.rate:.2f} "
+                f"Burst: {self.burst}"
+            )
+            return False
+        log.add(f"Usage Plan check succeeded for API Key {shown} and API Stage {stage}")
+        return True
