@@ -51,8 +51,11 @@ def check(path: Path, name: str) -> list[str]:
     except LogInputError as exc:
         return [f"unreadable: {exc}"]
     counts = tally.as_dict()
-    print(f"{name:<75} " + " ".join(f"{k}={v}" for k, v in counts.items())
-          + (" truncated-last-line" if tally.truncated_last_line else ""))
+    print(
+        f"{name:<75} "
+        + " ".join(f"{k}={v}" for k, v in counts.items())
+        + (" truncated-last-line" if tally.truncated_last_line else "")
+    )
     for item in quarantined[:5]:
         print(f"{'':<6}quarantined line {item.line} @{item.offset}: {item.reason}")
     problems = []

@@ -37,19 +37,56 @@ IIS_SOFTWARE = "Microsoft Internet Information Services 10.0"
 HTTPERR_SOFTWARE = "Microsoft HTTP API 2.0"
 ADVANCED_SOFTWARE = "IIS Advanced Logging Module"
 DEFAULT_FIELDS: tuple[str, ...] = (
-    "date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port", "cs-username", "c-ip",
-    "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus", "sc-win32-status", "time-taken",
+    "date",
+    "time",
+    "s-ip",
+    "cs-method",
+    "cs-uri-stem",
+    "cs-uri-query",
+    "s-port",
+    "cs-username",
+    "c-ip",
+    "cs(User-Agent)",
+    "cs(Referer)",
+    "sc-status",
+    "sc-substatus",
+    "sc-win32-status",
+    "time-taken",
 )
 """IIS 10's default ``logExtFileFlags``, in the order http.sys writes them."""
 HTTPERR_FIELDS: tuple[str, ...] = (
-    "date", "time", "c-ip", "c-port", "s-ip", "s-port", "cs-version", "cs-method", "cs-uri", "streamid",
-    "sc-status", "s-siteid", "s-reason", "s-queuename",
+    "date",
+    "time",
+    "c-ip",
+    "c-port",
+    "s-ip",
+    "s-port",
+    "cs-version",
+    "cs-method",
+    "cs-uri",
+    "streamid",
+    "sc-status",
+    "s-siteid",
+    "s-reason",
+    "s-queuename",
 )
 _DEFAULTS = {
-    "date": "2026-05-17", "time": "10:00:00", "s-ip": "10.0.0.5", "cs-method": "GET", "cs-uri-stem": "/",
-    "s-port": "443", "c-ip": "203.0.113.8", "cs(user-agent)": "Mozilla/5.0", "sc-status": "200",
-    "sc-substatus": "0", "sc-win32-status": "0", "time-taken": "1", "c-port": "50000", "cs-version": "HTTP/1.1",
-    "cs-uri": "/", "s-reason": "Hostname",
+    "date": "2026-05-17",
+    "time": "10:00:00",
+    "s-ip": "10.0.0.5",
+    "cs-method": "GET",
+    "cs-uri-stem": "/",
+    "s-port": "443",
+    "c-ip": "203.0.113.8",
+    "cs(user-agent)": "Mozilla/5.0",
+    "sc-status": "200",
+    "sc-substatus": "0",
+    "sc-win32-status": "0",
+    "time-taken": "1",
+    "c-port": "50000",
+    "cs-version": "HTTP/1.1",
+    "cs-uri": "/",
+    "s-reason": "Hostname",
 }
 
 
@@ -107,16 +144,23 @@ def _block_lines(block: Block) -> list[str]:
     return lines
 
 
-def render(blocks: Sequence[Block], line_end: str = "\r\n", final_line_end: bool = True,
-           encoding: str = "utf-8") -> bytes:
+def render(
+    blocks: Sequence[Block], line_end: str = "\r\n", final_line_end: bool = True, encoding: str = "utf-8"
+) -> bytes:
     """The log's bytes (http.sys writes CRLF; ``final_line_end=False`` leaves the last line unfinished)."""
     lines = [line for block in blocks for line in _block_lines(block)]
     text = line_end.join(lines) + (line_end if final_line_end and lines else "")
     return text.encode(encoding, "surrogateescape")
 
 
-def write_w3c(path: Path, blocks: Sequence[Block], line_end: str = "\r\n", final_line_end: bool = True,
-              encoding: str = "utf-8", member: str = "u_ex260517.log") -> Path:
+def write_w3c(
+    path: Path,
+    blocks: Sequence[Block],
+    line_end: str = "\r\n",
+    final_line_end: bool = True,
+    encoding: str = "utf-8",
+    member: str = "u_ex260517.log",
+) -> Path:
     """Write the log to ``path`` (gzipped for ``.gz``; a zip holding ``member`` for ``.zip``); returns ``path``."""
     data = render(blocks, line_end, final_line_end, encoding)
     path.parent.mkdir(parents=True, exist_ok=True)

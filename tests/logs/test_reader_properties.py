@@ -19,8 +19,22 @@ from console.engine.logs.sources import LogSource
 _DIR = tempfile.TemporaryDirectory(prefix="baton-logs-")
 _URL_FIELDS = {"cs-uri-query", "cs-uri", "cs(referer)"}
 FIELD = st.sampled_from(
-    ["date", "time", "c-ip", "cs-username", "cs-uri-stem", "cs-uri-query", "sc-status", "sc-win32-status",
-     "cs(User-Agent)", "X-Correlation-Id", "cs(X-Forwarded-For)", "s-reason", "TimeTakenMS", "x-custom"]
+    [
+        "date",
+        "time",
+        "c-ip",
+        "cs-username",
+        "cs-uri-stem",
+        "cs-uri-query",
+        "sc-status",
+        "sc-win32-status",
+        "cs(User-Agent)",
+        "X-Correlation-Id",
+        "cs(X-Forwarded-For)",
+        "s-reason",
+        "TimeTakenMS",
+        "x-custom",
+    ]
 )
 # Plain text as an application sees it; no "+" (IIS's space), no CR/LF/NUL (never inside a value).
 TEXT = st.text(st.characters(exclude_characters="+\r\n\0", exclude_categories=("Cs",)), max_size=12)
@@ -77,8 +91,9 @@ def logs(draw: st.DrawFn) -> tuple[list[Block], list[list[str]], LogKind]:
 
 @settings(max_examples=200, deadline=None)
 @given(logs(), st.sampled_from(["\r\n", "\n"]), st.booleans(), st.sampled_from([16, 1 << 20]))
-def test_round_trip(generated: tuple[list[Block], list[list[str]], LogKind], line_end: str, final_end: bool,
-                    chunk: int) -> None:
+def test_round_trip(
+    generated: tuple[list[Block], list[list[str]], LogKind], line_end: str, final_end: bool, chunk: int
+) -> None:
     blocks, texts, kind = generated
     data = render(blocks, line_end, final_end)
     items, tally = read_bytes(data, chunk)
@@ -98,15 +113,37 @@ def test_round_trip(generated: tuple[list[Block], list[list[str]], LogKind], lin
 
 
 LINE_PARTS = st.sampled_from(
-    [b"#Fields: date time cs-uri-stem", b"#Fields: a", b"#Software: Microsoft HTTP API 2.0", b"#Date: 2026-05-17",
-     b"2026-05-17 10:00:00 /a", b"x y", b'"q r" s', b" ", b"  ", b"\t", b"\r", b"\0", b"\xff\xfe", b"\xef\xbb\xbf",
-     b"#", b"", b"\xe9", b'"', b"a+b -"]
+    [
+        b"#Fields: date time cs-uri-stem",
+        b"#Fields: a",
+        b"#Software: Microsoft HTTP API 2.0",
+        b"#Date: 2026-05-17",
+        b"2026-05-17 10:00:00 /a",
+        b"x y",
+        b'"q r" s',
+        b" ",
+        b"  ",
+        b"\t",
+        b"\r",
+        b"\0",
+        b"\xff\xfe",
+        b"\xef\xbb\xbf",
+        b"#",
+        b"",
+        b"\xe9",
+        b'"',
+        b"a+b -",
+    ]
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.binary(max_size=400), st.lists(st.lists(LINE_PARTS, max_size=4).map(b"".join), max_size=12)
-                 .map(b"\n".join)), st.sampled_from([7, 64, 1 << 20]))
+@given(
+    st.one_of(
+        st.binary(max_size=400), st.lists(st.lists(LINE_PARTS, max_size=4).map(b"".join), max_size=12).map(b"\n".join)
+    ),
+    st.sampled_from([7, 64, 1 << 20]),
+)
 def test_arbitrary_bytes_never_raise_and_every_line_is_accounted(data: bytes, chunk: int) -> None:
     items, tally = read_bytes(data, chunk)
     assert tally.balanced() and tally.lines == physical_lines(data)

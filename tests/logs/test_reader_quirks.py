@@ -104,8 +104,9 @@ def test_wrong_count_nul_and_truncated_last_line() -> None:
 
 def test_truncated_last_line_that_does_not_fit_says_so(tmp_path: Path) -> None:
     path = tmp_path / "u_ex1.log"
-    path.write_bytes(b"#Fields: date time cs-uri-stem sc-status\r\n2026-05-17 10:00:00 /a 200\r\n"
-                     b"2026-05-17 10:00:01 /b")
+    path.write_bytes(
+        b"#Fields: date time cs-uri-stem sc-status\r\n2026-05-17 10:00:00 /a 200\r\n2026-05-17 10:00:01 /b"
+    )
     tally = Tally()
     items = list(read(expand([str(path)])[0], tally))
     assert isinstance(items[-1], Quarantined) and items[-1].line == 3
@@ -197,11 +198,11 @@ def test_progress_reports_bytes_up_to_the_size() -> None:
 @pytest.mark.parametrize(
     ("line", "tokens"),
     [
-        ('a "b c" d', ('a', '"b c"', 'd')),
-        ('"x ""y"" z" -', ('"x ""y"" z"', '-')),
-        ('a  b ', ('a', 'b')),
+        ('a "b c" d', ("a", '"b c"', "d")),
+        ('"x ""y"" z" -', ('"x ""y"" z"', "-")),
+        ("a  b ", ("a", "b")),
         ('k="v" "open', ('k="v"', '"open')),
-        ('"" -', ('""', '-')),
+        ('"" -', ('""', "-")),
     ],
 )
 def test_split_values(line: str, tokens: tuple[str, ...]) -> None:

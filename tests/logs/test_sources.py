@@ -40,8 +40,10 @@ def test_gzip_read_transparently_with_offsets_in_the_decompressed_stream(tmp_pat
     (source,) = expand([str(packed)])
     assert source.compressed and source.label == str(packed) and source.member is None
     assert source.size() == packed.stat().st_size
-    assert list(read(source)) == [r.__class__(str(packed), r.line, r.offset, r.schema, r.raw)  # type: ignore[call-arg]
-                                  for r in read(expand([str(plain)])[0])]
+    assert list(read(source)) == [
+        r.__class__(str(packed), r.line, r.offset, r.schema, r.raw)  # type: ignore[call-arg]
+        for r in read(expand([str(plain)])[0])
+    ]
     seen: list[int] = []
     list(read(source, progress=seen.append))
     assert seen[-1] == packed.stat().st_size
@@ -58,7 +60,9 @@ def test_zip_every_log_member_in_natural_order(tmp_path: Path) -> None:
         archive.writestr("W3SVC1/", "")
     sources = expand([str(path)])
     assert [s.label for s in sources] == [  # names compared case-insensitively, numbers as numbers
-        f"{path}!httperr2.log", f"{path}!httperr10.log", f"{path}!W3SVC1/u_ex260509.log",
+        f"{path}!httperr2.log",
+        f"{path}!httperr10.log",
+        f"{path}!W3SVC1/u_ex260509.log",
         f"{path}!W3SVC1/u_ex260510.log",
     ]
     assert all(s.compressed and s.member for s in sources)
@@ -71,7 +75,10 @@ def test_folder_logs_oldest_first_and_other_files_left_out(tmp_path: Path) -> No
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "sub").mkdir()
     assert [Path(s.label).name for s in expand([str(tmp_path)])] == [
-        "u_ex260517.log", "u_ex260518.log", "u_ex260519.log.gz"]
+        "u_ex260517.log",
+        "u_ex260518.log",
+        "u_ex260519.log.gz",
+    ]
     assert ids(str(tmp_path)) == ["a", "b", "c"]
     only_u = expand([str(tmp_path)], pattern="u_ex*.log")
     assert [Path(s.label).name for s in only_u] == ["u_ex260517.log", "u_ex260518.log"]

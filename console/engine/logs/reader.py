@@ -131,8 +131,9 @@ def _uniform_ascii(pieces: list[bytes]) -> tuple[list[str], int]:
     return [], 0
 
 
-def _other(label: str, line_no: int, at: int, text: str, final: bool, header: Header, tally: Tally
-           ) -> Quarantined | LogRecord | None:
+def _other(
+    label: str, line_no: int, at: int, text: str, final: bool, header: Header, tally: Tally
+) -> Quarantined | LogRecord | None:
     """Every line that is not a plain record: a directive, a blank line, or data needing the careful split."""
     tally.lines += 1
     if text[:1] == "#":
@@ -216,8 +217,13 @@ def _lines(
             if overlong:
                 tally.lines += 1
                 tally.quarantined += 1
-                yield Quarantined(label, line_no, at, f"a line of {overlong} bytes, over the {MAX_LINE} bytes a log "
-                                  "line may have", raw.decode("utf-8", "replace"))
+                yield Quarantined(
+                    label,
+                    line_no,
+                    at,
+                    f"a line of {overlong} bytes, over the {MAX_LINE} bytes a log line may have",
+                    raw.decode("utf-8", "replace"),
+                )
                 continue
             if raw[-1:] == b"\r":
                 raw = raw.rstrip(b"\r")  # CRLF; CRCRLF from a file twice through an ASCII-mode transfer
@@ -227,8 +233,13 @@ def _lines(
             if b"\0" in raw:
                 tally.lines += 1
                 tally.quarantined += 1
-                yield Quarantined(label, line_no, at, "NUL bytes in the line" + (_NO_END if final else ""),
-                                  raw.decode("utf-8", "replace"))
+                yield Quarantined(
+                    label,
+                    line_no,
+                    at,
+                    "NUL bytes in the line" + (_NO_END if final else ""),
+                    raw.decode("utf-8", "replace"),
+                )
                 continue
             text = raw.decode("utf-8", "replace")
             if text[:1] not in _NOT_PLAIN:  # the same test, in the same order, as the fast path's

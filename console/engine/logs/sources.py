@@ -205,8 +205,11 @@ def expand(paths: Sequence[str], pattern: str = DEFAULT_PATTERN) -> list[LogSour
             if not matches:
                 raise LogInputError("no file matches this pattern", where=named)
             for match in matches:
-                found.extend(_folder(Path(match), match, patterns) if os.path.isdir(match)
-                             else _file(Path(match), match, patterns))
+                found.extend(
+                    _folder(Path(match), match, patterns)
+                    if os.path.isdir(match)
+                    else _file(Path(match), match, patterns)
+                )
         elif path.is_symlink():
             raise LogInputError("broken symbolic link", where=named)
         else:
