@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "console.commands.token",
         "print the token a trace would send (export TOKEN=$(baton token --profile NAME))",
     ),
+    "logs": ("console.commands.logs", "search, count, query (SQL), tail and join IIS and API Gateway logs"),
 }
 
 

@@ -49,6 +49,9 @@ ACTIONS: tuple[ConsoleAction, ...] = (
         "Copy curl",
         "Copy the equivalent curl command (the token is $TOKEN: export TOKEN=$(baton token --profile NAME))",
     ),
+    ConsoleAction(
+        "logs", ("ctrl+l",), "Logs", "Open the Logs view: search, tail and join the IIS and gateway access logs"
+    ),
     ConsoleAction("toggle_token", ("ctrl+t",), "Reveal", "Reveal or mask credential-like values in the inspector"),
     ConsoleAction("help", ("f1", "question_mark"), "Help", "Keys and what each pane shows", "F1 / ?"),
 )

@@ -29,6 +29,7 @@ from console.session import Session
 from widgets import AuthorizerPanel, HopTrace, IisPanel, RequestBar, TokenInspector, TraceFeed, VerdictBar
 
 if TYPE_CHECKING:
+    from console.engine.logs.view_model import LogsModel
     from console.engine.tracebook import BookChange, TraceBook
     from console.model.profile import Profile
     from console.model.trace import TraceEvent, TraceRequest
@@ -87,6 +88,8 @@ class ConsoleScreen(Screen[None]):
         """The session is up: a request can be traced now (else the book queues it until it is)."""
         self.cancel_event = threading.Event()
         self._resumed = False
+        self.logs_model: LogsModel | None = None
+        """The Logs view's search, results and join, kept while the view is closed."""
 
     @property
     def book(self) -> TraceBook:
@@ -263,12 +266,22 @@ class ConsoleScreen(Screen[None]):
         self.query_one(TokenInspector).view = self.book.inspection()
 
     def on_trace_feed_item_selected(self, message: TraceFeed.ItemSelected) -> None:
-        if self.book.select(message.key):
+        self.open_feed_item(message.key)
+
+    def open_feed_item(self, key: str) -> None:
+        """Show the trace behind a feed item (chosen in the feed, or by correlation id in the Logs view)."""
+        self.query_one(TraceFeed).select(key)
+        if self.book.select(key):
             self.refresh_panes()
             return
-        lookup = self.book.lookup_for(message.key)
+        lookup = self.book.lookup_for(key)
         if lookup:
-            self._recorded_worker(message.key, lookup)
+            self._recorded_worker(key, lookup)
+
+    def action_logs(self) -> None:
+        from console.app.logs_links import open_logs
+
+        open_logs(self)
 
     @work(thread=True, exclusive=True, group="recorded", exit_on_error=False)
     def _recorded_worker(self, key: str, lookup: str) -> None:
@@ -343,6 +356,9 @@ class ConsoleScreen(Screen[None]):
             self.book.forget_current()
             self.refresh_panes()
         self.start_session()
+        from console.app.logs_links import session_changed
+
+        session_changed(self, session)  # an open Logs view follows the profile
 
     def _profile_picked(self, name: str | None) -> None:
         if name and name != self.session.profile.name:

@@ -40,6 +40,8 @@ class Shot:
     size: tuple[int, int] = (120, 36)
     keys: tuple[str, ...] = ()
     title: str = ""
+    logs: bool = False
+    """Then open the Logs view (ctrl+l) and wait for its lines and join summary."""
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -53,6 +55,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("iis-windows-auth-80x24", "iis-windows-auth", (80, 24), title="iis-windows-auth at 80x24 (the minimum)"),
     Shot("healthy-100x30", "healthy", (100, 30), title="healthy at 100x30"),
     Shot("iis-windows-auth-200x50", "iis-windows-auth", (200, 50), title="iis-windows-auth at 200x50"),
+    Shot("logs", "gateway-bypass", title="Logs view (ctrl+l): IIS lines, gateway ⨝ IIS join, bypass", logs=True),
+    Shot("logs-80x24", "gateway-bypass", (80, 24), title="Logs view at 80x24", logs=True),
 )
 
 
@@ -154,6 +158,17 @@ def trace_shown(app: BatonApp) -> bool:
     return view is not None and view.kind is not VerdictKind.PENDING and screen.query_one(TraceFeed).settled
 
 
+def logs_shown(app: BatonApp) -> bool:
+    """True once the Logs view shows lines and its join is done (counts, or why there are none)."""
+    from console.app.logs_screen import LogsScreen
+
+    screen = app.screen
+    if not isinstance(screen, LogsScreen):
+        return False
+    model = screen.model
+    return bool(model.entries) and (model.join_counts is not None or bool(model.join_note))
+
+
 def stop_blinking(app: BatonApp) -> None:
     """No blinking cursor: two captures of the same screen must be the same."""
     from textual.widgets import Input
@@ -173,6 +188,11 @@ async def take(shot: Shot) -> str:
         if shot.keys:
             await pilot.press(*shot.keys)
             await pilot.pause(0.5)  # the help Markdown renders in its own tasks
+        if shot.logs:
+            await pilot.press("ctrl+l")
+            await _until(lambda: logs_shown(app), "the Logs view's lines and join")
+            stop_blinking(app)
+            await pilot.pause(0.3)  # the last drain tick and the detail pane
         await pilot.pause()
         svg = app.export_screenshot(title=f"Baton — {shot.title or shot.name}")
         secrets = _secrets(app)

@@ -1,0 +1,129 @@
+"""`baton logs join --gateway … --iis …`: per request, who the gateway saw and who IIS saw, and the verdict."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from console.commands.logs_output import csv_rows, quarantined_text
+from console.commands.progress import Progress
+from console.commands.style import Style
+from console.sanitize import inert
+
+if TYPE_CHECKING:
+    from console.engine.logs.join import JoinReport
+
+EXIT_OK, EXIT_FINDING = 0, 1
+_BAD = ("lost", "altered", "bypassed")
+_COLOURS = {
+    "intact": "green",
+    "lost": "red",
+    "altered": "red",
+    "bypassed": "red",
+    "refused_at_iis": "yellow",
+    "missing_at_iis": "yellow",
+    "refused_at_gateway": "dim",
+}
+BYPASS_FINDING = (
+    "traffic reached IIS around the gateway: IIS logged requests no gateway record accounts for — restrict IIS to "
+    "the gateway's addresses (or require a secret header set by the integration)"
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 when every request kept its identity; 1 when one was lost, altered or bypassed the gateway."""
+    from console.engine.logs.join import join
+    from console.engine.logs.sources import expand
+
+    gateway = expand(args.gateway, pattern="*.log|*.json|*.jsonl|*.ndjson|*.txt|*.gz|*.zip")
+    iis = expand(args.iis)
+    with Progress([s.size() for s in [*gateway, *iis]], "joining") as bar:
+        report = join(gateway, iis, iis_key=args.iis_key, progress=bar.overall())
+    out = sys.stdout
+    if args.json:
+        write_json(report, out)
+    elif args.csv:
+        from console.engine.logs.join_report import CSV_HEADER, csv_row
+
+        csv_rows(CSV_HEADER, (csv_row(r) for r in report.rows), out)
+        sys.stderr.write(inert(_one_line_summary(report)) + "\n")
+    else:
+        out.write(render_text(report, Style(color=False if args.no_color else None)))
+    return EXIT_FINDING if any(report.counts.get(v, 0) for v in _bad()) else EXIT_OK
+
+
+def _bad() -> list[Any]:
+    from console.engine.logs.join import JoinVerdict
+
+    return [JoinVerdict(v) for v in _BAD]
+
+
+def summary_json(report: JoinReport) -> dict[str, Any]:
+    """H4's summary plus the security findings (a bypass is one)."""
+    document = dict(report.summary())
+    bypassed = report.counts.get(_bad()[2], 0)
+    document["security_findings"] = (
+        [{"code": "bypassed", "severity": "error", "count": bypassed, "detail": BYPASS_FINDING}] if bypassed else []
+    )
+    return document
+
+
+def write_json(report: JoinReport, out: TextIO) -> None:
+    """One JSON document, ``{"summary": …, "rows": […]}``, written row by row (a million rows never sit in one
+    string). JSON escapes control characters, so log values are inert as written."""
+    from console.engine.logs.join_report import row_dict
+
+    out.write('{"summary": ' + json.dumps(summary_json(report), ensure_ascii=False) + ', "rows": [')
+    for i, row in enumerate(report.rows):
+        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(row_dict(row), ensure_ascii=False, default=str))
+    out.write("\n]}\n")
+
+
+def _one_line_summary(report: JoinReport) -> str:
+    counts = ", ".join(f"{v.words} {n:,}" for v, n in sorted(report.counts.items(), key=lambda kv: -kv[1]))
+    return f"baton logs join: {len(report.rows):,} requests: {counts or 'none'}" + (
+        "" if report.complete else " (partial: see --json warnings)"
+    )
+
+
+def render_text(report: JoinReport, s: Style) -> str:
+    """A row per request, then the counts, the security finding when traffic bypassed the gateway, and warnings."""
+    from console.engine.logs.join import JoinVerdict
+
+    lines: list[str] = []
+    if report.rows:
+        lines.append(s("Requests", "bold"))
+        for row in report.rows:
+            g, i = row.gateway, row.iis
+            method = (g.method if g else i.method if i else "") or "-"
+            path = (g.path if g else i.path if i else "") or "-"
+            verdict = s(f"{row.verdict.words:<18}", _COLOURS.get(row.verdict.value, ""), "bold")
+            lines.append(
+                f"  {verdict} {inert(row.key or '-')}  {inert(method)} {inert(path)}  "
+                f"gateway {inert(row.gateway_caller or '-')} → {row.gateway_status or '-'}  "
+                f"IIS {inert(row.iis_user or '-')} → {inert(row.iis_status or '-')}"
+            )
+            where = [f"{inert(x.source)}:{x.line}" for x in (g, i) if x is not None]
+            detail = " · ".join([*where, inert(row.note)] if row.note else where)
+            lines.append(s(f"      {detail}", "dim"))
+        lines.append("")
+    lines.append(
+        s(f"Summary  {len(report.rows):,} requests", "bold") + ("" if report.complete else s("  (partial)", "yellow"))
+    )
+    for verdict in JoinVerdict:
+        n = report.counts.get(verdict, 0)
+        if n or verdict.value in ("intact", *_BAD):
+            lines.append(f"  {s(f'{verdict.words:<20}', _COLOURS.get(verdict.value, ''))}{n:>9,}")
+    bypassed = report.counts.get(JoinVerdict.BYPASSED, 0)
+    if bypassed:
+        lines += ["", s(f"✗ SECURITY FINDING: {bypassed:,} request(s) bypassed the gateway", "red", "bold")]
+        lines.append(f"  {BYPASS_FINDING}")
+    warnings = report.warnings()
+    if warnings:
+        lines += ["", s("Warnings", "bold", "yellow")] + [f"  ! {inert(w)}" for w in warnings]
+    if report.quarantined:
+        lines += ["", s("Quarantined lines (not joined)", "bold")]
+        lines += [f"  {quarantined_text(q)}" for q in report.quarantined]
+    return "\n".join(lines) + "\n"

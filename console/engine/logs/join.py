@@ -1,0 +1,176 @@
+"""``baton logs join``: API Gateway access-log requests ⨝ IIS records by correlation id, one verdict per request.
+
+Keys. IIS: the ``iis_key`` field (default ``X-Correlation-Id``; ``cs(X-Correlation-Id)`` is the same field), its raw
+value (a ``+`` may be part of an id, so it is not decoded to a space). Gateway: ``gateway_key`` when given, else the
+first present of the correlation id key, ``requestId``, ``extendedRequestId`` (see gateway_access). API Gateway
+sends neither request id to IIS unless mapped (domain §1.10): map ``integration.request.header.X-Correlation-Id`` to
+``context.requestId``, or log the correlation header the client sent under a ``correlationId`` key.
+
+IIS user: ``iis_user_field`` when given, else the first non-empty of cs-username and the identity headers in
+IIS_USER_FIELDS (a header-borne identity IIS logged counts).
+
+Duplicates. Two IIS lines for one key (the Negotiate 401 then 200): the final one is judged, the row says how many
+came before. Two gateway lines for one key (a client-chosen requestId reused): the last is judged, the others are
+counted. The gateway side is held in a dict (key → compact tuple) while the IIS logs stream past it.
+
+HTTPERR records (http.sys refusals) carry no correlation id: a request the gateway forwarded that has no IIS line
+is matched to one by method, path and time (±2 s), and judged REFUSED_AT_IIS with that said in its note.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import gc
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from console.engine.logs.gateway_access import (
+    CORRELATION_KEYS,
+)
+from console.engine.logs.join_iis import IIS_USER_FIELDS, read_iis
+from console.engine.logs.join_report import KEEP_QUARANTINED, GatewaySide, IisSide, JoinReport, JoinRow
+from console.engine.logs.join_verdict import JoinVerdict, judge_both, judge_gateway_only
+from console.engine.logs.join_workers import Scanner
+from console.engine.logs.sources import LogSource
+
+__all__ = ["IIS_USER_FIELDS", "GatewaySide", "IisSide", "JoinReport", "JoinRow", "JoinVerdict", "join"]
+
+_gateway_side = functools.partial(tuple.__new__, GatewaySide)  # a marshalled tuple as a GatewaySide, at C speed
+_new_row = functools.partial(tuple.__new__, JoinRow)
+_REFUSING = frozenset({401, 403})
+_HTTPERR_WINDOW = 2  # seconds: gateway and Windows clocks, and requestTime's whole seconds
+
+
+def join(
+    gateway: Sequence[LogSource],
+    iis: Sequence[LogSource],
+    iis_key: str = "X-Correlation-Id",
+    progress: Callable[[int], None] | None = None,
+    *,
+    iis_user_field: str | None = None,
+    gateway_key: str | None = None,
+    correlation_key: str | None = None,
+    workers: int | None = None,
+) -> JoinReport:
+    """Join every gateway access log with every IIS log; ``progress`` gets the bytes read so far over all inputs.
+
+    ``iis_key``: the IIS field with the correlation id. ``iis_user_field``: the IIS field with the caller.
+    ``gateway_key``: the one gateway key to join on (else correlation id, requestId, extendedRequestId).
+    ``correlation_key``: the gateway's correlation-id key when it has an unusual name. ``workers``: processes
+    reading the gateway logs (None: two when they are large, 0: none). Raises LogInputError for unreadable input
+    only; bad lines are quarantined and counted, and the report says the join is partial."""
+    enabled = gc.isenabled()
+    gc.disable()  # millions of tuples and no cycles: generational passes would cost more than the join itself
+    try:
+        return _join(gateway, iis, iis_key, progress, iis_user_field, gateway_key, correlation_key, workers)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _join(
+    gateway: Sequence[LogSource],
+    iis: Sequence[LogSource],
+    iis_key: str,
+    progress: Callable[[int], None] | None,
+    iis_user_field: str | None,
+    gateway_key: str | None,
+    correlation_key: str | None,
+    workers: int | None,
+) -> JoinReport:
+    correlation_keys = (correlation_key,) if correlation_key else CORRELATION_KEYS
+    scanner = Scanner(gateway, gateway_key or None, correlation_keys, workers)
+    report = JoinReport()
+    sides, httperr = read_iis(iis, iis_key, iis_user_field, report, scanner, progress)
+    iis_bytes = sum(s.size() for s in iis)
+    scan = scanner.result(None if progress is None else lambda n: progress(iis_bytes + n))
+    report.gateway_tallies, report.gateway_unkeyed, report.gateway_duplicates = (
+        scan.tallies,
+        scan.unkeyed,
+        scan.duplicates,
+    )
+    report.quarantined = (scan.quarantined + report.quarantined)[:KEEP_QUARANTINED]
+    by_key = scan.by_key
+    rows = report.rows
+    where: dict[str, int] = {}
+    for side in sides:
+        key = side.key
+        gateway_side = by_key.get(key) if key is not None else None
+        row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
+        index = where.get(key) if key is not None else None
+        if index is not None:
+            rows[index] = row
+        else:
+            if key is not None:
+                where[key] = len(rows)
+            rows.append(row)
+    report.httperr_records = len(httperr)
+    latest = max((side.time for side in sides if side.time), default=None)
+    for key, only in by_key.items():
+        if key not in where:
+            rows.append(_gateway_only(_gateway_side(only), latest))
+    if httperr:
+        _match_httperr(rows, httperr, report)
+    report.counts = Counter(row.verdict for row in rows)
+    return report
+
+
+def _judge(side: IisSide, gateway: GatewaySide | None) -> JoinRow:
+    user = side.user
+    same = gateway is not None and user is not None and user in gateway.callers
+    if same and not side.duplicates and side.code not in _REFUSING:  # the common case, without judge_both
+        assert gateway is not None
+        row = (side.key, JoinVerdict.INTACT, gateway, side, user, user, gateway.status, side.status, "")
+        return _new_row(row)
+    if gateway is None:
+        note = "no correlation value at IIS" if side.key is None else "no gateway record with this key"
+        return JoinRow(side.key, JoinVerdict.BYPASSED, None, side, None, side.user, None, side.status, note)
+    verdict, caller, note = judge_both(gateway.callers, side.user, side.code)
+    if side.duplicates:
+        note = f"{note}; the final of {side.duplicates + 1} IIS lines is judged".lstrip("; ")
+    return JoinRow(side.key, verdict, gateway, side, caller, side.user, gateway.status, side.status, note)
+
+
+def _gateway_only(side: GatewaySide, latest_iis: str | None) -> JoinRow:
+    verdict = judge_gateway_only(side.status, side.integration_status, side.error_type)
+    caller = side.callers[0] if side.callers else None
+    if verdict is JoinVerdict.REFUSED_AT_GATEWAY:
+        note = f"the gateway answered {side.status or '-'} itself ({side.error_type or 'no integration status'})"
+    else:
+        at = side.at()
+        note = "IIS logged no line with this key"
+        if latest_iis is None or at is None or at.strftime("%Y-%m-%d %H:%M:%S") >= latest_iis:
+            note += "; IIS buffers its log (http.sys flushes lazily; `netsh http flush logbuffer` writes it now)"
+    return JoinRow(side.key, verdict, side, None, caller, None, side.status, None, note)
+
+
+def _match_httperr(rows: list[JoinRow], httperr: list[IisSide], report: JoinReport) -> None:
+    """Gateway-forwarded requests with no IIS line, matched to http.sys refusals by method, path and time."""
+    by_second: dict[str, list[IisSide]] = {}
+    for side in httperr:
+        if side.time:
+            by_second.setdefault(side.time, []).append(side)
+    for i, row in enumerate(rows):
+        if row.verdict is not JoinVerdict.MISSING_AT_IIS or row.gateway is None:
+            continue
+        at = row.gateway.at()
+        if at is None:
+            continue
+        for delta in range(-_HTTPERR_WINDOW, _HTTPERR_WINDOW + 1):
+            second = (at + datetime.timedelta(seconds=delta)).strftime("%Y-%m-%d %H:%M:%S")
+            hit = next((s for s in by_second.get(second, ()) if _same_request(row.gateway, s)), None)
+            if hit is not None:
+                by_second[second].remove(hit)
+                report.httperr_matched += 1
+                note = f"http.sys refused it ({hit.reason or 'no reason logged'}); matched by method, path and time"
+                rows[i] = row._replace(verdict=JoinVerdict.REFUSED_AT_IIS, iis=hit, iis_status=hit.status, note=note)
+                break
+
+
+def _same_request(gateway: GatewaySide, refused: IisSide) -> bool:
+    if refused.method and gateway.method and refused.method.upper() != gateway.method.upper():
+        return False
+    uri = refused.path.split("?", 1)[0]
+    path = gateway.path.split("?", 1)[0]
+    return bool(uri) and bool(path) and (path.endswith(uri) or uri.endswith(path))

@@ -1,0 +1,131 @@
+"""The verdict on one request seen at the gateway, at IIS, or at only one of them; and when two callers are one.
+
+Order of judgement for a request both logged: IIS answered 401/403 → REFUSED_AT_IIS (whoever the callers were);
+no caller at the gateway but one at IIS → ALTERED (IIS trusts an identity nobody authenticated: a client-sent
+header passed through, say); a gateway caller and none at IIS → LOST; callers that are not the same account →
+ALTERED; else INTACT (no caller at either hop is intact too: an open route stayed open).
+
+A request only the gateway logged is REFUSED_AT_GATEWAY when the gateway answered it itself (no integration status,
+and a gateway error type such as UNAUTHORIZED/THROTTLED, or, with neither logged, status 401/403/429), otherwise
+MISSING_AT_IIS. A request only IIS logged, or an IIS line with no correlation value, is BYPASSED.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["GATEWAY_ERROR_TYPES", "JoinVerdict", "judge_both", "judge_gateway_only", "same_caller"]
+
+
+class JoinVerdict(StrEnum):
+    """What happened to the caller's identity between the gateway and IIS, per request."""
+
+    INTACT = "intact"
+    LOST = "lost"
+    ALTERED = "altered"
+    REFUSED_AT_IIS = "refused_at_iis"
+    MISSING_AT_IIS = "missing_at_iis"
+    BYPASSED = "bypassed"
+    REFUSED_AT_GATEWAY = "refused_at_gateway"
+    """The gateway answered without calling the backend: no IIS line is expected, so it is not "missing"."""
+
+    @property
+    def words(self) -> str:
+        """The verdict as a person reads it: ``refused at IIS``."""
+        return self.value.replace("_", " ").replace(" iis", " IIS")
+
+
+GATEWAY_ERROR_TYPES = frozenset(
+    {
+        "ACCESS_DENIED",
+        "API_CONFIGURATION_ERROR",
+        "AUTHORIZER_CONFIGURATION_ERROR",
+        "AUTHORIZER_FAILURE",
+        "BAD_REQUEST_BODY",
+        "BAD_REQUEST_PARAMETERS",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+        "EXPIRED_TOKEN",
+        "INVALID_API_KEY",
+        "INVALID_SIGNATURE",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "QUOTA_EXCEEDED",
+        "REQUEST_TOO_LARGE",
+        "RESOURCE_NOT_FOUND",
+        "THROTTLED",
+        "UNAUTHORIZED",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "WAF_FILTERED",
+    }
+)
+"""Gateway response types API Gateway produces without calling the integration (INTEGRATION_FAILURE and
+INTEGRATION_TIMEOUT are not here: the backend was called)."""
+_GATEWAY_STATUSES = (401, 403, 429)
+
+
+def _account(user: str) -> tuple[str, str | None]:
+    """(account name, realm) of ``DOMAIN\\name``, ``name@realm`` or a bare name, case-folded."""
+    if "\\" in user:
+        realm, _, name = user.rpartition("\\")
+        return name.casefold(), realm.casefold() or None
+    if "@" in user:
+        name, _, realm = user.rpartition("@")
+        if name:
+            return name.casefold(), realm.casefold() or None
+    return user.casefold(), None
+
+
+def same_caller(gateway: str, iis: str) -> str | None:
+    """How two logged identities are the same account (a note, ``""`` when equal as written), or None when not.
+
+    Windows account names and UPNs are case-insensitive, so a case-only difference is the same caller. A realm on
+    one side only (``CORP\\alice`` vs ``alice``, ``alice@corp.example`` vs ``alice``) is the same account as logged
+    by a hop that adds or drops the domain. Both realms given: the same when equal, or when a NetBIOS domain is the
+    first label of the DNS one (``CORP\\alice`` ~ ``alice@corp.example.com``); ``CORP\\alice`` vs ``OTHER\\alice``
+    are different callers."""
+    if gateway == iis:
+        return ""
+    g_name, g_realm = _account(gateway)
+    i_name, i_realm = _account(iis)
+    if g_name != i_name:
+        return None
+    if g_realm is None and i_realm is None:
+        return "same caller; only the letter case differs"
+    if g_realm is None or i_realm is None:
+        return f"same account name; the realm is logged on one side only ({gateway} / {iis})"
+    if g_realm == i_realm:
+        return "same caller; only the letter case differs"
+    netbios, dns = (g_realm, i_realm) if "." not in g_realm else (i_realm, g_realm)
+    if "." not in netbios and dns.split(".", 1)[0] == netbios:
+        return f"same account; domain {netbios} is {dns}"
+    return None
+
+
+def judge_both(
+    callers: tuple[str, ...], iis_user: str | None, iis_code: int | None
+) -> tuple[JoinVerdict, str | None, str]:
+    """(verdict, the gateway caller shown, note) for a request both hops logged."""
+    shown = callers[0] if callers else None
+    if iis_code in (401, 403):
+        return JoinVerdict.REFUSED_AT_IIS, shown, f"IIS answered {iis_code}"
+    if not callers:
+        if iis_user:
+            return JoinVerdict.ALTERED, None, "IIS has a caller the gateway did not authenticate"
+        return JoinVerdict.INTACT, None, "no caller at either hop"
+    if not iis_user:
+        return JoinVerdict.LOST, shown, "IIS logged no user"
+    for caller in callers:
+        note = same_caller(caller, iis_user)
+        if note is not None:
+            return JoinVerdict.INTACT, caller, note
+    return JoinVerdict.ALTERED, shown, "different callers"
+
+
+def judge_gateway_only(status: int | None, integration_status: int | None, error_type: str | None) -> JoinVerdict:
+    """REFUSED_AT_GATEWAY when the gateway answered by itself, else MISSING_AT_IIS (the backend was called)."""
+    if integration_status is not None:
+        return JoinVerdict.MISSING_AT_IIS
+    if error_type is not None:
+        refused = error_type.upper() in GATEWAY_ERROR_TYPES
+        return JoinVerdict.REFUSED_AT_GATEWAY if refused else JoinVerdict.MISSING_AT_IIS
+    return JoinVerdict.REFUSED_AT_GATEWAY if status in _GATEWAY_STATUSES else JoinVerdict.MISSING_AT_IIS

@@ -1,0 +1,176 @@
+"""Worker processes for the gateway side of a join: each reads a byte range of an access log in a fresh interpreter.
+
+``python -m console.engine.logs.join_workers OUTPUT`` takes a pickled range on stdin, reports bytes read on stderr and
+leaves its result in OUTPUT (a fresh interpreter inherits none of the caller's threads or main module, which fork and
+multiprocessing's spawn would). When no process can be started or one dies, the caller reads everything itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from console.engine.logs.join_gateway import PARALLEL_MIN_BYTES, GatewayScan, ranges, scan_range
+from console.engine.logs.model import LogInputError, Quarantined, Tally
+from console.engine.logs.sources import LogSource
+
+__all__ = ["Scanner", "main"]
+
+
+class _Worker:
+    """One range read by ``python -m console.engine.logs.join_gateway`` (a fresh interpreter: nothing of the
+    caller's threads or main module is inherited). It reports bytes read on stderr, its result in a file."""
+
+    def __init__(self, task: tuple[object, ...], folder: str, index: int) -> None:
+        self.output = os.path.join(folder, f"range{index}.pickle")
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, run by this interpreter
+            [sys.executable, "-m", "console.engine.logs.join_workers", self.output],
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self.done = 0
+        self.errors: list[str] = []
+        self.reader = threading.Thread(target=self._progress, daemon=True)
+        self.reader.start()
+        assert self.process.stdin is not None
+        self.process.stdin.write(pickle.dumps(task))
+        self.process.stdin.close()
+
+    def _progress(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            text = line.decode("utf-8", "replace").strip()
+            if text.isdigit():
+                self.done = int(text)
+            elif text:
+                self.errors.append(text)
+
+    def result(self) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+        """The range's result; LogInputError as the worker raised it; RuntimeError when the worker died."""
+        code = self.process.wait()
+        self.reader.join()
+        if code != 0 or not os.path.exists(self.output):
+            raise RuntimeError(f"gateway log worker failed (exit {code}): {' | '.join(self.errors[-3:])}")
+        with open(self.output, "rb") as handle:
+            result = pickle.load(handle)  # noqa: S301 - written by our own worker a moment ago
+        if isinstance(result, LogInputError):
+            raise result
+        return result  # type: ignore[no-any-return]
+
+
+def main() -> int:
+    """Worker entry: a pickled (source, begin, end, gateway_key, correlation_keys) on stdin."""
+    task = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - sent by the parent Baton process
+    gc.disable()  # a million tuples, no cycles: generational passes would double the time
+
+    def progress(done: int) -> None:
+        sys.stderr.write(f"{done}\n")
+        sys.stderr.flush()
+
+    try:
+        source, begin, end, gateway_key, correlation_keys = task
+        result: object = scan_range(source, begin, end, gateway_key, correlation_keys, progress)
+    except LogInputError as exc:
+        result = exc
+    with open(sys.argv[1], "wb") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+class Scanner:
+    """Reads the gateway logs, in worker processes when they are large, while the caller does other work."""
+
+    def __init__(
+        self,
+        sources: Sequence[LogSource],
+        gateway_key: str | None,
+        correlation_keys: tuple[str, ...],
+        workers: int | None = None,
+    ) -> None:
+        self.sources = sources
+        self.args = (gateway_key, correlation_keys)
+        plain = sum(s.size() for s in sources if not s.compressed)
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if plain >= PARALLEL_MIN_BYTES else 0
+        self.workers = workers
+        self.tasks = [(s, a, b, *self.args) for s in sources for a, b in ranges(s, workers)] if workers else []
+        self.running: list[_Worker] = []
+        self.failed = False
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+        if self.tasks:
+            self.folder = tempfile.TemporaryDirectory(prefix="baton-join-")
+            self.poll()
+
+    def poll(self) -> None:
+        """Start the next ranges while fewer than ``workers`` are running (cheap; call it now and then)."""
+        if self.folder is None or self.failed:
+            return
+        active = sum(1 for w in self.running if w.process.poll() is None)
+        while active < self.workers and len(self.running) < len(self.tasks):
+            index = len(self.running)
+            try:
+                self.running.append(_Worker(self.tasks[index], self.folder.name, index))
+            except OSError:  # no process to be had: this process reads the logs itself
+                self.failed = True
+                return
+            active += 1
+
+    def done_bytes(self) -> int:
+        """Bytes the workers have read so far (for progress)."""
+        self.poll()
+        return sum(w.done for w in self.running)
+
+    def result(self, progress: Callable[[int], None] | None = None) -> GatewayScan:
+        """Every gateway input read and merged: by the workers, or here when none were started or one failed."""
+        if self.folder is not None:
+            try:
+                scan = self._collect(progress)
+            except RuntimeError:
+                scan = None  # a worker died (killed, out of memory): read everything here instead
+            finally:
+                for worker in self.running:
+                    if worker.process.poll() is None:
+                        worker.process.kill()
+                self.folder.cleanup()
+            if scan is not None:
+                return scan
+        scan = GatewayScan()
+        done = 0
+        for source in self.sources:
+            base = done
+
+            def step(n: int, base: int = base) -> None:
+                if progress is not None:
+                    progress(base + n)
+
+            scan.merge(*scan_range(source, 0, None, *self.args, step))
+            done += source.size()
+        return scan
+
+    def _collect(self, progress: Callable[[int], None] | None) -> GatewayScan | None:
+        while not self.failed and (
+            len(self.running) < len(self.tasks) or any(w.process.poll() is None for w in self.running)
+        ):
+            time.sleep(0.05)
+            if progress is not None:
+                progress(self.done_bytes())
+            self.poll()
+        if self.failed:
+            return None
+        scan = GatewayScan()
+        for worker in self.running:
+            scan.merge(*worker.result())
+        return scan
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""`baton logs join`: one verdict per request, summary counts, bypass flagged as a security finding; JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from console.cli import main
+
+FIELDS = "date time cs-method cs-uri-stem cs-username c-ip sc-status sc-substatus sc-win32-status X-Correlation-Id"
+
+
+def gateway_line(rid: str, caller: str, status: int, second: int) -> str:
+    return json.dumps(
+        {
+            "requestId": rid,
+            "correlationId": rid,
+            "httpMethod": "GET",
+            "resourcePath": "/api/orders",
+            "status": str(status),
+            "integrationStatus": str(status),
+            "principalId": caller,
+            "requestTime": f"17/May/2026:10:00:{second:02d} +0000",
+        }
+    )
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> tuple[Path, Path]:
+    gw = tmp_path / "access.log"
+    gw.write_text(
+        "\n".join(
+            [
+                gateway_line("r-intact", "alice", 200, 1),
+                gateway_line("r-lost", "bob", 200, 2),
+                gateway_line("r-missing", "carol", 200, 3),
+            ]
+        )
+        + "\n"
+    )
+    iis = tmp_path / "u_ex260517.log"
+    rows = [
+        "2026-05-17 10:00:01 GET /api/orders alice 10.0.0.9 200 0 0 r-intact",
+        "2026-05-17 10:00:02 GET /api/orders - 10.0.0.9 200 0 0 r-lost",
+        "2026-05-17 10:00:04 GET /api/orders \x1b[31mmallory 198.51.100.7 200 0 0 r-sneaky",
+    ]
+    iis.write_text(
+        f"#Software: Microsoft Internet Information Services 10.0\n#Fields: {FIELDS}\n" + "\n".join(rows) + "\n"
+    )
+    return gw, iis
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["logs", "join", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_names_each_verdict_and_flags_the_bypass(
+    capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]
+) -> None:
+    gw, iis = logs
+    code, out, err = run(capsys, "--gateway", str(gw), "--iis", str(iis))
+    assert code == 1, err  # an identity was lost and traffic bypassed the gateway
+    rows = [line for line in out.splitlines() if "→" in line]
+    verdicts = {row[21:].split()[0]: row[:21].strip() for row in rows}  # the verdict column is 18 wide
+    assert verdicts == {"r-intact": "intact", "r-lost": "lost", "r-sneaky": "bypassed", "r-missing": "missing at IIS"}
+    assert "✗ SECURITY FINDING: 1 request(s) bypassed the gateway" in out
+    assert "\x1b" not in out and "\\x1b[31mmallory" in out
+
+
+def test_json_has_summary_security_findings_and_rows(
+    capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]
+) -> None:
+    gw, iis = logs
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["summary"]["verdicts"]["bypassed"] == 1 and doc["summary"]["verdicts"]["intact"] == 1
+    assert doc["summary"]["security_findings"][0]["code"] == "bypassed"
+    by_key = {row["key"]: row for row in doc["rows"]}
+    assert by_key["r-lost"]["gateway_caller"] == "bob" and by_key["r-lost"]["iis_user"] is None
+    assert by_key["r-missing"]["verdict"] == "missing_at_iis"
+
+
+def test_csv_has_a_header_and_one_row_per_request(capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]) -> None:
+    gw, iis = logs
+    code, out, err = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--csv")
+    assert code == 1
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert sorted(r["verdict"] for r in table) == ["bypassed", "intact", "lost", "missing_at_iis"]
+    assert "4 requests" in err
+
+
+def test_all_intact_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    gw = tmp_path / "access.log"
+    gw.write_text(gateway_line("r-1", "alice", 200, 1) + "\n")
+    iis = tmp_path / "u_ex1.log"
+    iis.write_text(f"#Fields: {FIELDS}\n2026-05-17 10:00:01 GET /api/orders alice 10.0.0.9 200 0 0 r-1\n")
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis))
+    assert code == 0 and "SECURITY" not in out
+
+
+def test_a_missing_gateway_log_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]) -> None:
+    _, iis = logs
+    code, out, err = run(capsys, "--gateway", "/nonexistent/access.log", "--iis", str(iis))
+    assert (code, out) == (2, "") and err == "baton: /nonexistent/access.log: no such file or folder\n"

@@ -1,0 +1,369 @@
+"""`baton logs join`: one verdict per request for every category, identities compared sensibly, nothing dropped."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from logkit import DEFAULT_FIELDS, HTTPERR_FIELDS, HTTPERR_SOFTWARE, Block, row, write_w3c
+
+from console.engine.logs.gateway_access import CORRELATION_KEYS, GatewayRecord, read_gateway
+from console.engine.logs.join import join
+from console.engine.logs.join_gateway import scan_range
+from console.engine.logs.join_report import CSV_HEADER, JoinReport, JoinRow, csv_row, row_dict
+from console.engine.logs.join_verdict import JoinVerdict, same_caller
+from console.engine.logs.model import Quarantined, Tally
+from console.engine.logs.sources import LogSource, expand
+
+FIELDS = (*DEFAULT_FIELDS, "X-Correlation-Id", "X-User-Sub")
+V = JoinVerdict
+
+
+def gw(**values: object) -> str:
+    """One access-log line in the sandbox's format; absent values are "-" as API Gateway writes them."""
+    base: dict[str, object] = {
+        "requestId": "-",
+        "extendedRequestId": "-",
+        "requestTime": "17/May/2026:10:00:00 +0000",
+        "httpMethod": "GET",
+        "path": "/prod/orders",
+        "status": "200",
+        "principalId": "-",
+        "sub": "-",
+        "integrationStatus": "200",
+        "errorResponseType": "-",
+    }
+    return json.dumps(base | values, separators=(",", ":"))
+
+
+def iis(key: str = "-", user: str = "-", status: str = "200", sub: str = "0", **more: str) -> tuple[str, ...]:
+    values = {
+        "X-Correlation-Id": key,
+        "X-User-Sub": user,
+        "sc-status": status,
+        "sc-substatus": sub,
+        "cs-uri-stem": "/orders",
+    }
+    return row(FIELDS, values | more)
+
+
+def sources(
+    tmp_path: Path,
+    gateway: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    name: str = "u_ex260517.log",
+    fields: Sequence[str] = FIELDS,
+) -> tuple[list[LogSource], list[LogSource]]:
+    gpath = tmp_path / "access.log"
+    gpath.write_text("".join(f"{line}\n" for line in gateway))
+    ipath = write_w3c(tmp_path / name, [Block(fields, rows)])
+    return expand([str(gpath)]), expand([str(ipath)])
+
+
+def run(tmp_path: Path, gateway: Sequence[str], rows: Sequence[Sequence[str]], **options: object) -> JoinReport:
+    g, i = sources(tmp_path, gateway, rows)
+    return join(g, i, **options)  # type: ignore[arg-type]
+
+
+def by_key(report: JoinReport) -> Mapping[str | None, JoinRow]:
+    return {r.key: r for r in report.rows}
+
+
+def test_each_verdict_category(tmp_path: Path) -> None:
+    report = run(
+        tmp_path,
+        [
+            gw(requestId="r-intact", sub="alice"),
+            gw(requestId="r-lost", sub="bob"),
+            gw(requestId="r-altered", sub="carol"),
+            gw(requestId="r-refused", sub="dave"),
+            gw(requestId="r-missing", sub="erin", integrationStatus="200"),
+            gw(requestId="r-gw-refused", status="401", integrationStatus="-", errorResponseType="UNAUTHORIZED"),
+            gw(requestId="r-throttled", status="429", integrationStatus="-"),
+            gw(requestId="r-timeout", status="504", integrationStatus="-", errorResponseType="INTEGRATION_TIMEOUT"),
+        ],
+        [
+            iis("r-intact", "alice"),
+            iis("r-lost", "-"),
+            iis("r-altered", "admin"),
+            iis("r-refused", "dave", status="401", sub="2"),
+            iis("r-nobody-sent-this", "mallory"),
+            iis("-", "mallory"),
+        ],
+    )
+    rows = by_key(report)
+    assert rows["r-intact"].verdict is V.INTACT and rows["r-intact"].iis_user == "alice"
+    assert rows["r-lost"].verdict is V.LOST and rows["r-lost"].gateway_caller == "bob"
+    assert rows["r-altered"].verdict is V.ALTERED and rows["r-altered"].iis_user == "admin"
+    assert rows["r-refused"].verdict is V.REFUSED_AT_IIS and rows["r-refused"].iis_status == "401.2.0"
+    assert rows["r-missing"].verdict is V.MISSING_AT_IIS and rows["r-missing"].iis is None
+    assert rows["r-gw-refused"].verdict is V.REFUSED_AT_GATEWAY
+    assert rows["r-throttled"].verdict is V.REFUSED_AT_GATEWAY  # 429 and no integration status: the gateway's own
+    assert rows["r-timeout"].verdict is V.MISSING_AT_IIS  # the backend was called: IIS should have a line
+    assert rows["r-nobody-sent-this"].verdict is V.BYPASSED
+    assert rows[None].verdict is V.BYPASSED and "no correlation value" in rows[None].note
+    assert report.counts == {
+        V.INTACT: 1,
+        V.LOST: 1,
+        V.ALTERED: 1,
+        V.REFUSED_AT_IIS: 1,
+        V.MISSING_AT_IIS: 2,
+        V.REFUSED_AT_GATEWAY: 2,
+        V.BYPASSED: 2,
+    }
+    assert report.complete and report.warnings() == []
+
+
+def test_a_caller_at_iis_the_gateway_never_authenticated_is_altered(tmp_path: Path) -> None:
+    report = run(tmp_path, [gw(requestId="r-1"), gw(requestId="r-2")], [iis("r-1", "admin"), iis("r-2")])
+    rows = by_key(report)
+    assert rows["r-1"].verdict is V.ALTERED and "did not authenticate" in rows["r-1"].note
+    assert rows["r-2"].verdict is V.INTACT  # an open route stayed open: no caller at either hop
+
+
+def test_missing_at_iis_says_the_log_may_not_be_flushed_yet(tmp_path: Path) -> None:
+    late_line = gw(requestId="late", requestTime="17/May/2026:10:05:00 +0000")
+    report = run(tmp_path, [late_line], [iis("x", time="10:00:00")])
+    (late,) = [r for r in report.rows if r.key == "late"]
+    assert late.verdict is V.MISSING_AT_IIS and "flush" in late.note
+
+
+@pytest.mark.parametrize(
+    ("gateway", "iis_user", "same"),
+    [
+        ("alice", "alice", True),
+        ("alice", "ALICE", True),  # Windows accounts and UPNs are case-insensitive
+        ("alice", r"CORP\alice", True),  # IIS adds the domain
+        ("alice@corp.example.com", "alice", True),
+        (r"CORP\alice", "alice@corp.example.com", True),  # NetBIOS name = first DNS label
+        (r"corp\Alice", r"CORP\alice", True),
+        (r"CORP\alice", r"OTHER\alice", False),
+        ("alice@corp.example.com", "alice@evil.example", False),
+        (r"CORP\alice", "alice@other.example", False),
+        ("alice", "alicia", False),
+        ("alice", r"CORP\bob", False),
+    ],
+)
+def test_identity_comparison(gateway: str, iis_user: str, same: bool) -> None:
+    assert (same_caller(gateway, iis_user) is not None) is same
+
+
+def test_any_logged_gateway_caller_matching_iis_is_intact(tmp_path: Path) -> None:
+    # A Lambda authorizer's principalId and the sub it put in its context can differ; IIS got the sub.
+    report = run(tmp_path, [gw(requestId="r", principalId="user|42", sub="alice")], [iis("r", r"CORP\Alice")])
+    (only,) = report.rows
+    assert only.verdict is V.INTACT and only.gateway_caller == "alice" and "realm" in only.note
+
+
+def test_negotiate_401_then_200_is_one_request_judged_by_its_final_line(tmp_path: Path) -> None:
+    report = run(
+        tmp_path,
+        [gw(requestId="r", sub="alice")],
+        [iis("r", "-", status="401", sub="2", **{"sc-win32-status": "5"}), iis("r", r"CORP\alice")],
+    )
+    (only,) = report.rows
+    assert only.verdict is V.INTACT and only.iis is not None and only.iis.duplicates == 1
+    assert only.iis.line == 6 and "final of 2 IIS lines" in only.note
+    assert report.iis_duplicates == 1 and any("final one" in w for w in report.warnings())
+
+
+def test_a_repeated_gateway_key_keeps_the_last_record_and_says_so(tmp_path: Path) -> None:
+    report = run(tmp_path, [gw(requestId="r", sub="old"), gw(requestId="r", sub="alice")], [iis("r", "alice")])
+    (only,) = report.rows
+    assert only.verdict is V.INTACT and only.gateway is not None and only.gateway.line == 2
+    assert only.gateway.duplicates == 1 and report.gateway_duplicates == 1
+    assert any("repeat an earlier key" in w for w in report.warnings())
+
+
+def test_the_key_order_is_correlation_id_then_request_id_then_extended_id(tmp_path: Path) -> None:
+    report = run(
+        tmp_path,
+        [
+            gw(requestId="rid-1", correlationId="corr-1", sub="a"),
+            gw(requestId="rid-2", sub="b"),
+            gw(requestId="UUID_REPLACED_INVALID_REQUEST_ID", extendedRequestId="Ext+1=", sub="c"),
+            gw(sub="nobody-can-join-me"),
+        ],
+        [iis("corr-1", "a"), iis("rid-2", "b"), iis("Ext+1=", "c")],  # a "+" in an id is not a space
+    )
+    assert {r.key: r.verdict for r in report.rows} == {"corr-1": V.INTACT, "rid-2": V.INTACT, "Ext+1=": V.INTACT}
+    assert report.gateway_unkeyed == 1 and any("no correlation id" in w for w in report.warnings())
+
+
+def test_named_keys_and_identity_fields(tmp_path: Path) -> None:
+    fields = (*DEFAULT_FIELDS, "cs(X-Request-Id)", "cs(X-Remote-Identity)")
+    g, i = sources(
+        tmp_path,
+        [gw(requestId="rid", traceKey="t-1", sub="alice")],
+        [row(fields, {"cs(X-Request-Id)": "t-1", "cs(X-Remote-Identity)": "alice", "cs-username": "svc"})],
+        fields=fields,
+    )
+    plain = join(g, i, iis_key="X-Request-Id", gateway_key="traceKey")
+    assert [(r.verdict, r.iis_user) for r in plain.rows] == [(V.ALTERED, "svc")]  # cs-username comes first
+    named = join(g, i, iis_key="X-Request-Id", gateway_key="traceKey", iis_user_field="X-Remote-Identity")
+    assert [(r.verdict, r.iis_user) for r in named.rows] == [(V.INTACT, "alice")]
+
+
+def test_http_sys_refusals_match_forwarded_requests_by_method_path_and_time(tmp_path: Path) -> None:
+    gpath = tmp_path / "access.log"
+    gpath.write_text(
+        gw(
+            requestId="r",
+            sub="alice",
+            path="/prod/orders",
+            requestTime="17/May/2026:10:00:01 +0000",
+            status="400",
+            integrationStatus="400",
+        )
+        + "\n"
+    )
+    refused = row(
+        HTTPERR_FIELDS, {"cs-uri": "/orders", "sc-status": "400", "s-reason": "FieldLength", "time": "10:00:02"}
+    )
+    epath = write_w3c(tmp_path / "httperr1.log", [Block(HTTPERR_FIELDS, [refused], software=HTTPERR_SOFTWARE)])
+    report = join(expand([str(gpath)]), expand([str(epath)]))
+    (only,) = report.rows
+    assert only.verdict is V.REFUSED_AT_IIS and "FieldLength" in only.note and "matched by" in only.note
+    assert (report.httperr_records, report.httperr_matched) == (1, 1)
+
+
+def test_quarantined_lines_make_the_report_partial_and_say_where(tmp_path: Path) -> None:
+    report = run(tmp_path, [gw(requestId="r", sub="a"), '{"requestId":"cut', "[1]"], [iis("r", "a")])
+    assert [r.verdict for r in report.rows] == [V.INTACT]
+    assert not report.complete
+    assert [(q.line, q.reason.split(" (")[0]) for q in report.quarantined] == [
+        (2, "truncated JSON"),
+        (3, "JSON list, not an object"),
+    ]
+    assert report.warnings() == [f"{report.gateway_tallies[0].source}: 2 of 3 lines quarantined (not joined)"]
+    summary = report.summary()
+    assert summary["complete"] is False and summary["gateway_inputs"][0]["quarantined"] == 2  # type: ignore[index]
+
+
+def test_gzip_inputs_and_output_shapes(tmp_path: Path) -> None:
+    import gzip
+
+    gpath = tmp_path / "access.log.gz"
+    gpath.write_bytes(gzip.compress((gw(requestId="r", sub="alice") + "\n").encode()))
+    ipath = write_w3c(tmp_path / "u_ex260517.log.gz", [Block(FIELDS, [iis("r", "-")])])
+    report = join(expand([str(gpath)]), expand([str(ipath)]))
+    (only,) = report.rows
+    data = row_dict(only)
+    assert data["verdict"] == "lost" and data["time"] == "2026-05-17T10:00:00Z"
+    assert data["gateway_at"] == f"{gpath}:1" and data["iis_at"] == f"{ipath}:5"
+    assert csv_row(only)[:3] == ["r", "lost", "2026-05-17T10:00:00Z"] and len(csv_row(only)) == len(CSV_HEADER)
+    assert report.summary()["verdicts"] == {v.value: int(v is V.LOST) for v in JoinVerdict}
+    assert V.REFUSED_AT_IIS.words == "refused at IIS"
+
+
+def test_worker_processes_give_exactly_what_one_reader_gives(tmp_path: Path) -> None:
+    lines = [gw(requestId=f"r-{n % 40}", sub=f"u{n}") for n in range(120)]  # keys repeat across the ranges
+    lines[7] = ""
+    lines[61] = '{"requestId":'
+    rows = [iis(f"r-{n}", f"u{n + 80}") for n in range(0, 40, 3)]
+    g, i = sources(tmp_path, lines, rows)
+    serial = join(g, i, workers=0)
+    parallel = join(g, i, workers=2)
+    assert parallel.rows == serial.rows
+    assert [t.as_dict() for t in parallel.tallies] == [t.as_dict() for t in serial.tallies]
+    assert (parallel.gateway_duplicates, parallel.quarantined) == (serial.gateway_duplicates, serial.quarantined)
+    assert serial.gateway_duplicates == 118 - 40 and [q.line for q in serial.quarantined] == [62]
+
+
+_LINE = st.one_of(
+    st.binary(max_size=40),
+    st.builds(lambda k, v: json.dumps({"requestId": k, "sub": v}).encode(), st.text(max_size=8), st.text(max_size=8)),
+    st.sampled_from(
+        [
+            b'{"requestId":"r"} x',
+            b'{"requestId":"r"',
+            b"[1]",
+            b"\xef\xbb\xbf{}",
+            b'{"a":"\xe9"}',
+            b'{\x00"a":"b"}',
+            b"  ",
+            b"\r",
+            b'{"requestId":"r"}\x0c',
+            b'{"requestId": 7}',
+        ]
+    ),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_LINE, max_size=10), st.booleans())
+def test_the_join_reads_gateway_lines_exactly_as_read_gateway_does(lines: list[bytes], final_end: bool) -> None:
+    data = b"\n".join(line.replace(b"\n", b"") for line in lines) + (b"\n" if final_end and lines else b"")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "access.log"
+        path.write_bytes(data)
+        source = LogSource(path, None, "access.log", False)
+        expected = Tally()
+        items = list(read_gateway(source, expected))
+        tally, kept, unkeyed, _dups, _blob = scan_range(source, 0, None, None, CORRELATION_KEYS)
+    assert tally.as_dict() == expected.as_dict() and tally.truncated_last_line == expected.truncated_last_line
+    assert [(q.line, q.reason) for q in kept] == [(q.line, q.reason) for q in items if isinstance(q, Quarantined)]
+    records = [r for r in items if isinstance(r, GatewayRecord)]
+    assert unkeyed == sum(1 for r in records if not (r.correlation_id or r.request_id or r.extended_request_id))
+
+
+def test_the_sandbox_logs_join_and_its_direct_traffic_is_bypassed(tmp_path: Path) -> None:
+    import datetime
+
+    from console.sandbox.gateway.logs import access_line
+    from console.sandbox.w3c_log import W3cLog
+
+    now = datetime.datetime(2026, 5, 17, 10, 0, 0, tzinfo=datetime.UTC)
+    rid = "0b6c4a4e-1d0e-4a43-9d2e-7c1f3f5b2a10"
+    gpath = tmp_path / "access_20260517.log"
+    ctx = {
+        "requestId": rid,
+        "extendedRequestId": "Ab+c=",
+        "correlationId": rid,
+        "requestTimeEpoch": now.timestamp(),
+        "httpMethod": "GET",
+        "path": "/prod/orders",
+        "status": 200,
+        "sub": "alice",
+        "integrationStatus": 200,
+    }
+    gpath.write_text(access_line(ctx) + "\n")
+    log = W3cLog(tmp_path / "W3SVC1")
+    common = ["127.0.0.1", "GET", "/orders", "-", "443", "-", "127.0.0.1", "curl/8", "-", "200", "0", "0", "3"]
+    log.write([*common, rid, "alice"], now)  # through the gateway
+    log.write([*common, "-", "admin"], now)  # straight to IIS, around the gateway
+    log.close()
+    report = join(expand([str(gpath)]), expand([str(tmp_path / "W3SVC1")]))
+    assert [(r.verdict, r.iis_user) for r in report.rows] == [(V.INTACT, "alice"), (V.BYPASSED, "admin")]
+
+
+@pytest.mark.parametrize("failure", ["no process", "worker died"])
+def test_when_workers_fail_the_join_reads_the_gateway_logs_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    from console.engine.logs import join_workers
+
+    g, i = sources(tmp_path, [gw(requestId=f"r-{n}", sub="a") for n in range(30)], [iis("r-3", "a")])
+    expected = join(g, i, workers=0)
+    if failure == "no process":
+
+        def refuse(*_args: object) -> None:
+            raise OSError("fork: resource temporarily unavailable")
+
+        monkeypatch.setattr(join_workers._Worker, "__init__", refuse)
+    else:
+
+        def died(self: object) -> None:
+            raise RuntimeError("gateway log worker failed (exit -9)")
+
+        monkeypatch.setattr(join_workers._Worker, "result", died)
+    report = join(g, i, workers=2)
+    assert report.rows == expected.rows and [t.as_dict() for t in report.tallies] == [
+        t.as_dict() for t in expected.tallies
+    ]
