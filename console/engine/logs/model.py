@@ -95,7 +95,7 @@ class LogRecord:
     def number(self, name: str) -> int | None:
         """An integer field (sc-status, sc-win32-status up to 64 bits …); None when absent, empty or not a number."""
         value = self.get(name)
-        return int(value) if value and value.isdigit() and len(value) <= 20 else None
+        return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 20 else None
 
     def logged_at(self) -> datetime.datetime | None:
         """When IIS logged the line, in UTC (W3C ``date time`` are UTC); the ``#Date`` day when there is no
