@@ -17,12 +17,15 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
+# compileall: where PYTHONDONTWRITEBYTECODE is set, Python never caches bytecode and every start compiles source.
 $(RUN_STAMP): pyproject.toml | $(PY)
 	$(PIP) install -e .
+	$(PY) -m compileall -q console widgets profiles >/dev/null
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PIP) install -e '.[test,dev]'
+	$(PY) -m compileall -q console widgets profiles >/dev/null
 	@touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP) ## open the console on the embedded sandbox (no AWS, no config)
@@ -38,6 +41,7 @@ lint: $(TEST_STAMP) ## ruff (lint and format check), mypy and the import-linter 
 	$(VENV)/bin/lint-imports
 
 bench: $(TEST_STAMP) ## benchmarks against their measured baselines (bench/)
+	$(PY) -m compileall -q console widgets profiles >/dev/null
 	$(PY) bench/run.py
 
 conformance: $(TEST_STAMP) ## judge Baton against the public tokens, responses and logs in ../shared/conformance
