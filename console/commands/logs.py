@@ -71,14 +71,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     find.add_argument("--correlation-id", metavar="ID", help="the request's correlation id (exact)")
     find.add_argument("--user", metavar="U", help="cs-username, case-insensitive ('' or - for anonymous)")
     find.add_argument("--status", metavar="401[.2]", type=status_arg, help="sc-status, optionally .sc-substatus")
-    find.add_argument("--path", metavar="P", help="cs-uri-stem (exact, case-insensitive, as IIS matches paths)")
+    find.add_argument(
+        "--path",
+        metavar="P",
+        help="cs-uri-stem, case-insensitive as IIS matches paths; a trailing * matches a prefix (/api/*)",
+    )
     find.add_argument("--since", metavar="T", type=time_arg, help="logged at or after T (ISO 8601, UTC)")
     find.add_argument("--until", metavar="T", type=time_arg, help="logged before T (ISO 8601, UTC)")
     search.add_argument(
         "--correlation-field",
         metavar="FIELD",
         default=None,
-        help="the #Fields name that carries the correlation id (default: X-Correlation-Id and kin)",
+        help="the #Fields name that carries the correlation id (default: the whole value of any field)",
     )
     _output(search)
 

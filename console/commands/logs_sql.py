@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
             csv_rows(result.columns, result.rows, out)
         elif result.columns:
             count = table(result.columns, result.rows, out)
+            out.flush()  # the table before its footnote, also when stdout is a pipe and stderr is not
             sys.stderr.write(f"({count:,} row{'s' if count != 1 else ''}; {result.loaded:,} records loaded)\n")
     except SqlError as exc:
         sys.stdout.flush()
