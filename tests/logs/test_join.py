@@ -262,18 +262,60 @@ def test_gzip_inputs_and_output_shapes(tmp_path: Path) -> None:
     assert V.REFUSED_AT_IIS.words == "refused at IIS"
 
 
-def test_worker_processes_give_exactly_what_one_reader_gives(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh interpreter"])
+def test_worker_processes_give_exactly_what_one_reader_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    from console.engine.logs import join_workers
+
+    monkeypatch.setattr(join_workers, "can_fork", lambda: fork)
     lines = [gw(requestId=f"r-{n % 40}", sub=f"u{n}") for n in range(120)]  # keys repeat across the ranges
     lines[7] = ""
     lines[61] = '{"requestId":'
+    lines[90] = '{"requestId":"r-nan","status":NaN}'  # json reads NaN, orjson does not: the careful path decides
+    lines[91] = '{"requestId":"r-\\ud800","sub":"x"}'  # a lone surrogate: json reads it, orjson does not
     rows = [iis(f"r-{n}", f"u{n + 80}") for n in range(0, 40, 3)]
     g, i = sources(tmp_path, lines, rows)
     serial = join(g, i, workers=0)
     parallel = join(g, i, workers=2)
+    assert {type(w).__name__ for w in _started(monkeypatch, g, i)} == {"_Forked" if fork else "_Worker"}
     assert parallel.rows == serial.rows
     assert [t.as_dict() for t in parallel.tallies] == [t.as_dict() for t in serial.tallies]
     assert (parallel.gateway_duplicates, parallel.quarantined) == (serial.gateway_duplicates, serial.quarantined)
-    assert serial.gateway_duplicates == 118 - 40 and [q.line for q in serial.quarantined] == [62]
+    assert serial.gateway_duplicates == 116 - 40 and [q.line for q in serial.quarantined] == [62]
+    assert {"r-nan", "r-\ud800"} <= {r.key for r in serial.rows}
+
+
+def _started(monkeypatch: pytest.MonkeyPatch, g: list[LogSource], i: list[LogSource]) -> list[object]:
+    """The worker objects a join with two workers starts."""
+    from console.engine.logs import join_workers
+
+    started: list[object] = []
+    real = join_workers.Scanner.poll
+
+    def poll(self: join_workers.Scanner) -> None:
+        real(self)
+        started[:] = self.running
+
+    monkeypatch.setattr(join_workers.Scanner, "poll", poll)
+    join(g, i, workers=2)
+    return started
+
+
+def test_json_rows_are_row_dict_as_json(tmp_path: Path) -> None:
+    import io
+
+    from console.engine.logs.join_report import json_rows
+
+    report = run(
+        tmp_path,
+        [gw(requestId="r-1", sub="alice"), gw(requestId="r-2", sub="b\u00e9\u2028"), gw(requestId="r-\udc80")],
+        [iis("r-1", "alice"), iis("r-x", "mallory")],
+    )
+    out = io.BytesIO()
+    json_rows(report.rows, out)
+    assert json.loads(b"[" + out.getvalue() + b"]") == [row_dict(r) for r in report.rows]
+    assert len(report.rows) == 4
 
 
 _LINE = st.one_of(
@@ -291,6 +333,11 @@ _LINE = st.one_of(
             b"\r",
             b'{"requestId":"r"}\x0c',
             b'{"requestId": 7}',
+            b'{"requestId":"r","n":NaN}',  # json reads these and orjson does not (or reads them otherwise):
+            b'{"requestId":"\\ud800"}',  # the careful path must decide, as read_gateway does
+            b'{"requestId":"r","n":123456789012345678901234567890}',
+            b'{"requestId":"r","n":1e999}',
+            b'{"requestId":"a","requestId":"b"}',
         ]
     ),
 )
@@ -367,3 +414,31 @@ def test_when_workers_fail_the_join_reads_the_gateway_logs_itself(
     assert report.rows == expected.rows and [t.as_dict() for t in report.tallies] == [
         t.as_dict() for t in expected.tallies
     ]
+
+
+def test_batons_own_probes_are_not_a_bypass(tmp_path: Path) -> None:
+    # A trace sends its warm-up and spoof check straight to IIS on purpose, with ids derived from the trace's own
+    # (console.engine.target.derived_correlation_id): they are Baton's probes, never the security finding.
+    from console.engine.target import derived_correlation_id
+
+    trace = "qa.run.1"  # a user's own id may hold dots
+    report = run(
+        tmp_path,
+        [gw(correlationId=trace, sub="alice")],
+        [
+            iis(derived_correlation_id(trace, "warmup1"), "-"),
+            iis(trace, "alice"),
+            iis(derived_correlation_id(trace, "spoof-check"), "-", status="401", sub="2"),
+            iis(derived_correlation_id("no-such-trace", "spoof-check"), "-"),  # no gateway record: a bypass
+            iis(f"{trace}.admin-backdoor", "admin"),  # not a probe Baton sends: a bypass
+        ],
+    )
+    rows = by_key(report)
+    for probe in ("qa.run.1.warmup1", "qa.run.1.spoof-check"):
+        assert rows[probe].verdict is V.BATON_PROBE and "Baton's own probe" in rows[probe].note
+    assert rows[trace].verdict is V.INTACT
+    assert rows["no-such-trace.spoof-check"].verdict is V.BYPASSED
+    assert rows["qa.run.1.admin-backdoor"].verdict is V.BYPASSED
+    assert report.counts == {V.INTACT: 1, V.BATON_PROBE: 2, V.BYPASSED: 2}
+    assert V.BATON_PROBE.words == "Baton's own probe"
+    assert report.summary()["verdicts"]["baton_probe"] == 2  # type: ignore[index]

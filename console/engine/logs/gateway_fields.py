@@ -78,8 +78,9 @@ class GatewayFields(NamedTuple):
     time: str | None
 
 
+_new_fields = functools.partial(tuple.__new__, GatewayFields)
 _Getter = str | tuple[str, ...]
-_Plan = tuple[Callable[[dict[str, Any]], tuple[Any, ...]], tuple[Any, ...]]
+_Plan = tuple[Callable[[dict[str, Any]], tuple[Any, ...]], Callable[[tuple[Any, ...]], "GatewayFields"]]
 _EMPTY: dict[Any, None] = {"-": None, "": None}
 _TEXT_TYPES = frozenset({str, type(None)})
 _PLANS: dict[tuple[object, ...], _Plan] = {}
@@ -141,7 +142,7 @@ def _plan(obj: dict[str, Any], correlation_keys: tuple[str, ...]) -> _Plan:
             fetch = functools.partial(_fetch_one, getters[0])
         else:
             fetch = functools.partial(_fetch_each, tuple(getters))
-        plan = _PLANS[cache_key] = (fetch, tuple(groups))
+        plan = _PLANS[cache_key] = (fetch, _compile(tuple(groups)))
     return plan
 
 
@@ -162,17 +163,10 @@ def value_of(obj: dict[str, Any], name: str) -> str | None:
     return None
 
 
-def _first_of(values: tuple[str | None, ...], group: tuple[int, ...]) -> str | None:
-    for i in group:
-        if values[i] is not None:
-            return values[i]
-    return None
-
-
 def extract(obj: dict[str, Any], correlation_keys: tuple[str, ...] = ()) -> GatewayFields:
     """The values the join needs, by the key names in the module docstring (``correlation_keys`` replaces the
     usual correlation-id names when given)."""
-    fetch, groups = _plan(obj, correlation_keys or CORRELATION_KEYS)
+    fetch, pick = _plan(obj, correlation_keys or CORRELATION_KEYS)
     raw = fetch(obj)
     try:
         values: tuple[Any, ...] = (*map(_EMPTY.get, raw, raw), None)  # "-" and "" are empty; [-1] is None
@@ -180,29 +174,44 @@ def extract(obj: dict[str, Any], correlation_keys: tuple[str, ...] = ()) -> Gate
         values = (*map(_text, raw), None)
     if not _TEXT_TYPES.issuperset(map(type, values)):
         values = tuple(map(_text, values))  # numbers and booleans as text
-    # A group is the index of its one key present (-1: none present), or the indices of several, in order.
+    return pick(values)
+
+
+def _first(group: int | tuple[int, ...]) -> str:
+    """Source text of a group's first non-empty value (values are non-empty text or None, so ``or`` finds it)."""
+    if isinstance(group, int):
+        return f"v[{group}]"
+    return "(" + " or ".join(f"v[{i}]" for i in group) + ")" if group else "None"
+
+
+def _compile(groups: tuple[Any, ...]) -> Callable[[tuple[Any, ...]], GatewayFields]:
+    """The values tuple → GatewayFields in one generated function per key shape (the shape's indices written in;
+    no logged text ever enters the source). ~2x faster than walking the groups per line, a million times."""
     g_rid, g_ext, g_corr, g_callers, g_status, g_integration, g_error, g_method, g_path, g_time, g_route = groups
-    callers = tuple(dict.fromkeys(values[i] for i in g_callers if values[i] is not None))
-    request_id = values[g_rid] if g_rid.__class__ is int else _first_of(values, g_rid)
-    method = values[g_method] if g_method.__class__ is int else _first_of(values, g_method)
+    callers = ", ".join(f"v[{i}]" for i in g_callers)
+    source = f"""
+def pick(v):
+    rid = {_first(g_rid)}
+    method = {_first(g_method)}
     if method is None:
-        route = values[g_route] if g_route.__class__ is int else _first_of(values, g_route)
+        route = {_first(g_route)}
         method = route.split(" ", 1)[0] if route and " " in route else ""
-    status = values[g_status] if g_status.__class__ is int else _first_of(values, g_status)
-    integration = values[g_integration] if g_integration.__class__ is int else _first_of(values, g_integration)
-    path = values[g_path] if g_path.__class__ is int else _first_of(values, g_path)
-    return GatewayFields(
-        None if request_id == _NOT_AN_ID else request_id,
-        values[g_ext] if g_ext.__class__ is int else _first_of(values, g_ext),
-        values[g_corr] if g_corr.__class__ is int else _first_of(values, g_corr),
-        callers,
-        int(status) if status is not None and len(status) == 3 and status.isdigit() else None,
-        int(integration) if integration is not None and len(integration) == 3 and integration.isdigit() else None,
-        values[g_error] if g_error.__class__ is int else _first_of(values, g_error),
+    return new((
+        None if rid == not_an_id else rid,
+        {_first(g_ext)},
+        {_first(g_corr)},
+        tuple(dict.fromkeys(filter(None, ({callers}{"," if callers else ""})))),
+        status({_first(g_status)}),
+        status({_first(g_integration)}),
+        {_first(g_error)},
         method,
-        path or "",
-        values[g_time] if g_time.__class__ is int else _first_of(values, g_time),
-    )
+        {_first(g_path)} or "",
+        {_first(g_time)},
+    ))
+"""
+    scope: dict[str, Any] = {"new": _new_fields, "not_an_id": _NOT_AN_ID, "status": status_of}
+    exec(compile(source, "<gateway_fields.pick>", "exec"), scope)  # noqa: S102 - indices only, see above
+    return scope["pick"]  # type: ignore[no-any-return]
 
 
 def _text(value: Any) -> str | None:

@@ -23,14 +23,14 @@ import datetime
 import functools
 import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from console.engine.logs.gateway_access import (
     CORRELATION_KEYS,
 )
 from console.engine.logs.join_iis import IIS_USER_FIELDS, read_iis
 from console.engine.logs.join_report import KEEP_QUARANTINED, GatewaySide, IisSide, JoinReport, JoinRow
-from console.engine.logs.join_verdict import JoinVerdict, judge_both, judge_gateway_only
+from console.engine.logs.join_verdict import JoinVerdict, is_baton_probe, judge_both, judge_gateway_only
 from console.engine.logs.join_workers import Scanner
 from console.engine.logs.sources import LogSource
 
@@ -94,10 +94,13 @@ def _join(
     by_key = scan.by_key
     rows = report.rows
     where: dict[str, int] = {}
+    own: list[frozenset[str]] = []  # the gateway's keys as a set, made on the first IIS-only key that may be a probe
     for side in sides:
         key = side.key
         gateway_side = by_key.get(key) if key is not None else None
         row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
+        if row.verdict is JoinVerdict.BYPASSED and key is not None and "." in key:
+            row = _probe(row, key, by_key, own)
         index = where.get(key) if key is not None else None
         if index is not None:
             rows[index] = row
@@ -130,6 +133,16 @@ def _judge(side: IisSide, gateway: GatewaySide | None) -> JoinRow:
     if side.duplicates:
         note = f"{note}; the final of {side.duplicates + 1} IIS lines is judged".lstrip("; ")
     return JoinRow(side.key, verdict, gateway, side, caller, side.user, gateway.status, side.status, note)
+
+
+def _probe(row: JoinRow, key: str, by_key: Mapping[str, object], own: list[frozenset[str]]) -> JoinRow:
+    """A trace's own warm-up or spoof check (sent straight to IIS on purpose) instead of a bypass."""
+    if not own:
+        own.append(frozenset(by_key))
+    if not is_baton_probe(key, own[0]):
+        return row
+    note = "Baton's own probe: a trace's warm-up or spoof check, sent straight to IIS on purpose"
+    return row._replace(verdict=JoinVerdict.BATON_PROBE, note=note)
 
 
 def _gateway_only(side: GatewaySide, latest_iis: str | None) -> JoinRow:

@@ -1,20 +1,22 @@
 """The gateway side of a join: every access log read into key → compact tuple, over worker processes when large.
 
-A million JSON lines cost ~7 s of one core (json.loads alone is ~3.5 µs a line here), so big plain files are cut
-into byte ranges at line starts and read by worker processes while the caller reads the IIS logs. Workers send
-their tuples back marshalled (C speed both ways; pickling a million tuples costs seconds) and the ranges are merged
-in file order, so the result is the one a single reader gives: same tallies, same "last record wins" duplicates.
+A million JSON lines cost seconds of one core (orjson.loads alone ~1.4 µs a line here, json.loads ~5 µs), so big
+plain files are cut into byte ranges at line starts and read by worker processes while the caller reads the IIS
+logs. Workers send their tuples back marshalled (C speed both ways; pickling a million tuples costs seconds) and the
+ranges are merged in file order, so the result is the one a single reader gives: same tallies, same "last record
+wins" duplicates.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import marshal
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from console.engine.logs.gateway_access import extract, parse_line, quarantine, value_of
 from console.engine.logs.model import Quarantined, Tally
@@ -26,7 +28,7 @@ PARALLEL_MIN_BYTES = 32 << 20
 """Below this many bytes of plain gateway logs one process is faster than starting workers."""
 KEEP = 100  # quarantined lines kept for display per range (all are counted)
 _BOM = b"\xef\xbb\xbf"
-_loads = json.loads
+_loads = orjson.loads
 GatewayTuple = tuple[Any, ...]
 """The fields of join_report.GatewaySide, as a plain tuple (marshal-able)."""
 
@@ -78,11 +80,12 @@ def scan_range(
     for number, start, physical in _physical_lines(source, tally, progress, begin, end):
         obj: object = None
         if physical[:1] == b"{" and b"\0" not in physical:
-            # The usual line: one JSON object. json.loads on the bytes is what parse_line concludes for it; any
-            # doubt (bad UTF-8, extra text, a list) takes the careful path below, which names the reason.
+            # The usual line: one JSON object. What orjson accepts, parse_line (json) accepts as the same object;
+            # any doubt (bad UTF-8, extra text, a list, NaN, a lone surrogate, a huge number, deep nesting) takes
+            # the careful path below, which decides and names the reason exactly as read_gateway does.
             try:
                 obj = _loads(physical)
-            except (ValueError, RecursionError):
+            except ValueError:  # orjson.JSONDecodeError
                 obj = None
         if obj.__class__ is not dict:
             raw = physical.rstrip(b"\n").removesuffix(b"\r")
@@ -121,7 +124,8 @@ def scan_range(
             f.time,
             0 if earlier is None else earlier[-1] + 1,
         )
-    return tally, kept, unkeyed, dups, marshal.dumps((list(by_key), list(by_key.values())))
+    # Version 2: no object references, twice as fast to write as the default for a million tuples of text.
+    return tally, kept, unkeyed, dups, marshal.dumps((list(by_key), list(by_key.values())), 2)
 
 
 def _physical_lines(

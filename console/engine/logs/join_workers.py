@@ -1,15 +1,19 @@
-"""Worker processes for the gateway side of a join: each reads a byte range of an access log in a fresh interpreter.
+"""Worker processes for the gateway side of a join: each reads a byte range of an access log.
 
-``python -m console.engine.logs.join_workers OUTPUT`` takes a pickled range on stdin, reports bytes read on stderr and
-leaves its result in OUTPUT (a fresh interpreter inherits none of the caller's threads or main module, which fork and
-multiprocessing's spawn would). When no process can be started or one dies, the caller reads everything itself.
+A single-threaded caller forks them (linecount.can_fork): no interpreter start-up, no imports. Otherwise (a thread
+runs, e.g. in the console) ``python -m console.engine.logs.join_workers OUTPUT`` takes a pickled range on stdin,
+reports bytes read on stderr and leaves its result in OUTPUT: a fresh interpreter inherits none of the caller's
+threads or locks. When no process can be started or one dies, the caller reads everything itself.
 """
 
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import pickle
+import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -18,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from console.engine.logs.join_gateway import PARALLEL_MIN_BYTES, GatewayScan, ranges, scan_range
+from console.engine.logs.linecount import can_fork
 from console.engine.logs.model import LogInputError, Quarantined, Tally
 from console.engine.logs.sources import LogSource
 
@@ -54,35 +59,95 @@ class _Worker:
             elif text:
                 self.errors.append(text)
 
+    def running(self) -> bool:
+        """Whether the worker is still reading."""
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.running():
+            self.process.kill()
+
     def result(self) -> tuple[Tally, list[Quarantined], int, int, bytes]:
         """The range's result; LogInputError as the worker raised it; RuntimeError when the worker died."""
         code = self.process.wait()
         self.reader.join()
-        if code != 0 or not os.path.exists(self.output):
-            raise RuntimeError(f"gateway log worker failed (exit {code}): {' | '.join(self.errors[-3:])}")
-        with open(self.output, "rb") as handle:
-            result = pickle.load(handle)  # noqa: S301 - written by our own worker a moment ago
-        if isinstance(result, LogInputError):
-            raise result
-        return result  # type: ignore[no-any-return]
+        return _load(self.output, code, self.errors)
+
+
+class _Forked:
+    """One range read by a forked child of this (single-threaded) process: its progress in a shared page."""
+
+    def __init__(self, task: tuple[object, ...], folder: str, index: int) -> None:
+        self.output = os.path.join(folder, f"range{index}.pickle")
+        self.shared = mmap.mmap(-1, 8)
+        self.code: int | None = None
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: read, leave the result, and leave without running the parent's exit code
+            status = 1
+            try:
+                _run(task, self.output, lambda n: self.shared.__setitem__(slice(0, 8), struct.pack("q", n)))
+                status = 0
+            finally:
+                os._exit(status)
+
+    @property
+    def done(self) -> int:
+        """Bytes the child has read so far."""
+        return int(struct.unpack("q", self.shared[:8])[0])
+
+    def running(self) -> bool:
+        """Whether the child is still reading (reaps it when it has ended)."""
+        if self.code is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.code = os.waitstatus_to_exitcode(status)
+        return self.code is None
+
+    def kill(self) -> None:
+        if self.running():
+            os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            self.code = os.waitstatus_to_exitcode(status)
+
+    def result(self) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+        """The range's result; LogInputError as the child raised it; RuntimeError when the child died."""
+        if self.code is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.code = os.waitstatus_to_exitcode(status)
+        return _load(self.output, self.code, [])
+
+
+def _load(output: str, code: int, errors: list[str]) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+    if code != 0 or not os.path.exists(output):
+        raise RuntimeError(f"gateway log worker failed (exit {code}): {' | '.join(errors[-3:])}")
+    with open(output, "rb") as handle:
+        result = pickle.load(handle)  # noqa: S301 - written by our own worker a moment ago
+    if isinstance(result, LogInputError):
+        raise result
+    return result  # type: ignore[no-any-return]
+
+
+def _run(task: tuple[object, ...], output: str, progress: Callable[[int], None]) -> None:
+    """Read one range and leave its result (or the LogInputError it raised) in ``output``."""
+    gc.disable()  # a million tuples, no cycles: generational passes would double the time
+    try:
+        source, begin, end, gateway_key, correlation_keys = task
+        result: object = scan_range(source, begin, end, gateway_key, correlation_keys, progress)  # type: ignore[arg-type]
+    except LogInputError as exc:
+        result = exc
+    with open(output, "wb") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def main() -> int:
     """Worker entry: a pickled (source, begin, end, gateway_key, correlation_keys) on stdin."""
     task = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - sent by the parent Baton process
-    gc.disable()  # a million tuples, no cycles: generational passes would double the time
 
     def progress(done: int) -> None:
         sys.stderr.write(f"{done}\n")
         sys.stderr.flush()
 
-    try:
-        source, begin, end, gateway_key, correlation_keys = task
-        result: object = scan_range(source, begin, end, gateway_key, correlation_keys, progress)
-    except LogInputError as exc:
-        result = exc
-    with open(sys.argv[1], "wb") as handle:
-        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    _run(task, sys.argv[1], progress)
     return 0
 
 
@@ -103,7 +168,8 @@ class Scanner:
             workers = min(2, os.cpu_count() or 1) if plain >= PARALLEL_MIN_BYTES else 0
         self.workers = workers
         self.tasks = [(s, a, b, *self.args) for s in sources for a, b in ranges(s, workers)] if workers else []
-        self.running: list[_Worker] = []
+        self.running: list[_Worker | _Forked] = []
+        self.fork = can_fork()
         self.failed = False
         self.folder: tempfile.TemporaryDirectory[str] | None = None
         if self.tasks:
@@ -114,11 +180,12 @@ class Scanner:
         """Start the next ranges while fewer than ``workers`` are running (cheap; call it now and then)."""
         if self.folder is None or self.failed:
             return
-        active = sum(1 for w in self.running if w.process.poll() is None)
+        active = sum(1 for w in self.running if w.running())
         while active < self.workers and len(self.running) < len(self.tasks):
             index = len(self.running)
             try:
-                self.running.append(_Worker(self.tasks[index], self.folder.name, index))
+                kind = _Forked if self.fork else _Worker
+                self.running.append(kind(self.tasks[index], self.folder.name, index))
             except OSError:  # no process to be had: this process reads the logs itself
                 self.failed = True
                 return
@@ -138,8 +205,7 @@ class Scanner:
                 scan = None  # a worker died (killed, out of memory): read everything here instead
             finally:
                 for worker in self.running:
-                    if worker.process.poll() is None:
-                        worker.process.kill()
+                    worker.kill()
                 self.folder.cleanup()
             if scan is not None:
                 return scan
@@ -157,9 +223,7 @@ class Scanner:
         return scan
 
     def _collect(self, progress: Callable[[int], None] | None) -> GatewayScan | None:
-        while not self.failed and (
-            len(self.running) < len(self.tasks) or any(w.process.poll() is None for w in self.running)
-        ):
+        while not self.failed and (len(self.running) < len(self.tasks) or any(w.running() for w in self.running)):
             time.sleep(0.05)
             if progress is not None:
                 progress(self.done_bytes())

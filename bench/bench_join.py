@@ -1,0 +1,195 @@
+"""`baton logs join` of 1,000,000 gateway access-log records with 1,000,000 IIS records: target under 10 s (issue 10).
+
+The inputs are generated once into tempfile.gettempdir()/baton-bench and reused: a JSON-lines access log in the
+sandbox's format (console/sandbox/gateway/logs.py ACCESS_LOG_FORMAT) and a W3C log (IIS default fields plus
+X-Correlation-Id, CRLF, a repeated header block every 250,000 lines). The mix: most requests intact, some with the
+realm on one side only, lost, altered, refused at IIS (a Negotiate 401 then 200 among them), refused at the gateway,
+missing at IIS, and IIS lines no gateway record accounts for (bypassed). Timed: the real CLI,
+`baton logs join --gateway G --iis I --json > /dev/null`, best of 3 after a warm-up; peak RSS of the child.
+Measure on a quiet machine (`uptime` load < 1.5): other work on two cores skews the figure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDS = 1_000_000
+TARGET_S = 10.0
+RUNS = 3
+VERSION = 1
+"""Bump when the generator changes, so stale cached files are not reused."""
+FIELDS = (
+    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) "
+    "sc-status sc-substatus sc-win32-status time-taken X-Correlation-Id"
+)
+_PATHS = ("/api/orders", "/api/orders/1234/lines", "/api/customers/me", "/api/invoices/2026/05")
+_AGENT = "AmazonAPIGateway_abcdef1234+(REST+integration)+Java/17.0.10+okhttp/4.12"
+_MONTH = "May"
+HEADER_EVERY = 250_000
+
+
+def cache_dir() -> Path:
+    folder = Path(tempfile.gettempdir()) / "baton-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+_FATES = ("lost", "altered", "refused", "refused", "realm", "realm", "realm", "gateway-refused", "missing", "negotiate")
+
+
+def _kind(i: int) -> str:
+    """The fate of request ``i`` (fixed shares per hundred, spread through the file)."""
+    r = i % 100
+    return _FATES[r] if r < len(_FATES) else "intact"
+
+
+def generate(gateway: Path, iis: Path, records: int, seed: int = 7) -> None:
+    """``records`` gateway lines and ``records`` IIS lines (plus IIS header blocks), keys matching where they should."""
+    rng = random.Random(seed)
+    g_tmp, i_tmp = gateway.with_suffix(".tmp"), iis.with_suffix(".tmp")
+    iis_lines = 0
+    with g_tmp.open("w", encoding="utf-8", newline="") as g_out, i_tmp.open("w", encoding="utf-8", newline="") as i_out:
+        g_batch: list[str] = []
+        i_batch: list[str] = []
+
+        def iis_line(second: int, method: str, path: str, user: str, status: str, key: str) -> None:
+            nonlocal iis_lines
+            if iis_lines % HEADER_EVERY == 0:
+                i_batch.append(
+                    "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n"
+                    f"#Date: 2026-05-17 {second // 3600 % 24:02d}:00:00\r\n#Fields: {FIELDS}\r\n"
+                )
+            clock = f"{second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            i_batch.append(
+                f"2026-05-17 {clock} 10.0.1.5 {method} {path} page={second % 500}&size=50 443 {user} "
+                f"172.31.{rng.randrange(256)}.{rng.randrange(256)} {_AGENT} - {status} "
+                f"{rng.randrange(1, 900)} {key}\r\n"
+            )
+            iis_lines += 1
+
+        # One gateway line per request; per hundred IIS gets -2 (missing, refused at gateway), +1 (the Negotiate
+        # 401 before a 200) and +1 (a bypass): as many IIS records as gateway records.
+        for i in range(records):
+            second = i * 86_399 // records
+            key = f"{rng.getrandbits(128):032x}"
+            key = f"{key[:8]}-{key[8:12]}-{key[12:16]}-{key[16:20]}-{key[20:]}"
+            method = "GET" if i % 7 else "POST"
+            path = _PATHS[i % len(_PATHS)]
+            name = f"user{i % 5000}"
+            kind = _kind(i)
+            status, integration, error = "200", "200", "-"
+            if kind == "gateway-refused":
+                status, integration, error = "401", "-", "UNAUTHORIZED"
+            elif kind in ("refused",):
+                status, integration = "401", "401"
+            if i % 100 == 50:  # an IIS line no gateway record accounts for: the bypass finding
+                iis_line(second, "GET", path, "-", "200 0 0", f"{key[:-4]}beef")
+            epoch = 1_779_000_000 + second
+            g_batch.append(
+                json.dumps(
+                    {
+                        "requestId": key,
+                        "extendedRequestId": f"X{key[:14]}=",
+                        "ip": f"203.0.113.{i % 250}",
+                        "requestTime": f"17/{_MONTH}/2026:{second // 3600 % 24:02d}:{second // 60 % 60:02d}:"
+                        f"{second % 60:02d} +0000",
+                        "requestTimeEpoch": str(epoch * 1000),
+                        "httpMethod": method,
+                        "resourcePath": "/{proxy+}",
+                        "path": f"/prod{path}",
+                        "status": status,
+                        "protocol": "HTTP/1.1",
+                        "responseLength": str(rng.randrange(100, 5000)),
+                        "principalId": name,
+                        "sub": name,
+                        "integrationStatus": integration,
+                        "integrationLatency": str(rng.randrange(1, 300)),
+                        "errorMessage": "-" if error == "-" else "Unauthorized",
+                        "errorResponseType": error,
+                        "correlationId": key,
+                    },
+                    separators=(",", ":"),
+                )
+                + "\n"
+            )
+            user = {"lost": "-", "altered": "CONTOSO\\mallory", "realm": f"CONTOSO\\{name}"}.get(kind, name)
+            if kind == "negotiate":
+                iis_line(second, method, path, "-", "401 1 2148074254", key)
+                iis_line(second, method, path, name, "200 0 0", key)
+            elif kind == "refused":
+                iis_line(second, method, path, "-", "401 2 5", key)
+            elif kind not in ("missing", "gateway-refused"):
+                iis_line(second, method, path, user, "200 0 0", key)
+            if len(g_batch) >= 10_000:
+                g_out.write("".join(g_batch))
+                g_batch.clear()
+            if len(i_batch) >= 10_000:
+                i_out.write("".join(i_batch))
+                i_batch.clear()
+        g_out.write("".join(g_batch))
+        i_out.write("".join(i_batch))
+    os.replace(g_tmp, gateway)
+    os.replace(i_tmp, iis)
+
+
+def cached(records: int) -> tuple[Path, Path]:
+    folder = cache_dir()
+    gateway = folder / f"apigw_access_bench_v{VERSION}_{records}.log"
+    iis = folder / f"u_ex_join_bench_v{VERSION}_{records}.log"
+    if not (gateway.exists() and iis.exists()):
+        print(f"generating {gateway.name} and {iis.name} ({records:,} records each) …", flush=True)
+        generate(gateway, iis, records)
+    return gateway, iis
+
+
+def baton() -> list[str]:
+    """The real CLI: the venv's `baton` script when installed, else `python -m console.cli`."""
+    script = Path(sys.executable).parent / "baton"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "console.cli"]
+
+
+def run(argv: list[str]) -> tuple[float, int, int]:
+    """Wall time (s), peak RSS of the child (MB), exit code; stdout to /dev/null."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        child = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, cwd=ROOT)
+        err = child.stderr.read() if child.stderr else b""
+        _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.stderr.write(err.decode("utf-8", "replace"))
+    return elapsed, usage.ru_maxrss // 1024, code
+
+
+def main() -> int:
+    gateway, iis = cached(RECORDS)
+    load = os.getloadavg()[0]
+    if load >= 1.5:
+        print(f"note: load average {load:.2f} (>= 1.5): other work is running, the figure is pessimistic")
+    argv = [*baton(), "logs", "join", "--gateway", str(gateway), "--iis", str(iis), "--json"]
+    run(argv)  # warm-up: page cache, .pyc
+    results = [run(argv) for _ in range(RUNS)]
+    if any(code not in (0, 1) for _, _, code in results):
+        print("join: FAILED (the CLI exited with an error)")
+        return 1
+    elapsed = min(t for t, _, _ in results)
+    rss = max(m for _, m, _ in results)
+    ok = elapsed < TARGET_S
+    print(
+        f"join {RECORDS:,} gateway x {RECORDS:,} IIS records: {elapsed:.2f} s (best of {RUNS}; "
+        f"target < {TARGET_S:.0f} s) peak RSS {rss} MB — {'OK' if ok else 'MISSED'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
