@@ -25,6 +25,7 @@ _COLOURS = {
     "refused_at_iis": "yellow",
     "missing_at_iis": "yellow",
     "refused_at_gateway": "dim",
+    "baton_probe": "dim",
 }
 BYPASS_FINDING = (
     "traffic reached IIS around the gateway: IIS logged requests no gateway record accounts for — restrict IIS to "
@@ -71,13 +72,19 @@ def summary_json(report: JoinReport) -> dict[str, Any]:
 
 
 def write_json(report: JoinReport, out: TextIO) -> None:
-    """One JSON document, ``{"summary": …, "rows": […]}``, written row by row (a million rows never sit in one
+    """One JSON document, ``{"summary": …, "rows": […]}``, written in batches (a million rows never sit in one
     string). JSON escapes control characters, so log values are inert as written."""
-    from console.engine.logs.join_report import row_dict
+    from console.engine.logs.join_report import json_rows, row_dict
 
     out.write('{"summary": ' + json.dumps(summary_json(report), ensure_ascii=False) + ', "rows": [')
-    for i, row in enumerate(report.rows):
-        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(row_dict(row), ensure_ascii=False, default=str))
+    binary = getattr(out, "buffer", None)
+    if binary is not None:  # orjson straight to the byte stream: ~10x faster than json.dumps per row
+        out.flush()
+        json_rows(report.rows, binary)
+        binary.flush()
+    else:
+        for i, row in enumerate(report.rows):
+            out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(row_dict(row), ensure_ascii=False, default=str))
     out.write("\n]}\n")
 
 
