@@ -163,21 +163,30 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO, *,
         buffered.append([_cell(v) for v in row])
         if len(buffered) >= sample:
             break
-    widths = [max([len(h)] + [min(len(r[i]), 60) for r in buffered]) for i, h in enumerate(header)]
+    widths = [max([cells(h)] + [min(cells(r[i]), 60) for r in buffered]) for i, h in enumerate(header)]
 
-    def write(cells: Sequence[str]) -> None:
-        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip() + "\n")
+    def write(row: Sequence[str]) -> None:
+        out.write("  ".join(c + " " * (w - cells(c)) for c, w in zip(row, widths, strict=False)).rstrip() + "\n")
 
     write(header)
     write(["-" * w for w in widths])
     count = 0
-    for cells in buffered:
-        write(cells)
+    for line in buffered:
+        write(line)
         count += 1
     for row in iterator:
         write([_cell(v) for v in row])
         count += 1
     return count
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` takes: wide (CJK) characters two, combining marks none, so columns line up."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(c) else 2 if east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _cell(value: Any) -> str:

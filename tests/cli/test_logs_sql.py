@@ -91,3 +91,34 @@ def test_duckdb_is_imported_by_sql_only(log: Path) -> None:
         ["logs", "--help"],
     ):
         assert "duckdb" not in _modules_after(argv), argv
+
+
+@pytest.mark.parametrize("statement", ["", "   ", ";", "-- only a comment"])
+def test_an_empty_statement_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], log: Path, statement: str
+) -> None:
+    code, out, err = run(capsys, statement, str(log))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "no SQL statement given" in err and "Traceback" not in err
+
+
+def test_several_statements_are_refused_before_any_runs(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    # The first would run unseen (a CREATE, an UPDATE…) while only the last result is shown.
+    code, out, err = run(capsys, "CREATE TABLE t AS SELECT 1; SELECT 2", str(log))
+    assert code == 2 and out == ""
+    assert "2 statements given" in err
+
+
+def test_wide_characters_keep_the_columns_aligned(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    code, out, _ = run(capsys, "SELECT 'ユーザー' AS \"名前\", 1 AS n FROM logs LIMIT 1", str(log))
+    assert code == 0
+    header, rule, row = out.splitlines()[:3]
+    # the first column is as wide as its widest cell in terminal cells (ユーザー: 8), so `n` lines up
+    assert rule.split("  ")[0] == "-" * 8
+    wide = 2  # each of 名前 and ユーザー is two cells wide
+
+    def cell_of(text: str, char: str) -> int:
+        before = text[: text.index(char)]
+        return len(before) + (wide - 1) * sum(1 for c in before if not c.isascii())
+
+    assert cell_of(header, "n") == rule.rindex("-") == cell_of(row, "1") == 10

@@ -229,6 +229,7 @@ def run_sql(statement: str, sources: Sequence[LogSource], progress: Callable[[in
             "temp_directory": "",
         },
     )
+    _one_statement(con, statement, duckdb.Error)
     for macro in _MACROS:
         con.execute(macro)
     loader = _Loader(con)
@@ -258,6 +259,23 @@ def run_sql(statement: str, sources: Sequence[LogSource], progress: Callable[[in
         raise SqlError(first_paragraph(str(exc))) from None
     columns = [d[0] for d in cursor.description] if cursor.description else []
     return SqlResult(columns, _rows(cursor, con, duckdb.Error), total, loader.loaded, files)
+
+
+def _one_statement(con: Any, statement: str, error: type[Exception]) -> None:
+    """Refuse, before any log is read, a statement that is empty or several: only one result could be shown, and a
+    statement before it (a CREATE, an UPDATE) would run unseen."""
+    try:
+        count = len(con.extract_statements(statement))
+    except error as exc:
+        con.close()
+        raise SqlError(first_paragraph(str(exc))) from None
+    if count != 1:
+        con.close()
+        raise SqlError(
+            "no SQL statement given (e.g. 'SELECT count(*) FROM logs')"
+            if count == 0
+            else f"{count} statements given: give one at a time (only one result can be shown)"
+        )
 
 
 def _load(
