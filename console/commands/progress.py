@@ -58,7 +58,10 @@ class Progress:
         done = min(sum(self.done), self.total)
         filled = done * _WIDTH // self.total
         bar = "█" * filled + "░" * (_WIDTH - filled)
-        self.out.write(f"\r{self.label} {bar} {done * 100 // self.total:3d}%  {_size(done)} / {_size(self.total)}")
+        # \x1b[K: a shorter line than the last one must not leave its tail ("20.3 MBMB")
+        self.out.write(
+            f"\r{self.label} {bar} {done * 100 // self.total:3d}%  {_size(done)} / {_size(self.total)}\x1b[K"
+        )
         self.out.flush()
         self._shown = True
 

@@ -63,3 +63,18 @@ def test_a_search_on_a_piped_stderr_prints_results_only(
     monkeypatch.setattr(sys, "stderr", screen)
     assert main(["logs", "stats", str(log)]) == 0
     assert "\r\x1b[2K" in screen.getvalue()  # on a terminal the bar was drawn, then erased before the results
+
+
+def test_a_shorter_redraw_leaves_nothing_of_the_longer_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "3.7 MB / 20.3 MBMB": a redraw shorter than the last one must clear the rest of the line.
+    screen = Terminal()
+    clock = iter(float(n) for n in range(10, 100))
+    monkeypatch.setattr("console.commands.progress.time.monotonic", lambda: next(clock))
+    with Progress([30_000_000], "counting", out=screen) as bar:
+        update = bar.overall()
+        assert update is not None
+        update(15_000_000)
+        update(900)
+        frames = screen.getvalue().split("\r")
+    last = frames[-2]  # before the final erase
+    assert last.endswith("\x1b[K") and "900 B" in last
