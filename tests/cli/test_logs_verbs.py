@@ -68,8 +68,7 @@ def test_a_search_on_a_piped_stderr_prints_results_only(
 def test_a_shorter_redraw_leaves_nothing_of_the_longer_one(monkeypatch: pytest.MonkeyPatch) -> None:
     # "3.7 MB / 20.3 MBMB": a redraw shorter than the last one must clear the rest of the line.
     screen = Terminal()
-    clock = iter(float(n) for n in range(10, 100))
-    monkeypatch.setattr("console.commands.progress.time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("console.commands.progress._EVERY", 0.0)  # draw on every update
     with Progress([30_000_000], "counting", out=screen) as bar:
         update = bar.overall()
         assert update is not None
