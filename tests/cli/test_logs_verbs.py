@@ -75,5 +75,5 @@ def test_a_shorter_redraw_leaves_nothing_of_the_longer_one(monkeypatch: pytest.M
         update(15_000_000)
         update(900)
         frames = screen.getvalue().split("\r")
-    last = frames[-2]  # before the final erase
+    last = frames[-1]  # read before the bar is erased
     assert last.endswith("\x1b[K") and "900 B" in last
