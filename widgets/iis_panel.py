@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def status_state(status: IisStatus | None) -> str:
     """The CSS class for an IIS status: -empty, -success (1xx–3xx), -client-error (4xx), -server-error (5xx)."""
-    if status is None:
+    if status is None or status.status == 0:  # 0: no status reached the gateway (never shown as a code)
         return "-empty"
     if status.status >= 500:
         return "-server-error"
@@ -37,9 +37,17 @@ def view_content(view: IisView | None) -> Content:
     if view.status is None:
         if view.kind is VerdictKind.PENDING:
             return Content.styled("· pending: waiting for this trace…", "$text-muted")
-        first = Content.styled("? unknown: no probe saw IIS's answer for this trace.", "$text-muted")
-        return lines([first, Content(""), *log_rows(view.log)]) if view.log else first
-    return status_content(view.status, view.hop_status, view.log)
+        said = view.no_answer or "no probe saw IIS's answer for this trace"
+        first = Content.styled(f"? unknown: {said}.", "$text-muted")
+        if view.log:
+            return lines([first, Content(""), *log_rows(view.log)])
+        return lines([first, Content(""), *note_rows(view.log_note)]) if view.log_note else first
+    return status_content(view.status, view.hop_status, view.log, note=view.log_note, no_answer=view.no_answer)
+
+
+def note_rows(note: str) -> list[Content]:
+    """No log line: the heading and why (no log configured, a location naming nothing, not written yet …)."""
+    return [line(heading("IIS log line")), line(safe(note, "$text-muted"))]
 
 
 _CONFIDENCE = {"certain": ("●", "$text-success"), "likely": ("◐", "$text-warning"), "possible": ("○", "$text-warning")}
@@ -68,12 +76,20 @@ def log_rows(log: IisLogLine | None) -> list[Content]:
 
 
 def status_content(
-    status: IisStatus | None, hop_status: HopStatus | None = None, log: IisLogLine | None = None
+    status: IisStatus | None,
+    hop_status: HopStatus | None = None,
+    log: IisLogLine | None = None,
+    *,
+    note: str = "",
+    no_answer: str = "",
 ) -> Content:
     """The whole panel text for an IIS status. ``hop_status`` is the IIS hop's verdict (the diagnosis decides):
-    a 200 for the wrong user is still ✗."""
+    a 200 for the wrong user is still ✗. ``note``: why no log line is shown; ``no_answer``: the sentence shown in
+    place of a status that never reached the gateway (status 0 is never shown as a code)."""
     if status is None:
         return Content.styled("No answer from IIS for this trace yet.", "$text-muted")
+    if no_answer or status.status == 0:
+        return _no_answer_content(status, hop_status, log, note, no_answer)
     state = status_state(status)
     glyph, style = {
         "-success": ("✓", "$text-success"),
@@ -112,18 +128,32 @@ def status_content(
             line("  ", safe(k.ljust(width), "$text-primary"), "  ", hop_value(k, v, masked=True))
             for k, v in status.remapped_headers
         ]
-    if log is not None:
-        rows += ["", *log_rows(log)]
-        return lines(Content(r) if isinstance(r, str) else r for r in rows)
-    rows += ["", heading("IIS log line")]
-    rows.append(
-        safe(status.log_line)
-        if status.log_line
-        else Content.styled(
-            "none read: no [iis] log_path in the profile, or no line with this correlation id yet", "$text-muted"
-        )
-    )
+    rows += ["", *_log_part(status, log, note)]
     return lines(Content(r) if isinstance(r, str) else r for r in rows)
+
+
+def _log_part(status: IisStatus, log: IisLogLine | None, note: str) -> list[Content]:
+    """The decoded line, else the raw one, else why there is none."""
+    if log is not None:
+        return log_rows(log)
+    if status.log_line:
+        return [line(heading("IIS log line")), safe(status.log_line)]
+    return note_rows(note or "none read for this trace")
+
+
+def _no_answer_content(
+    status: IisStatus, hop_status: HopStatus | None, log: IisLogLine | None, note: str, no_answer: str
+) -> Content:
+    """No IIS status reached the gateway: a sentence, never a bare code; then the user and IIS's own line."""
+    glyph, style = ("✗", "$text-error") if hop_status is HopStatus.BROKEN else ("!", "$text-warning")
+    said = no_answer or "no answer from IIS reached the gateway"
+    rows: list[Content] = [line((f"{glyph} ", f"bold {style}"), safe(said, "bold"))]
+    if status.server:
+        rows.append(line(("server  ", "bold"), safe(status.server)))
+    if status.user:
+        auth: list[Part] = [("  via ", "$text-muted"), safe(status.auth_type)] if status.auth_type else []
+        rows.append(line(("user  ", "bold"), safe(status.user, "bold"), *auth))
+    return lines([*rows, Content(""), *_log_part(status, log, note)])
 
 
 class IisPanel(ScrollPane):
@@ -144,7 +174,11 @@ IIS's answer to this request:
   words, user, client address, time-taken, correlation id), the file:line it came from and how sure it is:
   *certain* when its correlation-id field holds this request's id; *possible* when it was only matched by
   time, method and path (a guess that never confirms the caller). An **HTTPERR line** means http.sys
-  refused the request before IIS, so the site's log has none; its reason is explained.
+  refused the request before IIS, so the site's log has none; its reason is explained. With no line, the pane
+  says why: the profile names no `[iis] log_path`, the location it names holds nothing readable (quoted), or
+  the log was searched and holds no line for this request yet (IIS buffers its log before writing it).
+- When no answer reached the gateway (an integration timeout), a sentence says so in place of a status, with
+  what IIS's log says it did later.
 """
 
     STATES = ("-empty", "-success", "-client-error", "-server-error")
@@ -158,7 +192,8 @@ IIS's answer to this request:
     """The current trace's IIS answer, from the TraceBook; None before the first request."""
 
     def watch_view(self, view: IisView | None) -> None:
-        shown = view.status if view is not None and view.hop_status is not HopStatus.NOT_REACHED else None
+        reached = view is not None and view.hop_status is not HopStatus.NOT_REACHED and not view.no_answer
+        shown = view.status if view is not None and reached else None  # no answer reached the gateway: no colour
         broken = view is not None and view.hop_status is HopStatus.BROKEN and shown is not None
         self.set_state("-client-error" if broken else status_state(shown))
         self.set_class(shown is not None and bool(shown.challenge), "-challenge")

@@ -50,7 +50,7 @@ def build_profile(
 ) -> Profile:
     """The Profile for ``data``, which ``validate`` found no error in; ``stem`` (the file's name without
     ``.toml``) is the name when the file gives none."""
-    warnings = (*warnings, *_location_warnings(data, base_dir))
+    warnings = (*warnings, *_location_warnings(data, base_dir, warnings))
     sandbox_table = data.get("sandbox")
     sandbox = SandboxSettings(scenario=sandbox_table["scenario"].strip()) if sandbox_table else None
     # No environment and no [sandbox]: a real gateway of unknown kind gets every production safety rule.
@@ -102,28 +102,38 @@ _LOG_NAMES = ("*.log", "*.gz", "*.zip")
 
 
 def _location(table: dict[str, Any], key: str, base_dir: str | None) -> str | None:
+    return log_location(table.get(key), base_dir)
+
+
+def log_location(value: object, base_dir: str | None) -> str | None:
     """A log location as written, made absolute against the profile's folder (as file: references are)."""
-    text = _text(table, key)
+    text = value.strip() if isinstance(value, str) else None
     if not text:
         return None
     path = Path(text).expanduser()
     return str(Path(base_dir) / path) if base_dir and not path.is_absolute() else str(path)
 
 
-def _location_warnings(data: dict[str, Any], base_dir: str | None) -> list[str]:
-    """A log location that names nothing yet is a warning, not an error: the logs may appear later (a new day's
-    file, a share not mounted yet); every trace says so too."""
+def location_warning(where: str, problem: str) -> str:
+    """The warning for a log location naming nothing: what ``profiles validate`` and loading both say."""
+    return f"{where!r} {problem}; traces will say so until it does"
+
+
+def _location_warnings(data: dict[str, Any], base_dir: str | None, told: tuple[str, ...]) -> list[str]:
+    """Location warnings validation could not give (it resolves relative paths only for a profile read from a
+    file); a key it already warned about is not told twice."""
     out: list[str] = []
     for table_name, key in LOCATIONS:
         table = data.get(table_name)
         where = _location(table, key, base_dir) if isinstance(table, dict) else None
-        problem = _names_nothing(where) if where else None
-        if problem:
-            out.append(f"{table_name}.{key}: warning: {where!r} {problem}; traces will say so until it does")
+        problem = names_nothing(where) if where else None
+        said = f"{table_name}.{key}: warning: "
+        if where and problem and not any(t.startswith(said) for t in told):
+            out.append(said + location_warning(where, problem))
     return out
 
 
-def _names_nothing(where: str) -> str | None:
+def names_nothing(where: str) -> str | None:
     """Why a log location names no log file, or None when it names one (checked by name only: nothing is read)."""
     if os.path.isdir(where):
         found = any(glob.glob(os.path.join(glob.escape(where), pattern)) for pattern in _LOG_NAMES)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from console.config.build import LOCATIONS, location_warning, log_location, names_nothing
 from console.config.locate import Locator
 from console.config.problems import Problem, did_you_mean, shown, type_name
 from console.config.schema import (
@@ -38,6 +40,22 @@ HOW_TO_REFERENCE = (
 
 MAX_LEEWAY = 86400.0
 """Seconds of clock tolerance at most (as `baton decode --leeway`)."""
+MAX_LOG_WAIT = 3600.0
+"""Seconds a trace may keep looking for its IIS log line: a wait is a trace that has not finished, and an hour is
+far past any flush worth waiting for (http.sys flushes lazily, at an undocumented interval)."""
+_SECONDS = {
+    "identity.leeway": (
+        MAX_LEEWAY,
+        "more than a day: clock skew is minutes, and a larger leeway would accept long-expired tokens",
+    ),
+    "iis.log_wait": (
+        MAX_LOG_WAIT,
+        "more than an hour: log_wait is how long a trace keeps looking for its IIS log "
+        "line while IIS buffers its log ('netsh http flush logbuffer' on the server writes it at "
+        "once); a longer wait only keeps the trace from finishing",
+    ),
+}
+"""The upper bound of each number of seconds, and the words for a value over it."""
 ASSUMED_ENVIRONMENT = "treated as production"
 """What Baton does when a real-gateway profile does not say its environment: every production rule applies."""
 
@@ -137,12 +155,8 @@ class _Checker:
                 self.add(path, f"expected {key.kind.value}, got {type_name(value)}")
             elif not math.isfinite(value) or value < 0:
                 self.add(path, f"must be a number of seconds >= 0, got {shown(value)}")
-            elif value > MAX_LEEWAY:  # the only number of the format is [identity] leeway
-                self.add(
-                    path,
-                    f"{shown(value)} s is more than a day: clock skew is minutes, and a larger leeway "
-                    "would accept long-expired tokens",
-                )
+            elif dotted in _SECONDS and value > _SECONDS[dotted][0]:
+                self.add(path, f"{shown(value)} s is {_SECONDS[dotted][1]}")
             return
         if key.kind is Kind.HEADER_MAP:
             self._check_headers(path, value)
@@ -247,6 +261,19 @@ class _Checker:
             self.add(("aws", "region"), "missing; auth = 'iam' signs with SigV4, which needs the region")
         if identity is not None:
             self._check_flow(identity, gateway.get("auth"))
+        self._check_locations(tables)
+
+    def _check_locations(self, tables: dict[str, Any]) -> None:
+        """A log location naming nothing yet is a warning (logs may appear later: a new day's file, a share not
+        mounted yet), checked against the profile's folder as loading resolves it."""
+        profile = Path(self.file).expanduser()
+        base_dir = str(profile.resolve().parent) if profile.is_file() else None
+        for table_name, key in LOCATIONS:
+            value = (tables[table_name] or {}).get(key)
+            where = log_location(value, base_dir) if isinstance(value, str) else None
+            problem = names_nothing(where) if where else None
+            if where and problem:
+                self.add((table_name, key), location_warning(where, problem), warning=True)
 
     def _check_flow(self, identity: dict[str, Any], auth: object) -> None:
         needs = {

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from console.engine.diagnosis.verdict import merge_hops
+from console.engine.iis.catalogue import describe
 from console.model.enums import HOP_ORDER, FeedOrigin, HopName, HopStatus, VerdictKind
 from console.model.token import TokenReport
 from console.model.trace import Hop, HopObservation, Trace, TraceRequest
@@ -114,15 +115,18 @@ class PaneViews:
         if seen is None:
             return None
         trace = seen[2]
+        if trace is None:
+            return IisView(seen[0], seen[1])
         log = next(
             (
                 IisLogLine.of(o.data.get("log"))
-                for o in (trace.hop(HopName.IIS).observations if trace else ())
+                for o in trace.hop(HopName.IIS).observations
                 if o.probe == "iis-log" and "log" in o.data
             ),
             None,
         )
-        return IisView(seen[0], seen[1], trace.iis if trace else None, log)
+        note = iis_log_note(trace) if log is None and trace.error is None else ""
+        return IisView(seen[0], seen[1], trace.iis, log, note, no_answer(trace, log))
 
     def _pane(self, name: HopName) -> tuple[VerdictKind, HopStatus | None, Trace | None] | None:
         """What a hop's pane shows: the trace's outcome, the hop's status, and the finished trace (None while it
@@ -162,3 +166,54 @@ class PaneViews:
         """The current trace when it is one of this run's (not a recorded one): what ``copy curl`` may use."""
         entry = self.current
         return entry.trace if entry is not None and entry.origin is FeedOrigin.OWN else None
+
+
+# -- the IIS pane's sentences -------------------------------------------------------------------------------------
+
+LOG_SOURCE = "IIS log "
+"""How the diagnosis starts what it says of the IIS log on the IIS hop: ``IIS log LOCATION: what it found``
+(engine/diagnosis/diagnose.py, ``_log_lines``)."""
+TIMEOUT = "gateway.integration_timeout"
+
+
+def iis_log_note(trace: Trace) -> str:
+    """Why a finished trace shows no IIS log line: no log configured, the configured location names nothing
+    (quoted), or it was searched and holds no line of this request yet; from what the diagnosis said of the log."""
+    said = [e.removeprefix(LOG_SOURCE) for e in trace.hop(HopName.IIS).evidence if e.startswith(LOG_SOURCE)]
+    if not said:
+        if trace.scenario is not None:  # the sandbox's ground truth speaks instead of its log
+            return "none found: the sandbox's IIS log holds no line with this correlation id"
+        return "none read: the profile names no [iis] log_path, so no IIS log was searched"
+    location, _, note = said[-1].partition(": ")
+    if note.startswith(f"{location}: "):  # the location itself could not be read: its own error names it first
+        reason = note[len(location) + 2 :]
+        return f'none read: the profile\'s [iis] log_path "{location}" names nothing readable: {reason}'
+    if note.startswith("no line with"):
+        return f"none yet: {note}"
+    return f'none tied to this request in "{location}": {note}'
+
+
+def no_answer(trace: Trace, log: IisLogLine | None) -> str:
+    """The sentence for an IIS answer that never reached the gateway (an integration timeout, or no status at
+    all), with what IIS's log says it did later; empty when IIS's status reached the gateway."""
+    timed_out = any(f.code == TIMEOUT for f in trace.findings)
+    status = trace.iis.status if trace.iis is not None else None
+    if not timed_out and status != 0:
+        return ""
+    said = (
+        "no answer reached the gateway within its integration timeout"
+        if timed_out
+        else "no answer from IIS reached the gateway"
+    )
+    fields = dict(log.fields) if log is not None else {}
+    code = fields.get("status", "")
+    if code:
+        number, sub, win32 = ([*code.split("."), "", ""])[:3]
+        meaning = describe(number, sub or None, win32 or None)
+        taken = fields.get("time-taken", "")
+        after = f" after {taken} ms" if taken.isdigit() else ""
+        gone = meaning.status is not None and meaning.status < 400 and not meaning.normal
+        said += f"; IIS's log says it finished later: {code}{after}" + (", the client had gone" if gone else "")
+    elif status:
+        said += f"; IIS answered {status} later, too late for the gateway"
+    return said

@@ -113,6 +113,12 @@ class IisView:
     status: IisStatus | None = None
     log: IisLogLine | None = None
     """The current trace's IIS log line, decoded; None when none was found (or no log is configured)."""
+    log_note: str = ""
+    """With no line: why, in one sentence (no log configured, the configured location names nothing, searched
+    and not written yet …); empty while the trace runs."""
+    no_answer: str = ""
+    """When no IIS answer reached the gateway (an integration timeout): the sentence the pane shows in place of a
+    status, with what IIS's own records say it did later."""
 
 
 @dataclass(frozen=True, slots=True)

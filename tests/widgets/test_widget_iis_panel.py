@@ -30,14 +30,15 @@ async def test_windows_auth_challenge() -> None:
     panel = IisPanel()
     app = Harness(panel)
     async with app.run_test(size=(120, 20)) as pilot:
-        panel.view = iis_view(iis_windows_auth())
+        note = "none read: the profile names no [iis] log_path, so no IIS log was searched"
+        panel.view = replace(iis_view(iis_windows_auth()), log_note=note)
         await pilot.pause()
         text = flat(screen_text(app, panel))
         assert "✗ 401.2 Unauthorized: logon failed due to server configuration win32 5" in text
         assert "challenge WWW-Authenticate: Negotiate, NTLM" in text
         assert "user anonymous / unknown" in text
         assert "x-amzn-Remapped-WWW-Authenticate Negotiate" in text
-        assert "none read: no [iis] log_path in the profile, or no line with this correlation id yet" in text
+        assert f"IIS log line {note}" in text  # the book's sentence: what is true of this trace's log
         assert panel.has_class("-client-error", "-challenge")
 
 
