@@ -11,7 +11,7 @@ from console.commands.seconds import timeout_seconds
 from console.commands.style import SEVERITY_MARK, Style
 from console.errors import UsageError
 from console.model.enums import HopName, VerdictKind
-from console.model.trace import HOP_GLYPH, HopStatus, Trace
+from console.model.trace import HOP_GLYPH, Hop, HopStatus, Trace
 from console.model.views import verdict_kind
 from console.sanitize import inert
 
@@ -228,6 +228,8 @@ def render_text(trace: Trace, s: Style) -> str:
             f"  {s(glyph, _STATUS_STYLE[hop.status])} {s(f'{word:<11}', _STATUS_STYLE[hop.status])} "
             f"{hop.name.value:<12} {latency}  {inert(who)}"
         )
+        if hop.name is HopName.IIS:
+            out += [s(f"      {inert(said)}", "dim") for said in _log_line(hop)]
     verdict = trace.verdict
     out.append("")
     kind = verdict_kind(trace)
@@ -255,6 +257,17 @@ def render_text(trace: Trace, s: Style) -> str:
             out.append(f"      {inert(f.detail)}")
             out.append(s(f"      fix: {inert(f.fix)}", "dim"))
     return "\n".join(out) + "\n"
+
+
+def _log_line(hop: Hop) -> list[str]:
+    """The IIS log line the trace found: where, how it was matched and how sure, its status in words; its fields."""
+    for seen in hop.observations:
+        log = seen.data.get("log") if seen.probe == "iis-log" else None
+        if isinstance(log, dict) and isinstance(log.get("summary"), str):
+            fields = log.get("fields")
+            pairs = [p for p in fields if isinstance(p, list) and len(p) == 2] if isinstance(fields, list) else []
+            return [log["summary"], *([" · ".join(f"{k} {v}" for k, v in pairs)] if pairs else [])]
+    return []
 
 
 def _identity(hop: Any) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from console.engine.diagnosis.verdict import merge_hops
 from console.engine.iis.catalogue import describe
+from console.engine.probes.iis_line import PROBE as LOG_PROBE
+from console.engine.probes.iis_line import why_none
 from console.model.enums import HOP_ORDER, FeedOrigin, HopName, HopStatus, VerdictKind
 from console.model.token import TokenReport
 from console.model.trace import Hop, HopObservation, Trace, TraceRequest
@@ -121,7 +123,7 @@ class PaneViews:
             (
                 IisLogLine.of(o.data.get("log"))
                 for o in trace.hop(HopName.IIS).observations
-                if o.probe == "iis-log" and "log" in o.data
+                if o.probe == LOG_PROBE and "log" in o.data
             ),
             None,
         )
@@ -170,27 +172,33 @@ class PaneViews:
 
 # -- the IIS pane's sentences -------------------------------------------------------------------------------------
 
-LOG_SOURCE = "IIS log "
-"""How the diagnosis starts what it says of the IIS log on the IIS hop: ``IIS log LOCATION: what it found``
-(engine/diagnosis/diagnose.py, ``_log_lines``)."""
 TIMEOUT = "gateway.integration_timeout"
 
 
 def iis_log_note(trace: Trace) -> str:
     """Why a finished trace shows no IIS log line: no log configured, the configured location names nothing
-    (quoted), or it was searched and holds no line of this request yet; from what the diagnosis said of the log."""
-    said = [e.removeprefix(LOG_SOURCE) for e in trace.hop(HopName.IIS).evidence if e.startswith(LOG_SOURCE)]
-    if not said:
-        if trace.scenario is not None:  # the sandbox's ground truth speaks instead of its log
-            return "none found: the sandbox's IIS log holds no line with this correlation id"
+    (quoted), or it was searched and holds no line of this request (yet); from the ``iis-log`` observation's
+    structured ``search`` (engine/probes/iis_line.py, ``searched``), never from the wording of evidence lines."""
+    search = next(
+        (
+            o.data["search"]
+            for o in trace.hop(HopName.IIS).observations
+            if o.probe == LOG_PROBE and isinstance(o.data.get("search"), dict)
+        ),
+        None,
+    )
+    if trace.scenario is not None:  # the sandbox's ground truth speaks instead of its log
+        return "none found: the sandbox's IIS log holds no line with this correlation id"
+    if search is None:
         return "none read: the profile names no [iis] log_path, so no IIS log was searched"
-    location, _, note = said[-1].partition(": ")
-    if note.startswith(f"{location}: "):  # the location itself could not be read: its own error names it first
-        reason = note[len(location) + 2 :]
-        return f'none read: the profile\'s [iis] log_path "{location}" names nothing readable: {reason}'
-    if note.startswith("no line with"):
-        return f"none yet: {note}"
-    return f'none tied to this request in "{location}": {note}'
+    location, setting = str(search.get("location") or ""), str(search.get("configured") or "log_path")
+    problem, where = str(search.get("problem") or ""), str(search.get("problem_where") or "")
+    unread = problem if where in ("", location) else f"{where}: {problem}"
+    if problem and search.get("id_field") is None:  # nothing could be read at all
+        return f'none read: the profile\'s [iis] {setting} "{location}" names nothing readable: {unread}'
+    later, said = why_none(search, trace.correlation_id)
+    said += f"; {unread}" if problem else ""
+    return f"none yet: {said}" if later else f'none tied to this request in "{location}": {said}'
 
 
 def no_answer(trace: Trace, log: IisLogLine | None) -> str:

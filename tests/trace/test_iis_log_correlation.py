@@ -85,6 +85,8 @@ def test_the_line_is_found_by_the_exact_value_of_its_correlation_id_field(tmp_pa
     assert [r.line for r in found.by_id] == [6]
     assert found.confidence is Confidence.CERTAIN and found.reason() == "matched by correlation id"
     assert found.candidates == ()  # an id hit is never mixed with guesses
+    shown = decoded(found.by_id[0], found, "X-Correlation-Id")
+    assert "(certain: matched by correlation id): 200.0.0 OK" in shown["summary"], shown["summary"]
 
 
 def test_the_profiles_correlation_header_names_the_field(tmp_path: Path) -> None:
@@ -164,6 +166,9 @@ def test_a_request_refused_by_http_sys_is_found_in_httperr_with_its_reason_decod
     shown = decoded(found.httperr[0], found, "X-Correlation-Id")
     assert shown["kind"] == "HTTPERR" and ["reason", "FieldLength"] in shown["fields"]
     assert "header" in shown["meaning"].lower(), shown["meaning"]
+    # The trace's short line says it is a guess from HTTPERR, and what http.sys's reason means.
+    assert shown["summary"].startswith("HTTPERR line ") and "(possible: HTTPERR matched by time" in shown["summary"]
+    assert "400 FieldLength: " in shown["summary"], shown["summary"]
     assert found.reason() == "HTTPERR matched by time, method and path: 1 candidate, none tied by correlation id"
 
 

@@ -77,6 +77,31 @@ def test_a_folder_with_no_logs_is_named(tmp_path: Path) -> None:
     assert f'"{empty}"' in text and "names no [iis] log_path" not in text, text
 
 
+def test_a_location_with_a_colon_space_that_names_nothing_is_quoted_whole(tmp_path: Path) -> None:
+    odd = tmp_path / "logs: old"
+    odd.mkdir()
+    missing = str(odd / "u_ex999999.log")
+    text = pane(tmp_path, missing)
+    assert f'"{missing}"' in text and "names nothing readable" in text and "no such file or folder" in text, text
+
+
+def test_a_searched_log_with_a_colon_space_in_its_path_says_iis_buffers_it(tmp_path: Path) -> None:
+    odd = tmp_path / "W3SVC1: site"
+    odd.mkdir()
+    log = odd / "u_ex260517.log"
+    log.write_text(HEADER)
+    text = pane(tmp_path, str(log))
+    assert "none yet: no line with" in text and str(log) in text and "netsh http flush logbuffer" in text, text
+    assert "none tied" not in text
+
+
+def test_a_log_without_the_correlation_field_says_no_line_can_be_tied(tmp_path: Path) -> None:
+    log = tmp_path / "u_ex260517.log"
+    log.write_text(HEADER.replace(" X-Correlation-Id", "") + "2026-05-17 00:00:01 GET /other - 200 0 0\n")
+    text = pane(tmp_path, str(log))
+    assert f'none tied to this request in "{log}"' in text and "has no X-Correlation-Id field" in text, text
+
+
 @pytest.fixture(scope="module")
 def timed_out(sandboxes: Sandboxes) -> IisView:
     book = TraceBook()

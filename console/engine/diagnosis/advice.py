@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.engine.diagnosis.iis_log import joined
 from console.engine.target import Target
 from console.model.trace import ResponseSnapshot
 
@@ -104,9 +105,8 @@ def _log_fix(target: Target, log_note: str, *, log_no_field: bool, log_headers_o
             "(cs-username stays '-' unless IIS itself authenticated the call): configure [iis] echo_path, an "
             "endpoint that reports the user the application resolved."
         )
-    return (
-        f"{where} did not show the user"
-        + (f": {log_note}" if log_note else "")
-        + f"; log cs-username (or the identity header as a custom field) with {header} as a custom field, "
-        "and flush the log buffer (netsh http flush logbuffer)."
+    return joined(
+        f"{where} did not show the user" + (f": {log_note}" if log_note else ""),
+        f"log cs-username (or the identity header as a custom field) with {header} as a custom field, "
+        "and flush the log buffer (netsh http flush logbuffer).",
     )

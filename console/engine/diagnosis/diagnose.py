@@ -11,7 +11,16 @@ from console.engine.diagnosis.client_sent import as_sent, unsigned
 from console.engine.diagnosis.evidence import Evidence
 from console.engine.diagnosis.ground_truth import REFUSALS
 from console.engine.diagnosis.iis_log import CONFIDENCE as log_confidence
-from console.engine.diagnosis.iis_log import LogReading, conflict_finding, read_log, status_findings
+from console.engine.diagnosis.iis_log import (
+    W3C_WANTED,
+    LogReading,
+    conflict_finding,
+    found_lines,
+    log_lines,
+    read_log,
+    status_findings,
+    time_taken,
+)
 from console.engine.diagnosis.iis_rules import iis_findings, spoof_findings, spoof_note
 from console.engine.diagnosis.iis_view import caller_unknown, disagreement, domain_note, vet_echo, view_observations
 from console.engine.diagnosis.propagation import check_propagation
@@ -65,7 +74,7 @@ def diagnose(ev: Evidence) -> Diagnosis:
             gateway_obs,
             authorizer_obs,
             ground_truth.integration_stage(record, ev),
-            ground_truth.iis_stage(record.iis),
+            ground_truth.iis_stage(record.iis, timed_out=record.integration.timed_out, taken=time_taken(ev)),
         ]
         findings += gateway_found + authorizer_found
         if record.bypassed:
@@ -151,12 +160,14 @@ def diagnose(ev: Evidence) -> Diagnosis:
         findings += _unexplained(observations, findings, reading)
     # With ground truth or an IIS view, the response's own gaps no longer matter.
     missing = reading.missing_evidence if reading is not None and record is None and view is None else ""
+    if log is not None and log.status is not None and missing.startswith(W3C_WANTED):
+        missing = ""  # this request's line was found and decoded: what Baton has is never "missing"
     findings = one_unconfirmed(ev, view, findings, log)
     if ECHO_HINT in missing and (ev.target.echo_path or ev.target.log_path or ev.iis_view is not None):
         # The generic "configure an echo or a log" would contradict the profile: say what its probes showed.
         missing = next((f.fix for f in findings if f.code == UNCONFIRMED), missing)
     hops = merge_hops(observations, findings, stopped)
-    hops = with_lines(hops, HopName.IIS, [*_log_lines(log), spoof_note(ev)])
+    hops = with_lines(hops, HopName.IIS, [*found_lines(ev), *log_lines(log), spoof_note(ev)])
     if any(f.code == UNCONFIRMED and f.hop is HopName.IIS for f in findings):
         # IIS was seen, but not shown to hold the caller: its cell must not read ok while the verdict doubts it.
         hops = tuple(
@@ -171,14 +182,6 @@ def diagnose(ev: Evidence) -> Diagnosis:
 _BYPASSED = (HopName.GATEWAY, HopName.AUTHORIZER, HopName.INTEGRATION)
 _SETTLED_BY_VIEW = (UNCONFIRMED, "iis.http_error", "iis.error")
 """Response findings that say who IIS resolved is not known: a view of IIS that shows the user settles them."""
-
-
-def _log_lines(log: LogReading | None) -> list[str]:
-    """What the IIS log showed, on the IIS hop: the line itself, and why it did not confirm when it did not."""
-    if log is None:
-        return []
-    lines = [*([f"{log.source}: line {log.line}"] if log.line else []), *log.evidence]
-    return lines if log.view is not None else [*lines, f"{log.source}: {log.note}"]
 
 
 def _bypassed_observations() -> list[HopObservation]:

@@ -255,14 +255,14 @@ def integration_stage(record: GroundTruth, ev: Evidence) -> HopObservation:
     )
 
 
-def iis_stage(iis: IisTruth) -> HopObservation:
+def iis_stage(iis: IisTruth, *, timed_out: bool = False, taken: str | None = None) -> HopObservation:
     """IIS's side: whether it received the request, who it resolved, what it answered.
 
     The status alone does not break the hop: the IIS rules judge who IIS resolved and what the status means.
-    """
+    ``timed_out``: the gateway stopped waiting first; ``taken``: the time-taken (ms) IIS logged."""
     if not iis.answered:
         return HopObservation(HopName.IIS, PROBE, HopStatus.NOT_REACHED, evidence=("IIS received nothing",))
-    evidence = [f"IIS answered {iis.status}" + (f".{iis.substatus}" if iis.substatus else "")]
+    evidence = [_answer(iis, timed_out, taken)]
     if iis.log_line:
         evidence.append(f"W3C: {iis.log_line}")
     identity = Identity(subject=iis.user, claims=iis.headers, source=f"IIS, {iis.auth_type or 'anonymous'} auth")
@@ -283,3 +283,18 @@ def iis_stage(iis: IisTruth) -> HopObservation:
             "log_line": iis.log_line,
         },
     )
+
+
+def _answer(iis: IisTruth, timed_out: bool, taken: str | None) -> str:
+    """What IIS did with the request, as far as the sandbox saw it (never "answered None")."""
+    if iis.status is None:
+        if timed_out:
+            return (
+                "IIS received the request but had not answered when the gateway stopped waiting (integration timeout)"
+            )
+        return "IIS received the request; no answer from it was recorded"
+    code = f"{iis.status}" + (f".{iis.substatus}" if iis.substatus else "")
+    if timed_out:
+        after = f" after {taken} ms" if taken and taken.isdigit() else ""
+        return f"IIS finished after the gateway stopped waiting (integration timeout): {code}{after}, too late"
+    return f"IIS answered {code}"

@@ -10,7 +10,9 @@ from console.engine.diagnosis.evidence import Evidence
 from console.engine.iis.status import meaning
 from console.engine.logs.model import LogRecord
 from console.engine.probes.iis import IisView
-from console.engine.probes.iis_logs import BUFFERED, LogSearch
+from console.engine.probes.iis_line import PROBE as LOG_PROBE
+from console.engine.probes.iis_line import searched, why_none
+from console.engine.probes.iis_logs import LogSearch
 from console.engine.probes.w3c import line_text
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName
@@ -39,6 +41,38 @@ class LogReading:
     """Set when this request's records disagree (two users or statuses for one id): what they say."""
     no_field: bool = False
     """True when the log has no correlation-id field: no line can ever be tied to a request."""
+
+
+W3C_WANTED = "the IIS W3C log line for this request"
+"""How the response's reading asks for the W3C line (console/engine/diagnosis/response_iis.py, ``_LOG``)."""
+
+
+def _found(ev: Evidence) -> dict[str, object]:
+    """The decoded IIS log line the trace found (engine/probes/iis_line.py), or an empty dict."""
+    return next((o.data["log"] for o in ev.observations if o.probe == LOG_PROBE and "log" in o.data), {})
+
+
+def found_lines(ev: Evidence) -> list[str]:
+    """The IIS log line's short line on the IIS hop: where, how it was matched and how sure, its status in words.
+
+    The probe's observation changes no status, so its evidence would be dropped beside informative ones."""
+    said = _found(ev).get("summary")
+    return [said] if isinstance(said, str) else []
+
+
+def time_taken(ev: Evidence) -> str | None:
+    """``time-taken`` (ms) of the decoded IIS log line, when the line has that field."""
+    fields = _found(ev).get("fields")
+    pairs = fields if isinstance(fields, list) else []
+    return next((str(p[1]) for p in pairs if isinstance(p, list) and p[:1] == ["time-taken"] and len(p) == 2), None)
+
+
+def log_lines(log: LogReading | None) -> list[str]:
+    """What the IIS log showed, on the IIS hop: the line itself, and why it did not confirm when it did not."""
+    if log is None:
+        return []
+    lines = [*([f"{log.source}: line {log.line}"] if log.line else []), *log.evidence]
+    return lines if log.view is not None else [*lines, f"{log.source}: {log.note}"]
 
 
 def read_log(ev: Evidence) -> LogReading | None:
@@ -70,7 +104,7 @@ def read_log(ev: Evidence) -> LogReading | None:
         note = f"the log line with {ev.correlation_id} cannot confirm this request: {why}"
         return LogReading(line_text(record), None, source, note=note)
     reading = _reading(ev, records, source)
-    where = f"{source}: found in {', '.join(dict.fromkeys(r.source for r in records))}"
+    where = f"{source}: found by correlation id in {', '.join(dict.fromkeys(r.source for r in records))}"
     return replace(reading, evidence=(where, *reading.evidence))
 
 
@@ -80,32 +114,29 @@ def _unmatched(ev: Evidence, search: LogSearch, source: str) -> LogReading:
     no_field = search.id_field is False
     if search.problem and not (search.candidates or search.httperr or search.id_field is not None):
         return LogReading(None, None, source, note=search.problem)
-    if no_field:
-        said = (
-            f"the log has no {header} field (its #Fields directive does not name it), so no line can be tied to "
-            "this request"
-        )
-    elif search.elsewhere:
-        said = search.elsewhere
-    elif search.unreadable:
-        said = search.unreadable
-    else:
-        where = ", ".join(search.searched) or str(ev.target.log_path)
-        waited = f" after looking for {search.waited:.0f} s" if search.waited >= 1 else ""
-        said = f"no line with {cid} in {where}{waited}; {BUFFERED}, so it may not be written yet"
+    _later, said = why_none(searched(search, header), cid)
     evidence: list[str] = []
     if search.httperr:
-        said += f"; {_refusal(search)}"
+        said = joined(said, _refusal(search))
     if search.candidates:
-        said += (
-            f"; {search.reason()} ({', '.join(f'{r.source}:{r.line}' for r in search.candidates[:3])}): a guess, "
-            "so it cannot show who IIS resolved"
+        said = joined(
+            said,
+            f"{search.reason()} ({', '.join(f'{r.source}:{r.line}' for r in search.candidates[:3])}): a guess, "
+            "so it cannot show who IIS resolved",
         )
     for record in (*search.candidates[:3], *search.httperr[:3]):
         evidence.append(f"{source}: possible line {record.source}:{record.line}: {line_text(record)}")
     if search.problem:
-        said += f"; {search.problem}"
+        said = joined(said, search.problem)
     return LogReading(None, None, source, note=said, evidence=tuple(evidence), no_field=no_field)
+
+
+def joined(sentence: str, more: str) -> str:
+    """``sentence; more`` as one sentence: a full stop ending the first is dropped (never ".;")."""
+    head = sentence.rstrip()
+    if head.endswith(".") and not head.endswith(".."):
+        head = head[:-1]
+    return f"{head}; {more}" if head else more
 
 
 def _refusal(search: LogSearch) -> str:

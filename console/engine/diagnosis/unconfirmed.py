@@ -7,7 +7,7 @@ from dataclasses import replace
 from console.engine.diagnosis.advice import unconfirmed_fix
 from console.engine.diagnosis.catalogue import HOP_FINDINGS, hop_finding
 from console.engine.diagnosis.evidence import Evidence
-from console.engine.diagnosis.iis_log import LogReading
+from console.engine.diagnosis.iis_log import LogReading, joined
 from console.engine.diagnosis.verdict import UNCONFIRMED
 from console.engine.probes.iis import IisView
 from console.model.findings import Finding, Severity
@@ -39,7 +39,7 @@ def one_unconfirmed(
     log_note = log.note if log is not None else ""
     detail = first.detail
     if ev.target.log_path and log_note and log_note not in detail:
-        detail += f"; the IIS log did not settle it: {log_note}"
+        detail = joined(detail, f"the IIS log did not settle it: {log_note}")
     generic = first.fix == HOP_FINDINGS[UNCONFIRMED].fix
     fix = (
         HEAD_FIX

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from console.engine.iis.catalogue import describe
 from console.engine.iis.httperr import httperr_reason
+from console.engine.iis.win32 import win32_meaning
 from console.engine.logs.model import LogKind, LogRecord
-from console.engine.probes.iis_logs import LogSearch
+from console.engine.probes.iis_logs import BUFFERED, LogSearch
 from console.engine.probes.w3c import correlation_field
 from console.model.enums import Confidence, HopName, HopStatus
 from console.model.trace import HopObservation
@@ -42,18 +44,67 @@ _HTTPERR = (
 )
 
 
-def observation(search: LogSearch, header: str) -> HopObservation | None:
-    """The IIS hop observation carrying the decoded line (``data["log"]``); None when no line was found.
+def observation(search: LogSearch, header: str) -> HopObservation:
+    """The IIS hop observation carrying the decoded line (``data["log"]``), else what was searched and why nothing
+    was found (``data["search"]``, see :func:`searched`).
 
-    Its status is unknown: the line is shown, never judged here (the diagnosis decides what it proves)."""
+    Its status is unknown: it changes no hop; the line is shown, never judged here (the diagnosis decides what it
+    proves). Its evidence is one short line: where, how it was matched and how sure, and the status in words."""
     record = search.chosen
     if record is None:
-        return None
+        return HopObservation(
+            HopName.IIS, PROBE, HopStatus.UNKNOWN, None, (), data={"search": searched(search, header)}
+        )
     data = decoded(record, search, header)
-    said = f"IIS log {data['where']}: {data['reason']} ({data['confidence']})"
     return HopObservation(
-        HopName.IIS, PROBE, HopStatus.UNKNOWN, None, (said,), confidence=search.confidence, data={"log": data}
+        HopName.IIS,
+        PROBE,
+        HopStatus.UNKNOWN,
+        None,
+        (data["summary"],),
+        confidence=search.confidence,
+        data={"log": data},
     )
+
+
+def searched(search: LogSearch, header: str) -> dict[str, Any]:
+    """JSON-safe: what was searched when no line was found. ``location`` and ``configured`` (the profile setting
+    naming it), ``problem`` (why it could not be read, without the location) and ``problem_where`` (what could not
+    be read), ``searched`` (files), ``waited`` (seconds), ``id_field`` (the log names the correlation-id field:
+    true, false, or null when no record was read), ``header``, ``elsewhere`` and ``unreadable`` (see LogSearch)."""
+    return {
+        "location": search.location,
+        "configured": search.setting,
+        "problem": "; ".join(why for _where, why in search.unread),
+        "problem_where": "; ".join(dict.fromkeys(where for where, _why in search.unread if where)),
+        "searched": list(search.searched),
+        "waited": round(search.waited, 3),
+        "id_field": search.id_field,
+        "header": header,
+        "elsewhere": search.elsewhere,
+        "unreadable": search.unreadable,
+    }
+
+
+def why_none(search: Mapping[str, Any], correlation_id: str) -> tuple[bool, str]:
+    """Why :func:`searched`'s search found no line: (whether it may still come, the sentence).
+
+    The log may name no correlation-id field, hold the id only in another field or on a line it cannot read;
+    else IIS may simply not have written the line yet (it buffers its log)."""
+    header = str(search.get("header") or "correlation-id")
+    if search.get("id_field") is False:
+        return False, (
+            f"the log has no {header} field (its #Fields directive does not name it), so no line can be tied to "
+            "this request"
+        )
+    for known in ("elsewhere", "unreadable"):
+        if search.get(known):
+            return False, str(search[known])
+    files = search.get("searched")
+    where = ", ".join(str(f) for f in files) if isinstance(files, list) and files else str(search.get("location"))
+    waited = search.get("waited")
+    after = f" after looking for {waited:.0f} s" if isinstance(waited, int | float) and waited >= 1 else ""
+    return True, f"no line with {correlation_id} in {where}{after}; {BUFFERED}, so it may not be written yet"
 
 
 def decoded(record: LogRecord, search: LogSearch, header: str) -> dict[str, Any]:
@@ -80,14 +131,39 @@ def decoded(record: LogRecord, search: LogSearch, header: str) -> dict[str, Any]
         name = correlation_field(record.schema, header)
         if name is not None:
             fields.append([name, record.get(name) or ""])
+    where, label = f"{record.source}:{record.line}", f"{search.confidence.value}: {search.reason()}"
+    summary = (
+        f"HTTPERR line {where} ({label}): {_httperr_short(record)}"
+        if httperr
+        else f"IIS log line {where} ({label}): {_status_short(record)}"
+    )
     return {
         "kind": "HTTPERR" if httperr else "W3C",
-        "where": f"{record.source}:{record.line}",
+        "where": where,
         "confidence": search.confidence.value,
         "reason": search.reason(),
         "fields": fields,
         "meaning": words,
+        "summary": summary,
     }
+
+
+def _status_short(record: LogRecord) -> str:
+    """``404.0.2 Not found, win32 2 ERROR_FILE_NOT_FOUND``: the status in the catalogue's few words."""
+    status, sub, win32 = record.number("sc-status"), record.number("sc-substatus"), record.number("sc-win32-status")
+    if status is None:
+        return "no sc-status field"
+    found = describe(status, sub, win32)
+    if not win32:  # 0 only says "no error"
+        return f"{found.code} {found.title}"
+    return f"{found.code} {found.title}, win32 {win32} {win32_meaning(win32).name or ''}".rstrip()
+
+
+def _httperr_short(record: LogRecord) -> str:
+    """``400 FieldLength: <meaning>``: http.sys's status and reason phrase in the catalogue's words."""
+    reason = record.get("s-reason") or "-"
+    meaning = httperr_reason(reason).meaning if reason != "-" else ""
+    return f"{record.get('sc-status') or '-'} {reason}" + (f": {meaning}" if meaning else "")
 
 
 def _status_words(status: int, sub: int | None, win32: int | None) -> str:

@@ -19,6 +19,7 @@ from console.engine.probes.iis_match import LogQuery, by_time, elsewhere
 from console.engine.probes.w3c import Tail, correlation_field, newest_sources
 from console.errors import TraceCancelled
 from console.model.enums import Confidence
+from console.sanitize import inert
 
 __all__ = ["BUFFERED", "LogQuery", "LogSearch", "search_logs"]
 
@@ -47,7 +48,13 @@ class LogSearch:
     unreadable: str = ""
     """A line holding the id that the reader could not read, and why (no #Fields before it …)."""
     problem: str = ""
-    """A location that could not be read (missing, unreadable, a glob matching nothing)."""
+    """A location that could not be read (missing, unreadable, a glob matching nothing), each as 'where: why'."""
+    unread: tuple[tuple[str, str], ...] = ()
+    """The same, structured: (where, why) per location or file that could not be read."""
+    location: str = ""
+    """The location searched, as the profile names it ([iis] log_path, else httperr_path)."""
+    setting: str = "log_path"
+    """The profile setting that named ``location``."""
     searched: tuple[str, ...] = ()
     waited: float = 0.0
     criteria: str = "time, method and path"
@@ -106,7 +113,12 @@ def search_logs(
         found = _look(query, w3c, httperr, base_dir, tails, cancel)
         now = time.monotonic()
         if found.settled() or now >= deadline:
-            return replace(found, waited=now - started)
+            return replace(
+                found,
+                waited=now - started,
+                location=w3c or httperr or "",
+                setting="log_path" if w3c else "httperr_path",
+            )
         if not announced and waiting is not None:
             waiting()
             announced = True
@@ -127,7 +139,7 @@ def _look(
     cancel: threading.Event | None,
 ) -> LogSearch:
     stop: Callable[[], bool] = cancel.is_set if cancel is not None else lambda: False
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     records, searched = _records(w3c, base_dir, tails, problems, stop) if w3c else ([], [])
     unreadable = next(
         (
@@ -162,19 +174,24 @@ def _look(
         id_field=id_field,
         elsewhere="" if by_id else elsewhere(records, query),
         unreadable="" if by_id else unreadable,
-        problem="; ".join(problems),
+        problem="; ".join(f"{where}: {why}" if where else why for where, why in problems),
+        unread=tuple(problems),
         searched=tuple(searched),
         criteria=criteria,
     )
 
 
 def _records(
-    location: str, base_dir: str | None, tails: dict[str, Tail], problems: list[str], stop: Callable[[], bool]
+    location: str,
+    base_dir: str | None,
+    tails: dict[str, Tail],
+    problems: list[tuple[str, str]],
+    stop: Callable[[], bool],
 ) -> tuple[list[LogRecord], list[str]]:
     try:
         sources = newest_sources(location, base_dir)
     except LogInputError as exc:
-        problems.append(exc.one_line())
+        problems.append(_unread(exc))
         return [], []
     out: list[LogRecord] = []
     for source in reversed(sources):  # oldest first: records in time order, the newest line last
@@ -182,8 +199,15 @@ def _records(
         try:
             out += tail.poll(stop)
         except LogInputError as exc:
-            problems.append(exc.one_line())
+            problems.append(_unread(exc))
     return out, [s.label for s in sources]
+
+
+def _unread(exc: LogInputError) -> tuple[str, str]:
+    """(where, why) of a log input that could not be read; both inert (the error's one line, split at its place)."""
+    said = exc.one_line()
+    where = inert(" ".join(exc.where.split())) if exc.where else ""
+    return (where, said[len(where) + 2 :]) if where and said.startswith(f"{where}: ") else ("", said)
 
 
 def utc(epoch: float) -> str:
