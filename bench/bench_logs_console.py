@@ -125,6 +125,7 @@ async def keypress_latency(directory: Path) -> bool:
             await asyncio.sleep(0.02)
         written = int((writer.stdout.read() if writer.stdout else "0").strip() or 0)
         elapsed = time.perf_counter() - started
+        await press("home")  # back on the newest line: a tail paused by the held line resumes and catches up
         deadline = time.perf_counter() + 10
         model = screen.model
         while len(model.entries) + model.dropped < written and time.perf_counter() < deadline:

@@ -66,9 +66,10 @@ class JoinSummary(ScrollPane):
 ## Join summary
 The profile's API Gateway access log joined with its IIS log by correlation id. Per request:
 **intact** (IIS saw the gateway's caller), **lost** (the gateway had a caller, IIS logged anonymous),
-**altered** (another caller), **refused at IIS**, **missing at IIS** (not in the IIS log: it may not be
-flushed yet), and **bypassed**: an IIS line no gateway record matches, traffic that reached IIS around
-the gateway, a security finding. `r` runs the join again.
+**altered** (another caller), **refused at IIS** (IIS answered 401/403), **missing at IIS** (not in the
+IIS log: it may not be flushed yet), **refused at gateway** (the gateway answered itself: IIS was never
+asked), and **bypassed**: an IIS line no gateway record matches, traffic that reached IIS around the
+gateway, a security finding. `r` runs the join again.
 """
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -53,12 +53,19 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("status", 11),
     ("method", 6),
     ("user", 12),
-    ("correlation id", 14),
+    ("correlation id", None),
     ("path", None),
 )
-"""The path takes what the others leave and is what gets cut; below DROP_BELOW cells, method and user go first."""
+"""The correlation id (the join key) and the path share what the others leave; when that is too little, method and
+user go first."""
 DROP = ("method", "user")
 FLEX_MIN = 12
+ID = 4
+"""The correlation id's column."""
+ID_MIN, ID_MAX = 14, 50
+"""The id column's width: at least an id's distinctive end, at most a GUID with a derived suffix (``.spoof-check``)."""
+PATH_MIN = 20
+"""Cells the path keeps before the id column grows."""
 
 
 def cell_texts(row: LogRowLike) -> tuple[tuple[str, str], ...]:
@@ -78,6 +85,14 @@ def fit(text: str, width: int) -> str:
     """``text`` padded or cut (with …) to exactly ``width`` cells."""
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def fit_end(text: str, width: int) -> str:
+    """``text`` padded, or cut from the left (…) so its end shows: an id's suffix (``.spoof-check``, ``.warmup1``)
+    is what tells a trace's line from its derived requests' lines."""
+    if cell_len(text) > width:
+        return "…" + text[len(text) - width + 1 :] if width > 1 else "…"
     return set_cell_size(text, width)
 
 
@@ -136,10 +151,16 @@ class LogTable(ScrollView, can_focus=True):
         self._cursor = 0
         """Display index (0 is the newest line). On 0 the cursor follows new lines; elsewhere it holds its line."""
         self._lines: LRUCache[tuple[str, int, str], Strip] = LRUCache(1024)
+        self._header_cells = [(name, "") for name, _ in COLUMNS]
 
     @property
     def row_count(self) -> int:
         return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        """The cursor's display row: 0 is the newest line."""
+        return self._cursor
 
     @property
     def highlighted(self) -> str | None:
@@ -231,11 +252,13 @@ class LogTable(ScrollView, can_focus=True):
         shown = list(range(len(COLUMNS)))
         names = [name for name, _ in COLUMNS]
         for name in DROP:
-            if sum(w or FLEX_MIN for _, w in (COLUMNS[i] for i in shown)) + len(shown) - 1 <= width:
+            if sum(w or FLEX_MIN for _, w in (COLUMNS[i] for i in shown)) + ID_MIN - FLEX_MIN + len(shown) - 1 <= width:
                 break
             shown.remove(names.index(name))
         fixed = sum(COLUMNS[i][1] or 0 for i in shown) + len(shown) - 1
-        return [(i, COLUMNS[i][1] or max(width - fixed, 4)) for i in shown]
+        left = max(width - fixed, 8)
+        id_width = max(min(left - PATH_MIN, ID_MAX), min(ID_MIN, left - 4))  # the id whole before a longer path
+        return [(i, COLUMNS[i][1] or (id_width if i == ID else max(left - id_width, 4))) for i in shown]
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"log-table--{name}", partial=True)
@@ -246,7 +269,8 @@ class LogTable(ScrollView, can_focus=True):
             text, accent = cells[column]
             if n:
                 segments.append(Segment(" ", base))
-            segments.append(Segment(fit(text, cell_width), base + self._style(accent) if accent else base))
+            cut = fit_end if column == ID and cells is not self._header_cells else fit
+            segments.append(Segment(cut(text, cell_width), base + self._style(accent) if accent else base))
         return Strip(segments).adjust_cell_length(width, base)
 
     def render_line(self, y: int) -> Strip:
@@ -255,7 +279,7 @@ class LogTable(ScrollView, can_focus=True):
             header = self._lines.get(("", width, "header"))
             if header is None:
                 base = self.get_component_rich_style("log-table--header")
-                header = self._strip([(name, "") for name, _ in COLUMNS], width, base)
+                header = self._strip(self._header_cells, width, base)
                 self._lines[("", width, "header")] = header
             return header
         display = round(self.scroll_offset.y) + y - 1

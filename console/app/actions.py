@@ -57,6 +57,21 @@ ACTIONS: tuple[ConsoleAction, ...] = (
 )
 """In footer order."""
 
+LOGS_ACTIONS: tuple[ConsoleAction, ...] = (
+    ConsoleAction("back", ("escape", "q"), "Back", "Back to the console screen (the tail keeps its place)", "esc / q"),
+    ConsoleAction(
+        "focus_search", ("slash",), "Search", "Search the IIS logs: a correlation id or field:value words", "/"
+    ),
+    ConsoleAction("toggle_tail", ("t",), "Tail", "Follow the IIS log live (a selected line pauses it)", "t"),
+    ConsoleAction("refresh", ("r",), "Re-run", "Run the search and the gateway ⨝ IIS join again", "r"),
+    ConsoleAction("open_trace", ("enter",), "Open trace", "Open the trace carrying the selected line's correlation id"),
+    ConsoleAction("send", ("ctrl+r",), "Send", "Back to the console screen and send the test request"),
+    ConsoleAction("switch_profile", ("ctrl+o",), "Profile", "Back to the console screen and open another profile"),
+    ConsoleAction("switch_scenario", ("ctrl+n",), "Scenario", "Back to the console screen and pick a scenario"),
+    ConsoleAction("help", ("f1", "question_mark"), "Help", "The Logs view's keys, search words and panes", "F1 / ?"),
+)
+"""The Logs view's actions, in footer order: its bindings, palette entries and help page."""
+
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("tab / shift+tab", "Move between panes (below 100x30 they stack: each scrolls into view); the verdict scrolls"),
     ("↑ ↓ / j k", "Select a hop or a feed item"),

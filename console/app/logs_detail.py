@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.engine.logs.identity import iis_user
 from console.engine.logs.model import LogKind, LogRecord, Quarantined
 
 
@@ -26,7 +27,10 @@ def detail_of(item: LogRecord | Quarantined, note: str = "") -> RecordDetail:
     fields = tuple((name, item.get(name) or "", raw) for name, raw in zip(item.schema.fields, item.raw, strict=False))
     kind = {LogKind.W3C: "IIS W3C", LogKind.HTTPERR: "http.sys HTTPERR", LogKind.ADVANCED: "IIS Advanced Logging"}
     software = f" · {item.schema.software}" if item.schema.software else ""
-    return RecordDetail(where, kind.get(item.schema.kind, str(item.schema.kind)) + software, fields, words(item), note)
+    user = iis_user(item)
+    caller = (("user", f"{user[0]} (from the {user[1]} field, as the join reads it)"),) if user else ()
+    told = kind.get(item.schema.kind, str(item.schema.kind)) + software
+    return RecordDetail(where, told, fields, caller + words(item), note)
 
 
 def words(record: LogRecord) -> tuple[tuple[str, str], ...]:

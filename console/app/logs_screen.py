@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from console.app.actions import LOGS_ACTIONS
 from console.app.footer import KeyFooter
 from console.app.logs_links import session_target, trace_link
 from console.app.logs_work import Inbox
@@ -32,12 +33,32 @@ from widgets.log_table import LogLines, LogTable
 if TYPE_CHECKING:
     from console.app.screen import ConsoleScreen
     from console.engine.logs.model import Tally
+    from console.engine.logs.tail import Tail
     from console.session import Session
 
 DRAIN_INTERVAL = 0.1
 """Seconds between moving the workers' rows into the table: one redraw per tick, however fast the log grows."""
 DETAIL_EVERY = 1.0
 """Seconds between detail redraws while the cursor follows a streaming tail (a key press redraws it at once)."""
+SHOWN = ("back", "focus_search", "toggle_tail", "refresh", "help")
+"""The Logs view's actions the footer shows (every one is in the palette and the help page)."""
+SEARCH_HELP = """\
+## Search box
+Type `/`, then words, then `enter`. A bare word is a correlation id (`X-Correlation-Id`, or the profile's
+correlation field). Field words, all of which must match: `status:401` or `status:401.2`,
+`user:alice` (the caller the line names, by the join's rule: `cs-username`, else a logged identity header such as
+`X-User-Sub`), `path:/orders` (part of the path), `since:2026-01-01T10:00` and `until:…` (UTC, as IIS logs).
+An empty search lists every line, newest first. At most 10,000 lines are kept; the status line counts the older
+ones not shown, the quarantined lines and the lines read.
+"""
+TAIL_HELP = """\
+## Tail
+`t` follows the IIS log live (a file, a folder's newest `u_ex*.log`, or a glob's newest match, across daily
+rotation). It keeps its place while you are away: coming back shows every line written since, or the newest
+10,000 and how many older ones were not shown. Selecting a line other than the newest pauses it (`‖ tail paused`)
+so the line stays put; `home` resumes. A log that does not exist yet: `◌ tail waiting`, and it is picked up when
+IIS creates it.
+"""
 SEARCH_HINT = "correlation id, or status:401.2 user:alice path:/orders since:2026-01-01T10:00"
 
 
@@ -45,13 +66,12 @@ class LogsScreen(Screen[None]):
     """Search box, decoded results, live tail, join summary and the highlighted line's detail."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", key_display="esc"),
-        Binding("q", "back", "Back", show=False),
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("t", "toggle_tail", "Tail"),
-        Binding("r", "refresh", "Re-run"),
-        Binding("enter", "open_trace", "Open trace", show=False),
+        Binding(key, a.action, a.title, show=index == 0 and a.action in SHOWN, key_display=a.footer_key.split(" / ")[0])
+        for a in LOGS_ACTIONS
+        for index, key in enumerate(a.keys)
     ]
+    PALETTE_ACTIONS = LOGS_ACTIONS
+    """What the command palette offers here (console.app.palette)."""
 
     AUTO_FOCUS = "#logs-table"
     """The lines, so every key works at once (in the search box, t and r would be typed); / goes to the box."""
@@ -60,7 +80,7 @@ class LogsScreen(Screen[None]):
         super().__init__()
         self.console = console
         self.model = model
-        self.inbox = Inbox()
+        self.inbox = Inbox(model.max_rows)
         self.paths: LogPaths | None = None
         self._tail_stop = threading.Event()
         self._table = LogTable(max_rows=model.max_rows, id="logs-table")
@@ -70,6 +90,10 @@ class LogsScreen(Screen[None]):
         self._tail_state = Static("", id="logs-tail-state", markup=False)
         self._notes: list[str] = []
         self._detail_at = 0.0
+        self._held = False
+        """A line other than the newest is selected: the tail pauses so it stays put (read by the tail's thread)."""
+        self._tail_note: str | None = None
+        """Why the tail has nothing to follow yet (it keeps looking), or why it failed."""
         # Set before the Header mounts: set on mount, its title watcher could run after a quick Esc removed it.
         self.title = "Baton · Logs"
         self.sub_title = console.sub_title
@@ -113,12 +137,12 @@ class LogsScreen(Screen[None]):
         changed = self.model.paths != paths
         self.paths = self.model.paths = paths
         if first and self.model.entries and not changed:
-            self._say_counts()  # back in the view: the results stay as they were
+            self._say_counts()  # back in the view: the results stay as they were, the tail catches up
+            if self.model.tailing:
+                self._start_tail(resume=True)
         else:
             self.run_search(self.model.query_text)
         self.run_join()
-        if self.model.tailing:
-            self._start_tail()
         self._show_tail_state()
 
     def _retry_session(self, session: Session) -> None:
@@ -132,10 +156,13 @@ class LogsScreen(Screen[None]):
         self._table.focus()
 
     def run_search(self, text: str) -> None:
-        """Search the profile's IIS logs for ``text`` (the tail, if on, follows the new search)."""
+        """Search the profile's IIS logs for ``text`` (the tail, if on, follows the new search from where the search
+        stopped reading: no line twice, none missed)."""
         self.workers.cancel_group(self, "logs-search")
+        self._stop_tail()
         self.model.new_search(text)
         self._table.show([])
+        self._held = False
         self._detail.show(None)
         self._notes.clear()
         empty = self.paths.empty_state() if self.paths else "No session yet."
@@ -148,18 +175,31 @@ class LogsScreen(Screen[None]):
             self._say(str(exc))
             return
         self._say("searching…")
-        self._search_worker(self.paths, criteria, self.model.generation)
-        if self.model.tailing:
-            self._start_tail()
+        self._tail_stop = stop = threading.Event()
+        tailing = self.model.tailing and self.paths.iis is not None
+        self._search_worker(self.paths, criteria, self.model.generation, tailing, stop)
 
     @work(thread=True, exclusive=True, group="logs-search", exit_on_error=False)
-    def _search_worker(self, paths: LogPaths, criteria: Criteria, generation: int) -> None:
+    def _search_worker(
+        self, paths: LogPaths, criteria: Criteria, generation: int, tailing: bool, stop: threading.Event
+    ) -> None:
         from console.app.logs_work import search
 
         worker = get_current_worker()
-        tally = search(paths, criteria, generation, self.inbox, lambda: worker.is_cancelled)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._search_done, generation, tally)
+        tail = self._new_tail(paths) if tailing else None  # first: the search reads up to where the tail begins
+        try:
+            tally = search(
+                paths, criteria, generation, self.inbox, lambda: worker.is_cancelled, tail.position if tail else None
+            )
+        except BatonError as exc:  # a log that is not there yet: said; the tail keeps looking for it
+            if tail is None:
+                raise
+            self.app.call_from_thread(self._say, f"search failed: {exc.one_line()}")
+        else:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._search_done, generation, tally)
+        if tail is not None and not worker.is_cancelled:
+            self._follow(tail, paths, criteria, generation, stop)
 
     def _search_done(self, generation: int, tally: Tally | None) -> None:
         self.drain()
@@ -176,7 +216,7 @@ class LogsScreen(Screen[None]):
         for batch in self.inbox.drain():
             if batch.generation != self.model.generation:
                 continue  # a search since replaced
-            self._table.append(self.model.add(batch.rows))
+            self._table.append(self.model.add(batch.rows, batch.dropped))
             self._notes += batch.notes
             self._say_counts()
         # On the top row the cursor follows new lines; their detail is redrawn at most once a second (its relayout
@@ -196,8 +236,10 @@ class LogsScreen(Screen[None]):
             self._stop_tail()
         self._show_tail_state()
 
-    def _start_tail(self) -> None:
+    def _start_tail(self, *, resume: bool = False) -> None:
+        """Follow the log from its end (``resume``: from where the tail was when the view was left)."""
         self._stop_tail()
+        self._tail_note = None
         if self.paths is None or self.paths.iis is None:
             self._say(f"Nothing to tail: set [iis] log_path in profile {self.console.session.profile.name}.")
             return
@@ -207,21 +249,59 @@ class LogsScreen(Screen[None]):
             self._say(str(exc))
             return
         self._tail_stop = stop = threading.Event()
-        self._tail_worker(self.paths, criteria, self.model.generation, stop)
+        self._tail_worker(self.paths, criteria, self.model.generation, stop, resume)
 
     def _stop_tail(self) -> None:
         self._tail_stop.set()
         self.workers.cancel_group(self, "logs-tail")
 
-    @work(thread=True, exclusive=True, group="logs-tail", exit_on_error=False)
-    def _tail_worker(self, paths: LogPaths, criteria: Criteria, generation: int, stop: threading.Event) -> None:
-        from console.app.logs_work import tail
+    def _new_tail(self, paths: LogPaths) -> Tail:
+        """A tail from the end of the log now (in a worker: placing it reads the file's directives)."""
+        from console.engine.logs.tail import Tail
 
-        tail(paths, criteria, generation, self.inbox, stop.is_set)
+        assert paths.iis is not None
+        tail = Tail(paths.iis)
+        self.model.set_tail(tail)
+        return tail
+
+    @work(thread=True, exclusive=True, group="logs-tail", exit_on_error=False)
+    def _tail_worker(
+        self, paths: LogPaths, criteria: Criteria, generation: int, stop: threading.Event, resume: bool
+    ) -> None:
+        kept = self.model.tail
+        tail = kept if resume and kept is not None and kept.named == paths.iis else self._new_tail(paths)
+        self._follow(tail, paths, criteria, generation, stop)
+
+    def _follow(self, tail: Tail, paths: LogPaths, criteria: Criteria, generation: int, stop: threading.Event) -> None:
+        from console.app.logs_work import tail as follow
+
+        def said(note: str | None) -> None:
+            if not stop.is_set():
+                self.app.call_from_thread(self._tail_said, note and f"{paths.iis}: {note}")
+
+        follow(tail, paths, criteria, generation, self.inbox, stop.is_set, lambda: self._held, said)
+
+    def _tail_said(self, note: str | None) -> None:
+        self._tail_note = note
+        self._show_tail_state()
 
     def _show_tail_state(self) -> None:
-        self._tail_state.update("● tail on" if self.model.tailing else "○ tail off (t)")
-        self._tail_state.set_class(self.model.tailing, "-on")
+        """On, waiting for the log to appear, paused on a held line, failed, or off: never "on" when it is not."""
+        if not self.model.tailing:
+            text, state = "○ tail off (t)", ""
+        elif self._tail_note and self._tail_note.startswith("failed"):
+            text, state = "✗ tail failed", "-failed"
+        elif self._tail_note:
+            text, state = "◌ tail waiting", "-waiting"
+            self._say(f"tail waiting: {self._tail_note}; it looks again 4 times a second")
+        elif self._held:
+            text, state = "‖ tail paused", "-paused"
+            self._say("tail paused while a line is selected: home (the newest line) resumes and catches up")
+        else:
+            text, state = "● tail on", "-on"
+        self._tail_state.update(text)
+        for name in ("-on", "-waiting", "-paused", "-failed"):
+            self._tail_state.set_class(name == state, name)
 
     def run_join(self) -> None:
         reason = self.paths.join_state() if self.paths else "No session yet."
@@ -245,6 +325,10 @@ class LogsScreen(Screen[None]):
 
     # -- the highlighted line, and its trace ---------------------------------------------------------------
     def on_log_table_highlighted(self, message: LogTable.Highlighted) -> None:
+        held = self._table.cursor_row != 0
+        if held != self._held:
+            self._held = held  # off the newest line: the tail pauses so the selected record stays the same
+            self._show_tail_state()
         self._show_detail(message.key)
 
     def _show_detail(self, key: str | None) -> None:
@@ -273,6 +357,27 @@ class LogsScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_help(self) -> None:
+        from console.app.modals import HelpModal
+
+        keys = [(a.key_label, a.help) for a in LOGS_ACTIONS] + [("↑ ↓ / j k, home / end", "Move in the lines")]
+        panes = [SEARCH_HELP, TAIL_HELP, LogLines.HELP, LogRecordDetail.HELP, JoinSummary.HELP]
+        self.app.push_screen(HelpModal(keys, panes, "Baton · Logs view — keys"))
+
+    async def _on_console(self, action: str) -> None:
+        """A console-screen action asked for here: back to the console screen, and run it there."""
+        self.app.pop_screen()
+        await self.console.run_action(action)
+
+    async def action_send(self) -> None:
+        await self._on_console("send")
+
+    async def action_switch_profile(self) -> None:
+        await self._on_console("switch_profile")
+
+    async def action_switch_scenario(self) -> None:
+        await self._on_console("switch_scenario")
+
     def action_focus_search(self) -> None:
         self.query_one("#logs-query", Input).focus()
 
@@ -293,6 +398,9 @@ class LogsScreen(Screen[None]):
         text = error.one_line() if isinstance(error, BatonError) else f"{type(error).__name__}: {error}"
         if event.worker.group == "logs-join":
             self._set_join(None, f"join failed: {text}")
+        elif event.worker.group == "logs-tail":
+            self._tail_said(f"failed: {text}")
+            self._say(f"tail failed: {text}")
         else:
             self._say(f"{event.worker.group.removeprefix('logs-')} failed: {text}")
 

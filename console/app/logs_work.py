@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO, cast
 
+from console.engine.logs.identity import iis_user
 from console.engine.logs.model import LogRecord, Quarantined, Tally
 from console.engine.logs.search import Query
-from console.engine.logs.view_model import Criteria, LogPaths, LogRow, row_of
+from console.engine.logs.sources import LogSource
+from console.engine.logs.view_model import MAX_ROWS, Criteria, LogPaths, LogRow, row_of
+
+if TYPE_CHECKING:
+    from console.engine.logs.tail import Tail
 
 Item = LogRecord | Quarantined
 Stop = Callable[[], bool]
@@ -21,24 +29,44 @@ class Batch:
     """What the workers found since the UI last drained the inbox."""
 
     generation: int
-    rows: list[tuple[LogRow, Item]] = field(default_factory=list)
+    rows: deque[tuple[LogRow, Item]]
     notes: list[str] = field(default_factory=list)
+    dropped: int = 0
+    """Lines that matched but are not shown: pushed out of the bounded inbox, or skipped unread (counted)."""
 
 
 class Inbox:
-    """Rows from worker threads, drained by the UI on a timer: thousands of lines a second cost one redraw per tick."""
+    """Rows from worker threads, drained by the UI on a timer: thousands of lines a second cost one redraw per tick.
 
-    def __init__(self) -> None:
+    It keeps at most ``max_rows`` rows per generation (what the table can show): a flood costs the UI thread no more
+    than a full table, and every row pushed out is counted as dropped."""
+
+    def __init__(self, max_rows: int = MAX_ROWS) -> None:
+        self.max_rows = max_rows
         self._lock = threading.Lock()
         self._batches: dict[int, Batch] = {}
 
+    def _batch(self, generation: int) -> Batch:
+        batch = self._batches.get(generation)
+        if batch is None:
+            batch = self._batches[generation] = Batch(generation, deque(maxlen=self.max_rows))
+        return batch
+
     def put(self, generation: int, row: LogRow, item: Item) -> None:
         with self._lock:
-            self._batches.setdefault(generation, Batch(generation)).rows.append((row, item))
+            rows = self._batch(generation).rows
+            if len(rows) == self.max_rows:
+                self._batches[generation].dropped += 1
+            rows.append((row, item))
 
     def note(self, generation: int, text: str) -> None:
         with self._lock:
-            self._batches.setdefault(generation, Batch(generation)).notes.append(text)
+            self._batch(generation).notes.append(text)
+
+    def drop(self, generation: int, lines: int) -> None:
+        """``lines`` that matched were skipped unread: count them."""
+        with self._lock:
+            self._batch(generation).dropped += lines
 
     def drain(self) -> list[Batch]:
         with self._lock:
@@ -47,31 +75,46 @@ class Inbox:
 
 
 def query_of(criteria: Criteria) -> Query:
-    """The engine's Query (the CLI's own matching rules); the id may be in any field, as `baton logs search`'s."""
+    """The engine's Query (the CLI's own matching rules) for the id, status, path and time words."""
     c = criteria
-    return Query(c.correlation_id, c.user, c.status, c.substatus, c.path, c.since, c.until)
+    return Query(c.correlation_id, None, c.status, c.substatus, c.path, c.since, c.until)
 
 
 def matcher(criteria: Criteria) -> Callable[[Item], bool]:
-    """Whether a line belongs in the results: every line for an empty search, else the records the query matches."""
+    """Whether a line belongs in the results: every line for an empty search, else the records the query matches.
+    ``user:`` is the caller the line names by the join's rule (identity.iis_user: cs-username, else a logged
+    identity header such as X-User-Sub), so the table's user column, the join and the search agree."""
     if criteria.empty:
         return lambda item: True
     query = query_of(criteria)
-    return lambda item: isinstance(item, LogRecord) and query.matches(item)
+    wanted = criteria.user.lower() if criteria.user is not None else None
+
+    def keep(item: Item) -> bool:
+        if not isinstance(item, LogRecord) or not query.matches(item):
+            return False
+        if wanted is None:
+            return True
+        user = iis_user(item)
+        return user is not None and user[0].lower() == wanted
+
+    return keep
 
 
-def search(paths: LogPaths, criteria: Criteria, generation: int, inbox: Inbox, stop: Stop) -> Tally | None:
+def search(
+    paths: LogPaths, criteria: Criteria, generation: int, inbox: Inbox, stop: Stop, tailed: tuple[str, int] | None
+) -> Tally | None:
     """Every IIS log of the profile: the matching lines (an empty search keeps every line, quarantined ones too).
 
-    The tally of every line read; None for an id-only search, which takes the engine's grep-speed path and reads
-    only the lines holding the id (so it cannot count quarantined ones)."""
-    from console.engine.logs.reader import read
+    An empty search reads each plain file's newest lines from its end (what the table can hold) and only counts the
+    older ones, as ``tail`` does; ``tailed`` (file, offset) is where a running tail took over: that file is read
+    only up to there, so no line is shown twice. The tally of every line read; None for an id-only search, which
+    takes the engine's grep-speed path and reads only the lines holding the id (it cannot count quarantined ones)."""
     from console.engine.logs.search import search as find
     from console.engine.logs.sources import expand
 
     sources = expand(list(paths.readable()))
     query = query_of(criteria)
-    if query.id_only():
+    if query.id_only() and criteria.user is None:
         for record in find(sources, query):
             if stop():
                 break
@@ -80,31 +123,126 @@ def search(paths: LogPaths, criteria: Criteria, generation: int, inbox: Inbox, s
     keep = matcher(criteria)
     total = Tally("all")
     for source in sources:
-        tally = Tally(source.label)
-        for item in read(source, tally):
-            if stop():
-                break
-            if keep(item):
-                inbox.put(generation, row_of(item, paths.correlation_field), item)
-        total.add(tally)
+        end = tailed[1] if tailed is not None and str(source.path) == tailed[0] and source.member is None else None
+        if criteria.empty and not source.compressed:
+            total.add(_newest_lines(source, end, paths, generation, inbox, stop))
+        else:
+            total.add(_every_line(source, end, keep, paths, generation, inbox, stop))
+        if stop():
+            break
     return total
 
 
-def tail(paths: LogPaths, criteria: Criteria, generation: int, inbox: Inbox, stop: Stop) -> None:
-    """Follow the profile's IIS log across rotation until ``stop``; lines matching the search go to the inbox."""
-    from console.engine.logs.tail import follow
+def _newest_lines(
+    source: LogSource, end: int | None, paths: LogPaths, generation: int, inbox: Inbox, stop: Stop
+) -> Tally:
+    """The last ``inbox.max_rows`` lines of a plain file, read from where they start; the older ones counted."""
+    from console.engine.logs.tail_follower import Follower, start_of_last_lines
+
+    tally = Tally(source.label)
+    follower = Follower(source.path, source.label)
+    try:
+        until = follower.size() if end is None else end
+        inbox.drop(generation, follower.skip_to(start_of_last_lines(follower.handle, until, inbox.max_rows)))
+        for item in follower.read_new(final=end is None, until=until):
+            if stop():
+                break
+            inbox.put(generation, row_of(item, paths.correlation_field), item)
+            tally.quarantined += isinstance(item, Quarantined)
+        tally.lines = follower.line
+    finally:
+        follower.close()
+    return tally
+
+
+def _every_line(
+    source: LogSource,
+    end: int | None,
+    keep: Callable[[Item], bool],
+    paths: LogPaths,
+    generation: int,
+    inbox: Inbox,
+    stop: Stop,
+) -> Tally:
+    from console.engine.logs.reader import read
+
+    tally = Tally(source.label)
+    for item in read(source if end is None else _upto(source, end), tally):
+        if stop():
+            break
+        if keep(item):
+            inbox.put(generation, row_of(item, paths.correlation_field), item)
+    return tally
+
+
+class _Bounded:
+    """A byte stream that ends at ``left`` bytes: what a tail took over is not read twice."""
+
+    def __init__(self, stream: BinaryIO, left: int) -> None:
+        self.stream, self.left = stream, left
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.stream.read(size) if size > 0 else b""
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Upto(LogSource):
+    end: int = 0
+
+    def open(self) -> BinaryIO:
+        return cast(BinaryIO, _Bounded(LogSource.open(self), self.end))
+
+
+def _upto(source: LogSource, end: int) -> LogSource:
+    return _Upto(source.path, source.member, source.label, source.compressed, end)
+
+
+POLL = 0.25
+"""Seconds between looks at the tailed log."""
+
+
+def tail(
+    tail: Tail,
+    paths: LogPaths,
+    criteria: Criteria,
+    generation: int,
+    inbox: Inbox,
+    stop: Stop,
+    paused: Callable[[], bool],
+    said: Callable[[str | None], None],
+) -> None:
+    """Poll ``tail`` until ``stop``; lines matching the search go to the inbox. While ``paused`` (a line is held)
+    nothing is read: the tail keeps its place and catches up after. An empty search keeps only the newest lines of a
+    long backlog, counting the rest as dropped; ``said`` gets why the tail waits (None once it follows a file)."""
+    from console.engine.logs.tail import Rotation, Skipped
 
     keep = matcher(criteria)
-    if paths.iis is None:
-        return
-    for item in follow(paths.iis, stop, poll=0.25):
-        if stop():
-            return
-        if isinstance(item, LogRecord | Quarantined):
-            if keep(item):
+    keep_last = inbox.max_rows if criteria.empty else None
+    waiting: str | None = ""
+    while not stop():
+        if paused():
+            time.sleep(POLL / 5)
+            continue
+        with tail.lock:
+            found = tail.poll(keep_last)
+        if tail.waiting != waiting:
+            waiting = tail.waiting
+            said(waiting)
+        for item in found:
+            if isinstance(item, Skipped):
+                inbox.drop(generation, item.lines)
+            elif isinstance(item, Rotation):  # the tail moved to the next file, or it was truncated or replaced
+                inbox.note(generation, f"tail: {item.reason}, now following {item.new}")
+            elif keep(item):
                 inbox.put(generation, row_of(item, paths.correlation_field), item)
-        else:  # a Rotation: the tail moved to the next file, or the file was truncated or replaced
-            inbox.note(generation, f"tail: {item.reason}, now following {item.new}")
+        if not tail.more:
+            time.sleep(POLL)
 
 
 @dataclass(frozen=True, slots=True)

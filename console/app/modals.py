@@ -33,15 +33,16 @@ class HelpModal(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "dismiss_help", "Close")]
 
-    def __init__(self, keys: list[tuple[str, str]], panes: list[str]) -> None:
+    def __init__(self, keys: list[tuple[str, str]], panes: list[str], title: str = "Baton — keys") -> None:
         super().__init__()
         self._keys = keys
         self._panes = panes
+        self._title = title
 
     def compose(self) -> ComposeResult:
         listing = "\n".join(f"- `{key}` — {what}" for key, what in self._keys)
         text = (
-            "# Baton — keys\n\n" + listing + "\n\n"
+            f"# {self._title}\n\n" + listing + "\n\n"
             "Every action is also in the command palette (`ctrl+p`).\n\n" + "\n\n".join(self._panes)
         )
         with VerticalScroll(id="help-body"):

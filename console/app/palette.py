@@ -1,4 +1,4 @@
-"""Command palette entries for every console action (loaded when the palette first opens)."""
+"""Command palette entries for the actions of the screen it opens on (loaded when the palette first opens)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,25 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from console.app.actions import ACTIONS
+from console.app.actions import ACTIONS, ConsoleAction
 
 
 class BatonCommands(Provider):
-    """Command palette entries for every console action."""
+    """Command palette entries for the screen's own actions (a screen names them in PALETTE_ACTIONS; the console
+    screen's are ACTIONS): the palette never offers what does nothing where it was opened."""
+
+    @property
+    def actions(self) -> tuple[ConsoleAction, ...]:
+        found: tuple[ConsoleAction, ...] = getattr(self.screen, "PALETTE_ACTIONS", ACTIONS)
+        return found
 
     async def discover(self) -> Hits:
-        for a in ACTIONS:
+        for a in self.actions:
             yield DiscoveryHit(a.help, partial(self._run, a.action), help=f"{a.title} ({a.key_label})")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for a in ACTIONS:
+        for a in self.actions:
             score = matcher.match(a.help)
             if score > 0:
                 yield Hit(

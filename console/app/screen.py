@@ -390,10 +390,12 @@ class ConsoleScreen(Screen[None]):
         inspector.masked = not inspector.masked
 
     def action_help(self) -> None:
+        from console.app.actions import LOGS_ACTIONS
         from console.app.modals import HelpModal
         from widgets import PANES
 
         keys = [(a.key_label, a.help) for a in ACTIONS] + list(NAVIGATION)
+        keys += [(f"Logs view: {a.key_label}", a.help) for a in LOGS_ACTIONS if a.action not in ("help", "send")]
         self.app.push_screen(HelpModal(keys, [pane.HELP for pane in PANES]))
 
     # -- failures stay in their pane --------------------------------------------------------------------

@@ -171,3 +171,75 @@ def test_what_cannot_be_followed_is_one_error_naming_it(tmp_path: Path) -> None:
     assert missing.value.where == str(tmp_path / "nope.log")
     with pytest.raises(LogInputError, match="no log files"):
         next(follow(str(tmp_path), stop=lambda: True))
+
+
+def test_a_glob_is_followed_to_its_newest_match_and_across_rotation(tmp_path: Path, watches: list[Watch]) -> None:
+    first = tmp_path / "u_ex260517.log"
+    first.write_text(HEADER.format(day="2026-05-17") + line("2026-05-17", 0), newline="")
+    (tmp_path / "notes.txt").write_text("not a log")
+    w = Watch(tmp_path / "u_ex*.log")
+    watches.append(w)
+    time.sleep(0.2)
+    append(first, line("2026-05-17", 1))
+    w.wait_for(lambda items: "id-1" in w.ids())
+    second = tmp_path / "u_ex260518.log"
+    second.write_text(HEADER.format(day="2026-05-18") + line("2026-05-18", 2), newline="")
+    w.wait_for(lambda items: "id-2" in w.ids())
+    assert w.ids() == ["id-1", "id-2"]
+    assert any(isinstance(i, Rotation) and i.new == str(second) and i.reason == "new file" for i in w.items)
+
+
+def test_a_glob_matching_nothing_is_one_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(LogInputError, match="no file matches this glob") as err:
+        next(follow(str(tmp_path / "u_ex*.log"), stop=lambda: True))
+    assert str(tmp_path / "u_ex*.log") in str(err.value)
+
+
+def test_a_tail_waits_for_a_log_that_does_not_exist_yet_and_reads_it_whole_when_it_appears(tmp_path: Path) -> None:
+    from console.engine.logs.tail import Tail
+
+    log = tmp_path / "u_ex260517.log"
+    tail = Tail(str(log))
+    assert tail.waiting == "no such file or folder" and tail.poll() == []
+    log.write_text(HEADER.format(day="2026-05-17") + line("2026-05-17", 7), newline="")
+    got = tail.poll()
+    assert tail.waiting is None
+    assert isinstance(got[0], Rotation) and got[0].reason == "appeared"
+    assert [i.get("X-Correlation-Id") for i in got if isinstance(i, LogRecord)] == ["id-7"]
+    tail.close()
+
+
+def test_a_tail_polled_again_later_catches_up_and_counts_what_it_skips(tmp_path: Path) -> None:
+    from console.engine.logs.tail import Skipped, Tail
+
+    log = tmp_path / "u_ex260517.log"
+    log.write_text(HEADER.format(day="2026-05-17") + line("2026-05-17", 0), newline="")
+    tail = Tail(str(log))
+    append(log, "".join(line("2026-05-17", n) for n in range(1, 6)))
+    assert [i.get("X-Correlation-Id") for i in tail.poll() if isinstance(i, LogRecord)] == [
+        f"id-{n}" for n in (1, 2, 3, 4, 5)
+    ]
+    # Nobody polls for a while: 5,000 lines, a new header block among them, and a blank line.
+    append(log, "".join(line("2026-05-17", n) for n in range(6, 2006)) + "\r\n")
+    append(log, HEADER.format(day="2026-05-17") + "".join(line("2026-05-17", n) for n in range(2006, 5006)))
+    got = tail.poll(keep_last=100)
+    records = [i for i in got if isinstance(i, LogRecord)]
+    skipped = sum(i.lines for i in got if isinstance(i, Skipped))
+    assert [r.get("X-Correlation-Id") for r in records] == [f"id-{n}" for n in range(4906, 5006)]
+    assert skipped + len(records) == 5000  # every appended data line shown or counted
+    assert records[-1].line == 1 + 4 + 5 + 2000 + 1 + 4 + 3000  # true line numbers after the skip
+    tail.close()
+
+
+def test_a_backlog_of_many_megabytes_is_skipped_with_an_exact_count(tmp_path: Path) -> None:
+    from console.engine.logs.tail import Skipped, Tail
+
+    log = tmp_path / "u_ex260517.log"
+    log.write_text(HEADER.format(day="2026-05-17"), newline="")
+    tail = Tail(str(log))
+    append(log, "".join(line("2026-05-17", n) for n in range(60_000)))  # several read chunks
+    got = tail.poll(keep_last=10)
+    records = [i for i in got if isinstance(i, LogRecord)]
+    assert sum(i.lines for i in got if isinstance(i, Skipped)) + len(records) == 60_000
+    assert records[-1].get("X-Correlation-Id") == "id-59999"
+    tail.close()

@@ -1,31 +1,35 @@
-"""Follow an IIS log as it grows: a file, or a folder whose newest ``u_ex*.log`` is followed across daily rotation.
+"""Follow an IIS log as it grows: a file, a folder's newest ``u_ex*.log``, or a glob's newest match, across rotation.
 
 Handles what real logs do while watched: IIS rolls to a new ``u_exYYMMDD.log`` (the old file's last lines are read
-first, then the new one from its start), a file truncated in place, and a file replaced by a new one with the same
-name (another inode). A line is only read once its line end is written: IIS buffers and may be mid-line."""
+first, then the new one from its start), a file truncated in place, a file replaced by a new one with the same name
+(another inode), and a log that does not exist yet (IIS creates ``u_ex*.log`` at its first request or rollover: the
+tail keeps looking). A line is only read once its line end is written: IIS buffers and may be mid-line. A Tail keeps
+its position between polls, so whoever stops polling can come back and catch up without losing a line."""
 
 from __future__ import annotations
 
 import fnmatch
+import glob
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
-from console.engine.logs.directives import Header
-from console.engine.logs.lines import values_for
 from console.engine.logs.model import LogInputError, LogRecord, Quarantined
 from console.engine.logs.sources import input_error
+from console.engine.logs.tail_follower import Follower, start_of_last_lines
 
-__all__ = ["Rotation", "follow", "newest_log"]
+__all__ = ["Rotation", "Skipped", "Tail", "follow", "newest_log", "resolve"]
 
 _PREFERRED = ("u_ex*.log", "ex*.log")
 _ANY = ("*.log",)
 _DIGITS = re.compile(r"(\d+)")
-_CHUNK = 1 << 20
+_GLOB = re.compile(r"[*?\[]")
+BUDGET = 4 << 20
+"""Bytes one poll reads at most: a long backlog is read over several polls, each a bounded amount of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +39,22 @@ class Rotation:
     old: str | None
     new: str
     reason: str
-    """``new file``, ``truncated`` or ``replaced``."""
+    """``new file``, ``truncated``, ``replaced`` or ``appeared`` (the log did not exist when the tail started)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Data lines a poll did not read because more were waiting than the caller keeps (counted, never silent)."""
+
+    lines: int
 
 
 def _natural(name: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(name))
+
+
+def _newest(paths: list[Path]) -> Path:
+    return max(paths, key=lambda p: (_natural(p.name), p.stat().st_mtime))
 
 
 def newest_log(folder: Path) -> Path | None:
@@ -51,140 +66,129 @@ def newest_log(folder: Path) -> Path | None:
     for patterns in (_PREFERRED, _ANY):
         logs = [n for n in names if any(fnmatch.fnmatch(n.lower(), p) for p in patterns)]
         if logs:
-            return folder / max(logs, key=lambda n: (_natural(n), (folder / n).stat().st_mtime))
+            return _newest([folder / n for n in logs])
     return None
 
 
-class _Follower:
-    """One open file: its position, the header in force, line numbers, and the unfinished last line."""
+def resolve(named: str) -> tuple[Path | None, str]:
+    """The file ``named`` points to now (a file; a folder's newest log; a glob's newest match), or None and why."""
+    if _GLOB.search(named) and not os.path.exists(named):
+        matches = [Path(p) for p in glob.glob(named) if os.path.isfile(p)]
+        return (_newest(matches), "") if matches else (None, "no file matches this glob yet")
+    target = Path(named)
+    if target.is_dir():
+        newest = newest_log(target)
+        return (newest, "") if newest else (None, "folder holds no log files (u_ex*.log, ex*.log, *.log)")
+    if target.exists():
+        return target, ""
+    return None, "no such file or folder"
 
-    def __init__(self, path: Path, label: str) -> None:
-        self.path, self.label = path, label
-        try:
-            self.handle: BinaryIO = open(path, "rb")  # noqa: SIM115 (kept open while followed)
-            self.inode = os.fstat(self.handle.fileno()).st_ino
-        except OSError as exc:
-            raise input_error(label, exc) from None
-        self.header = Header()
-        self.line = 0
-        self.offset = 0
-        self.carry = b""
 
-    def skip_to_end(self) -> None:
-        """Take in the header state and line count of what is already written, yielding nothing."""
-        for raw in self.handle:
-            if not raw.endswith(b"\n"):
-                self.carry = raw
-                break
-            self.line += 1
-            self.offset += len(raw)
-            if raw[:1] == b"#":
-                self.header.apply(raw.rstrip(b"\r\n").decode("utf-8", "replace"), self.line)
+class Tail:
+    """A followed log whose position outlives any one reader: poll it now, again in a minute, nothing is lost.
 
-    def read_new(self, final: bool = False) -> Iterator[LogRecord | Quarantined]:
-        """Every complete line written since the last call (and, when ``final``, an unfinished last one)."""
-        while True:
-            chunk = self.handle.read(_CHUNK)
-            if not chunk:
-                break
-            data = self.carry + chunk
-            end = data.rfind(b"\n")
-            if end < 0:
-                self.carry = data
-                continue
-            self.carry = data[end + 1 :]
-            for raw in data[:end].split(b"\n"):
-                yield from self._line(raw)
-        if final and self.carry:
-            raw, self.carry = self.carry, b""
-            yield from self._line(raw, ended=False)
+    Starts at the end of what is there (``from_start``: at the beginning). When ``named`` names nothing yet,
+    ``waiting`` says why and each poll looks again; a file that appears is read from its start."""
 
-    def _line(self, raw: bytes, ended: bool = True) -> Iterator[LogRecord | Quarantined]:
-        # The same buckets as reader.read: a directive changes the header, a blank is nothing, the rest is data.
-        self.line += 1
-        at = self.offset
-        self.offset += len(raw) + (1 if ended else 0)
-        raw = raw.removesuffix(b"\r")
-        if at == 0:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        text = raw.replace(b"\0", b"").decode("utf-8", "replace")
-        if text[:1] == "#":
-            self.header.apply(text, self.line)
+    def __init__(self, named: str, *, from_start: bool = False) -> None:
+        self.named = named
+        self.lock = threading.Lock()
+        """Held by whoever polls: a reader that outlived its view must not read at the same time as the next."""
+        self.follower: Follower | None = None
+        self.waiting: str | None = None
+        """Why nothing is followed (the path names nothing yet); None while a file is followed."""
+        current, why = resolve(named)
+        if current is None:
+            self.waiting = why
             return
-        if not text.strip():
-            return
-        schema = self.header.schema
-        if b"\0" in raw or schema is None:
-            reason = "NUL bytes in the line" if b"\0" in raw else self.header.missing
-            yield Quarantined(self.label, self.line, at, reason, text)
-            return
-        values = values_for(text, schema)
-        if isinstance(values, str):
-            yield Quarantined(self.label, self.line, at, values, text)
-        else:
-            yield LogRecord(self.label, self.line, at, schema, values)
+        self.follower = Follower(current, self._label(current))
+        if not from_start:
+            self.follower.skip_to(self.follower.complete_end())
 
-    def changed(self) -> str | None:
-        """``truncated`` or ``replaced`` when the file under the name is not what is open; None when it grew or
-        stayed. A name that is gone for now (mid-rename) is not a change yet."""
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise input_error(self.label, exc) from None
-        if st.st_ino != self.inode:
-            return "replaced"
-        if st.st_size < self.offset + len(self.carry):
-            return "truncated"
-        return None
+    @property
+    def more(self) -> bool:
+        """Whether the last poll left bytes to read (poll again at once)."""
+        return self.follower is not None and self.follower.more
+
+    @property
+    def position(self) -> tuple[str, int] | None:
+        """(the file followed, the offset read up to): what was written before it is another reader's."""
+        return (str(self.follower.path), self.follower.offset) if self.follower else None
+
+    def _label(self, current: Path) -> str:
+        if _GLOB.search(self.named) and not os.path.exists(self.named):
+            return str(current)
+        return os.path.join(self.named, current.name) if os.path.isdir(self.named) else self.named
+
+    def poll(self, keep_last: int | None = None) -> list[LogRecord | Quarantined | Rotation | Skipped]:
+        """What was written since the last poll (at most BUDGET bytes of it; ``more`` says if there is more).
+
+        ``keep_last``: when more lines wait than that, only the last ``keep_last`` are read and the rest are
+        counted in a Skipped (directives among them still take effect)."""
+        if self.follower is None:
+            current, why = resolve(self.named)
+            if current is None:
+                self.waiting = why
+                return []
+            self.waiting = None
+            self.follower = Follower(current, self._label(current))
+            return [Rotation(None, self.follower.label, "appeared"), *self.poll(keep_last)]
+        follower = self.follower
+        found: list[LogRecord | Quarantined | Rotation | Skipped] = []
+        if keep_last is not None:
+            end = follower.complete_end()
+            start = start_of_last_lines(follower.handle, end, keep_last)
+            if start > follower.offset + len(follower.carry):
+                skipped = follower.skip_to(start)
+                if skipped:
+                    found.append(Skipped(skipped))
+            else:  # looking back moved the file position: back to where reading stopped
+                follower.handle.seek(follower.offset + len(follower.carry))
+        found += follower.read_new(budget=BUDGET)
+        if follower.more:
+            return found
+        change = follower.changed()
+        newer, _ = resolve(self.named) if os.path.isdir(self.named) or _GLOB.search(self.named) else (None, "")
+        if change is None and newer is not None and newer != follower.path:
+            change = "new file"
+        if change is not None:
+            found += follower.read_new(final=True)  # the old file's last lines first
+            follower.close()
+            current = newer if change == "new file" and newer is not None else follower.path
+            self.follower = Follower(current, self._label(current))
+            found.append(Rotation(follower.label, self.follower.label, change))
+        return found
 
     def close(self) -> None:
-        self.handle.close()
+        if self.follower is not None:
+            self.follower.close()
 
 
 def follow(
     path: str, stop: Callable[[], bool], poll: float = 0.5, *, from_start: bool = False
 ) -> Iterator[LogRecord | Quarantined | Rotation]:
-    """Records and quarantined lines as they are written to ``path`` (a file, or a folder's newest log), with a
-    :class:`Rotation` each time what is followed changes. Ends when ``stop()`` is true (checked every ``poll`` s).
+    """Records and quarantined lines as they are written to ``path`` (a file, a folder's newest log, or a glob's
+    newest match), with a :class:`Rotation` each time what is followed changes. Ends when ``stop()`` is true.
 
-    Starts at the end of what is there (``from_start``: at the beginning). LogInputError for a missing path, a
-    folder with no logs, permission denied."""
-    target = Path(path)
-    folder = target if target.is_dir() else None
-    if folder is None and not target.exists():
-        raise LogInputError("no such file or folder", where=path)
-    current = newest_log(folder) if folder is not None else target
-    if current is None:
-        raise LogInputError("folder holds no log files (u_ex*.log, ex*.log, *.log)", where=path)
-    follower = _Follower(current, _label(path, folder, current))
-    if not from_start:
-        follower.skip_to_end()
+    Starts at the end of what is there (``from_start``: at the beginning). LogInputError when the path names
+    nothing (a missing file, a folder with no logs, a glob matching nothing) or cannot be read."""
+    tail = Tail(path, from_start=from_start)
+    if tail.waiting is not None:
+        raise LogInputError(tail.waiting, where=path)
     try:
         while True:
-            yield from follower.read_new()
-            change = follower.changed()
-            newer = newest_log(folder) if folder is not None else None
-            if change is None and newer is not None and newer.name != follower.path.name:
-                change = "new file"
-            if change is not None:
-                yield from follower.read_new(final=True)  # the old file's last lines first
-                follower.close()
-                current = newer if change == "new file" and newer is not None else follower.path
-                old_label = follower.label
-                follower = _Follower(current, _label(path, folder, current))
-                yield Rotation(old_label, follower.label, change)
+            for item in tail.poll():
+                if not isinstance(item, Skipped):
+                    yield item
+            if tail.more:
                 continue
             if _wait(stop, poll):
-                yield from follower.read_new()
+                for item in tail.poll():
+                    if not isinstance(item, Skipped):
+                        yield item
                 return
     finally:
-        follower.close()
-
-
-def _label(named: str, folder: Path | None, current: Path) -> str:
-    return os.path.join(named, current.name) if folder is not None else named
+        tail.close()
 
 
 def _wait(stop: Callable[[], bool], poll: float) -> bool:

@@ -8,9 +8,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from console.engine.logs.model import LogKind, LogRecord, Quarantined
 from console.model.trace import FeedItem
+
+if TYPE_CHECKING:
+    from console.engine.logs.tail import Tail
 
 MAX_ROWS = 10_000
 """Rows (and their records) kept in memory; older ones are dropped and counted."""
@@ -53,7 +57,7 @@ class Criteria:
             return self.empty
         if self.correlation_id is not None and item.get(correlation_field) != self.correlation_id:
             return False
-        if self.user is not None and (item.get("cs-username") or "").lower() != self.user.lower():
+        if self.user is not None and _user(item).lower() != self.user.lower():
             return False
         if self.status is not None and item.number("sc-status") != self.status:
             return False
@@ -196,12 +200,20 @@ def row_of(item: LogRecord | Quarantined, correlation_field: str = "X-Correlatio
         when.strftime("%H:%M:%S") if when else "",
         status,
         item.get("cs-method") or "",
-        item.get("cs-username") or "",
+        _user(item),
         item.get(correlation_field) or "",
         path,
         where,
         failed=httperr or (item.number("sc-status") or 0) >= 400,
     )
+
+
+def _user(record: LogRecord) -> str:
+    """The caller the line names, by the join's rule (cs-username, else a logged identity header)."""
+    from console.engine.logs.identity import iis_user
+
+    found = iis_user(record)
+    return found[0] if found else ""
 
 
 def status_code(record: LogRecord) -> str:
@@ -236,6 +248,15 @@ class LogsModel:
         self.selected: str | None = None
         self.paths: LogPaths | None = None
         """The logs the results came from (a profile switch changes them)."""
+        self.tail: Tail | None = None
+        """The running tail's place in the log: it outlives the view, so coming back catches up from there."""
+
+    def set_tail(self, tail: Tail | None) -> None:
+        """Follow with ``tail`` from now on (None: no tail); the one it replaces is closed."""
+        old, self.tail = self.tail, tail
+        if old is not None and old is not tail:
+            with old.lock:
+                old.close()
 
     def new_search(self, text: str) -> int:
         """Forget the results; the generation the new search's batches carry."""
@@ -246,8 +267,10 @@ class LogsModel:
         self.generation += 1
         return self.generation
 
-    def add(self, batch: Iterable[tuple[LogRow, LogRecord | Quarantined]]) -> list[LogRow]:
-        """Append rows (newest last); the oldest beyond ``max_rows`` go. Returns the rows added."""
+    def add(self, batch: Iterable[tuple[LogRow, LogRecord | Quarantined]], dropped: int = 0) -> list[LogRow]:
+        """Append rows (newest last); the oldest beyond ``max_rows`` go, counted with the ``dropped`` ones that
+        never became rows (skipped unread, or pushed out before they reached the view). Returns the rows added."""
+        self.dropped += dropped
         added = []
         for row, item in batch:
             self.entries[row.key] = (row, item)
@@ -272,7 +295,7 @@ class LogsModel:
         shown = len(self.entries)
         parts = [f"{shown} line{'' if shown == 1 else 's'}", f"{self.quarantined} quarantined"]
         if self.dropped:
-            parts.append(f"{self.dropped} older lines dropped (the last {self.max_rows} kept)")
+            parts.append(f"{self.dropped} older not shown (the newest {self.max_rows} kept)")
         return " · ".join(parts + notes[-2:])
 
     def set_join(self, counts: Mapping[str, int] | None, note: str = "", bypassed: tuple[str, ...] = ()) -> None:
