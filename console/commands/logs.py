@@ -14,7 +14,7 @@ VERBS: dict[str, str] = {
     "search": "matching records, decoded (exit 1 when nothing matches, like grep)",
     "stats": "counts by status.substatus.win32, top 401/403 by path and user, per-hour histogram, quarantined lines",
     "sql": "SQL over the records, IIS field names as columns (table 'logs'), on DuckDB",
-    "tail": "follow a log file or a folder of u_ex*.log across rotation",
+    "tail": "follow a log file, a folder of u_ex*.log or a glob across rotation",
     "join": "join API Gateway access logs with IIS logs by correlation id: who reached IIS as whom",
 }
 
@@ -97,7 +97,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _output(sql, csv=True)
 
     tail = made["tail"]
-    tail.add_argument("path", metavar="PATH", help="a log file, or a folder whose newest u_ex*.log is followed")
+    tail.add_argument(
+        "path",
+        metavar="PATH",
+        help="a log file, a folder whose newest u_ex*.log is followed, or a glob (its newest match)",
+    )
     tail.add_argument("--from-start", action="store_true", help="print what is already there first")
     tail.add_argument("--poll", metavar="SECONDS", type=float, default=0.5, help="check every SECONDS (default 0.5)")
     _output(tail)
