@@ -1,34 +1,32 @@
 """Count a log's lines in bulk: one compiled regex per schema over whole runs of data lines, checked exactly.
 
 A run of data lines (between directives) is counted in bulk only when the bulk result is provably the reader's:
-the regex, anchored at line starts, must match once per line (so no match spans two lines), the run's spaces must
-be exactly ``fields - 1`` per line (so no line has more values), and there must be no NUL, no empty last value and,
-for Advanced Logging, no quote. Any run that does not add up is read line by line with the reader's own rules
+the regex, anchored at line starts, must match as many times as the run has LFs. Every match ends with a LF, so
+each then holds exactly one (no match spans two lines) and every line is matched whole; no value token holds a space,
+so a matched line has exactly ``fields - 1`` spaces (no more values). There must also be no NUL, no empty last value
+and, for Advanced Logging, no quote. Any run that does not add up is read line by line with the reader's own rules
 (``linerules.values_of``); so are the first line (BOM), directives, and a last line without a line end."""
 
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable
+from itertools import compress
 from operator import itemgetter
-from typing import BinaryIO
 
-from console.engine.logs.directives import Header
+from console.engine.logs.directives import Header, parse_directive
 from console.engine.logs.linerules import BOM, MAX_LINE, NO_END, values_of
 from console.engine.logs.model import Bucket, LogKind, LogRecord, Quarantined, Schema, Tally, decode_value
-from console.engine.logs.reader import CHUNK
-from console.engine.logs.sources import LogSource, input_error
 from console.engine.logs.stats import Key, LogStats, status_number
 
-__all__ = ["CHUNK", "scan"]
+__all__ = ["Scanner"]
 
 _KEYS = ("date", "time", "sc-status", "sc-substatus", "sc-win32-status")
 """The fields a record's counted key is made of (``stats.Key``)."""
-_TIME = rb"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
-"""The canonical ``HH:MM:SS`` (always a valid time); other forms go line by line."""
+_HOUR = rb"(?:[01]\d|2[0-3])"
+_MINSEC = rb":[0-5]\d:[0-5]\d"
+"""The canonical ``HH:MM:SS`` (always a valid time), its hour captured; other forms go line by line."""
 _FIRST = rb"[^ \t\r\n\x0b\x0c][^ ]*+"
 """The first value starts with a non-space byte, so no whitespace-only (blank) line can match."""
 
@@ -51,11 +49,14 @@ class _Plan:
         group, run = -1, 0
         for i in range(n):
             last = i == n - 1
-            token = _FIRST if i == 0 else rb"[^ \r\n][^\n]*+" if last else rb"[^ ]++"
-            if i == self.names["time"]:
-                group += 1
-                self.where[i] = (group, 0)
-                parts.append(b" " * (i > 0) + _TIME + (rb"\r*" if last else b""))
+            token = _FIRST if i == 0 else rb"[^ \r\n][^ \n]*+" if last else rb"[^ ]++"
+            if i == self.names["time"]:  # the hour ends a group: the date's, when it comes just before (IIS)
+                joined = i > 0 and (i - 1) in wanted
+                if not joined:
+                    group, run = group + 1, 0
+                self.where[i] = (group, run)
+                sep = b" " * (i > 0)
+                parts.append(sep + (b"" if joined else b"(") + _HOUR + b")" + _MINSEC + (rb"\r*" if last else b""))
                 continue
             if i in wanted:
                 opening = i == 0 or (i - 1) not in wanted or i - 1 == self.names["time"]
@@ -63,7 +64,7 @@ class _Plan:
                     group, run = group + 1, 0
                 self.where[i] = (group, run)
                 run += 1
-                closing = last or (i + 1) not in wanted or i + 1 == self.names["time"]
+                closing = last or (i + 1) not in wanted
                 sep = b" " * (i > 0)
                 parts.append((sep + b"(" + token) if opening else (sep + token))
                 if closing:
@@ -82,85 +83,106 @@ class _Plan:
         group, index = self.where[at]
         text = row[group].split(b" ")[index].decode("utf-8", "replace")
         if at == self.names["time"]:
-            return text + ":00:00"  # the canonical time's hour is all the rule needs (see _TIME)
+            return text + ":00:00"  # the canonical time's hour is all the rule needs (see _HOUR)
         return text.rstrip("\r") if at == self.width - 1 else text
 
     def keys(self, found: list[tuple[bytes, ...]]) -> tuple[Counter[Key], set[bytes]]:
         """The rows' (date, time, status, substatus, win32) keys with their multiplicity, and the status groups that
-        hold a 401 or 403."""
+        hold a 401 or 403. When the clock and the codes sit in different groups, each is counted on its own (keys
+        with None for the other part): by_status and per_hour are separate tallies, and single values count faster
+        than pairs."""
         keys: Counter[Key] = Counter()
         refused: set[bytes] = set()
         if not self.key_groups:
             keys[(None, None, None, None, None)] = len(found)
             return keys, refused
-        groups = self.key_groups
+        clock, codes = self._groups(_KEYS[:2]), self._groups(_KEYS[2:])
+        apart = bool(clock) and bool(codes) and not set(clock) & set(codes)
         full = [b""] * (self.regex.groups)
         status = self.names["sc-status"]
-        for picked, n in Counter(
-            map(itemgetter(*groups), found) if len(groups) > 1 else ((r[groups[0]],) for r in found)
-        ).items():
-            row = list(full)
-            for g, v in zip(groups, picked, strict=True):
-                row[g] = v
-            key: Key = tuple(self.value(tuple(row), name) for name in _KEYS)  # type: ignore[assignment]
-            keys[key] += n
-            if status is not None and status_number(_decoded(key[2])) in (401, 403):
-                refused.add(row[self.where[status][0]])
+        for groups in [clock, codes] if apart else [self.key_groups]:
+            for picked, n in Counter(map(itemgetter(*groups), found)).items():
+                row = list(full)
+                for g, v in zip(groups, (picked,) if len(groups) == 1 else picked, strict=True):
+                    row[g] = v
+                cells = tuple(row)
+                key: Key = tuple(  # type: ignore[assignment]
+                    self.value(cells, name) if self._group(name) in groups else None for name in _KEYS
+                )
+                keys[key] += n
+                if status is not None and key[2] is not None and status_number(_decoded(key[2])) in (401, 403):
+                    refused.add(row[self.where[status][0]])
         return keys, refused
 
+    def _group(self, name: str) -> int | None:
+        at = self.names[name]
+        return None if at is None else self.where[at][0]
 
-class _Scanner:
-    """One source's state while it is counted."""
+    def _groups(self, names: tuple[str, ...]) -> list[int]:
+        return sorted({g for name in names if (g := self._group(name)) is not None})
 
-    def __init__(self, source: LogSource, result: LogStats, tally: Tally) -> None:
-        self.label = source.label
+
+class Scanner:
+    """One source's state while it is counted, from its start or (``start`` > 0, on a second core) from a line
+    start with the header state in force there; line numbers then count from ``start`` until the caller adds the
+    lines before it (``base`` gives that number when a message must name a line)."""
+
+    def __init__(
+        self,
+        label: str,
+        result: LogStats,
+        tally: Tally,
+        start: int = 0,
+        header: Header | None = None,
+        base: Callable[[], int] | None = None,
+    ) -> None:
+        self.label = label
         self.result = result
         self.tally = tally
-        self.header = Header()
+        self.header = header or Header()
         self.line = 0  # lines counted so far
-        self.offset = 0
+        self.offset = start
+        self.starts_file = start == 0
+        self.base = base
         self.plans: dict[Schema, _Plan] = {}
 
     # -- whole runs -----------------------------------------------------------------------------------------------
-    def block(self, data: bytes) -> None:
-        """Count ``data``: whole lines, each ending with LF."""
-        pos, size = 0, len(data)
-        while pos < size:
-            if self.line == 0 or data[pos : pos + 1] == b"#":
-                end = data.find(b"\n", pos)
-                self.one(data[pos:end], final=False)
-                pos = end + 1
+    def block(self, data: bytes, pos: int = 0, end: int | None = None) -> None:
+        """Count ``data[pos:end]``: whole lines, each ending with LF (offsets, so no copy is made)."""
+        end = len(data) if end is None else end
+        while pos < end:
+            if (self.line == 0 and self.starts_file) or data[pos] == 0x23:  # the first line (BOM), a directive
+                stop = data.find(b"\n", pos, end)
+                self.one(data[pos:stop], final=False)
+                pos = stop + 1
                 continue
-            stop = _directive_after(data, pos)
-            self.run(data[pos:stop])
+            stop = _directive_after(data, pos, end)
+            self.run(data, pos, stop)
             pos = stop
 
-    def run(self, data: bytes) -> None:
-        """Data lines (no directive among them) under the schema in force."""
+    def run(self, data: bytes, pos: int, stop: int) -> None:
+        """The data lines of ``data[pos:stop]`` (no directive among them) under the schema in force."""
         schema = self.header.schema
-        lines = data.count(b"\n")
-        if schema is not None and not self.bulk(data, schema, lines):
-            schema = None
-        if schema is None:
-            start = 0
-            for _ in range(lines):
-                end = data.find(b"\n", start)
-                self.one(data[start:end], final=False)
-                start = end + 1
+        lines = data.count(b"\n", pos, stop)
+        if schema is not None and self.bulk(data, pos, stop, schema, lines):
+            self.line += lines
+            self.offset += stop - pos
             return
-        self.line += lines
-        self.offset += len(data)
+        for _ in range(lines):
+            end = data.find(b"\n", pos, stop)
+            self.one(data[pos:end], final=False)
+            pos = end + 1
 
-    def bulk(self, data: bytes, schema: Schema, lines: int) -> bool:
-        """Count ``data`` in bulk when the result is provably exact; False (nothing counted) when it is not."""
+    def bulk(self, data: bytes, pos: int, stop: int, schema: Schema, lines: int) -> bool:
+        """Count ``data[pos:stop]`` in bulk when the result is provably exact; False (nothing counted) when not."""
         plan = self.plans.get(schema)
         if plan is None:
             plan = self.plans[schema] = _Plan(schema)
-        if plan.width < 2 or b"\0" in data or (schema.kind is LogKind.ADVANCED and b'"' in data):
+        if plan.width < 2 or data.find(b"\0", pos, stop) >= 0:
             return False
-        if data.count(b" ") != (plan.width - 1) * lines:
+        if schema.kind is LogKind.ADVANCED and data.find(b'"', pos, stop) >= 0:
             return False
-        found = plan.regex.findall(data)
+        found = plan.regex.findall(data, pos, stop)
         if len(found) != lines:
             return False
         keys, refused = plan.keys(found)
@@ -170,8 +192,11 @@ class _Scanner:
             wanted = [g for name in ("path", "cs-username") if (g := plan.names[name]) is not None]
             groups = sorted({plan.where[i][0] for i in wanted})
             if groups:
-                pick = itemgetter(*groups, plan.where[status][0])
-                for row, n in Counter(r for r in map(pick, found) if r[-1] in refused).items():
+                codes = plan.where[status][0]
+                pick = itemgetter(*groups, codes)
+                # all in C: the rows whose status group is a 401/403 one, then their (path, user) groups
+                rows = compress(found, map(refused.__contains__, map(itemgetter(codes), found)))
+                for row, n in Counter(map(pick, rows)).items():
                     full = [b""] * plan.regex.groups
                     for g, v in zip(groups, row, strict=False):
                         full[g] = v
@@ -201,17 +226,17 @@ class _Scanner:
             self.result.keep(Quarantined(self.label, self.line, at, reason, raw.decode("utf-8", "replace")))
             return
         schema = self.header.schema
-        bucket, values = values_of(raw, schema, self.line == 1)
+        bucket, values = values_of(raw, schema, self.line == 1 and self.starts_file)
         if bucket is Bucket.DIRECTIVE:
             tally.directives += 1
-            self.header.apply(str(values), self.line)
+            self.header.apply(str(values), self.line + self._base(str(values)))
         elif bucket is Bucket.BLANK:
             tally.blank += 1
         elif bucket is Bucket.QUARANTINED:
             tally.quarantined += 1
             reason = str(values) or self.header.missing
             text = raw.rstrip(b"\r")
-            if self.line == 1:
+            if self.line == 1 and self.starts_file:
                 text = text.removeprefix(BOM)
             self.result.keep(
                 Quarantined(
@@ -227,6 +252,18 @@ class _Scanner:
             tally.records += 1
             self.record(LogRecord(self.label, self.line, at, schema, values))
 
+    def _base(self, directive: str) -> int:
+        """The lines before this scanner's start, when a directive's effect names its line (an empty ``#Fields``);
+        counted then, once (0 from the file's start)."""
+        if self.base is None:
+            return 0
+        name, value = parse_directive(directive)
+        if name != "fields" or value.split():
+            return 0
+        lines = self.base()
+        self.base = lambda: lines
+        return lines
+
     def record(self, record: LogRecord) -> None:
         """One record read line by line: the same keys the bulk path counts."""
         key: Key = tuple(record.raw_value(name) for name in _KEYS)  # type: ignore[assignment]
@@ -235,13 +272,13 @@ class _Scanner:
             self.result.count_refusal(_stem(record), record.get("cs-username"))
 
 
-def _directive_after(data: bytes, pos: int) -> int:
-    """Where the first line starting with ``#`` after ``pos`` starts (len(data) when none): a one-byte search
+def _directive_after(data: bytes, pos: int, end: int) -> int:
+    """Where the first line starting with ``#`` after ``pos`` starts (``end`` when none): a one-byte search
     (memchr) for ``#``, which data lines rarely hold, beats a search for ``\\n#``."""
-    hit = data.find(b"#", pos)
+    hit = data.find(b"#", pos, end)
     while hit > 0 and data[hit - 1] != 0x0A:
-        hit = data.find(b"#", hit + 1)
-    return len(data) if hit < 0 else hit
+        hit = data.find(b"#", hit + 1, end)
+    return end if hit < 0 else hit
 
 
 def _decoded(raw: str | None) -> str | None:
@@ -255,50 +292,3 @@ def _stem(record: LogRecord) -> str | None:
         uri = record.get("cs-uri")
         stem = None if uri is None else uri.partition("?")[0]
     return stem
-
-
-def scan(source: LogSource, result: LogStats, progress: Callable[[int], None] | None = None) -> Tally:
-    """Count every line of ``source`` into ``result``; its tally. Unreadable input raises LogInputError."""
-    tally = Tally(source.label)
-    scanner = _Scanner(source, result, tally)
-    stream = source.open()
-    try:
-        _feed(stream, source, scanner, progress)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise input_error(source.label, exc) from None
-    finally:
-        stream.close()
-    return tally
-
-
-def _feed(stream: BinaryIO, source: LogSource, scanner: _Scanner, progress: Callable[[int], None] | None) -> None:
-    """The stream's whole lines to the scanner a chunk at a time (the reader's chunking, so overlong lines are cut
-    at the same places)."""
-    carry = b""
-    overlong = 0
-    at = 0
-    while True:
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            break
-        at += len(chunk)
-        if overlong:
-            end = chunk.find(b"\n")
-            if end < 0:
-                overlong += len(chunk)
-                continue
-            scanner.one(carry, final=False, overlong=overlong + end)
-            carry, overlong, chunk = b"", 0, chunk[end + 1 :]
-        cut = chunk.rfind(b"\n")
-        if cut < 0:
-            carry += chunk
-        else:
-            scanner.block(carry + chunk[: cut + 1])
-            carry = chunk[cut + 1 :]
-        if len(carry) > MAX_LINE:
-            overlong, carry = len(carry), carry[:MAX_LINE]
-        if progress is not None:
-            progress(source.disk_position(stream, at))
-    if overlong or carry:
-        scanner.tally.truncated_last_line = True
-        scanner.one(carry, final=True, overlong=overlong)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from console.engine.logs.directives import Header, parse_directive
 from console.engine.logs.lines import values_for
 from console.engine.logs.model import Bucket, LogKind, Schema
-from console.engine.logs.reader import MAX_LINE
+from console.engine.logs.reader import CHUNK, MAX_LINE
 
-__all__ = ["BOM", "MAX_LINE", "header_before", "line_at", "values_of"]
+__all__ = ["BOM", "MAX_LINE", "header_before", "line_at", "overlong", "values_of"]
 
 BOM = b"\xef\xbb\xbf"
 NO_END = " (the last line has no line end: IIS may still be writing it)"
@@ -52,11 +52,19 @@ def line_at(data: mmap.mmap | bytes, at: int) -> tuple[int, int]:
     return start, len(data) if end < 0 else end
 
 
+def overlong(start: int, end: int, size: int) -> bool:
+    """Whether the reader quarantines the line ``[start, end)`` (``end``: its LF, or ``size`` for a last line without
+    one) as overlong. The reader judges a line at its chunk boundaries (multiples of CHUNK from the file's start):
+    overlong when more than MAX_LINE of its bytes were read before one, or before the end of the data."""
+    boundary = size if end >= size else end - end % CHUNK
+    return boundary - start > MAX_LINE
+
+
 def _directive(data: mmap.mmap | bytes, start: int) -> str | None:
     """The directive text of the line starting at ``start``, or None when the reader would not apply it."""
     end = data.find(b"\n", start)
     end = len(data) if end < 0 else end
-    if end - start > MAX_LINE:
+    if overlong(start, end, len(data)):
         return None
     raw = data[start:end].rstrip(b"\r")
     if start == 0:

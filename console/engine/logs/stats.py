@@ -2,8 +2,9 @@
 
 Definitions (what ``--json`` reports):
 
-- ``by_status``: records with an ``sc-status`` field, keyed ``status.substatus.win32`` (``401.2.5``); a part is
-  left out when its field is not in the schema (HTTPERR: ``400``) and written ``-`` when empty.
+- ``by_status``: records with an ``sc-status`` field, keyed ``status.substatus.win32`` (``401.2.5``); a trailing part
+  is left out when its field is not in the schema (HTTPERR: ``400``); a part written ``-`` is empty or, between
+  two logged parts, not in the schema (``401.-.2148074254``).
 - ``top_401_403_paths`` / ``_users``: records whose ``sc-status`` is 401 or 403, by ``cs-uri-stem`` (HTTPERR: the
   path of ``cs-uri``) and by ``cs-username`` decoded (``""`` = anonymous; only where the schema has the field).
 - ``per_hour``: records by the UTC hour ``LogRecord.logged_at`` gives (``2026-05-17T10``); records without a
@@ -70,7 +71,7 @@ class LogStats:
         for key, n in keys.items():
             date, time, *codes = (None if v is None else decode_value(names[i], v) for i, v in enumerate(key))
             if codes[0] is not None:
-                self.by_status[".".join(c or "-" for c in codes if c is not None)] += n
+                self.by_status[status_key(codes)] += n
             hour = _hour(date or default_day, time)
             if hour is not None:
                 self.per_hour[hour] += n
@@ -81,6 +82,15 @@ class LogStats:
             self.top_401_403_paths[path] += n
         if user is not None:
             self.top_401_403_users[user] += n
+
+
+def status_key(codes: list[str | None]) -> str:
+    """``status.substatus.win32`` from the decoded values (None: the schema has no such field): a part the schema
+    does not log is left out at the end (HTTPERR: ``400``) and written ``-`` in the middle, like an empty value, so
+    a win32 code is never read as a substatus (``401.-.2148074254``)."""
+    while codes and codes[-1] is None:
+        codes = codes[:-1]
+    return ".".join(c or "-" for c in codes)
 
 
 def _hour(date: str | None, time: str | None) -> str | None:
@@ -104,17 +114,20 @@ def status_number(value: str | None) -> int | None:
         return None
 
 
-def stats(sources: Sequence[LogSource], progress: Callable[[int], None] | None = None) -> LogStats:
+def stats(
+    sources: Sequence[LogSource], progress: Callable[[int], None] | None = None, split_min: int | None = None
+) -> LogStats:
     """Count every line of ``sources``; ``progress`` gets the bytes read over all sources together. Unreadable input
-    raises LogInputError naming it."""
-    from console.engine.logs.fastscan import scan
+    raises LogInputError naming it. A plain file of ``split_min`` bytes or more (default ``statscan.SPLIT_MIN``) is
+    counted on two cores when this process may fork."""
+    from console.engine.logs.statscan import SPLIT_MIN, scan
 
     result = LogStats()
     done = 0
     for source in sources:
         base = done
         report = None if progress is None else (lambda n, base=base: progress(base + n))
-        tally = scan(source, result, report)
+        tally = scan(source, result, report, SPLIT_MIN if split_min is None else split_min)
         result.files.append(tally)
         result.tally.add(tally)
         done += source.size()
