@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "print the token a trace would send (export TOKEN=$(baton token --profile NAME))",
     ),
     "logs": ("console.commands.logs", "search, count, query (SQL), tail and join IIS and API Gateway logs"),
+    "aws": ("console.commands.aws", "ask AWS itself: who you are (whoami), with the region and endpoint used"),
 }
 
 

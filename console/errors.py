@@ -7,6 +7,7 @@
     ├── SecretRefError         a secret reference (env:, file:, …) cannot be resolved (exit 2)
     ├── ProfileError           a profile file is invalid (carries every problem)     (exit 2)
     ├── SandboxError           the embedded sandbox cannot start (port in use, …)    (exit 2)
+    ├── AwsError               an AWS call failed: credentials, region, endpoint, …  (exit 2)
     ├── TraceError             the trace could not run (unreachable, TLS, timeout)   (exit 3)
     └── TraceCancelled         the user cancelled the trace; nothing was concluded   (exit 130)
 
@@ -20,6 +21,7 @@ from console.model.enums import HopName
 from console.sanitize import inert
 
 __all__ = [
+    "AwsError",
     "BatonError",
     "KeyLoadError",
     "ProfileError",
@@ -81,6 +83,16 @@ class ProfileError(BatonError):
 
 class SandboxError(BatonError):
     """The embedded sandbox could not start or serve."""
+
+
+class AwsError(BatonError):
+    """An AWS call failed; ``reason`` is its kind (``credentials``, ``expired``, ``unauthorized``, ``region``,
+    ``throttled``, ``unreachable``, ``clock``, ``aws``), so an AWS-backed probe can show itself unavailable for
+    that reason."""
+
+    def __init__(self, message: str, *, reason: str, where: str | None = None, hint: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(message, where=where, hint=hint)
 
 
 class TraceError(BatonError):

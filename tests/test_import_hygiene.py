@@ -60,3 +60,26 @@ def test_the_console_reaches_its_first_screen_without_the_engine_sandbox_or_trac
     )
     assert sorted(m for m in modules for d in deferred if m == d or m.startswith(d + ".")) == []
     assert {"textual", "widgets", "console.model.enums", "console.model.profile"} <= modules
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["trace", "--help"],
+        ["logs", "search", "--help"],
+        ["aws", "--help"],
+        ["aws", "whoami", "--help"],
+    ],
+)
+def test_help_never_imports_boto3_or_botocore(argv: list[str]) -> None:
+    """boto3 costs a noticeable share of a second: it is imported when an AWS call is made, never for --help."""
+    code = (
+        f"import sys, json; sys.argv=['baton', *{argv!r}]\n"
+        "from console.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert "usage: baton" in result.stdout
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []

@@ -67,7 +67,7 @@ def build_profile(
         identity=_identity(data["identity"], base_dir) if "identity" in data else None,
         propagation=_propagation(data.get("propagation", {})),
         iis=_iis(data["iis"], base_dir) if "iis" in data else None,
-        aws=AwsSettings(**{k: _text(data["aws"], k) for k in ("profile", "region", "api_id", "stage")})
+        aws=AwsSettings(**{k: _text(data["aws"], k) for k in ("profile", "region", "api_id", "stage", "endpoint_url")})
         if "aws" in data
         else None,
         sandbox=sandbox,

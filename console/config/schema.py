@@ -88,6 +88,7 @@ TABLES: dict[str, dict[str, Key]] = {
         "region": Key(Kind.TEXT),
         "api_id": Key(Kind.TEXT),
         "stage": Key(Kind.TEXT),
+        "endpoint_url": Key(Kind.URL),
     },
     "sandbox": {
         "scenario": Key(Kind.TEXT, required=True),

@@ -164,6 +164,8 @@ class AwsSettings:
     region: str | None = None
     api_id: str | None = None
     stage: str | None = None
+    endpoint_url: str | None = None
+    """Every AWS call goes here instead of AWS (a local emulator such as moto); beats ``AWS_ENDPOINT_URL``."""
 
 
 @dataclass(frozen=True, slots=True)

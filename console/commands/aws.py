@@ -1,0 +1,36 @@
+"""`baton aws VERB`: what Baton asks AWS itself. Only the options live here; each verb's module (``aws_<verb>.py``)
+is imported when that verb runs, and boto3 only then, so `baton aws --help` and `baton --help` never pay for it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+VERBS: dict[str, str] = {
+    "whoami": "who AWS says you are (STS GetCallerIdentity), with the region and endpoint used",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The verbs of `baton aws` and their options."""
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=type(parser))
+    made = {name: verbs.add_parser(name, help=text, description=text) for name, text in VERBS.items()}
+
+    whoami = made["whoami"]
+    whoami.epilog = (
+        "Credentials come from the standard AWS chain (the [aws] profile, SSO, AWS_* variables, an assumed role); "
+        "the endpoint from [aws] endpoint_url, else AWS_ENDPOINT_URL, else AWS."
+    )
+    whoami.add_argument(
+        "--profile",
+        metavar="NAME|FILE",
+        help="Baton profile whose [aws] table to use (default: no profile, the standard AWS chain alone)",
+    )
+    whoami.add_argument("--json", action="store_true", help="one JSON document")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen verb; see each ``aws_<verb>`` module for its exit codes."""
+    module = importlib.import_module(f"console.commands.aws_{args.verb}")
+    code: int = module.run(args)
+    return code
