@@ -18,16 +18,19 @@ VERBS: dict[str, str] = {
     "join": "join API Gateway access logs with IIS logs by correlation id: who reached IIS as whom",
 }
 
-_STATUS = re.compile(r"(\d{3})(?:\.(\d{1,5}))?")
+_STATUS = re.compile(r"(\d{3})(?:\.(\d{1,5})(?:\.(\d{1,20}))?)?")
 
 
-def status_arg(text: str) -> tuple[int, int | None]:
-    """``401`` or ``401.2`` → (401, 2); anything else (``40x``, ``4011``) is refused with one line."""
+def status_arg(text: str) -> tuple[int, int | None, int | None]:
+    """``401``, ``401.2`` or ``401.2.5`` (status.substatus.win32, the key ``stats`` prints) → (401, 2, 5); anything
+    else (``40x``, ``4011``, ``401.``) is refused with one line saying what is accepted."""
     match = _STATUS.fullmatch(text.strip())
     if match is None:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a status: give 401 or 401.2 (no wildcards)")
-    sub = match.group(2)
-    return int(match.group(1)), None if sub is None else int(sub)
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not a status: give status[.substatus[.win32]] in digits, e.g. 401, 401.2 or 401.2.5"
+        )
+    sub, win32 = match.group(2), match.group(3)
+    return int(match.group(1)), None if sub is None else int(sub), None if win32 is None else int(win32)
 
 
 def time_arg(text: str) -> datetime.datetime:
@@ -68,9 +71,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     search = made["search"]
     _paths(search)
     find = search.add_argument_group("what to find (all given must match)")
-    find.add_argument("--correlation-id", metavar="ID", help="the request's correlation id (exact)")
-    find.add_argument("--user", metavar="U", help="cs-username, case-insensitive ('' or - for anonymous)")
-    find.add_argument("--status", metavar="401[.2]", type=status_arg, help="sc-status, optionally .sc-substatus")
+    find.add_argument(
+        "--correlation-id", metavar="ID", help="the request's correlation id: the whole value of --correlation-field"
+    )
+    find.add_argument(
+        "--user",
+        metavar="U",
+        help="the caller IIS logged (cs-username, else an identity header such as X-User-Sub), exact and "
+        "case-insensitive: alice is not CONTOSO\\alice; * matches anything (*\\alice, alice@*); '' or - for anonymous",
+    )
+    find.add_argument(
+        "--status",
+        metavar="401[.2[.5]]",
+        type=status_arg,
+        help="sc-status, optionally .sc-substatus and .sc-win32-status (the keys stats prints)",
+    )
     find.add_argument(
         "--path",
         metavar="P",
@@ -82,7 +97,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--correlation-field",
         metavar="FIELD",
         default=None,
-        help="the #Fields name that carries the correlation id (default: the whole value of any field)",
+        help="the #Fields name that carries the correlation id (default X-Correlation-Id, also as "
+        "cs(X-Correlation-Id)); '*' matches the whole value of any field",
     )
     _output(search)
 

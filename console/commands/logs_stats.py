@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from console.engine.logs.sources import expand
     from console.engine.logs.stats import stats
 
-    sources = expand(args.paths)
+    sources = expand(args.paths, warn=_warn)
     with Progress([s.size() for s in sources], "counting") as bar:
         result = stats(sources, progress=bar.overall())
     if args.json:
@@ -103,3 +103,9 @@ def _histogram(per_hour: Counter[str], s: Style) -> list[str]:
         bar = "█" * max(1, n * 40 // peak)
         lines.append(f"  {inert(hour)}  {n:>9,}  {s(bar, 'cyan')}")
     return lines
+
+
+def _warn(text: str) -> None:
+    """One warning line on stderr (the text is already inert): what was left out while finding the logs."""
+    sys.stderr.write(f"baton: warning: {inert(text)}\n")
+    sys.stderr.flush()

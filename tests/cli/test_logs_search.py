@@ -68,7 +68,9 @@ def test_json_lines_carry_decoded_and_raw_values(capsys: pytest.CaptureFixture[s
 def test_filters_combine_and_substatus_narrows(capsys: pytest.CaptureFixture[str], log: Path) -> None:
     assert run(capsys, str(log), "--status", "401.2")[0] == 0
     assert run(capsys, str(log), "--status", "401.1")[0] == 1
-    code, out, _ = run(capsys, str(log), "--user", "alice", "--path", "/API/orders", "--since", "2026-05-17T10:01:01Z")
+    code, out, _ = run(
+        capsys, str(log), "--user", "*\\alice", "--path", "/API/orders", "--since", "2026-05-17T10:01:01Z"
+    )
     assert code == 0 and "id=c-2" in out and out.count("\n") == 1
     code, out, _ = run(capsys, str(log), "--until", "2026-05-17T10:01:01")
     assert code == 0 and out.count("\n") == 1 and "id=c-1" in out
@@ -137,3 +139,65 @@ def test_a_file_that_fails_half_way_says_the_search_stopped(capsys: pytest.Captu
     assert 0 < printed < 30_000
     assert err.startswith(f"baton: {cut}: ") and f"search stopped: {printed} match(es) printed above" in err
     assert err.count("\n") == 1
+
+
+def test_the_status_key_stats_prints_is_accepted(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    """qa4 #3: 401.2.5 (status.substatus.win32) is what stats prints; search takes it as written."""
+    code, out, _ = run(capsys, str(log), "--status", "401.2.5")
+    assert code == 0 and "id=c-1" in out and out.count("\n") == 1
+    assert run(capsys, str(log), "--status", "401.2.6")[0] == 1
+    with pytest.raises(SystemExit) as done:
+        main(["logs", "search", str(log), "--status", "401."])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and "status[.substatus[.win32]]" in err and "wildcard" not in err
+
+
+def test_a_bare_name_is_not_every_realm(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    assert run(capsys, str(log), "--user", "alice")[0] == 1
+    assert run(capsys, str(log), "--user", "CORP\\ALICE")[0] == 0
+
+
+def test_an_id_equal_to_a_method_is_not_an_id(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    """qa5 D2: --correlation-id GET matched every GET; only '*' asks for any field."""
+    assert run(capsys, str(log), "--correlation-id", "GET")[0] == 1
+    code, out, _ = run(capsys, str(log), "--correlation-id", "GET", "--correlation-field", "*")
+    assert code == 0 and out.count("\n") == 2
+
+
+def test_since_after_until_is_an_error(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    code, out, err = run(capsys, str(log), "--since", "2026-05-17T11:00:00Z", "--until", "2026-05-17T10:00:00Z")
+    assert code == 2 and out == "" and "--since" in err and "not before --until" in err
+
+
+def test_a_pipe_is_read_once_not_as_an_empty_log(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    """qa4 #4: <(cat log) read as empty (rc 0) or as corrupt compressed data; it is read like the file."""
+    import os
+    import threading
+
+    for data in (log.read_bytes(), gzip.compress(log.read_bytes())):
+        read_end, write_end = os.pipe()
+        feeder = threading.Thread(target=lambda d=data, w=write_end: (os.write(w, d), os.close(w)))
+        feeder.start()
+        try:
+            code, out, err = run(capsys, f"/dev/fd/{read_end}", "--correlation-id", "c-2")
+        finally:
+            feeder.join()
+            os.close(read_end)
+        assert (code, err) == (0, "") and "id=c-2" in out and out.count("\n") == 1
+
+
+def test_a_named_fifo_is_refused_not_waited_on(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """qa4 #5: a FIFO with no writer hung for ever."""
+    import os
+
+    fifo = tmp_path / "fifo.log"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, str(fifo), "--correlation-id", "c-1")
+    assert code == 2 and out == "" and "fifo.log" in err and "named pipe" in err
+
+
+def test_a_quarantined_mention_is_said_on_stderr(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = ROWS[1].replace("c-2", "c-9 extra")
+    code, out, err = run(capsys, str(write_log(tmp_path / "u_ex1.log", (ROWS[0], bad))), "--correlation-id", "c-9")
+    assert code == 1 and out == ""
+    assert "1 quarantined line mentions c-9: " in err and "u_ex1.log:6 (16 values but #Fields names 15)" in err

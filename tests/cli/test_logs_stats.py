@@ -71,3 +71,42 @@ def test_a_missing_file_is_one_line_and_nothing_is_reported(capsys: pytest.Captu
     code, out, err = run(capsys, str(folder), str(folder / "u_ex260519.log"))
     assert (code, out) == (2, "")
     assert err == f"baton: {folder / 'u_ex260519.log'}: no such file or folder\n"
+
+
+def test_stdin_as_dash_is_counted_like_the_file(
+    capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qa4 #4: a pipe read as an empty log with exit 0; `-` was "no such file"."""
+    import os
+    import threading
+
+    log = folder / "u_ex260517.log"
+    expected = json.loads(run(capsys, "--json", str(log))[1])
+    read_end, write_end = os.pipe()
+    feeder = threading.Thread(target=lambda: (os.write(write_end, log.read_bytes()), os.close(write_end)))
+    feeder.start()
+    saved = os.dup(0)
+    os.dup2(read_end, 0)
+    try:
+        code, out, err = run(capsys, "--json", "-")
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+        os.close(read_end)
+        feeder.join()
+    got = json.loads(out)
+    assert (code, err) == (0, "") and got["lines"] == expected["lines"] == 8
+    named = str(log)
+    assert json.loads(out.replace('"-"', json.dumps(named))) == expected  # the same document but for the name
+    assert got["files"][0]["source"] == "-"
+
+
+def test_a_zip_s_other_members_are_named_as_skipped(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    import zipfile
+
+    archive = folder / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(folder / "u_ex260517.log", "u_ex260517.log")
+        z.writestr("readme.txt", "hi")
+    code, _, err = run(capsys, "--json", str(archive))
+    assert code == 0 and err == f"baton: warning: {archive}: 1 member skipped (not logs): readme.txt\n"

@@ -184,8 +184,25 @@ def test_lone_cr_is_not_a_line_end_and_crcrlf_is_one() -> None:
     assert tally.lines == 3 and tally.balanced()
     joined, last = items
     assert isinstance(joined, Quarantined) and joined.line == 2
-    assert joined.reason == "5 values but #Fields names 3"
+    assert joined.reason == BARE_CR.format(n=1, s="")
     assert isinstance(last, LogRecord) and last.line == 3 and last.get("cs-uri-stem") == "/c"
+
+
+BARE_CR = "bare CR line ends (old Mac or a rewritten file): {n} line{s} hidden in this one; convert with tr '\\r' '\\n'"
+
+
+def test_a_file_with_cr_only_line_ends_is_one_quarantined_line_not_a_directive() -> None:
+    """qa4 #1: the whole file read as one #Version directive and its records vanished without a word."""
+    items, tally = read_all("cr_only.log")
+    assert tally.as_dict() == {"lines": 1, "records": 0, "directives": 0, "blank": 0, "quarantined": 1}
+    (line,) = items
+    assert isinstance(line, Quarantined) and line.reason.startswith(BARE_CR.format(n=4, s="s"))
+
+
+def test_a_stray_cr_inside_a_record_quarantines_it() -> None:
+    items, tally = read_all("stray_cr.log")
+    assert (tally.records, tally.quarantined) == (2, 1)
+    assert [i.line for i in items if isinstance(i, Quarantined)] == [3]
 
 
 def test_progress_reports_bytes_up_to_the_size() -> None:
@@ -230,3 +247,11 @@ def test_resume_past_the_end_and_in_a_bom_file() -> None:
     assert list(read(source, start=path.stat().st_size + 10)) == []
     (record,) = list(read(source, start=102))
     assert isinstance(record, LogRecord) and record.line == 3 and record.schema.fields[0] == "date"
+
+
+def test_a_tab_separated_line_says_tabs_not_spaces(tmp_path: Path) -> None:
+    """qa4 #27: "1 value but #Fields names 4" did not say why."""
+    path = tmp_path / "tabs.log"
+    path.write_bytes(b"#Fields: date time cs-uri-stem sc-status\n2026-05-17\t10:00:00\t/a\t200\n")
+    (line,) = [i for s in expand([str(path)]) for i in read(s)]
+    assert isinstance(line, Quarantined) and line.reason.startswith("1 value but #Fields names 4 (tabs, not spaces")

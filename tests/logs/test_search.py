@@ -71,7 +71,7 @@ def test_the_id_is_found_only_as_a_whole_value_across_a_schema_change(line_end: 
 
 @pytest.mark.parametrize("line_end", ["\r\n", "\n"])
 @pytest.mark.parametrize("final", [True, False])
-@pytest.mark.parametrize("field", [None, "X-Correlation-Id", "cs(Referer)"])
+@pytest.mark.parametrize("field", [None, "*", "X-Correlation-Id", "cs(Referer)"])
 def test_the_fast_path_the_gz_path_and_the_reader_agree(line_end: str, final: bool, field: str | None) -> None:
     data = log(final, line_end)
     query = Query(correlation_id=ID if field != "cs(Referer)" else f"https://a/?cid={ID}", correlation_field=field)
@@ -91,7 +91,7 @@ def test_every_value_of_every_fixture_is_found_as_the_reader_finds_it(name: str)
     sources = [source(FIXTURES / name)]
     values = {v for s in sources for r in read(s) if isinstance(r, LogRecord) for v in r.raw}
     for value in sorted(values)[:40]:
-        query = Query(correlation_id=value)
+        query = Query(correlation_id=value, correlation_field="*")
         assert found(sources, query) == streamed(sources, query), value
 
 
@@ -111,6 +111,8 @@ def test_every_value_of_every_fixture_is_found_as_the_reader_finds_it(name: str)
                 b"#x",
                 b"\xef\xbb\xbf#Fields: a",
                 b"x x",
+                b"x\ry x",
+                b"#Fields: a\rb",
             ]
         ),
         max_size=20,
@@ -119,7 +121,7 @@ def test_every_value_of_every_fixture_is_found_as_the_reader_finds_it(name: str)
 )
 def test_arbitrary_lines_give_the_same_hits_both_ways(lines: list[bytes], end: bytes) -> None:
     sources = write("p.log", end.join(lines))
-    for field in (None, "a"):
+    for field in (None, "*", "a"):
         query = Query(correlation_id="x", correlation_field=field)
         assert found(sources, query, field) == streamed(sources, query)
 
@@ -131,20 +133,26 @@ def records(*values: dict[str, str]) -> list[LogSource]:
 @pytest.mark.parametrize(
     ("user", "hits"),
     [
-        ("alice", 3),
-        ("ALICE", 3),
+        ("alice", 1),
+        ("ALICE", 1),
         ("contoso\\alice", 1),
         ("alice@contoso.com", 1),
-        ("FABRIKAM\\alice", 0),
+        ("FABRIKAM\\alice", 1),
+        ("*\\alice", 2),
+        ("alice@*", 2),
+        ("*alice*", 6),
         ("-", 1),
         ("", 1),
         ("bob", 0),
     ],
 )
-def test_user_matching(user: str, hits: int) -> None:
+def test_user_matching_is_exact_and_a_star_spans_realms(user: str, hits: int) -> None:
+    """A bare name is one principal, not every realm's (qa4 #2): FABRIKAM\\alice and alice@evil.example are others."""
     sources = records(
         {"cs-username": "CONTOSO\\Alice"},
+        {"cs-username": "FABRIKAM\\alice"},
         {"cs-username": "alice@contoso.com"},
+        {"cs-username": "alice@evil.example"},
         {"cs-username": "alice"},
         {"cs-username": "-"},
         {"cs-username": "alicex"},
@@ -181,3 +189,68 @@ def test_logs_search_does_not_import_heavy_packages(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
     assert result.stdout.count(ID) >= 2
+
+
+SUB = ("date", "time", "cs-method", "cs-uri-stem", "cs-username", "sc-status", "cs(X-User-Sub)", "X-Correlation-Id")
+
+
+def test_user_is_the_identity_header_when_iis_logged_no_username() -> None:
+    """qa5 D3: behind API Gateway IIS logs the caller in X-User-Sub; --user finds it as the join and the view do."""
+    sources = write(
+        "sub.log",
+        render([Block(SUB, [row(SUB, {"cs(X-User-Sub)": "3cf7ef70-a52b"}), row(SUB, {"cs(X-User-Sub)": "-"})])]),
+    )
+    assert len(found(sources, Query(user="3CF7EF70-a52b"))) == 1
+    assert len(found(sources, Query(user="-"))) == 1
+
+
+def test_the_id_matches_the_correlation_field_only_not_any_field() -> None:
+    """qa5 D2: an id equal to a method, a status or an address is not that request's id."""
+    data = render([Block(CID, [row(CID, {"X-Correlation-Id": "c-1", "cs-method": "GET", "sc-status": "200"})])])
+    for name in ("d2.log", "d2.log.gz"):
+        sources = write(name, data)
+        for word in ("GET", "200"):
+            assert found(sources, Query(correlation_id=word)) == [], (name, word)
+            assert len(found(sources, Query(correlation_id=word), "*")) == 1, (name, word)
+        assert len(found(sources, Query(correlation_id="c-1"))) == 1
+
+
+@pytest.mark.parametrize("name", ["nocid.log", "nocid.log.gz"])
+def test_a_file_without_the_correlation_field_is_named_once(name: str) -> None:
+    data = render([Block(DEFAULT_FIELDS, [row(DEFAULT_FIELDS, {"cs-method": "GET"}) for _ in range(3)])])
+    said: list[str] = []
+    assert list(search(write(name, data), Query(correlation_id="GET"), warn=said.append)) == []
+    assert len(said) == 1 and name in said[0] and "X-Correlation-Id" in said[0] and "custom field" in said[0]
+
+
+def test_cs_form_of_the_correlation_field_is_the_default_too() -> None:
+    fields = ("date", "time", "cs-uri-stem", "cs(X-Correlation-Id)")
+    sources = write("cs.log", render([Block(fields, [row(fields, {"cs(X-Correlation-Id)": "abc"})])]))
+    said: list[str] = []
+    assert len(list(search(sources, Query(correlation_id="abc"), warn=said.append))) == 1 and said == []
+
+
+@pytest.mark.parametrize("name", ["q.log", "q.log.gz"])
+def test_a_quarantined_line_holding_the_id_is_mentioned(name: str) -> None:
+    """qa4 #7: grep finds the id in a damaged line; search says where, and why that line is not a record."""
+    good = row(CID, {"X-Correlation-Id": "c-0"})
+    damaged = row(CID, {"X-Correlation-Id": "cNUL", "cs-uri-stem": "/nul\0here"})
+    said: list[str] = []
+    got = list(
+        search(write(name, render([Block(CID, [good, damaged])])), Query(correlation_id="cNUL"), warn=said.append)
+    )
+    assert got == [] and len(said) == 1
+    assert said[0].startswith("1 quarantined line mentions cNUL:") and f"{name}:6 (NUL bytes in the line)" in said[0]
+
+
+def test_win32_narrows_the_status() -> None:
+    sources = records({"sc-status": "401", "sc-substatus": "2", "sc-win32-status": "5"}, {"sc-status": "401"})
+    assert len(found(sources, Query(status=401, substatus=2, win32=5))) == 1
+    assert len(found(sources, Query(status=401, substatus=2, win32=6))) == 0
+
+
+def test_an_id_behind_bare_cr_line_ends_is_mentioned_not_silently_absent() -> None:
+    said: list[str] = []
+    sources = [source(FIXTURES / "cr_only.log")]
+    assert list(search(sources, Query(correlation_id="c2"), warn=said.append)) == []
+    assert len(said) == 1 and "cr_only.log:1 (bare CR line ends" in said[0]

@@ -177,3 +177,28 @@ def test_overlong_line_quarantined_with_its_size(tmp_path: Path, monkeypatch: py
     assert isinstance(ok, LogRecord) and (ok.line, ok.offset) == (3, 262) and ok.raw == ("ok",)
     assert isinstance(last, Quarantined) and (last.line, last.offset) == (4, 265) and "130 bytes" in last.reason
     assert tally.lines == 4 and tally.balanced() and tally.truncated_last_line
+
+
+def test_a_symlink_loop_in_a_folder_is_named_and_skipped(tmp_path: Path) -> None:
+    """qa4 #9: the error named the folder, and one bad entry stopped the whole folder from being read."""
+    write_w3c(tmp_path / "u_ex260517.log", [block("good")])
+    os.symlink(tmp_path / "u_ex_b.log", tmp_path / "u_ex_a.log")
+    os.symlink(tmp_path / "u_ex_a.log", tmp_path / "u_ex_b.log")
+    said: list[str] = []
+    sources = expand([str(tmp_path)], warn=said.append)
+    assert [s.label for s in sources] == [os.path.join(str(tmp_path), "u_ex260517.log")]
+    assert sorted(w.split(": ")[0].rsplit("/", 1)[1] for w in said) == ["u_ex_a.log", "u_ex_b.log"]
+    said.clear()
+    assert len(expand([str(tmp_path / "u_ex*")], warn=said.append)) == 1 and len(said) == 2
+    assert "link loop" in error([str(tmp_path / "u_ex_a.log")])
+
+
+def test_a_zip_names_the_members_it_skips(tmp_path: Path) -> None:
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("u_ex260517.log", render([block("a")]))
+        z.writestr("readme.txt", "hi")
+        z.writestr("image.png", "png")
+    said: list[str] = []
+    assert len(expand([str(archive)], warn=said.append)) == 1
+    assert said == [f"{archive}: 2 members skipped (not logs): readme.txt, image.png"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import os
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from logkit import DEFAULT_FIELDS, HTTPERR_FIELDS, HTTPERR_SOFTWARE, Block, render, row
 
-from console.engine.logs import fastscan
-from console.engine.logs.model import LogRecord, Tally
+from console.engine.logs import fastscan, reader
+from console.engine.logs.model import LogInputError, LogRecord, Tally
 from console.engine.logs.reader import read
 from console.engine.logs.sources import LogSource
 from console.engine.logs.stats import KEEP_QUARANTINED, stats
@@ -53,8 +55,7 @@ def oracle(sources: list[LogSource]) -> dict[str, object]:
             if codes and codes[0] is not None:  # …and written "-" in the middle, like an empty one
                 by_status[".".join(c or "-" for c in codes)] += 1
             moment = item.logged_at()
-            if moment is not None:
-                hours[moment.strftime("%Y-%m-%dT%H")] += 1
+            hours["unknown time" if moment is None else moment.strftime("%Y-%m-%dT%H")] += 1
             if item.number("sc-status") in (401, 403):
                 stem = item.get("cs-uri-stem")
                 if stem is None and item.get("cs-uri") is not None:
@@ -257,3 +258,39 @@ def test_a_line_of_tabs_with_the_right_number_of_spaces_is_blank_not_a_record() 
     fields = "#Fields: s-ip sc-status cs-username cs-uri-stem x-other"
     got = same(write("tabs.log", "\r\n".join([fields, *rows, ""]).encode()))
     assert (got["records"], got["blank"]) == (40, 1)
+
+
+def _shrinking(name: str) -> tuple[list[LogSource], Callable[[int], None]]:
+    """A log of a few MB and a progress callback that truncates it after the first chunk (copytruncate)."""
+    path = Path(_DIR.name) / name
+    path.write_bytes(render([Block(CID_FIELDS, traffic(20000))]))
+    assert path.stat().st_size > 2 * reader.CHUNK
+
+    def truncate(_done: int) -> None:
+        if path.stat().st_size > 1000:
+            os.truncate(path, 1000)
+
+    return [LogSource(path, None, name, False)], truncate
+
+
+def test_a_file_that_shrinks_while_counted_is_not_reported_complete() -> None:
+    """qa4 #8: copytruncate during stats gave counts of neither file, exit 0."""
+    sources, truncate = _shrinking("shrink.log")
+    with pytest.raises(LogInputError) as caught:
+        stats(sources, progress=truncate, split_min=1 << 40)
+    assert caught.value.where == "shrink.log" and "shrank while being read" in caught.value.message
+
+
+def test_a_file_that_shrinks_while_read_raises_at_its_end() -> None:
+    sources, truncate = _shrinking("shrink2.log")
+    with pytest.raises(LogInputError) as caught:
+        list(read(sources[0], progress=truncate))
+    assert "shrank while being read" in caught.value.message
+
+
+def test_records_without_a_time_are_in_an_unknown_time_bucket() -> None:
+    """qa4 #27: per_hour must sum to records."""
+    fields = ("cs-uri-stem", "sc-status")
+    data = render([Block(fields, [row(fields, {"sc-status": "200"})] * 3, date=None)])
+    got = same(write("notime.log", data))
+    assert got["per_hour"] == {"unknown time": 3} and sum(got["per_hour"].values()) == got["records"]

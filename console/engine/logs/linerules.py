@@ -9,7 +9,7 @@ import mmap
 from collections.abc import Callable
 
 from console.engine.logs.directives import Header, parse_directive
-from console.engine.logs.lines import values_for
+from console.engine.logs.lines import bare_cr, values_for
 from console.engine.logs.model import Bucket, LogKind, Schema
 from console.engine.logs.reader import CHUNK, MAX_LINE
 
@@ -29,6 +29,9 @@ def values_of(raw: bytes, schema: Schema | None, first: bool) -> tuple[Bucket, t
         raw = raw.removeprefix(BOM)
     if b"\0" in raw:
         return Bucket.QUARANTINED, "NUL bytes in the line"
+    hidden = bare_cr(raw)
+    if hidden is not None:
+        return Bucket.QUARANTINED, hidden
     text = raw.decode("utf-8", "replace")
     if text[:1] == "#":
         return Bucket.DIRECTIVE, text
@@ -69,7 +72,7 @@ def _directive(data: mmap.mmap | bytes, start: int) -> str | None:
     raw = data[start:end].rstrip(b"\r")
     if start == 0:
         raw = raw.removeprefix(BOM)
-    if b"\0" in raw or raw[:1] != b"#":
+    if b"\0" in raw or b"\r" in raw or raw[:1] != b"#":
         return None
     return raw.decode("utf-8", "replace")
 

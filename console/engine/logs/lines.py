@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from console.engine.logs.model import LogKind, Schema
 
-__all__ = ["split_values", "values_for"]
+__all__ = ["bare_cr", "split_values", "values_for"]
+
+
+def bare_cr(raw: bytes) -> str | None:
+    """Why a line (its trailing CRs already dropped) holding a CR is quarantined, or None when it holds none.
+
+    Lines end at LF everywhere (reader, search, stats and ``wc -l`` agree). A CR not before the LF hides what
+    follows it: a file with CR-only line ends (old Mac, or rewritten by a tool) reads as one line. It is never
+    classed as a directive or a record (its first piece would be), so the hidden lines are said, with the fix. A
+    line of only whitespace stays blank."""
+    if b"\r" not in raw or not raw.strip():
+        return None
+    n = raw.count(b"\r")
+    return (
+        f"bare CR line ends (old Mac or a rewritten file): {n} line{'s' if n != 1 else ''} hidden in this one; "
+        "convert with tr '\\r' '\\n'"
+    )
 
 
 def split_values(text: str) -> tuple[str, ...]:
@@ -71,4 +87,7 @@ def values_for(text: str, schema: Schema) -> tuple[str, ...] | str:
     if len(parts) == want:
         return tuple(parts)
     got = len(parts)
-    return f"{got} value{'' if got == 1 else 's'} but #Fields names {want}"
+    why = f"{got} value{'' if got == 1 else 's'} but #Fields names {want}"
+    if "\t" in text and len([p for p in text.replace("\t", " ").split(" ") if p]) == want:
+        return why + " (tabs, not spaces, separate its values: the file was rewritten; W3C uses single spaces)"
+    return why

@@ -1,7 +1,8 @@
 """The streaming IIS W3C / HTTPERR / Advanced Logging reader: every physical line in exactly one bucket.
 
 Lines end at LF (CRLF is LF with its CR dropped, CRCRLF too). A lone CR is not a line end: http.sys never writes
-one, and treating it as content keeps "lines" equal to what ``wc -l`` (plus an unterminated last line) counts. The
+one, and splitting on LF alone keeps "lines" equal to what ``wc -l`` (plus an unterminated last line) counts and every
+engine (search's map, stats' bulk count) in step; a line holding one is quarantined, naming the lines it hides. The
 file is read in chunks, so memory stays flat whatever its size; a single line longer than MAX_LINE is quarantined with
 only its first MAX_LINE bytes kept."""
 
@@ -13,9 +14,9 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from console.engine.logs.directives import Header, parse_directive
-from console.engine.logs.lines import split_values, values_for
+from console.engine.logs.lines import bare_cr, split_values, values_for
 from console.engine.logs.model import LogKind, LogRecord, Quarantined, Tally, make_record
-from console.engine.logs.sources import LogSource, input_error
+from console.engine.logs.sources import LogSource, check_not_shrunk, input_error
 
 __all__ = ["CHUNK", "MAX_LINE", "parse_directive", "read", "split_values"]
 
@@ -75,7 +76,7 @@ def _scan(stream: BinaryIO, header: Header, start: int) -> int:
             seen = at
             end = whole.find(b"\n", at)
             raw = whole[at:end].rstrip(b"\r").removeprefix(_BOM)
-            if b"\0" not in raw:  # the reader quarantines such a line; it sets nothing
+            if b"\0" not in raw and b"\r" not in raw:  # the reader quarantines such a line; it sets nothing
                 header.apply(raw.decode("utf-8", "replace"), counted + 1)
             at = whole.find(b"\n#", end) + 1 or -1
         lines += whole.count(b"\n")
@@ -161,6 +162,7 @@ def _read(
     stream = source.open()
     try:
         yield from _lines(source, stream, tally, progress, start)
+        check_not_shrunk(source, stream)
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise input_error(source.label, exc) from None
     finally:
@@ -239,6 +241,14 @@ def _lines(
                     at,
                     "NUL bytes in the line" + (_NO_END if final else ""),
                     raw.decode("utf-8", "replace"),
+                )
+                continue
+            hidden = bare_cr(raw)
+            if hidden is not None:
+                tally.lines += 1
+                tally.quarantined += 1
+                yield Quarantined(
+                    label, line_no, at, hidden + (_NO_END if final else ""), raw.decode("utf-8", "replace")
                 )
                 continue
             text = raw.decode("utf-8", "replace")

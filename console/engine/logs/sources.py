@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import glob
 import gzip
 import os
 import re
+import stat
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
 from console.engine.logs.model import LogInputError
+from console.engine.logs.spool import spool
 
 __all__ = ["DEFAULT_PATTERN", "LogSource", "expand"]
 
@@ -82,6 +85,24 @@ class LogSource:
         return decompressed  # a zip member: the caller's progress is in decompressed bytes, near enough
 
 
+def check_not_shrunk(source: LogSource, stream: BinaryIO, size_before: int = 0) -> None:
+    """LogInputError when a plain file is now shorter than what was read of it (or than it was at the start): it was
+    truncated or rotated in place (copytruncate) while being read, so what was counted is neither file."""
+    if source.compressed:
+        return
+    try:
+        now = os.fstat(stream.fileno()).st_size
+        read = stream.tell()
+    except (OSError, ValueError):
+        return
+    if now < max(read, size_before):
+        raise LogInputError(
+            f"shrank while being read (now {now:,} bytes, {max(read, size_before):,} seen): truncated or rotated in "
+            "place (copytruncate?); the counts would be partial, so none are given: read it again",
+            where=source.label,
+        )
+
+
 def input_error(label: str, exc: BaseException) -> LogInputError:
     """One line naming the input and what was wrong with it (Baton's words, not the library's)."""
     if isinstance(exc, PermissionError):
@@ -141,28 +162,47 @@ def _sniff_stream(source: LogSource) -> None:
         raise LogInputError("binary data, not a text log (NUL bytes in the first 8 KB)", where=source.label)
 
 
-def _zip_members(path: Path, label: str, patterns: Sequence[str]) -> list[LogSource]:
+Warn = Callable[[str], None]
+
+
+def _quiet(_text: str) -> None:
+    """The default ``warn``: callers that show no warnings (the console reads its own way) lose nothing they show."""
+
+
+def _zip_members(path: Path, label: str, patterns: Sequence[str], warn: Warn) -> list[LogSource]:
     logs = [p for p in patterns if not p.endswith((".zip", ".gz"))]  # nested archives are not opened
     try:
         with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir() and _is_log(i.filename, logs)]
+            files = [i.filename for i in archive.infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile) as exc:
         raise input_error(label, exc) from None
+    names = [name for name in files if _is_log(name, logs)]
     if not names:
         raise LogInputError("zip archive holds no log files", where=label)
+    skipped = [name for name in files if name not in names]
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        warn(f"{label}: {len(skipped)} member{'s' if len(skipped) != 1 else ''} skipped (not logs): {shown}")
     members = [LogSource(path, name, f"{label}!{name}", True) for name in sorted(names, key=_natural)]
     for member in members:
         _sniff_stream(member)
     return members
 
 
-def _file(path: Path, label: str, patterns: Sequence[str]) -> list[LogSource]:
+def _file(path: Path, label: str, patterns: Sequence[str], warn: Warn) -> list[LogSource]:
     """A file the user named (or a folder/glob found): read whatever its name, by what it is."""
     if not os.access(path, os.R_OK):
         raise LogInputError("permission denied", where=label)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise input_error(label, exc) from None
+    if not stat.S_ISREG(mode):
+        # A pipe cannot be sniffed, mapped or read twice: it is copied once to a private file, read from there.
+        return _file(spool(path, label, mode), label, patterns, warn)
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        return _zip_members(path, label, patterns)
+        return _zip_members(path, label, patterns, warn)
     if suffix == ".gz":
         source = LogSource(path, None, label, True)
         _sniff_stream(source)
@@ -171,45 +211,69 @@ def _file(path: Path, label: str, patterns: Sequence[str]) -> list[LogSource]:
     return [LogSource(path, None, label, False)]
 
 
-def _folder(path: Path, label: str, patterns: Sequence[str]) -> list[LogSource]:
+def _looping(path: str) -> bool:
+    """Whether ``path`` is a symbolic link that leads back to itself (ELOOP)."""
     try:
-        entries = [e for e in os.scandir(path) if e.is_file() and _is_log(e.name, patterns)]
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _folder(path: Path, label: str, patterns: Sequence[str], warn: Warn) -> list[LogSource]:
+    entries: list[tuple[tuple[object, ...], float, str, str]] = []
+    try:
+        for entry in os.scandir(path):
+            name = os.path.join(label, entry.name)
+            try:
+                if entry.is_file() and _is_log(entry.name, patterns):
+                    entries.append((_natural(entry.name), entry.stat().st_mtime, entry.path, name))
+            except OSError as exc:  # one bad entry (a symlink loop) is named and skipped; the rest is read
+                warn(f"{name}: skipped: {(exc.strerror or 'cannot read').lower()}")
     except OSError as exc:
         raise input_error(label, exc) from None
     if not entries:
         raise LogInputError(f"folder holds no log files ({' '.join(patterns)})", where=label)
-    entries.sort(key=lambda e: (_natural(e.name), e.stat().st_mtime))
+    entries.sort()
     found: list[LogSource] = []
-    for entry in entries:
-        found.extend(_file(Path(entry.path), os.path.join(label, entry.name), patterns))
+    for _, _, full, name in entries:
+        found.extend(_file(Path(full), name, patterns, warn))
     return found
 
 
-def expand(paths: Sequence[str], pattern: str = DEFAULT_PATTERN) -> list[LogSource]:
+def expand(paths: Sequence[str], pattern: str = DEFAULT_PATTERN, warn: Warn | None = None) -> list[LogSource]:
     """Every log the user named, in order (a folder's logs oldest first, in natural name order), each checked.
+    ``-`` is standard input; a pipe (``<(cmd)``, ``/dev/stdin``) is read once; a named FIFO is refused.
 
     LogInputError, one line naming the path: missing file, folder with no logs, glob matching nothing, permission
-    denied, binary data (NUL bytes in the first 8 KB of a plain file), a corrupt archive."""
+    denied, binary data (NUL bytes in the first 8 KB of a plain file), a corrupt archive, a symbolic link loop.
+    ``warn`` gets one line per thing left out on the way (a looping entry of a folder, a zip's non-log members)."""
     if not paths:
         raise LogInputError("no log file, folder or glob given")
+    say = warn or _quiet
     patterns = _patterns(pattern) or _patterns(DEFAULT_PATTERN)
     found: list[LogSource] = []
     for named in paths:
-        path = Path(named)
+        path = Path("/dev/stdin" if named == "-" else named)
         if path.is_dir():
-            found.extend(_folder(path, named, patterns))
+            found.extend(_folder(path, named, patterns, say))
         elif path.exists():
-            found.extend(_file(path, named, patterns))
+            found.extend(_file(path, named, patterns, say))
         elif _GLOB_CHARS.search(named):
             matches = sorted(glob.glob(named), key=_natural)
             if not matches:
                 raise LogInputError("no file matches this pattern", where=named)
             for match in matches:
+                if _looping(match):
+                    say(f"{match}: skipped: too many levels of symbolic links (a link loop)")
+                    continue
                 found.extend(
-                    _folder(Path(match), match, patterns)
+                    _folder(Path(match), match, patterns, say)
                     if os.path.isdir(match)
-                    else _file(Path(match), match, patterns)
+                    else _file(Path(match), match, patterns, say)
                 )
+        elif _looping(named):
+            raise LogInputError("symbolic link loop (too many levels of symbolic links)", where=named)
         elif path.is_symlink():
             raise LogInputError("broken symbolic link", where=named)
         else:

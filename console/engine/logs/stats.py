@@ -8,7 +8,7 @@ Definitions (what ``--json`` reports):
 - ``top_401_403_paths`` / ``_users``: records whose ``sc-status`` is 401 or 403, by ``cs-uri-stem`` (HTTPERR: the
   path of ``cs-uri``) and by ``cs-username`` decoded (``""`` = anonymous; only where the schema has the field).
 - ``per_hour``: records by the UTC hour ``LogRecord.logged_at`` gives (``2026-05-17T10``); records without a
-  readable time are not in it.
+  readable time are counted under ``unknown time``, so the histogram sums to ``records``.
 - ``quarantined``: the first 100 quarantined lines (all are counted in the tally).
 """
 
@@ -22,9 +22,14 @@ from dataclasses import dataclass, field
 from console.engine.logs.model import Quarantined, Schema, Tally, decode_value
 from console.engine.logs.sources import LogSource
 
-__all__ = ["KEEP_QUARANTINED", "Key", "LogStats", "stats"]
+__all__ = ["CLOCK_ELSEWHERE", "KEEP_QUARANTINED", "UNKNOWN_TIME", "Key", "LogStats", "stats"]
 
 KEEP_QUARANTINED = 100
+CLOCK_ELSEWHERE = "\0"
+"""A Key's time when its records' hours are counted by another key of the same batch (fastscan counts the clock and
+the codes apart): this key adds to by_status only. A logged time never holds a NUL (such lines are quarantined)."""
+UNKNOWN_TIME = "unknown time"
+"""per_hour's bucket for records with no readable date and time (no ``date`` field and no ``#Date``, ``-``…)."""
 Key = tuple[str | None, str | None, str | None, str | None, str | None]
 """A record's raw (date, time, sc-status, sc-substatus, sc-win32-status); None where the schema has no such field."""
 
@@ -72,9 +77,8 @@ class LogStats:
             date, time, *codes = (None if v is None else decode_value(names[i], v) for i, v in enumerate(key))
             if codes[0] is not None:
                 self.by_status[status_key(codes)] += n
-            hour = _hour(date or default_day, time)
-            if hour is not None:
-                self.per_hour[hour] += n
+            if time != CLOCK_ELSEWHERE:
+                self.per_hour[_hour(date or default_day, time) or UNKNOWN_TIME] += n
 
     def count_refusal(self, path: str | None, user: str | None, n: int = 1) -> None:
         """``n`` 401/403 records' path and user (None where the schema has no such field)."""

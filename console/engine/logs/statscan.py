@@ -21,7 +21,7 @@ from console.engine.logs.linecount import can_fork
 from console.engine.logs.linerules import MAX_LINE
 from console.engine.logs.model import Tally
 from console.engine.logs.reader import CHUNK
-from console.engine.logs.sources import LogSource, input_error
+from console.engine.logs.sources import LogSource, check_not_shrunk, input_error
 from console.engine.logs.split import Child, header_at, line_start_after
 from console.engine.logs.stats import LogStats
 
@@ -38,6 +38,7 @@ def scan(source: LogSource, result: LogStats, progress: Progress | None = None, 
     """Count every line of ``source`` into ``result``; its tally. Unreadable input raises LogInputError."""
     tally = Tally(source.label)
     scanner = Scanner(source.label, result, tally)
+    size = 0 if source.compressed else source.size()
     try:
         with source.open() as stream:
             cut = _cut(source, split_min)
@@ -53,6 +54,7 @@ def scan(source: LogSource, result: LogStats, progress: Progress | None = None, 
                     _merge(result, tally, *part)
                     if progress is not None:
                         progress(source.size())
+            check_not_shrunk(source, stream, size)
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise input_error(source.label, exc) from None
     return tally
