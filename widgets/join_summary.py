@@ -4,56 +4,86 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from textual.containers import VerticalScroll
 from textual.content import Content
 
 from widgets.pane import ScrollPane
 from widgets.text import Part, line, lines, safe
 
-VERDICTS: tuple[tuple[str, str, str], ...] = (
-    ("intact", "intact", "$text-success"),
-    ("lost", "lost", "bold $text-error"),
-    ("altered", "altered", "bold $text-error"),
-    ("refused_at_iis", "refused at IIS", "$text-warning"),
-    ("missing_at_iis", "missing at IIS", "$text-warning"),
-    ("refused_at_gateway", "refused at gateway", ""),
+VERDICTS: tuple[tuple[str, str, str, str], ...] = (
+    ("intact", "intact", "intact", "$text-success"),
+    ("lost", "lost", "lost", "bold $text-error"),
+    ("altered", "altered", "altered", "bold $text-error"),
+    ("refused_at_iis", "refused at IIS", "refused IIS", "$text-warning"),
+    ("missing_at_iis", "missing at IIS", "missing IIS", "$text-warning"),
+    ("refused_at_gateway", "refused at gateway", "refused gw", ""),
+    ("baton_probe", "Baton probe", "probe", ""),
 )
-"""(verdict name, label, style) in the order shown; bypassed is shown apart, as a security finding."""
+"""(verdict name, label, short label, style) in the order shown; then not joinable (when there are any) and bypassed,
+the security finding, last on the counts line so it is where the eye ends."""
+OPTIONAL = ("not_joinable", "not joinable", "not joinable", "$text-warning")
+"""Shown only when some requests are: a log without the correlation field cannot be joined (the note says why)."""
+COUNT_ROWS = 3
+"""Rows the counts may take with full labels; narrower, the short labels keep them to as few rows as they can
+(80x24: two rows of full labels and the finding fill the pane; 100x30: three of short ones)."""
+FINDINGS = (
+    line(("⚠ security finding", "bold $text-error"), (": requests reached IIS around the gateway", "")),
+    line(("⚠ security finding", "bold $text-error"), (": gateway bypassed", "")),
+    line(("⚠ security:", "bold $text-error"), (" gateway bypassed", "")),
+)
+"""The bypass finding above its lines, longest first: the first that fits on one row is shown (the counts row has
+the number, the help the whole story)."""
 
 
-def summary_content(
-    counts: Mapping[str, int] | None, note: str = "", bypassed_lines: Sequence[str] = (), width: int = 80
-) -> Content:
-    """The counts packed into lines of ``width`` (a verdict is never split from its count), then the bypass finding
-    (or the note saying why there is no join)."""
-    if counts is None:
-        return safe(note or "No join yet.", "$text-muted")
-    rows: list[Content] = []
-    bypassed = counts.get("bypassed", 0)
-    if bypassed:  # first: in a small terminal the pane shows two lines, and this is the one that must be seen
-        rows.append(
-            line(
-                (f"⚠ bypassed {bypassed}", "bold $text-error"),
-                (": security finding, requests reached IIS around the gateway", ""),
-            )
+def _counts(counts: Mapping[str, int], width: int, short: bool) -> list[Content]:
+    """The counts packed into rows of ``width`` cells: a verdict is never split from its count."""
+    shown = [*VERDICTS, OPTIONAL] if counts.get(OPTIONAL[0], 0) else list(VERDICTS)
+    cells: list[tuple[Part, Part]] = []
+    for name, label, brief, style in shown:
+        count = counts.get(name, 0)
+        cells.append(
+            ((f"{brief if short else label} ", "" if count else "dim"), (str(count), style if count else "dim"))
         )
+    bypassed = counts.get("bypassed", 0)
+    cells.append(
+        (
+            ("⚠ bypassed ", "bold $text-error") if bypassed else ("bypassed ", "dim"),
+            (str(bypassed), "bold $text-error" if bypassed else "dim"),
+        )
+    )
+    rows: list[Content] = []
     parts: list[Part] = []
     used = 0
-    for name, label, style in VERDICTS:
-        count = counts.get(name, 0)
-        cells = len(label) + 1 + len(str(count))
-        if parts and used + 2 + cells > width:
+    for word, number in cells:
+        size = line(word, number).cell_length
+        if parts and used + 2 + size > width:
             rows.append(line(*parts))
             parts, used = [], 0
         if parts:
             parts.append(("  ", ""))
             used += 2
-        parts += [(f"{label} ", "" if count else "dim"), (str(count), style if count else "dim")]
-        used += cells
+        parts += [word, number]
+        used += size
     rows.append(line(*parts))
-    if bypassed:
+    return rows
+
+
+def summary_content(
+    counts: Mapping[str, int] | None, note: str = "", bypassed_lines: Sequence[str] = (), width: int = 80
+) -> Content:
+    """The counts first (in a small terminal the pane shows two or three rows: every verdict's count must be in
+    them), with short labels when the full ones take more than two rows; then the bypass finding and its lines (or
+    the note saying why there is no join)."""
+    if counts is None:
+        return safe(note or "No join yet.", "$text-muted")
+    rows = _counts(counts, width, short=False)
+    if len(rows) > COUNT_ROWS:
+        rows = _counts(counts, width, short=True)
+    if counts.get("bypassed", 0):
+        rows.append(next((f for f in FINDINGS if f.cell_length <= width), FINDINGS[-1]))
         rows += [line(("  ", ""), safe(text, "$text-muted")) for text in bypassed_lines]
     else:
-        rows.append(Content.styled("bypassed 0: every IIS request came through the gateway", "dim"))
+        rows.append(Content.styled("every IIS request came through the gateway", "dim"))
     if note:
         rows.append(safe(note, "$text-muted"))
     return lines(rows)
@@ -85,5 +115,6 @@ gateway, a security finding. `r` runs the join again.
         self._draw()  # the counts are packed to the width
 
     def _draw(self) -> None:
-        width = max(self.content_region.width - 1, 20)  # the scrollbar's column
+        scrollbar = self.query_one(VerticalScroll).styles.scrollbar_size_vertical  # its columns, when it shows
+        width = max(self.content_region.width - scrollbar, 20)
         self.set_body(summary_content(*self._shown, width=width))

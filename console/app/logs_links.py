@@ -45,6 +45,12 @@ def open_logs(console: ConsoleScreen) -> None:
     console.app.push_screen(LogsScreen(console, console.logs_model))
 
 
+async def run_on_console(console: ConsoleScreen, action: str) -> None:
+    """A console-screen action asked for on the Logs view (send, switch profile…): back to that screen, run it there."""
+    console.app.pop_screen()
+    await console.run_action(action)
+
+
 def session_changed(console: ConsoleScreen, session: Session) -> None:
     """The console switched profile: an open Logs view follows it (its tail stops, the new logs are searched)."""
     from console.app.logs_screen import LogsScreen

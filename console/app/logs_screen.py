@@ -14,18 +14,18 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.app.actions import LOGS_ACTIONS
 from console.app.footer import KeyFooter
-from console.app.logs_links import session_target, trace_link
+from console.app.logs_help import SEARCH_HINT, SHOWN, help_modal
+from console.app.logs_links import run_on_console, session_target, trace_link
+from console.app.logs_tail import TailingScreen
 from console.app.logs_work import Inbox
 from console.app.screen import COMPACT_BELOW
 from console.engine.logs.view_model import Criteria, LogPaths, LogsModel, QueryError, parse_query
 from console.errors import BatonError
-from console.sanitize import inert
 from widgets.join_summary import JoinSummary
 from widgets.log_record_detail import LogRecordDetail
 from widgets.log_table import LogLines, LogTable
@@ -33,36 +33,15 @@ from widgets.log_table import LogLines, LogTable
 if TYPE_CHECKING:
     from console.app.screen import ConsoleScreen
     from console.engine.logs.model import Tally
-    from console.engine.logs.tail import Tail
     from console.session import Session
 
 DRAIN_INTERVAL = 0.1
 """Seconds between moving the workers' rows into the table: one redraw per tick, however fast the log grows."""
 DETAIL_EVERY = 1.0
 """Seconds between detail redraws while the cursor follows a streaming tail (a key press redraws it at once)."""
-SHOWN = ("back", "focus_search", "toggle_tail", "refresh", "help")
-"""The Logs view's actions the footer shows (every one is in the palette and the help page)."""
-SEARCH_HELP = """\
-## Search box
-Type `/`, then words, then `enter`. A bare word is a correlation id (`X-Correlation-Id`, or the profile's
-correlation field). Field words, all of which must match: `status:401` or `status:401.2`,
-`user:alice` (the caller the line names, by the join's rule: `cs-username`, else a logged identity header such as
-`X-User-Sub`), `path:/orders` (part of the path), `since:2026-01-01T10:00` and `until:…` (UTC, as IIS logs).
-An empty search lists every line, newest first. At most 10,000 lines are kept; the status line counts the older
-ones not shown, the quarantined lines and the lines read.
-"""
-TAIL_HELP = """\
-## Tail
-`t` follows the IIS log live (a file, a folder's newest `u_ex*.log`, or a glob's newest match, across daily
-rotation). It keeps its place while you are away: coming back shows every line written since, or the newest
-10,000 and how many older ones were not shown. Selecting a line other than the newest pauses it (`‖ tail paused`)
-so the line stays put; `home` resumes. A log that does not exist yet: `◌ tail waiting`, and it is picked up when
-IIS creates it.
-"""
-SEARCH_HINT = "correlation id, or status:401.2 user:alice path:/orders since:2026-01-01T10:00"
 
 
-class LogsScreen(Screen[None]):
+class LogsScreen(TailingScreen):
     """Search box, decoded results, live tail, join summary and the highlighted line's detail."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,19 +60,12 @@ class LogsScreen(Screen[None]):
         self.console = console
         self.model = model
         self.inbox = Inbox(model.max_rows)
-        self.paths: LogPaths | None = None
-        self._tail_stop = threading.Event()
+        self.paths = None
         self._table = LogTable(max_rows=model.max_rows, id="logs-table")
         self._detail = LogRecordDetail(id="logs-detail")
         self._join = JoinSummary(id="logs-join")
-        self._status = Static("", id="logs-status", markup=False)  # one row: updated without a relayout
-        self._tail_state = Static("", id="logs-tail-state", markup=False)
         self._notes: list[str] = []
         self._detail_at = 0.0
-        self._held = False
-        """A line other than the newest is selected: the tail pauses so it stays put (read by the tail's thread)."""
-        self._tail_note: str | None = None
-        """Why the tail has nothing to follow yet (it keeps looking), or why it failed."""
         # Set before the Header mounts: set on mount, its title watcher could run after a quick Esc removed it.
         self.title = "Baton · Logs"
         self.sub_title = console.sub_title
@@ -227,82 +199,7 @@ class LogsScreen(Screen[None]):
             self._show_detail(self._table.highlighted)
             self._detail_at = now
 
-    # -- tail ----------------------------------------------------------------------------------------------
-    def action_toggle_tail(self) -> None:
-        self.model.tailing = not self.model.tailing
-        if self.model.tailing:
-            self._start_tail()
-        else:
-            self._stop_tail()
-        self._show_tail_state()
-
-    def _start_tail(self, *, resume: bool = False) -> None:
-        """Follow the log from its end (``resume``: from where the tail was when the view was left)."""
-        self._stop_tail()
-        self._tail_note = None
-        if self.paths is None or self.paths.iis is None:
-            self._say(f"Nothing to tail: set [iis] log_path in profile {self.console.session.profile.name}.")
-            return
-        try:
-            criteria = parse_query(self.model.query_text)
-        except QueryError as exc:
-            self._say(str(exc))
-            return
-        self._tail_stop = stop = threading.Event()
-        self._tail_worker(self.paths, criteria, self.model.generation, stop, resume)
-
-    def _stop_tail(self) -> None:
-        self._tail_stop.set()
-        self.workers.cancel_group(self, "logs-tail")
-
-    def _new_tail(self, paths: LogPaths) -> Tail:
-        """A tail from the end of the log now (in a worker: placing it reads the file's directives)."""
-        from console.engine.logs.tail import Tail
-
-        assert paths.iis is not None
-        tail = Tail(paths.iis)
-        self.model.set_tail(tail)
-        return tail
-
-    @work(thread=True, exclusive=True, group="logs-tail", exit_on_error=False)
-    def _tail_worker(
-        self, paths: LogPaths, criteria: Criteria, generation: int, stop: threading.Event, resume: bool
-    ) -> None:
-        kept = self.model.tail
-        tail = kept if resume and kept is not None and kept.named == paths.iis else self._new_tail(paths)
-        self._follow(tail, paths, criteria, generation, stop)
-
-    def _follow(self, tail: Tail, paths: LogPaths, criteria: Criteria, generation: int, stop: threading.Event) -> None:
-        from console.app.logs_work import tail as follow
-
-        def said(note: str | None) -> None:
-            if not stop.is_set():
-                self.app.call_from_thread(self._tail_said, note and f"{paths.iis}: {note}")
-
-        follow(tail, paths, criteria, generation, self.inbox, stop.is_set, lambda: self._held, said)
-
-    def _tail_said(self, note: str | None) -> None:
-        self._tail_note = note
-        self._show_tail_state()
-
-    def _show_tail_state(self) -> None:
-        """On, waiting for the log to appear, paused on a held line, failed, or off: never "on" when it is not."""
-        if not self.model.tailing:
-            text, state = "○ tail off (t)", ""
-        elif self._tail_note and self._tail_note.startswith("failed"):
-            text, state = "✗ tail failed", "-failed"
-        elif self._tail_note:
-            text, state = "◌ tail waiting", "-waiting"
-            self._say(f"tail waiting: {self._tail_note}; it looks again 4 times a second")
-        elif self._held:
-            text, state = "‖ tail paused", "-paused"
-            self._say("tail paused while a line is selected: home (the newest line) resumes and catches up")
-        else:
-            text, state = "● tail on", "-on"
-        self._tail_state.update(text)
-        for name in ("-on", "-waiting", "-paused", "-failed"):
-            self._tail_state.set_class(name == state, name)
-
+    # -- the join ------------------------------------------------------------------------------------------
     def run_join(self) -> None:
         reason = self.paths.join_state() if self.paths else "No session yet."
         if reason is None and self.paths is not None:
@@ -358,25 +255,16 @@ class LogsScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        from console.app.modals import HelpModal
-
-        keys = [(a.key_label, a.help) for a in LOGS_ACTIONS] + [("↑ ↓ / j k, home / end", "Move in the lines")]
-        panes = [SEARCH_HELP, TAIL_HELP, LogLines.HELP, LogRecordDetail.HELP, JoinSummary.HELP]
-        self.app.push_screen(HelpModal(keys, panes, "Baton · Logs view — keys"))
-
-    async def _on_console(self, action: str) -> None:
-        """A console-screen action asked for here: back to the console screen, and run it there."""
-        self.app.pop_screen()
-        await self.console.run_action(action)
+        self.app.push_screen(help_modal())
 
     async def action_send(self) -> None:
-        await self._on_console("send")
+        await run_on_console(self.console, "send")
 
     async def action_switch_profile(self) -> None:
-        await self._on_console("switch_profile")
+        await run_on_console(self.console, "switch_profile")
 
     async def action_switch_scenario(self) -> None:
-        await self._on_console("switch_scenario")
+        await run_on_console(self.console, "switch_scenario")
 
     def action_focus_search(self) -> None:
         self.query_one("#logs-query", Input).focus()
@@ -384,9 +272,6 @@ class LogsScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.run_search(self.query_one("#logs-query", Input).value)
         self.run_join()
-
-    def _say(self, text: str) -> None:
-        self._status.update(inert(text), layout=False)
 
     def _say_counts(self) -> None:
         self._say(self.model.counts_text(self._notes))
