@@ -20,7 +20,8 @@ SEARCH_HELP = """\
 Type `/`, then words, then `enter`. A bare word is a correlation id (`X-Correlation-Id`, or the profile's
 correlation field). Field words, all of which must match: `status:401` or `status:401.2`,
 `user:alice` (the caller the line names, by the join's rule: `cs-username`, else a logged identity header such as
-`X-User-Sub`), `path:/orders` (part of the path), `since:2026-01-01T10:00` and `until:…` (UTC, as IIS logs).
+`X-User-Sub`; exact, `*` spans realms: `user:*\\alice`), `path:/orders` (the whole path; `path:/orders*` for a
+prefix), `since:2026-01-01T10:00` and `until:…` (UTC, as IIS logs).
 An empty search lists every line, newest first. At most 10,000 lines are kept; the status line counts the older
 ones not shown, the quarantined lines and the lines read.
 """

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from console.engine.logs.identity import iis_user
 from console.engine.logs.model import LogRecord, Quarantined, Tally
 from console.engine.logs.search import Query
 from console.engine.logs.sources import LogSource
@@ -74,28 +73,22 @@ class Inbox:
         return batches
 
 
-def query_of(criteria: Criteria) -> Query:
-    """The engine's Query (the CLI's own matching rules) for the id, status, path and time words."""
+def query_of(criteria: Criteria, correlation_field: str | None = None) -> Query:
+    """The engine's Query (the CLI's own matching rules) for the search words: the id in the profile's correlation
+    field, ``user:`` the caller the line names by the join's rule (identity.iis_user), status, path and time."""
     c = criteria
-    return Query(c.correlation_id, None, c.status, c.substatus, c.path, c.since, c.until)
+    return Query(c.correlation_id, c.user, c.status, c.substatus, c.path, c.since, c.until, correlation_field)
 
 
-def matcher(criteria: Criteria) -> Callable[[Item], bool]:
-    """Whether a line belongs in the results: every line for an empty search, else the records the query matches.
-    ``user:`` is the caller the line names by the join's rule (identity.iis_user: cs-username, else a logged
-    identity header such as X-User-Sub), so the table's user column, the join and the search agree."""
+def matcher(criteria: Criteria, correlation_field: str | None = None) -> Callable[[Item], bool]:
+    """Whether a line belongs in the results: every line for an empty search, else the records the query matches
+    (the same Query as ``baton logs search``, so the table, the join and the CLI agree)."""
     if criteria.empty:
         return lambda item: True
-    query = query_of(criteria)
-    wanted = criteria.user.lower() if criteria.user is not None else None
+    query = query_of(criteria, correlation_field)
 
     def keep(item: Item) -> bool:
-        if not isinstance(item, LogRecord) or not query.matches(item):
-            return False
-        if wanted is None:
-            return True
-        user = iis_user(item)
-        return user is not None and user[0].lower() == wanted
+        return isinstance(item, LogRecord) and query.matches(item)
 
     return keep
 
@@ -113,14 +106,14 @@ def search(
     from console.engine.logs.sources import expand
 
     sources = expand(list(paths.readable()))
-    query = query_of(criteria)
-    if query.id_only() and criteria.user is None:
+    query = query_of(criteria, paths.correlation_field)
+    if query.id_only():
         for record in find(sources, query):
             if stop():
                 break
             inbox.put(generation, row_of(record, paths.correlation_field), record)
         return None
-    keep = matcher(criteria)
+    keep = matcher(criteria, paths.correlation_field)
     total = Tally("all")
     for source in sources:
         end = tailed[1] if tailed is not None and str(source.path) == tailed[0] and source.member is None else None
@@ -222,7 +215,7 @@ def tail(
     long backlog, counting the rest as dropped; ``said`` gets why the tail waits (None once it follows a file)."""
     from console.engine.logs.tail import Rotation, Skipped
 
-    keep = matcher(criteria)
+    keep = matcher(criteria, paths.correlation_field)
     keep_last = inbox.max_rows if criteria.empty else None
     waiting: str | None = ""
     while not stop():
