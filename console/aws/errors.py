@@ -64,13 +64,21 @@ def _endpoint_hint(target: AwsTarget | None) -> str:
 
 
 def aws_error(
-    exc: Exception, *, target: AwsTarget | None = None, service: str | None = None, operation: str | None = None
+    exc: Exception,
+    *,
+    target: AwsTarget | None = None,
+    service: str | None = None,
+    operation: str | None = None,
+    api_id: str | None = None,
+    stage: str | None = None,
 ) -> AwsError:
-    """The AwsError for ``exc`` (a botocore/boto3 exception), located at ``service operation``."""
+    """The AwsError for ``exc`` (a botocore/boto3 exception), located at ``service operation``; ``api_id`` and
+    ``stage`` (the profile's) name what a NotFoundException did not find."""
     import botocore.exceptions as bx
 
     if isinstance(exc, bx.ClientError):
-        return _client_error(exc, target, service)
+        error = _not_found(exc, target, service, api_id, stage)
+        return error if error is not None else _client_error(exc, target, service)
     where = " ".join(part for part in (service, operation) if part) or "aws"
     profile = target.aws_profile if target is not None else None
     if isinstance(exc, bx.ProfileNotFound):
@@ -127,6 +135,33 @@ def _transport_or_region(exc: Exception, target: AwsTarget | None, where: str, s
         url = _shown_url(exc.kwargs.get("endpoint_url", ""))
         return AwsError(f"{url} did not answer in time", reason="unreachable", where=where, hint=_endpoint_hint(target))
     return AwsError(f"the AWS call failed ({type(exc).__name__})", reason="aws", where=where)
+
+
+def _not_found(
+    exc: Exception, target: AwsTarget | None, service: str | None, api_id: str | None, stage: str | None
+) -> AwsError | None:
+    """NotFoundException, named by what the operation looked up: the REST API, its stage, or something else."""
+    response = getattr(exc, "response", None) or {}
+    error = response.get("Error", {}) if isinstance(response, dict) else {}
+    if str(error.get("Code", "")) != "NotFoundException":
+        return None
+    operation = str(getattr(exc, "operation_name", "") or "")
+    where = " ".join(part for part in (service, operation) if part) or "aws"
+    region = target.region if target is not None and target.region else "this region"
+    kind = "HTTP API" if service == "apigatewayv2" else "REST API"
+    if operation in ("GetRestApi", "GetApi") and api_id:
+        return AwsError(
+            f"no {kind} {api_id} in {region}", reason="not_found", where=where, hint="check [aws] api_id and region"
+        )
+    if operation == "GetStage" and stage:
+        return AwsError(
+            f"{kind} {api_id or '?'} has no stage '{stage}'",
+            reason="not_found",
+            where=where,
+            hint="check [aws] stage (aws apigateway get-stages --rest-api-id ID / apigatewayv2 get-stages lists them)",
+        )
+    message = f"AWS found nothing for {operation or 'the call'} (NotFoundException)"
+    return AwsError(message, reason="not_found", where=where)
 
 
 def _client_error(exc: Exception, target: AwsTarget | None, service: str | None) -> AwsError:

@@ -8,6 +8,7 @@ import importlib
 
 VERBS: dict[str, str] = {
     "whoami": "who AWS says you are (STS GetCallerIdentity), with the region and endpoint used",
+    "inspect": "what the API (REST or HTTP) is configured to send IIS for the request, with findings and fixes",
 }
 
 
@@ -27,6 +28,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Baton profile whose [aws] table to use (default: no profile, the standard AWS chain alone)",
     )
     whoami.add_argument("--json", action="store_true", help="one JSON document")
+
+    inspect = made["inspect"]
+    inspect.epilog = (
+        "Reads the [aws] api_id and stage (REST: apigateway GetStage, GetDeployments, GetResources, GetMethod, "
+        "GetAuthorizers; HTTP: apigatewayv2 GetStage, GetDeployments, GetRoutes, GetIntegration, GetAuthorizer) and "
+        "checks them against [propagation] headers and [identity] token_use. Fix commands "
+        "are shown, never run. Exit 0: no error finding; 1: an error finding; 2: profile or AWS failure."
+    )
+    inspect.add_argument("--profile", metavar="NAME|FILE", help="Baton profile with an [aws] table (default: sandbox)")
+    inspect.add_argument("--path", metavar="PATH", help="request path after the stage (default: from [gateway] url)")
+    inspect.add_argument("--method", metavar="M", default="GET", help="HTTP method of the request (default: GET)")
+    inspect.add_argument("--json", action="store_true", help="one JSON document")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -97,3 +97,198 @@ def aws_profile_file(tmp_path: Path) -> WriteProfile:
         return path
 
     return write
+
+
+LAMBDA_URI = (
+    "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+    f"arn:aws:lambda:eu-west-1:{MOTO_ACCOUNT}:function:baton-authorizer/invocations"
+)
+
+
+class MotoRestApi:
+    """A REST API built on the moto server through boto3: resources, authorizers, methods, integrations, stages."""
+
+    def __init__(self, moto_url: str, region: str = "eu-west-1", name: str = "baton-test") -> None:
+        import boto3
+
+        self.region = region
+        self.client = boto3.client("apigateway", region_name=region, endpoint_url=moto_url)
+        self.cognito = boto3.client("cognito-idp", region_name=region, endpoint_url=moto_url)
+        self.api_id: str = self.client.create_rest_api(name=name)["id"]
+        root = self.client.get_resources(restApiId=self.api_id)["items"][0]
+        self.ids: dict[str, str] = {"/": root["id"]}
+
+    def resource(self, path: str) -> str:
+        """The id of ``path`` (``/orders/{id}``), creating each missing segment."""
+        current = "/"
+        for part in [p for p in path.split("/") if p]:
+            child = current.rstrip("/") + "/" + part
+            if child not in self.ids:
+                made = self.client.create_resource(restApiId=self.api_id, parentId=self.ids[current], pathPart=part)
+                self.ids[child] = made["id"]
+            current = child
+        return self.ids[current]
+
+    def cognito_authorizer(self, ttl: int | None = 300) -> tuple[str, str]:
+        """A COGNITO_USER_POOLS authorizer on a new moto user pool: (authorizer id, pool id)."""
+        pool = self.cognito.create_user_pool(PoolName="baton-pool")["UserPool"]
+        extra = {} if ttl is None else {"authorizerResultTtlInSeconds": ttl}
+        made = self.client.create_authorizer(
+            restApiId=self.api_id,
+            name="cognito",
+            type="COGNITO_USER_POOLS",
+            providerARNs=[pool["Arn"]],
+            identitySource="method.request.header.Authorization",
+            **extra,
+        )
+        return str(made["id"]), str(pool["Id"])
+
+    def lambda_authorizer(self, ttl: int | None = 300, kind: str = "TOKEN") -> str:
+        """A TOKEN (or REQUEST) Lambda authorizer's id."""
+        extra = {} if ttl is None else {"authorizerResultTtlInSeconds": ttl}
+        made = self.client.create_authorizer(
+            restApiId=self.api_id,
+            name="lambda",
+            type=kind,
+            authorizerUri=LAMBDA_URI,
+            identitySource="method.request.header.Authorization",
+            **extra,
+        )
+        return str(made["id"])
+
+    def method(
+        self,
+        path: str,
+        verb: str,
+        *,
+        auth: str = "NONE",
+        authorizer: str | None = None,
+        scopes: tuple[str, ...] = (),
+        headers: dict[str, str] | None = None,
+        templates: dict[str, str] | None = None,
+        kind: str = "HTTP_PROXY",
+    ) -> str:
+        """A method and its HTTP integration; ``headers`` maps header name → source expression. Returns the
+        resource id."""
+        resource = self.resource(path)
+        extra: dict[str, object] = {"authorizerId": authorizer} if authorizer else {}
+        if scopes:
+            extra["authorizationScopes"] = list(scopes)
+        self.client.put_method(
+            restApiId=self.api_id, resourceId=resource, httpMethod=verb, authorizationType=auth, **extra
+        )
+        params = {f"integration.request.header.{name}": source for name, source in (headers or {}).items()}
+        self.client.put_integration(
+            restApiId=self.api_id,
+            resourceId=resource,
+            httpMethod=verb,
+            type=kind,
+            integrationHttpMethod=verb,
+            uri="https://iis.example.test" + path.replace("+}", "}"),
+            requestParameters=params,
+            requestTemplates=templates or {},
+        )
+        return resource
+
+    def deploy(self, stage: str | None = "dev") -> str:
+        """A new deployment (to ``stage`` when given); its id."""
+        extra = {"stageName": stage} if stage else {}
+        return str(self.client.create_deployment(restApiId=self.api_id, **extra)["id"])
+
+
+def rest_profile(
+    folder: Path,
+    moto_url: str,
+    api_id: str,
+    *,
+    stage: str = "dev",
+    url_path: str = "/dev/orders/42",
+    headers: dict[str, str] | None = None,
+    token_use: str | None = None,
+    name: str = "inspect",
+    kind: str = "rest",
+) -> Path:
+    """A Baton profile for a REST API on moto, with [propagation] headers and an optional [identity] token_use."""
+    headers = {"X-User-Id": "sub"} if headers is None else headers
+    pairs = ", ".join(f'"{key}" = "{value}"' for key, value in headers.items())
+    lines = [
+        f'name = "{name}"',
+        'environment = "dev"',
+        "[gateway]",
+        f'url = "https://{api_id}.execute-api.eu-west-1.amazonaws.com{url_path}"',
+        f'kind = "{kind}"',
+    ]
+    if token_use:
+        lines += ["[identity]", 'flow = "static"', 'token = "env:BATON_TEST_TOKEN"', f'token_use = "{token_use}"']
+    lines += ["[propagation]", f"headers = {{ {pairs} }}"] if headers else []
+    lines += ["[aws]", 'region = "eu-west-1"', f'api_id = "{api_id}"', f'stage = "{stage}"']
+    lines.append(f'endpoint_url = "{moto_url}"')
+    path = folder / f"{name}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class MotoHttpApi:
+    """An HTTP API built on the moto server through apigatewayv2: authorizers, integrations, routes, a stage."""
+
+    def __init__(self, moto_url: str, region: str = "eu-west-1") -> None:
+        import boto3
+
+        self.client = boto3.client("apigatewayv2", region_name=region, endpoint_url=moto_url)
+        self.api_id: str = self.client.create_api(Name="baton-http", ProtocolType="HTTP")["ApiId"]
+
+    def jwt_authorizer(self, issuer: str, audience: str = "client-app") -> str:
+        """A JWT authorizer's id."""
+        made = self.client.create_authorizer(
+            ApiId=self.api_id,
+            AuthorizerType="JWT",
+            Name="jwt",
+            IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={"Issuer": issuer, "Audience": [audience]},
+        )
+        return str(made["AuthorizerId"])
+
+    def lambda_authorizer(self, ttl: int, sources: tuple[str, ...] = ("$request.header.Authorization",)) -> str:
+        """A REQUEST (Lambda) authorizer's id, payload 2.0 with simple responses."""
+        made = self.client.create_authorizer(
+            ApiId=self.api_id,
+            AuthorizerType="REQUEST",
+            Name="lambda",
+            IdentitySource=list(sources),
+            AuthorizerUri=LAMBDA_URI,
+            AuthorizerResultTtlInSeconds=ttl,
+            AuthorizerPayloadFormatVersion="2.0",
+            EnableSimpleResponses=True,
+        )
+        return str(made["AuthorizerId"])
+
+    def route(
+        self,
+        key: str,
+        *,
+        auth: str = "NONE",
+        authorizer: str | None = None,
+        scopes: tuple[str, ...] = (),
+        parameters: dict[str, str] | None = None,
+    ) -> tuple[str, str]:
+        """A route and its HTTP_PROXY integration with ``parameters`` (``overwrite:header.X`` → value):
+        (route id, integration id)."""
+        integration = self.client.create_integration(
+            ApiId=self.api_id,
+            IntegrationType="HTTP_PROXY",
+            IntegrationMethod="ANY",
+            IntegrationUri="https://iis.example.test/",
+            PayloadFormatVersion="1.0",
+            RequestParameters=parameters or {},
+        )["IntegrationId"]
+        extra: dict[str, object] = {"AuthorizerId": authorizer} if authorizer else {}
+        if scopes:
+            extra["AuthorizationScopes"] = list(scopes)
+        route = self.client.create_route(
+            ApiId=self.api_id, RouteKey=key, AuthorizationType=auth, Target=f"integrations/{integration}", **extra
+        )
+        return str(route["RouteId"]), str(integration)
+
+    def stage(self, name: str = "dev", auto_deploy: bool = True) -> None:
+        """A stage (moto keeps AutoDeploy, not a DeploymentId, and has no GetDeployments)."""
+        self.client.create_stage(ApiId=self.api_id, StageName=name, AutoDeploy=auto_deploy)

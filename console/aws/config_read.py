@@ -1,0 +1,175 @@
+"""Read a REST API's configuration for one request from AWS (apigateway) into console.model.aws_config.
+
+Calls, in order: GetRestApi (a wrong ``api_id`` is named as such), GetStage, GetDeployments, GetResources with the
+methods embedded, GetMethod (its integration included) and GetAuthorizers. Every failure is one AwsError line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from console.aws.errors import aws_error
+from console.aws.rest_shape import best_resource, header_mappings, template_refs
+from console.aws.session import AwsTarget, make_client, make_session, target_for
+from console.errors import AwsError
+from console.model.aws_config import (
+    DEFAULT_AUTHORIZER_TTL,
+    AuthorizerConfig,
+    MethodConfig,
+    RestApiConfig,
+    StageConfig,
+)
+
+if TYPE_CHECKING:
+    from console.model.profile import AwsSettings
+
+_POOL_ARN = re.compile(r"^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d+:userpool/(.+)$")
+
+
+class Reader:
+    """One apigateway client and the names its errors should carry."""
+
+    def __init__(self, client: Any, target: AwsTarget, api_id: str, stage: str, service: str = "apigateway") -> None:
+        self.client = client
+        self.service = service
+        self.target = target
+        self.api_id = api_id
+        self.stage = stage
+
+    def call(self, operation: str, method: str, **kwargs: Any) -> Any:
+        import botocore.exceptions as bx
+
+        try:
+            return getattr(self.client, method)(**kwargs)
+        except (bx.BotoCoreError, bx.ClientError) as exc:
+            raise aws_error(
+                exc, target=self.target, service=self.service, operation=operation, api_id=self.api_id, stage=self.stage
+            ) from None
+
+    def pages(self, operation: str, method: str, key: str = "items", **kwargs: Any) -> list[dict[str, Any]]:
+        import botocore.exceptions as bx
+
+        items: list[dict[str, Any]] = []
+        try:
+            for page in self.client.get_paginator(method).paginate(**kwargs):
+                items.extend(page.get(key, []))
+        except (bx.BotoCoreError, bx.ClientError) as exc:
+            raise aws_error(
+                exc, target=self.target, service=self.service, operation=operation, api_id=self.api_id, stage=self.stage
+            ) from None
+        return items
+
+
+def required(settings: AwsSettings | None) -> tuple[str, str]:
+    api_id = settings.api_id if settings is not None else None
+    stage = settings.stage if settings is not None else None
+    missing = [name for name, value in (("api_id", api_id), ("stage", stage)) if not value]
+    if missing:
+        raise AwsError(
+            "the profile's [aws] table has no " + " and no ".join(missing),
+            reason="config",
+            where="aws inspect",
+            hint='set [aws] api_id = "abc123" (the first label of the execute-api host) and [aws] stage = "dev"',
+        )
+    assert api_id is not None and stage is not None
+    return api_id, stage
+
+
+def issuer_of(provider_arn: str) -> str | None:
+    """The ``iss`` a Cognito user pool ARN's tokens carry (domain §6), or None for another ARN."""
+    match = _POOL_ARN.match(provider_arn)
+    return f"https://cognito-idp.{match.group(1)}.amazonaws.com/{match.group(2)}" if match else None
+
+
+def authorizer_config(raw: Mapping[str, Any]) -> AuthorizerConfig:
+    """An AuthorizerConfig from one GetAuthorizers item."""
+    arns = tuple(str(arn) for arn in raw.get("providerARNs", []) or [])
+    ttl = raw.get("authorizerResultTtlInSeconds")
+    return AuthorizerConfig(
+        id=str(raw.get("id", "")),
+        name=str(raw.get("name", "")),
+        type=str(raw.get("type", "")),
+        identity_source=str(raw.get("identitySource", "") or ""),
+        ttl=DEFAULT_AUTHORIZER_TTL if ttl is None else int(ttl),
+        ttl_set=ttl is not None,
+        provider_arns=arns,
+        issuers=tuple(issuer for arn in arns if (issuer := issuer_of(arn))),
+        authorizer_uri=str(raw.get("authorizerUri", "") or ""),
+        validation_expression=str(raw.get("identityValidationExpression", "") or ""),
+    )
+
+
+def method_config(resource: Mapping[str, Any], method: Mapping[str, Any]) -> MethodConfig:
+    """A MethodConfig from a resource and its GetMethod answer (with ``methodIntegration``)."""
+    integration = method.get("methodIntegration", {}) or {}
+    mappings = header_mappings(integration.get("requestParameters", {}) or {})
+    refs, overrides = template_refs(integration.get("requestTemplates", {}) or {})
+    return MethodConfig(
+        resource_id=str(resource.get("id", "")),
+        resource_path=str(resource.get("path", "")),
+        http_method=str(method.get("httpMethod", "")),
+        authorization_type=str(method.get("authorizationType", "NONE") or "NONE"),
+        authorizer_id=str(method["authorizerId"]) if method.get("authorizerId") else None,
+        scopes=tuple(str(scope) for scope in method.get("authorizationScopes", []) or []),
+        api_key_required=bool(method.get("apiKeyRequired", False)),
+        integration_type=str(integration.get("type", "") or "(none)"),
+        integration_uri=str(integration.get("uri", "") or ""),
+        mappings=(*mappings, *overrides),
+        templates=tuple(refs),
+    )
+
+
+def _latest(deployments: list[dict[str, Any]], serving: str) -> str | None:
+    """The newest deployment's id; ``serving`` when it ties for newest (createdDate has one-second resolution, so
+    two deployments a second apart cannot be ordered, and Baton never calls a stage stale on a guess)."""
+    dated = [(item["createdDate"], str(item["id"])) for item in deployments if item.get("id") and "createdDate" in item]
+    if not dated:
+        return None
+    newest = max(date for date, _ in dated)
+    ids = sorted(ident for date, ident in dated if date == newest)
+    return serving if serving in ids else ids[0]
+
+
+def read_rest_config(
+    settings: AwsSettings | None, *, method: str, path: str, env: Mapping[str, str] | None = None
+) -> RestApiConfig:
+    """The configuration API Gateway applies to ``method path`` on the profile's api_id and stage."""
+    api_id, stage_name = required(settings)
+    target = target_for(settings, env)
+    client = make_client(make_session(target), "apigateway", target)
+    reader = Reader(client, target, api_id, stage_name)
+    reader.call("GetRestApi", "get_rest_api", restApiId=api_id)
+    stage = reader.call("GetStage", "get_stage", restApiId=api_id, stageName=stage_name)
+    deployments = reader.pages("GetDeployments", "get_deployments", restApiId=api_id)
+    resources = reader.pages("GetResources", "get_resources", restApiId=api_id, embed=["methods"])
+    serving = str(stage.get("deploymentId", ""))
+    stage_config = StageConfig(stage_name, serving, _latest(deployments, serving))
+    by_path = {str(item.get("path", "")): item for item in resources}
+    region = str(client.meta.region_name or "")
+    verb = method.upper()
+    base = RestApiConfig(api_id, region, stage_config, verb, path, None, resource_paths=tuple(sorted(by_path)))
+    hit_path = best_resource(by_path, path)
+    if hit_path is None:
+        return _replace(base, miss_reason=f"no resource matches {path}: API Gateway answers 403/404 itself")
+    resource = by_path[hit_path]
+    methods = resource.get("resourceMethods", {}) or {}
+    chosen = verb if verb in methods else "ANY" if "ANY" in methods else None
+    if chosen is None:
+        reason = f"resource {hit_path} has no {verb} (nor ANY) method: API Gateway answers 403/404 itself"
+        return _replace(base, miss_reason=reason)
+    raw = reader.call("GetMethod", "get_method", restApiId=api_id, resourceId=resource["id"], httpMethod=chosen)
+    hit = method_config(resource, raw)
+    authorizer = None
+    if hit.authorizer_id:
+        items = reader.pages("GetAuthorizers", "get_authorizers", restApiId=api_id)
+        found = [item for item in items if item.get("id") == hit.authorizer_id]
+        authorizer = authorizer_config(found[0]) if found else None
+    return _replace(base, hit=hit, authorizer=authorizer)
+
+
+def _replace(config: RestApiConfig, **changes: Any) -> RestApiConfig:
+    from dataclasses import replace
+
+    return replace(config, **changes)
