@@ -88,8 +88,7 @@ class SandboxError(BatonError):
 class AwsError(BatonError):
     """An AWS call failed; ``reason`` is its kind (``credentials``, ``expired``, ``unauthorized``, ``region``,
     ``throttled``, ``unreachable``, ``clock``, ``not_found``, ``config``, ``aws``), so an AWS-backed probe can show
-    itself unavailable for
-    that reason."""
+    itself unavailable for that reason."""
 
     def __init__(self, message: str, *, reason: str, where: str | None = None, hint: str | None = None) -> None:
         self.reason = reason
