@@ -121,6 +121,9 @@ def status_content(
     auth: list[Part] = [("  via ", "$text-muted"), safe(status.auth_type)] if status.auth_type else []
     rows.append(line(("user  ", "bold"), user, *auth))
 
+    # IIS's own line before the remapped headers: it is the witness of who IIS resolved, and a short pane (14 rows
+    # on a tall terminal) must show it without scrolling.
+    rows += ["", *_log_part(status, log, note)]
     if status.remapped_headers:
         rows += ["", heading("Remapped by the gateway")]
         width = max(len(k) for k, _ in status.remapped_headers)
@@ -128,7 +131,6 @@ def status_content(
             line("  ", safe(k.ljust(width), "$text-primary"), "  ", hop_value(k, v, masked=True))
             for k, v in status.remapped_headers
         ]
-    rows += ["", *_log_part(status, log, note)]
     return lines(Content(r) if isinstance(r, str) else r for r in rows)
 
 

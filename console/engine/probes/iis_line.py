@@ -26,14 +26,15 @@ LOOKING = HopObservation(
 """Streamed while the trace waits for the line, so the IIS hop says it is looking rather than "never arrived"."""
 
 _W3C = (
+    ("user", ("cs-username",)),
     ("time", ("date", "time")),
     ("method", ("cs-method",)),
     ("stem", ("cs-uri-stem",)),
     ("query", ("cs-uri-query",)),
-    ("user", ("cs-username",)),
     ("c-ip", ("c-ip",)),
     ("time-taken", ("time-taken",)),
 )
+"""What IIS answered and as whom first: a short pane must show them without scrolling."""
 _HTTPERR = (
     ("time", ("date", "time")),
     ("method", ("cs-method",)),
@@ -123,8 +124,7 @@ def decoded(record: LogRecord, search: LogSearch, header: str) -> dict[str, Any]
         status, sub, win32 = record.number("sc-status"), record.number("sc-substatus"), record.number("sc-win32-status")
         if status is not None:
             code = ".".join(str(n) for n in (status, sub, win32) if n is not None)
-            at = sum(1 for f in fields if f[0] in ("time", "method", "stem", "query"))
-            fields.insert(at, ["status", code])
+            fields.insert(0, ["status", code])
             words = _status_words(status, sub, win32)
         if win32:
             fields.append(["win32", str(win32)])
