@@ -5,8 +5,11 @@ sandbox's format (console/sandbox/gateway/logs.py ACCESS_LOG_FORMAT) and a W3C l
 X-Correlation-Id, CRLF, a repeated header block every 250,000 lines). The mix: most requests intact, some with the
 realm on one side only, lost, altered, refused at IIS (a Negotiate 401 then 200 among them), refused at the gateway,
 missing at IIS, and IIS lines no gateway record accounts for (bypassed). Timed: the real CLI,
-`baton logs join --gateway G --iis I --json > /dev/null`, best of 3 after a warm-up; peak RSS of the child.
-Measure on a quiet machine (`uptime` load < 1.5): other work on two cores skews the figure.
+`baton logs join --gateway G --iis I --json > /dev/null`, best of 3 after a warm-up; peak RSS of the child. That is
+the figure the target is for: the issue asks for the join of a million records with a million, and the join's
+product is its report, a row per request (the machine form, --json; the text form is the same rows, wider). Beside
+it, for comparison only, the same join with `--summary` (counts, no rows) when the CLI has that option: the cost of
+writing a million rows is the difference. Measure on a quiet machine (`uptime` load < 1.5).
 """
 
 from __future__ import annotations
@@ -170,25 +173,57 @@ def run(argv: list[str]) -> tuple[float, int, int]:
     return elapsed, usage.ru_maxrss // 1024, code
 
 
+def _best(argv: list[str]) -> tuple[float, int] | None:
+    """Best wall time of RUNS after a warm-up, and the peak RSS; None when the CLI failed."""
+    run(argv)  # warm-up: page cache, .pyc
+    results = [run(argv) for _ in range(RUNS)]
+    if any(code not in (0, 1) for _, _, code in results):
+        return None
+    return min(t for t, _, _ in results), max(m for _, m, _ in results)
+
+
+def _has_summary_option() -> bool:
+    help_text = subprocess.run(
+        [*baton(), "logs", "join", "--help"], capture_output=True, text=True, cwd=ROOT, check=False
+    ).stdout
+    return "--summary" in help_text
+
+
 def main() -> int:
     gateway, iis = cached(RECORDS)
     load = os.getloadavg()[0]
     if load >= 1.5:
         print(f"note: load average {load:.2f} (>= 1.5): other work is running, the figure is pessimistic")
     argv = [*baton(), "logs", "join", "--gateway", str(gateway), "--iis", str(iis), "--json"]
-    run(argv)  # warm-up: page cache, .pyc
-    results = [run(argv) for _ in range(RUNS)]
-    if any(code not in (0, 1) for _, _, code in results):
+    full = _best(argv)
+    if full is None:
         print("join: FAILED (the CLI exited with an error)")
         return 1
-    elapsed = min(t for t, _, _ in results)
-    rss = max(m for _, m, _ in results)
+    elapsed, rss = full
     ok = elapsed < TARGET_S
+    what = f"join {RECORDS:,} gateway x {RECORDS:,} IIS records"
     print(
-        f"join {RECORDS:,} gateway x {RECORDS:,} IIS records: {elapsed:.2f} s (best of {RUNS}; "
-        f"target < {TARGET_S:.0f} s) peak RSS {rss} MB — {'OK' if ok else 'MISSED'}"
+        f"{what}, --json (every row) to /dev/null: {elapsed:.2f} s (best of {RUNS}; target < {TARGET_S:.0f} s) "
+        f"peak RSS {rss} MB — {'OK' if ok else 'MISSED'}"
     )
+    if _has_summary_option():
+        summary, how = _best([*argv, "--summary"]), "--summary"
+    else:  # the path exists in logs_join.run; the option is not registered yet: run it directly (teardown included)
+        summary, how = _best([sys.executable, "-c", _SUMMARY_DRIVER, str(gateway), str(iis)]), "logs_join.run(summary)"
+    if summary is None:
+        print(f"join {how}: FAILED (exited with an error)")
+        return 1
+    print(f"{what}, {how} (counts only, for comparison): {summary[0]:.2f} s, peak RSS {summary[1]} MB")
     return 0 if ok else 1
+
+
+_SUMMARY_DRIVER = (
+    "import argparse, sys\n"
+    "from console.commands import logs_join\n"
+    "args = argparse.Namespace(gateway=[sys.argv[1]], iis=[sys.argv[2]], iis_key='X-Correlation-Id', json=True,\n"
+    "                          csv=False, no_color=True, summary=True)\n"
+    "sys.exit(logs_join.run(args))\n"
+)
 
 
 if __name__ == "__main__":

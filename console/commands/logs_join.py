@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -26,6 +28,7 @@ _COLOURS = {
     "missing_at_iis": "yellow",
     "refused_at_gateway": "dim",
     "baton_probe": "dim",
+    "not_joinable": "yellow",
 }
 BYPASS_FINDING = (
     "traffic reached IIS around the gateway: IIS logged requests no gateway record accounts for — restrict IIS to "
@@ -34,7 +37,8 @@ BYPASS_FINDING = (
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 when every request kept its identity; 1 when one was lost, altered or bypassed the gateway."""
+    """Exit 0 when every request kept its identity; 1 when one was lost, altered or bypassed the gateway, or when
+    requests or IIS records could not be joined (the audit did not pass: nobody can say)."""
     from console.engine.logs.join import join
     from console.engine.logs.sources import expand
 
@@ -43,22 +47,44 @@ def run(args: argparse.Namespace) -> int:
     with Progress([s.size() for s in [*gateway, *iis]], "joining") as bar:
         report = join(gateway, iis, iis_key=args.iis_key, progress=bar.overall())
     out = sys.stdout
-    if args.json:
+    summary_only = bool(getattr(args, "summary", False))  # --summary: the counts, not a row per request
+    if args.json and summary_only:
+        out.write(json.dumps({"summary": summary_json(report)}, ensure_ascii=False) + "\n")
+    elif args.json:
         write_json(report, out)
     elif args.csv:
-        from console.engine.logs.join_report import CSV_HEADER, csv_row
+        from console.engine.logs.join_output import CSV_HEADER, csv_row
 
         csv_rows(CSV_HEADER, (csv_row(r) for r in report.rows), out)
         sys.stderr.write(inert(_one_line_summary(report)) + "\n")
     else:
-        out.write(render_text(report, Style(color=False if args.no_color else None)))
-    return EXIT_FINDING if any(report.counts.get(v, 0) for v in _bad()) else EXIT_OK
+        out.write(render_text(report, Style(color=False if args.no_color else None), rows=not summary_only))
+    unjudged = report.iis_not_joinable or report.counts.get(_bad()[3], 0)
+    code = EXIT_FINDING if unjudged or any(report.counts.get(v, 0) for v in _bad()[:3]) else EXIT_OK
+    if len(report.rows) >= HARD_EXIT_ROWS and _is_the_baton_command():
+        # Everything is written: freeing millions of tuples one by one at exit would take seconds (mypy does this).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+HARD_EXIT_ROWS = 100_000
+"""From this many rows the `baton` process ends without freeing the report (seconds of teardown, for nothing)."""
+
+
+def _is_the_baton_command() -> bool:
+    """Whether this process is the `baton` command itself, not a test or a program calling run()."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    script = os.path.basename(getattr(main, "__file__", "") or "")
+    return script in ("baton", "baton.exe") or (spec is not None and spec.name == "console.cli")
 
 
 def _bad() -> list[Any]:
     from console.engine.logs.join import JoinVerdict
 
-    return [JoinVerdict(v) for v in _BAD]
+    return [*(JoinVerdict(v) for v in _BAD), JoinVerdict.NOT_JOINABLE]
 
 
 def summary_json(report: JoinReport) -> dict[str, Any]:
@@ -74,13 +100,19 @@ def summary_json(report: JoinReport) -> dict[str, Any]:
 def write_json(report: JoinReport, out: TextIO) -> None:
     """One JSON document, ``{"summary": …, "rows": […]}``, written in batches (a million rows never sit in one
     string). JSON escapes control characters, so log values are inert as written."""
-    from console.engine.logs.join_report import json_rows, row_dict
+    from console.engine.logs.join_output import json_rows, row_dict
 
     out.write('{"summary": ' + json.dumps(summary_json(report), ensure_ascii=False) + ', "rows": [')
     binary = getattr(out, "buffer", None)
     if binary is not None:  # orjson straight to the byte stream: ~10x faster than json.dumps per row
         out.flush()
-        json_rows(report.rows, binary)
+        enabled = gc.isenabled()
+        gc.disable()  # a dict per row and millions of tuples alive: collections would walk them all, for nothing
+        try:
+            json_rows(report.rows, binary)
+        finally:
+            if enabled:
+                gc.enable()
         binary.flush()
     else:
         for i, row in enumerate(report.rows):
@@ -95,12 +127,12 @@ def _one_line_summary(report: JoinReport) -> str:
     )
 
 
-def render_text(report: JoinReport, s: Style) -> str:
+def render_text(report: JoinReport, s: Style, rows: bool = True) -> str:
     """A row per request, then the counts, the security finding when traffic bypassed the gateway, and warnings."""
     from console.engine.logs.join import JoinVerdict
 
     lines: list[str] = []
-    if report.rows:
+    if report.rows and rows:
         lines.append(s("Requests", "bold"))
         for row in report.rows:
             g, i = row.gateway, row.iis
@@ -119,10 +151,16 @@ def render_text(report: JoinReport, s: Style) -> str:
     lines.append(
         s(f"Summary  {len(report.rows):,} requests", "bold") + ("" if report.complete else s("  (partial)", "yellow"))
     )
+    blind = report.iis_not_joinable
     for verdict in JoinVerdict:
         n = report.counts.get(verdict, 0)
         if n or verdict.value in ("intact", *_BAD):
-            lines.append(f"  {s(f'{verdict.words:<20}', _COLOURS.get(verdict.value, ''))}{n:>9,}")
+            blind_here = blind and verdict.value == "bypassed"
+            unchecked = f"  ({blind:,} IIS records could not be checked)" if blind_here else ""
+            lines.append(f"  {s(f'{verdict.words:<20}', _COLOURS.get(verdict.value, ''))}{n:>9,}{unchecked}")
+    if blind:
+        label = s(f"{'IIS not joinable':<20}", "yellow")
+        lines.append(f"  {label}{blind:>9,}  (records in a log without the key)")
     bypassed = report.counts.get(JoinVerdict.BYPASSED, 0)
     if bypassed:
         lines += ["", s(f"✗ SECURITY FINDING: {bypassed:,} request(s) bypassed the gateway", "red", "bold")]

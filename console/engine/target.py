@@ -122,6 +122,21 @@ def join_url(base: str, path: str) -> str:
     return f"{joined}?{query}" if query else joined
 
 
+WARMUP_PURPOSE = "warmup"
+SPOOF_CHECK_PURPOSE = "spoof-check"
+PROBE_PURPOSES = (WARMUP_PURPOSE, SPOOF_CHECK_PURPOSE)
+"""The purposes of a trace's own requests sent straight to IIS, as :func:`derived_correlation_id` suffixes them:
+``warmup<n>`` (one per warm-up path, numbered from 1) and ``spoof-check``. A log join tells them from a bypass."""
+
+
+def is_probe_purpose(purpose: str) -> bool:
+    """Whether a derived id's suffix is one of PROBE_PURPOSES (a warm-up with its number)."""
+    if purpose == SPOOF_CHECK_PURPOSE:
+        return True
+    number = purpose.removeprefix(WARMUP_PURPOSE)
+    return number != purpose and number.isascii() and number.isdigit()
+
+
 def derived_correlation_id(correlation_id: str, purpose: str) -> str:
     """The id of a helper request of one trace (``<id>.warmup1``, ``<id>.spoof-check``)."""
     return f"{correlation_id}.{purpose}"

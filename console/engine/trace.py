@@ -26,6 +26,8 @@ from console.engine.probes.sandbox import fetch_ground_truth
 from console.engine.probes.w3c import line_text
 from console.engine.redact import redact_all, redact_headers, redact_url
 from console.engine.target import (
+    SPOOF_CHECK_PURPOSE,
+    WARMUP_PURPOSE,
     Target,
     derived_correlation_id,
     given_correlation_id,
@@ -96,7 +98,7 @@ def run_trace(
         headers = _headers(target, request, None if given is not None else token, correlation_id, resolve, held)
         ev.sent_headers = {k: v for k, v in redact_headers(headers, held)}
         for number, warm in enumerate(plan.warmup, 1):
-            warm_id = derived_correlation_id(correlation_id, f"warmup{number}")
+            warm_id = derived_correlation_id(correlation_id, f"{WARMUP_PURPOSE}{number}")
             warm_headers = _with_header(headers, target.correlation_header, warm_id)
             _interruptible(cancel, partial(send, http, "GET", join_url(base, warm), warm_headers, secrets=held))
         ev.response = _interruptible(
@@ -345,7 +347,7 @@ def _probe_after(
             target.iis_url,
             target.echo_path or path,
             subject_header,
-            correlation=(target.correlation_header, derived_correlation_id(correlation_id, "spoof-check")),
+            correlation=(target.correlation_header, derived_correlation_id(correlation_id, SPOOF_CHECK_PURPOSE)),
         )
 
 

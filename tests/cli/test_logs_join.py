@@ -109,3 +109,42 @@ def test_a_missing_gateway_log_is_one_line_exit_2(capsys: pytest.CaptureFixture[
     _, iis = logs
     code, out, err = run(capsys, "--gateway", "/nonexistent/access.log", "--iis", str(iis))
     assert (code, out) == (2, "") and err == "baton: /nonexistent/access.log: no such file or folder\n"
+
+
+def test_a_log_without_the_correlation_field_is_no_security_finding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gw = tmp_path / "access.log"
+    gw.write_text("".join(gateway_line(f"r-{n}", "alice", 200, n) + "\n" for n in range(2)))
+    iis = tmp_path / "u_ex260517.log"
+    no_key = FIELDS.removesuffix(" X-Correlation-Id")
+    rows = [f"2026-05-17 10:00:0{n} GET /api/orders alice 10.0.0.9 200 0 0" for n in range(2)]
+    iis.write_text(f"#Fields: {no_key}\n" + "\n".join(rows) + "\n")
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis))
+    assert "SECURITY FINDING" not in out
+    (bypassed,) = [line for line in out.splitlines() if line.strip().startswith("bypassed")]
+    assert "2 IIS records could not be checked" in bypassed  # "bypassed 0" alone would be a claim nobody can make
+    assert "Summary  2 requests" in out and "(partial)" in out
+    assert "not joinable" in out and "integration.request.header.X-Correlation-Id" in out
+    assert code == 1  # nothing could be judged: not a pass
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--json")
+    summary = json.loads(out)["summary"]
+    assert summary["requests"] == 2 and summary["verdicts"]["not_joinable"] == 2
+    assert summary["verdicts"]["bypassed"] == 0 and summary["security_findings"] == []
+    assert summary["complete"] is False and code == 1
+
+
+def test_summary_only_gives_the_counts_without_rows(
+    capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]
+) -> None:
+    import argparse
+
+    from console.commands import logs_join
+
+    gw, iis = logs
+    args = argparse.Namespace(
+        gateway=[str(gw)], iis=[str(iis)], iis_key="X-Correlation-Id", json=True, csv=False, no_color=True, summary=True
+    )
+    code = logs_join.run(args)
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1 and list(document) == ["summary"] and document["summary"]["requests"] == 4

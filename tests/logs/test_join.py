@@ -15,7 +15,8 @@ from logkit import DEFAULT_FIELDS, HTTPERR_FIELDS, HTTPERR_SOFTWARE, Block, row,
 from console.engine.logs.gateway_access import CORRELATION_KEYS, GatewayRecord, read_gateway
 from console.engine.logs.join import join
 from console.engine.logs.join_gateway import scan_range
-from console.engine.logs.join_report import CSV_HEADER, JoinReport, JoinRow, csv_row, row_dict
+from console.engine.logs.join_output import CSV_HEADER, csv_row, row_dict
+from console.engine.logs.join_report import JoinReport, JoinRow
 from console.engine.logs.join_verdict import JoinVerdict, same_caller
 from console.engine.logs.model import Quarantined, Tally
 from console.engine.logs.sources import LogSource, expand
@@ -305,7 +306,7 @@ def _started(monkeypatch: pytest.MonkeyPatch, g: list[LogSource], i: list[LogSou
 def test_json_rows_are_row_dict_as_json(tmp_path: Path) -> None:
     import io
 
-    from console.engine.logs.join_report import json_rows
+    from console.engine.logs.join_output import json_rows
 
     report = run(
         tmp_path,
@@ -442,3 +443,267 @@ def test_batons_own_probes_are_not_a_bypass(tmp_path: Path) -> None:
     assert report.counts == {V.INTACT: 1, V.BATON_PROBE: 2, V.BYPASSED: 2}
     assert V.BATON_PROBE.words == "Baton's own probe"
     assert report.summary()["verdicts"]["baton_probe"] == 2  # type: ignore[index]
+
+
+NO_KEY_FIELDS = (*DEFAULT_FIELDS, "X-User-Sub")  # the common real log: the correlation field is a custom one
+
+
+def test_an_iis_log_without_the_correlation_field_is_not_joinable_never_bypassed(tmp_path: Path) -> None:
+    # Every IIS line is in a schema that cannot carry the key: nothing can be joined, nothing is a bypass, and the
+    # gateway's requests are not "missing at IIS" either (their lines may well be there). One request each.
+    report = run_fields(
+        tmp_path,
+        [gw(requestId=f"r-{n}", sub="alice", requestTime=f"17/May/2026:10:00:0{n} +0000") for n in range(3)],
+        [
+            row(NO_KEY_FIELDS, {"X-User-Sub": "alice", "cs-uri-stem": "/orders", "time": f"10:00:0{n}"})
+            for n in range(3)
+        ],
+        NO_KEY_FIELDS,
+    )
+    assert report.counts == {V.NOT_JOINABLE: 3}
+    assert len(report.rows) == 3 and all(r.gateway is not None and r.iis is None for r in report.rows)
+    assert report.iis_not_joinable == 3
+    assert report.summary()["requests"] == 3 and report.summary()["iis_not_joinable"] == 3
+    assert not report.complete  # a join that could not be made is not passed off as complete
+    said = [w for w in report.warnings() if "X-Correlation-Id" in w]
+    assert len(said) == 1  # said once, with the fix the trace gives
+    assert "RequestHeader" in said[0] and "integration.request.header.X-Correlation-Id" in said[0]
+    assert "context.requestId" in said[0]
+    # A labelled guess by time, method and path may be offered, never a verdict.
+    assert all("time-window guess, not a verdict" in r.note and "0 s apart" in r.note for r in report.rows)
+
+
+def test_mixed_iis_logs_judge_what_can_be_judged(tmp_path: Path) -> None:
+    # 10:00 the site logged the correlation field; at 11:00 a config change dropped it (a new #Fields mid-file).
+    keyed = [iis("r-1", "alice", time="10:00:01"), iis("r-sneaky", "mallory", time="10:00:02")]
+    unkeyed = [row(NO_KEY_FIELDS, {"X-User-Sub": "bob", "time": "11:00:01"})] * 2
+    gpath = tmp_path / "access.log"
+    gateway = [
+        gw(requestId="r-1", sub="alice", requestTime="17/May/2026:10:00:01 +0000"),
+        gw(requestId="r-2", sub="carol", requestTime="17/May/2026:10:00:05 +0000"),  # no line, and none unkeyed then
+        gw(requestId="r-3", sub="bob", requestTime="17/May/2026:11:00:01 +0000"),  # its line may be an unkeyed one
+    ]
+    gpath.write_text("".join(f"{line}\n" for line in gateway))
+    ipath = write_w3c(tmp_path / "u_ex260517.log", [Block(FIELDS, keyed), Block(NO_KEY_FIELDS, unkeyed)])
+    report = join(expand([str(gpath)]), expand([str(ipath)]))
+    rows = by_key(report)
+    assert rows["r-1"].verdict is V.INTACT
+    assert rows["r-sneaky"].verdict is V.BYPASSED  # its schema had the field: no gateway record is a real finding
+    assert rows["r-2"].verdict is V.MISSING_AT_IIS
+    assert rows["r-3"].verdict is V.NOT_JOINABLE
+    assert report.counts == {V.INTACT: 1, V.BYPASSED: 1, V.MISSING_AT_IIS: 1, V.NOT_JOINABLE: 1}
+    assert report.iis_not_joinable == 2 and len(report.rows) == 4
+
+
+def run_fields(
+    tmp_path: Path, gateway: Sequence[str], rows: Sequence[Sequence[str]], fields: Sequence[str]
+) -> JoinReport:
+    g, i = sources(tmp_path, gateway, rows, fields=fields)
+    return join(g, i)
+
+
+def _reader_view(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[int, int]]]:
+    """What the W3C reader gives for the join's fields: (line, key, user, status, method, path, time) per record."""
+    from console.engine.logs.identity import field_position, iis_user
+    from console.engine.logs.reader import read
+
+    (source,) = expand([str(path)])
+    tally = Tally(source.label)
+    records, quarantined = [], []
+    for item in read(source, tally):
+        if isinstance(item, Quarantined):
+            quarantined.append((item.line, item.offset, item.reason, item.text))
+            continue
+        at = field_position(item.schema, "X-Correlation-Id")
+        key = item.raw[at] if at is not None else None
+        user = iis_user(item)
+        status = ".".join(
+            item.raw[i]
+            for n in ("sc-status", "sc-substatus", "sc-win32-status")
+            if (i := item.schema.position(n)) is not None
+        )
+        if key is not None and len(key) > 1 and key[0] == '"' == key[-1]:
+            key = key[1:-1]  # Advanced Logging's quotes are not part of the id
+        day = item.raw_value("date") or (item.schema.date or "").split(" ")[0]
+        clock = item.raw_value("time")
+        records.append(
+            (
+                item.line,
+                None if key in (None, "-") else key,
+                user[0] if user else None,
+                status,
+                item.raw_value("cs-method") or "",
+                item.raw_value("cs-uri-stem") or "",
+                f"{day} {clock}" if day and clock else None,
+            )
+        )
+    totals = [
+        (tally.lines, tally.records),
+        (tally.directives, tally.blank),
+        (tally.quarantined, tally.truncated_last_line),
+    ]
+    return records, quarantined, totals  # type: ignore[return-value]
+
+
+def _join_view(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[int, int]]]:
+    from console.engine.logs.join_iis import read_iis
+    from console.engine.logs.join_workers import Scanner
+
+    report = JoinReport()
+    sides, httperr, blind = read_iis(expand([str(path)]), "X-Correlation-Id", None, report, Scanner([], None, ()), None)
+    assert not httperr
+    records = [
+        (s.line, s.key, s.user, s.status, s.method, s.path, s.time)
+        for s in sorted([*sides, *blind], key=lambda s: s.line)
+    ]
+    quarantined = [(q.line, q.offset, q.reason, q.text) for q in report.quarantined]
+    (tally,) = report.iis_tallies
+    totals = [
+        (tally.lines, tally.records),
+        (tally.directives, tally.blank),
+        (tally.quarantined, tally.truncated_last_line),
+    ]
+    return records, quarantined, totals  # type: ignore[return-value]
+
+
+_JOIN_FIELDS = "date time cs-method cs-uri-stem cs-username sc-status sc-substatus sc-win32-status X-Correlation-Id"
+_PLAIN = "2026-05-17 10:00:01 GET /orders alice 200 0 0 r-1"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"#Fields: {_JOIN_FIELDS}\r\n" + f"{_PLAIN}\r\n" * 5,  # the usual: every data run in bulk
+        f"\ufeff#Fields: {_JOIN_FIELDS}\n{_PLAIN}\n{_PLAIN}\r\n{_PLAIN}\r\r\n",  # BOM, LF and CRLF mixed, CRCRLF
+        f"#Fields: {_JOIN_FIELDS}\n{_PLAIN}\n {_PLAIN}\n\t{_PLAIN}\n\n{_PLAIN} \n{_PLAIN}  x\n",  # blank-ish, extra
+        f"#Fields: {_JOIN_FIELDS}\n{_PLAIN}\n" + _PLAIN.replace("GET", "G\rET") + f"\n{_PLAIN}\x00\n",  # CR, NUL
+        f"#Fields: {_JOIN_FIELDS}\n" + _PLAIN.replace("alice", "al\xe9+ice") + "\n" + _PLAIN.replace("r-1", '"r 2"'),
+        f"{_PLAIN}\n#Fields: date time cs-method\n2026-05-17 10:00:01 GET\n#Fields: {_JOIN_FIELDS}\n{_PLAIN}",
+        f"#Fields: {_JOIN_FIELDS}\n" + _PLAIN.replace(" 200 ", " 200  ") + "\n" + _PLAIN.replace("r-1", "-") + "\n",
+    ],
+)
+def test_the_joins_bulk_iis_read_is_the_readers(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "u_ex1.log"
+    path.write_bytes(body.encode("utf-8", "surrogateescape").replace(b"\xc3\xa9", b"\xe9"))  # and a bad UTF-8 byte
+    assert _join_view(path) == _reader_view(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                _PLAIN,
+                f"#Fields: {_JOIN_FIELDS}",
+                "#Fields: time X-Correlation-Id",
+                "10:00:00 k",
+                "",
+                " ",
+                "\t" + _PLAIN,
+                _PLAIN + " ",
+                _PLAIN + "\r",
+                "a  b",
+                "\x00",
+                "\xff\xfe",
+                "#Date: 2026-05-17 00:00:00",
+                "x" * 3,
+            ]
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_the_joins_bulk_iis_read_is_the_readers_on_any_lines(lines: list[str], end: str, final_end: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "u_ex1.log"
+        text = "#Version: 1.0" + end + end.join(lines) + (end if final_end and lines else "")
+        path.write_bytes(text.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf\xc3\xbe", b"\xff\xfe"))
+        assert _join_view(path) == _reader_view(path)
+
+
+def test_json_rows_in_batches_are_each_row_as_json(tmp_path: Path) -> None:
+    # A value holding "},{" must not be taken for a boundary between rows: its batch is written a row at a time.
+    import io
+
+    from console.engine.logs.join_output import json_rows
+
+    report = run(tmp_path, [gw(requestId="r-},{", sub='x"},{"y')] + [gw(requestId=f"r{n}") for n in range(5)], [])
+    out = io.BytesIO()
+    json_rows(report.rows, out)
+    expected = b",\n  ".join(
+        json.dumps(row_dict(r), ensure_ascii=False, separators=(",", ":")).encode() for r in report.rows
+    )
+    assert out.getvalue() == b"\n  " + expected
+
+
+@pytest.mark.parametrize(
+    ("key", "probe"),
+    [
+        ("t.warmup2", True),
+        ("t.spoof-check", True),
+        ("t.warmup", False),  # a warm-up always has its number
+        ("t.warmup\u0662", False),  # an Arabic-Indic digit is not one trace.py writes
+        ("t.spoof-check2", False),
+        ("other.warmup1", False),  # not derived from an id the gateway logged
+    ],
+)
+def test_probe_ids_are_the_purposes_trace_derives(key: str, probe: bool) -> None:
+    from console.engine.logs.join_verdict import is_baton_probe
+    from console.engine.target import PROBE_PURPOSES
+
+    assert PROBE_PURPOSES == ("warmup", "spoof-check")
+    assert is_baton_probe(key, frozenset({"t"})) is probe
+
+
+def test_the_joins_bulk_iis_read_is_the_readers_across_chunks(tmp_path: Path) -> None:
+    # Lines straddle the 1 MB chunks; a bad line, a blank one and a new #Fields land in different chunks.
+    lines = [f"#Fields: {_JOIN_FIELDS}"]
+    for n in range(30_000):
+        lines.append(_PLAIN.replace("r-1", f"r-{n}" + "x" * (n % 97)))
+        if n % 7919 == 0:
+            lines += ["", _PLAIN + " extra", "#Fields: date time cs-method cs-uri-stem sc-status X-Correlation-Id"]
+            lines.append(f"#Fields: {_JOIN_FIELDS}")
+    path = tmp_path / "u_ex1.log"
+    path.write_text("\r\n".join(lines) + "\r\n" + _PLAIN)  # and a last line still being written
+    assert path.stat().st_size > 2 << 20
+    assert _join_view(path) == _reader_view(path)
+
+
+_VALUES = st.sampled_from(["-", "", "alice", "bob", "200", "401", "GET /orders", "17/May/2026:10:00:00 +0000", "٢٠٠"])
+_KEYS = st.sampled_from(
+    [
+        "requestId",
+        "extendedRequestId",
+        "correlationId",
+        "sub",
+        "principalId",
+        "user",
+        "caller",
+        "status",
+        "integrationStatus",
+        "errorResponseType",
+        "httpMethod",
+        "path",
+        "routeKey",
+        "requestTime",
+        "other",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=12), st.sampled_from(["-", "UUID_REPLACED_INVALID_REQUEST_ID", "r-1"]))
+def test_the_joins_gateway_tuple_is_what_extract_reads(obj: dict[str, str], request_id: str) -> None:
+    from console.engine.logs.gateway_fields import extract
+    from console.engine.logs.gateway_rows import KEYLESS, join_row
+
+    obj = {**obj, "requestId": request_id, "claims": {"sub": "carol"}} if request_id != "r-1" else obj
+    f = extract(obj, CORRELATION_KEYS)
+    key = f.correlation_id or f.request_id or f.extended_request_id
+    made = join_row(obj, CORRELATION_KEYS)(obj, "g.log", 3)
+    if key is None:
+        assert made is KEYLESS
+        return
+    fields = (f.request_id, f.callers, f.status, f.integration_status, f.error_type, f.method, f.path, f.time)
+    assert made == (key, ("g.log", 3, key, *fields, 0))

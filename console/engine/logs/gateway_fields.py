@@ -27,10 +27,13 @@ __all__ = [
     "CALLER_KEYS",
     "CORRELATION_KEYS",
     "EXTENDED_ID_KEYS",
+    "NOT_AN_ID",
     "REQUEST_ID_KEYS",
     "GatewayFields",
     "clf_time",
     "extract",
+    "first_source",
+    "shape_plan",
     "status_of",
     "value_of",
 ]
@@ -57,7 +60,7 @@ PATH_KEYS = ("path", "resourcePath", "routeKey")
 INTEGRATION_KEYS = ("integrationStatus", "integration.status")
 ERROR_TYPE_KEYS = ("errorResponseType", "responseType", "error.responseType")
 TIME_KEYS = ("requestTime", "requestTimeEpoch")
-_NOT_AN_ID = "UUID_REPLACED_INVALID_REQUEST_ID"
+NOT_AN_ID = "UUID_REPLACED_INVALID_REQUEST_ID"
 _MONTHS = {
     m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)
 }
@@ -80,7 +83,9 @@ class GatewayFields(NamedTuple):
 
 _new_fields = functools.partial(tuple.__new__, GatewayFields)
 _Getter = str | tuple[str, ...]
-_Plan = tuple[Callable[[dict[str, Any]], tuple[Any, ...]], Callable[[tuple[Any, ...]], "GatewayFields"]]
+_Plan = tuple[
+    Callable[[dict[str, Any]], tuple[Any, ...]], Callable[[tuple[Any, ...]], "GatewayFields"], tuple[Any, ...]
+]
 _EMPTY: dict[Any, None] = {"-": None, "": None}
 _TEXT_TYPES = frozenset({str, type(None)})
 _PLANS: dict[tuple[object, ...], _Plan] = {}
@@ -142,8 +147,17 @@ def _plan(obj: dict[str, Any], correlation_keys: tuple[str, ...]) -> _Plan:
             fetch = functools.partial(_fetch_one, getters[0])
         else:
             fetch = functools.partial(_fetch_each, tuple(getters))
-        plan = _PLANS[cache_key] = (fetch, _compile(tuple(groups)))
+        plan = _PLANS[cache_key] = (fetch, _compile(tuple(groups)), tuple(groups))
     return plan
+
+
+def shape_plan(
+    obj: dict[str, Any], correlation_keys: tuple[str, ...]
+) -> tuple[Callable[[dict[str, Any]], tuple[Any, ...]], tuple[Any, ...]]:
+    """For objects shaped like ``obj``: the fetch of the values :func:`extract` reads (one C call), and where each
+    group of them is in its result (for gateway_rows, which makes the join's tuple from the same values)."""
+    fetch, _, groups = _plan(obj, correlation_keys or CORRELATION_KEYS)
+    return fetch, groups
 
 
 def _fetch_one(key: str, obj: dict[str, Any]) -> tuple[Any, ...]:
@@ -166,7 +180,7 @@ def value_of(obj: dict[str, Any], name: str) -> str | None:
 def extract(obj: dict[str, Any], correlation_keys: tuple[str, ...] = ()) -> GatewayFields:
     """The values the join needs, by the key names in the module docstring (``correlation_keys`` replaces the
     usual correlation-id names when given)."""
-    fetch, pick = _plan(obj, correlation_keys or CORRELATION_KEYS)
+    fetch, pick, _ = _plan(obj, correlation_keys or CORRELATION_KEYS)
     raw = fetch(obj)
     try:
         values: tuple[Any, ...] = (*map(_EMPTY.get, raw, raw), None)  # "-" and "" are empty; [-1] is None
@@ -177,7 +191,7 @@ def extract(obj: dict[str, Any], correlation_keys: tuple[str, ...] = ()) -> Gate
     return pick(values)
 
 
-def _first(group: int | tuple[int, ...]) -> str:
+def first_source(group: int | tuple[int, ...]) -> str:
     """Source text of a group's first non-empty value (values are non-empty text or None, so ``or`` finds it)."""
     if isinstance(group, int):
         return f"v[{group}]"
@@ -191,25 +205,25 @@ def _compile(groups: tuple[Any, ...]) -> Callable[[tuple[Any, ...]], GatewayFiel
     callers = ", ".join(f"v[{i}]" for i in g_callers)
     source = f"""
 def pick(v):
-    rid = {_first(g_rid)}
-    method = {_first(g_method)}
+    rid = {first_source(g_rid)}
+    method = {first_source(g_method)}
     if method is None:
-        route = {_first(g_route)}
+        route = {first_source(g_route)}
         method = route.split(" ", 1)[0] if route and " " in route else ""
     return new((
         None if rid == not_an_id else rid,
-        {_first(g_ext)},
-        {_first(g_corr)},
+        {first_source(g_ext)},
+        {first_source(g_corr)},
         tuple(dict.fromkeys(filter(None, ({callers}{"," if callers else ""})))),
-        status({_first(g_status)}),
-        status({_first(g_integration)}),
-        {_first(g_error)},
+        status({first_source(g_status)}),
+        status({first_source(g_integration)}),
+        {first_source(g_error)},
         method,
-        {_first(g_path)} or "",
-        {_first(g_time)},
+        {first_source(g_path)} or "",
+        {first_source(g_time)},
     ))
 """
-    scope: dict[str, Any] = {"new": _new_fields, "not_an_id": _NOT_AN_ID, "status": status_of}
+    scope: dict[str, Any] = {"new": _new_fields, "not_an_id": NOT_AN_ID, "status": status_of}
     exec(compile(source, "<gateway_fields.pick>", "exec"), scope)  # noqa: S102 - indices only, see above
     return scope["pick"]  # type: ignore[no-any-return]
 

@@ -13,6 +13,9 @@ Duplicates. Two IIS lines for one key (the Negotiate 401 then 200): the final on
 came before. Two gateway lines for one key (a client-chosen requestId reused): the last is judged, the others are
 counted. The gateway side is held in a dict (key → compact tuple) while the IIS logs stream past it.
 
+IIS records in a schema without the key field cannot be joined: counted apart (never bypassed), and a gateway request
+whose IIS line may be among them is NOT_JOINABLE, not missing (see join_unjoinable).
+
 HTTPERR records (http.sys refusals) carry no correlation id: a request the gateway forwarded that has no IIS line
 is matched to one by method, path and time (±2 s), and judged REFUSED_AT_IIS with that said in its note.
 """
@@ -30,6 +33,7 @@ from console.engine.logs.gateway_access import (
 )
 from console.engine.logs.join_iis import IIS_USER_FIELDS, read_iis
 from console.engine.logs.join_report import KEEP_QUARANTINED, GatewaySide, IisSide, JoinReport, JoinRow
+from console.engine.logs.join_unjoinable import WINDOW, Unjoinable, same_request
 from console.engine.logs.join_verdict import JoinVerdict, is_baton_probe, judge_both, judge_gateway_only
 from console.engine.logs.join_workers import Scanner
 from console.engine.logs.sources import LogSource
@@ -39,7 +43,7 @@ __all__ = ["IIS_USER_FIELDS", "GatewaySide", "IisSide", "JoinReport", "JoinRow",
 _gateway_side = functools.partial(tuple.__new__, GatewaySide)  # a marshalled tuple as a GatewaySide, at C speed
 _new_row = functools.partial(tuple.__new__, JoinRow)
 _REFUSING = frozenset({401, 403})
-_HTTPERR_WINDOW = 2  # seconds: gateway and Windows clocks, and requestTime's whole seconds
+INTACT = JoinVerdict.INTACT
 
 
 def join(
@@ -82,7 +86,10 @@ def _join(
     correlation_keys = (correlation_key,) if correlation_key else CORRELATION_KEYS
     scanner = Scanner(gateway, gateway_key or None, correlation_keys, workers)
     report = JoinReport()
-    sides, httperr = read_iis(iis, iis_key, iis_user_field, report, scanner, progress)
+    report.iis_key = iis_key
+    sides, httperr, unjoinable = read_iis(iis, iis_key, iis_user_field, report, scanner, progress)
+    report.iis_not_joinable = len(unjoinable)
+    report.not_joinable_sources = list(dict.fromkeys(side.source for side in unjoinable))
     iis_bytes = sum(s.size() for s in iis)
     scan = scanner.result(None if progress is None else lambda n: progress(iis_bytes + n))
     report.gateway_tallies, report.gateway_unkeyed, report.gateway_duplicates = (
@@ -97,22 +104,36 @@ def _join(
     own: list[frozenset[str]] = []  # the gateway's keys as a set, made on the first IIS-only key that may be a probe
     for side in sides:
         key = side.key
-        gateway_side = by_key.get(key) if key is not None else None
-        row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
-        if row.verdict is JoinVerdict.BYPASSED and key is not None and "." in key:
-            row = _probe(row, key, by_key, own)
-        index = where.get(key) if key is not None else None
-        if index is not None:
+        if key is None:
+            rows.append(_judge(side, None))
+            continue
+        index = where.setdefault(key, len(rows))
+        if index != len(rows):  # a later IIS line of one request (the Negotiate 401, then 200): the final one counts
+            earlier = rows[index]
+            later = side._replace(duplicates=(earlier.iis.duplicates if earlier.iis else 0) + 1)
+            report.iis_duplicates += 1
+            row = _judge(later, earlier.gateway)
+        else:
+            gateway_side = by_key.pop(key, None)  # what is left in by_key afterwards, IIS never logged
+            if gateway_side is not None:
+                user = side.user
+                if user is not None and user in gateway_side[4] and side.code not in _REFUSING:
+                    # The common case, intact, made here: a million calls to _judge cost a second.
+                    matched = _gateway_side(gateway_side)
+                    rows.append(_new_row((key, INTACT, matched, side, user, user, matched.status, side.status, "")))
+                    continue
+            row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
+        if row.verdict is JoinVerdict.BYPASSED and "." in key:
+            row = _probe(row, key, by_key, rows, where, own)
+        if index != len(rows):
             rows[index] = row
         else:
-            if key is not None:
-                where[key] = len(rows)
             rows.append(row)
     report.httperr_records = len(httperr)
     latest = max((side.time for side in sides if side.time), default=None)
-    for key, only in by_key.items():
-        if key not in where:
-            rows.append(_gateway_only(_gateway_side(only), latest))
+    blind = Unjoinable(unjoinable, keyed=bool(sides))
+    for only in by_key.values():
+        rows.append(_gateway_only(_gateway_side(only), latest, blind))
     if httperr:
         _match_httperr(rows, httperr, report)
     report.counts = Counter(row.verdict for row in rows)
@@ -135,19 +156,29 @@ def _judge(side: IisSide, gateway: GatewaySide | None) -> JoinRow:
     return JoinRow(side.key, verdict, gateway, side, caller, side.user, gateway.status, side.status, note)
 
 
-def _probe(row: JoinRow, key: str, by_key: Mapping[str, object], own: list[frozenset[str]]) -> JoinRow:
+def _probe(
+    row: JoinRow,
+    key: str,
+    unmatched: Mapping[str, object],
+    rows: list[JoinRow],
+    where: Mapping[str, int],
+    own: list[frozenset[str]],
+) -> JoinRow:
     """A trace's own warm-up or spoof check (sent straight to IIS on purpose) instead of a bypass."""
-    if not own:
-        own.append(frozenset(by_key))
+    if not own:  # every gateway key: those IIS has not matched yet, and those it has
+        own.append(frozenset(unmatched).union(k for k, i in where.items() if i < len(rows) and rows[i].gateway))
     if not is_baton_probe(key, own[0]):
         return row
     note = "Baton's own probe: a trace's warm-up or spoof check, sent straight to IIS on purpose"
     return row._replace(verdict=JoinVerdict.BATON_PROBE, note=note)
 
 
-def _gateway_only(side: GatewaySide, latest_iis: str | None) -> JoinRow:
+def _gateway_only(side: GatewaySide, latest_iis: str | None, blind: Unjoinable) -> JoinRow:
     verdict = judge_gateway_only(side.status, side.integration_status, side.error_type)
     caller = side.callers[0] if side.callers else None
+    if verdict is JoinVerdict.MISSING_AT_IIS and blind.count and blind.covers(side.at()):
+        note = "the IIS log of its time has no correlation field, so its line cannot be found; " + blind.guess(side)
+        return JoinRow(side.key, JoinVerdict.NOT_JOINABLE, side, None, caller, None, side.status, None, note)
     if verdict is JoinVerdict.REFUSED_AT_GATEWAY:
         note = f"the gateway answered {side.status or '-'} itself ({side.error_type or 'no integration status'})"
     else:
@@ -170,20 +201,12 @@ def _match_httperr(rows: list[JoinRow], httperr: list[IisSide], report: JoinRepo
         at = row.gateway.at()
         if at is None:
             continue
-        for delta in range(-_HTTPERR_WINDOW, _HTTPERR_WINDOW + 1):
+        for delta in range(-WINDOW, WINDOW + 1):
             second = (at + datetime.timedelta(seconds=delta)).strftime("%Y-%m-%d %H:%M:%S")
-            hit = next((s for s in by_second.get(second, ()) if _same_request(row.gateway, s)), None)
+            hit = next((s for s in by_second.get(second, ()) if same_request(row.gateway, s)), None)
             if hit is not None:
                 by_second[second].remove(hit)
                 report.httperr_matched += 1
                 note = f"http.sys refused it ({hit.reason or 'no reason logged'}); matched by method, path and time"
                 rows[i] = row._replace(verdict=JoinVerdict.REFUSED_AT_IIS, iis=hit, iis_status=hit.status, note=note)
                 break
-
-
-def _same_request(gateway: GatewaySide, refused: IisSide) -> bool:
-    if refused.method and gateway.method and refused.method.upper() != gateway.method.upper():
-        return False
-    uri = refused.path.split("?", 1)[0]
-    path = gateway.path.split("?", 1)[0]
-    return bool(uri) and bool(path) and (path.endswith(uri) or uri.endswith(path))

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from console.engine.logs.gateway_access import extract, parse_line, quarantine, value_of
+from console.engine.logs.gateway_rows import KEYLESS, RowMaker, join_row
 from console.engine.logs.model import Quarantined, Tally
 from console.engine.logs.sources import LogSource, input_error
 
@@ -77,6 +78,7 @@ def scan_range(
     kept: list[Quarantined] = []
     by_key: dict[str, GatewayTuple] = {}
     unkeyed = dups = 0
+    makers: dict[tuple[str, ...], RowMaker] = {}
     for number, start, physical in _physical_lines(source, tally, progress, begin, end):
         obj: object = None
         if physical[:1] == b"{" and b"\0" not in physical:
@@ -102,13 +104,32 @@ def scan_range(
                 continue
         assert isinstance(obj, dict)
         tally.records += 1
+        made = None
+        if not gateway_key:
+            shape = tuple(obj)  # orjson shares key strings between lines: hashing and comparing this is cheap
+            make = makers.get(shape)
+            if make is None:
+                if len(makers) >= 256:  # a hostile file with a new shape per line only costs speed
+                    makers.clear()
+                make = makers[shape] = join_row(obj, correlation_keys)
+            made = make(obj, label, number)
+        if made is not None:  # the usual record: every value text, the tuple made in one generated function
+            if made is KEYLESS:
+                unkeyed += 1
+                continue
+            key, values = made
+            earlier = by_key.setdefault(key, values)
+            if earlier is not values:  # a key seen before: the last record wins, and says how many came before
+                dups += 1
+                by_key[key] = (*values[:-1], earlier[-1] + 1)
+            continue
         f = extract(obj, correlation_keys)
         key = value_of(obj, gateway_key) if gateway_key else f.correlation_id or f.request_id or f.extended_request_id
         if key is None:
             unkeyed += 1
             continue
-        earlier = by_key.get(key)
-        if earlier is not None:
+        before = by_key.get(key)
+        if before is not None:
             dups += 1
         by_key[key] = (
             label,
@@ -122,7 +143,7 @@ def scan_range(
             f.method,
             f.path,
             f.time,
-            0 if earlier is None else earlier[-1] + 1,
+            0 if before is None else before[-1] + 1,
         )
     # Version 2: no object references, twice as fast to write as the default for a million tuples of text.
     return tally, kept, unkeyed, dups, marshal.dumps((list(by_key), list(by_key.values())), 2)

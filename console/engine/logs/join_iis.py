@@ -1,22 +1,21 @@
-"""The IIS side of a join: every IIS (and HTTPERR) record as a compact IisSide, read by the W3C reader."""
+"""The IIS side of a join: every IIS (and HTTPERR) record as a compact IisSide, read in bulk (join_iisscan)."""
 
 from __future__ import annotations
 
 import functools
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
+from console.engine.logs.identity import IIS_USER_FIELDS, field_position
+from console.engine.logs.join_iisscan import Bulk, One, scan
 from console.engine.logs.join_report import IisSide, JoinReport
 from console.engine.logs.join_workers import Scanner
-from console.engine.logs.model import LogKind, LogRecord, Quarantined, Schema, Tally, decode_value
-from console.engine.logs.reader import read
+from console.engine.logs.model import LogKind, Quarantined, Schema, Tally, decode_value
 from console.engine.logs.sources import LogSource
 
 __all__ = ["IIS_USER_FIELDS", "read_iis"]
 
-IIS_USER_FIELDS = ("cs-username", "X-User-Sub", "X-User", "X-User-Id", "X-Remote-User", "X-Authenticated-User")
-"""Where IIS logs the caller when no field is named: the first non-empty wins (a header IIS logged counts)."""
 _new_iis = functools.partial(tuple.__new__, IisSide)
 
 
@@ -32,38 +31,29 @@ class _Plan(NamedTuple):
     time: int | None
     reason: int | None
     day: str | None
-    pick: Callable[[tuple[str, ...]], tuple[str, ...]] | None
-    """key, status, substatus, win32, method, path, date, time in one C call, when the schema has them all."""
-
-
-def _field(schema: Schema, name: str) -> int | None:
-    at = schema.position(name)
-    if at is None and not name.lower().startswith("cs("):
-        at = schema.position(f"cs({name})")
-    if at is None and name.lower().startswith("cs(") and name.endswith(")"):
-        at = schema.position(name[3:-1])
-    return at
+    wanted: tuple[int, ...] | None
+    """The fields of (key, status, substatus, win32, method, path, date or time, time, *users) for a bulk read, when
+    the schema has them all."""
 
 
 def _plan(schema: Schema, iis_key: str, user_fields: tuple[str, ...]) -> _Plan:
-    users = tuple((at, schema.fields[at]) for at in (_field(schema, n) for n in user_fields) if at is not None)
+    users = tuple((at, schema.fields[at]) for at in (field_position(schema, n) for n in user_fields) if at is not None)
     path = schema.position("cs-uri-stem")
     where = (
-        _field(schema, iis_key),
+        field_position(schema, iis_key),
         schema.position("sc-status"),
         schema.position("sc-substatus"),
         schema.position("sc-win32-status"),
         schema.position("cs-method"),
         path if path is not None else schema.position("cs-uri"),
-        schema.position("date"),
-        schema.position("time"),
     )
-    found = [at for at in where if at is not None]
-    pick = operator.itemgetter(*found) if len(found) == len(where) else None
-    key, status, substatus, win32, method, path, date, time = where
+    date, time = schema.position("date"), schema.position("time")
     day = schema.date.split(" ", 1)[0] if schema.date else None
     reason = schema.position("s-reason")
-    return _Plan(key, users, status, substatus, win32, method, path, date, time, reason, day, pick)
+    wanted = None
+    if schema.kind is not LogKind.HTTPERR and None not in where and time is not None:
+        wanted = (*where, time if date is None else date, time, *(at for at, _ in users))
+    return _Plan(where[0], users, *where[1:], date, time, reason, day, wanted)  # type: ignore[arg-type]
 
 
 def _key_value(raw: str) -> str | None:
@@ -73,29 +63,25 @@ def _key_value(raw: str) -> str | None:
     return (raw[1:-1] or None) if len(raw) > 1 and raw[0] == '"' == raw[-1] else raw
 
 
-def _iis_side(record: LogRecord, plan: _Plan, key: str | None, duplicates: int) -> IisSide:
-    raw = record.raw
+def _user(value: str, name: str) -> str | None:
+    return value if "+" not in value and value[0] != '"' else decode_value(name, value) or None
+
+
+def _iis_side(label: str, line: int, raw: tuple[str, ...], plan: _Plan, key: str | None, dups: int) -> IisSide:
+    """One record read line by line."""
     user = None
     for at, name in plan.users:
-        value = raw[at]
-        if value != "-":
-            user = value if "+" not in value and value[0] != '"' else decode_value(name, value) or None
+        if raw[at] != "-":
+            user = _user(raw[at], name)
             if user:
                 break
-    if plan.pick is not None and plan.reason is None:
-        _, status, substatus, win32, method, path, day, clock = plan.pick(raw)
-        code = int(status) if len(status) == 3 and status.isdigit() else None
-        where = f"{status}.{substatus}.{win32}"
-        return _new_iis(
-            (record.source, record.line, key, user, where, code, method, path, f"{day} {clock}", duplicates, None)
-        )
     parts = [raw[at] for at in (plan.status, plan.substatus, plan.win32) if at is not None]
     code_text = raw[plan.status] if plan.status is not None else ""
     date = raw[plan.date] if plan.date is not None else plan.day
     logged = raw[plan.time] if plan.time is not None else None
     return IisSide(
-        record.source,
-        record.line,
+        label,
+        line,
         key,
         user,
         ".".join(parts),
@@ -103,9 +89,91 @@ def _iis_side(record: LogRecord, plan: _Plan, key: str | None, duplicates: int) 
         raw[plan.method] if plan.method is not None else "",
         raw[plan.path] if plan.path is not None else "",
         f"{date} {logged}" if date and logged else None,
-        duplicates,
+        dups,
         raw[plan.reason] if plan.reason is not None else None,
     )
+
+
+class _Sides:
+    """Where the records go: keyed sides (with their duplicates counted), HTTPERR's, and the unjoinable."""
+
+    def __init__(self, iis_key: str, user_fields: tuple[str, ...], report: JoinReport) -> None:
+        self.iis_key, self.user_fields, self.report = iis_key, user_fields, report
+        self.plans: dict[Schema, _Plan] = {}
+        self.sides: list[IisSide] = []
+        self.httperr: list[IisSide] = []
+        self.unjoinable: list[IisSide] = []
+        self.codes: dict[str, int | None] = {}
+
+    def plan(self, schema: Schema) -> _Plan:
+        plan = self.plans.get(schema)
+        if plan is None:
+            plan = self.plans[schema] = _plan(schema, self.iis_key, self.user_fields)
+        return plan
+
+    def wanted(self, schema: Schema) -> tuple[int, ...] | None:
+        return self.plan(schema).wanted
+
+    def one(self, label: str, item: One) -> None:
+        plan = self.plan(item.schema)
+        if item.schema.kind is LogKind.HTTPERR:
+            self.httperr.append(_iis_side(label, item.line, item.values, plan, None, 0))
+        elif plan.key is None:  # a schema without the correlation field: this line cannot be joined at all
+            self.unjoinable.append(_iis_side(label, item.line, item.values, plan, None, 0))
+        else:
+            key = _key_value(item.values[plan.key])
+            self.sides.append(_iis_side(label, item.line, item.values, plan, key, 0))
+
+    def bulk(self, label: str, item: Bulk) -> None:
+        """A run of records, column by column: per-row work is C (map, zip), Python only for the rare values."""
+        plan = self.plan(item.schema)
+        logged, status, substatus, win32, method, path, date, clock, *users = item.columns
+        n = len(logged)
+        keys: list[str | None] = logged  # type: ignore[assignment]  # the same list when no value needs _key_value
+        if "-" in logged or any(map(str.startswith, logged, repeat('"'))):
+            keys = list(map(_key_value, logged))
+        user = _users(users, tuple(name for _, name in plan.users), n)
+        codes = self.codes
+        for text in set(status).difference(codes):
+            codes[text] = int(text) if len(text) == 3 and text.isdigit() else None
+        where = list(map(".".join, zip(status, substatus, win32, strict=True)))
+        if plan.date is not None:
+            when: Iterable[str | None] = map(" ".join, zip(date, clock, strict=True))
+        else:
+            when = map(f"{plan.day} ".__add__, clock) if plan.day else repeat(None, n)
+        first = item.first
+        self.sides.extend(
+            map(
+                _new_iis,
+                zip(
+                    repeat(label),
+                    range(first, first + n),
+                    keys,
+                    user,
+                    where,
+                    map(codes.__getitem__, status),
+                    method,
+                    path,
+                    when,
+                    repeat(0),  # duplicates: the join counts them (it looks every key up anyway)
+                    repeat(None),
+                ),
+            )
+        )
+
+
+def _users(columns: list[list[str]], names: tuple[str, ...], n: int) -> list[str | None]:
+    """Per line, the first non-empty user field (decoded when it holds ``+`` or quotes)."""
+    out: list[str | None] = [None] * n
+    for column, name in zip(columns, names, strict=True):
+        if any(map(str.__contains__, column, repeat("+"))) or any(map(str.startswith, column, repeat('"'))):
+            values: list[str | None] = [None if v == "-" else _user(v, name) for v in column]
+        else:
+            values = [None if v == "-" else v for v in column]
+        out = values if not any(out) else [a or b for a, b in zip(out, values, strict=True)]
+        if all(out):
+            break
+    return out
 
 
 def read_iis(
@@ -115,14 +183,10 @@ def read_iis(
     report: JoinReport,
     scanner: Scanner,
     progress: Callable[[int], None] | None,
-) -> tuple[list[IisSide], list[IisSide]]:
-    """Every IIS record as an IisSide (an earlier line with the same key counted in ``duplicates``), and HTTPERR's."""
-    user_fields = (iis_user_field,) if iis_user_field else IIS_USER_FIELDS
-    sides: list[IisSide] = []
-    httperr: list[IisSide] = []
-    seen: dict[str, int] = {}
-    schema: Schema | None = None
-    plan = None
+) -> tuple[list[IisSide], list[IisSide], list[IisSide]]:
+    """Every IIS record as an IisSide (``duplicates`` 0: the join counts them), HTTPERR's, and those in a schema
+    without the key field (not joinable)."""
+    out = _Sides(iis_key, (iis_user_field,) if iis_user_field else IIS_USER_FIELDS, report)
     done = 0
     for source in iis:
         tally = Tally(source.label)
@@ -133,23 +197,13 @@ def read_iis(
             if progress is not None:
                 progress(base + n + scanner.done_bytes())
 
-        for item in read(source, tally, step if progress is not None else None):
-            if isinstance(item, Quarantined):
+        label = source.label
+        for item in scan(source, tally, step if progress is not None else None, out.wanted):
+            if isinstance(item, Bulk):
+                out.bulk(label, item)
+            elif isinstance(item, One):
+                out.one(label, item)
+            elif isinstance(item, Quarantined):
                 report.keep(item)
-                continue
-            if item.schema is not schema:
-                schema = item.schema
-                plan = _plan(schema, iis_key, user_fields)
-            assert plan is not None and schema is not None
-            if schema.kind is LogKind.HTTPERR:
-                httperr.append(_iis_side(item, plan, None, 0))
-                continue
-            key = _key_value(item.raw[plan.key]) if plan.key is not None else None
-            earlier = seen.get(key, -1) if key is not None else -1
-            if key is not None:
-                seen[key] = earlier + 1
-                if earlier >= 0:
-                    report.iis_duplicates += 1
-            sides.append(_iis_side(item, plan, key, earlier + 1))
         done += source.size()
-    return sides, httperr
+    return out.sides, out.httperr, out.unjoinable

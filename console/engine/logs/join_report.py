@@ -1,21 +1,17 @@
-"""What ``baton logs join`` reports: compact per-side tuples, one row per request, counts, inputs, and output shapes."""
+"""What ``baton logs join`` reports: compact per-side tuples, a row per request, counts and inputs (see join_output)."""
 
 from __future__ import annotations
 
 import datetime
-import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO, NamedTuple
-
-import orjson
+from typing import NamedTuple
 
 from console.engine.logs.gateway_access import clf_time
 from console.engine.logs.join_verdict import JoinVerdict
 from console.engine.logs.model import Quarantined, Tally
 
-__all__ = ["CSV_HEADER", "GatewaySide", "IisSide", "JoinReport", "JoinRow", "csv_row", "json_rows", "row_dict"]
+__all__ = ["GatewaySide", "IisSide", "JoinReport", "JoinRow"]
 
 KEEP_QUARANTINED = 100
 """Quarantined lines kept for display (all of them are counted in the tallies)."""
@@ -105,6 +101,10 @@ class JoinReport:
     """Gateway records with no correlation id, requestId or extendedRequestId: they cannot be joined."""
     httperr_records: int = 0
     httperr_matched: int = 0
+    iis_not_joinable: int = 0
+    """IIS records in a schema without the correlation field: never joined, never a bypass (nobody can tell)."""
+    not_joinable_sources: list[str] = field(default_factory=list)
+    iis_key: str = "X-Correlation-Id"
 
     @property
     def tallies(self) -> list[Tally]:
@@ -118,12 +118,16 @@ class JoinReport:
 
     @property
     def complete(self) -> bool:
-        """Whether every line of every input was read as a record, directive or blank, and none was cut short."""
-        return all(t.quarantined == 0 and not t.truncated_last_line for t in self.tallies)
+        """Whether every line of every input was read as a record, directive or blank, none was cut short, and every
+        IIS record could be joined."""
+        clean = all(t.quarantined == 0 and not t.truncated_last_line for t in self.tallies)
+        return clean and not self.iis_not_joinable
 
     def warnings(self) -> list[str]:
         """Why the join is partial or needs care, one sentence each (empty when it is complete and clean)."""
         out: list[str] = []
+        if self.iis_not_joinable:  # first: the Logs view shows the first warnings, and this one says why
+            out.append(self.not_joinable_warning())
         for tally in self.tallies:
             if tally.quarantined:
                 out.append(f"{tally.source}: {tally.quarantined} of {tally.lines} lines quarantined (not joined)")
@@ -140,6 +144,18 @@ class JoinReport:
             out.append(f"{unmatched} HTTPERR records match no gateway request by time and path (not judged)")
         return out
 
+    def not_joinable_warning(self) -> str:
+        """Why IIS records could not be joined, and the fix (the one the trace's diagnosis gives)."""
+        header = self.iis_key[3:-1] if self.iis_key.lower().startswith("cs(") else self.iis_key
+        where = ", ".join(self.not_joinable_sources[:3]) + (", …" if len(self.not_joinable_sources) > 3 else "")
+        return (
+            f"{self.iis_not_joinable} IIS records ({where}) are in a log whose #Fields has no {header} field: they "
+            "cannot be joined to gateway requests, so they are not joinable (never counted as bypassed), and gateway "
+            f"requests of their time are not joinable either. Fix: log the {header} request header as a custom field "
+            f"(source type RequestHeader) and map integration.request.header.{header} = context.requestId on the "
+            "gateway's integration"
+        )
+
     def summary(self) -> dict[str, object]:
         """Counts per verdict, inputs with their tallies, duplicates and completeness (``--json``'s head)."""
         return {
@@ -153,110 +169,6 @@ class JoinReport:
             "gateway_unkeyed": self.gateway_unkeyed,
             "httperr_records": self.httperr_records,
             "httperr_matched": self.httperr_matched,
+            "iis_not_joinable": self.iis_not_joinable,
             "warnings": self.warnings(),
         }
-
-
-CSV_HEADER = (
-    "key",
-    "verdict",
-    "time",
-    "method",
-    "path",
-    "gateway_caller",
-    "iis_user",
-    "gateway_status",
-    "iis_status",
-    "gateway_at",
-    "iis_at",
-    "note",
-)
-
-
-def _iso(at: datetime.datetime | None) -> str | None:
-    return at.isoformat().replace("+00:00", "Z") if at is not None else None
-
-
-_MISSING = "\0missing"  # a value no ISO text can be: "not remembered yet"
-_ISO_CAP = 1 << 17  # distinct logged times remembered (a day has 86,400 seconds)
-_gateway_iso: dict[str | None, str | None] = {}
-_iis_iso: dict[str | None, str | None] = {}
-
-
-def _gateway_time(g: GatewaySide) -> str | None:
-    """``g.at()`` as ISO text; remembered per logged time (a million rows share a few thousand seconds)."""
-    iso = _gateway_iso.get(g.time, _MISSING)
-    if iso is _MISSING:
-        if len(_gateway_iso) >= _ISO_CAP:
-            _gateway_iso.clear()
-        iso = _gateway_iso[g.time] = _iso(g.at())
-    return iso
-
-
-def _iis_time(i: IisSide) -> str | None:
-    iso = _iis_iso.get(i.time, _MISSING)
-    if iso is _MISSING:
-        if len(_iis_iso) >= _ISO_CAP:
-            _iis_iso.clear()
-        iso = _iis_iso[i.time] = _iso(i.at())
-    return iso
-
-
-def row_dict(row: JoinRow) -> dict[str, object]:
-    """One row for ``--json`` (values are data: whoever prints them to a terminal sanitises them)."""
-    key, verdict, g, i, gateway_caller, iis_user, gateway_status, iis_status, note = row
-    if g is not None:
-        time: str | None = _gateway_time(g)
-        method: str | None = g.method
-        path: str | None = g.path
-    elif i is not None:
-        time, method, path = _iis_time(i), i.method, i.path
-    else:
-        time = method = path = None
-    return {
-        "key": key,
-        "verdict": verdict.value,
-        "time": time,
-        "method": method,
-        "path": path,
-        "gateway_caller": gateway_caller,
-        "iis_user": iis_user,
-        "gateway_status": gateway_status,
-        "iis_status": iis_status,
-        "gateway_at": f"{g.source}:{g.line}" if g is not None else None,
-        "iis_at": f"{i.source}:{i.line}" if i is not None else None,
-        "note": note,
-        "gateway_callers": list(g.callers) if g is not None else [],
-        "request_id": g.request_id if g is not None else None,
-        "integration_status": g.integration_status if g is not None else None,
-        "iis_duplicates": i.duplicates if i is not None else 0,
-        "gateway_duplicates": g.duplicates if g is not None else 0,
-    }
-
-
-def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> None:
-    """``row_dict`` of every row as JSON array items (``\n  {…}``, comma-separated), UTF-8, to a binary stream.
-
-    orjson makes this ~10x faster than json.dumps per row (a million rows: ~2 s instead of ~14 s). A value orjson
-    refuses (a lone surrogate from a ``\\ud800`` escape in a gateway log) is written by json, escaped."""
-    dumps = orjson.dumps
-    batch: list[bytes] = []
-    for row in rows:
-        data = row_dict(row)
-        try:
-            text = dumps(data, default=str)
-        except TypeError:  # orjson.JSONEncodeError is a TypeError
-            text = json.dumps(data, default=str).encode()
-        batch.append(text)
-        if len(batch) >= 4096:
-            out.write((b"\n  " if first else b",\n  ") + b",\n  ".join(batch))
-            batch.clear()
-            first = False
-    if batch:
-        out.write((b"\n  " if first else b",\n  ") + b",\n  ".join(batch))
-
-
-def csv_row(row: JoinRow) -> list[str]:
-    """One row for CSV, in CSV_HEADER order (empty for absent; the CLI's csv.writer does the quoting)."""
-    values = row_dict(row)
-    return ["" if values[name] is None else str(values[name]) for name in CSV_HEADER]

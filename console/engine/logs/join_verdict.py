@@ -7,14 +7,14 @@ ALTERED; else INTACT (no caller at either hop is intact too: an open route staye
 
 A request only the gateway logged is REFUSED_AT_GATEWAY when the gateway answered it itself (no integration status,
 and a gateway error type such as UNAUTHORIZED/THROTTLED, or, with neither logged, status 401/403/429), otherwise
-MISSING_AT_IIS. A request only IIS logged, or an IIS line with no correlation value, is BYPASSED, unless it is
+MISSING_AT_IIS, or NOT_JOINABLE when the IIS log of its time has no correlation field (its line may be there; nobody can
+tell which). A request only IIS logged, or an IIS line with no correlation value, is BYPASSED, unless it is
 BATON_PROBE: one of the requests every trace sends straight to IIS on purpose (its warm-ups and spoof check), whose id
 is derived from an id the gateway logged (console.engine.target.is_own_correlation_id) with a purpose Baton uses.
 """
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 __all__ = [
@@ -40,6 +40,8 @@ class JoinVerdict(StrEnum):
     """The gateway answered without calling the backend: no IIS line is expected, so it is not "missing"."""
     BATON_PROBE = "baton_probe"
     """A trace's own warm-up or spoof check, sent straight to IIS on purpose: not traffic around the gateway."""
+    NOT_JOINABLE = "not_joinable"
+    """The gateway forwarded it, but the IIS log of its time has no correlation field: its line cannot be found."""
 
     @property
     def words(self) -> str:
@@ -75,9 +77,6 @@ GATEWAY_ERROR_TYPES = frozenset(
 """Gateway response types API Gateway produces without calling the integration (INTEGRATION_FAILURE and
 INTEGRATION_TIMEOUT are not here: the backend was called)."""
 _GATEWAY_STATUSES = (401, 403, 429)
-# The purposes console/engine/trace.py derives ids for (derived_correlation_id(id, "warmup<n>"), (id, "spoof-check")).
-# Only these: any other suffix on a logged id is not Baton's, and a request IIS alone logged stays a bypass.
-_PROBE_PURPOSE = re.compile(r"warmup[0-9]+|spoof-check")
 
 
 def _account(user: str) -> tuple[str, str | None]:
@@ -149,10 +148,14 @@ def judge_gateway_only(status: int | None, integration_status: int | None, error
 
 
 def is_baton_probe(key: str, gateway_keys: set[str] | frozenset[str]) -> bool:
-    """Whether an IIS-only ``key`` is a trace's warm-up or spoof check: a Baton purpose derived from a gateway id."""
-    base, dot, purpose = key.rpartition(".")
-    if not dot or not base or _PROBE_PURPOSE.fullmatch(purpose) is None:
-        return False
-    from console.engine.target import is_own_correlation_id  # here: target imports httpx, ~0.2 s of start-up
+    """Whether an IIS-only ``key`` is a trace's warm-up or spoof check: a Baton purpose derived from a gateway id.
 
-    return is_own_correlation_id(key, gateway_keys)
+    Only target.PROBE_PURPOSES, the ones trace.py derives ids for: any other suffix on a logged id is not Baton's,
+    and a request IIS alone logged stays a bypass."""
+    base, dot, purpose = key.rpartition(".")
+    if not dot or not base:
+        return False
+    # Imported here: target imports httpx (~0.2 s of start-up), and only a dotted IIS-only key gets this far.
+    from console.engine.target import is_own_correlation_id, is_probe_purpose
+
+    return is_probe_purpose(purpose) and is_own_correlation_id(key, gateway_keys)

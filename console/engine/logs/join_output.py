@@ -1,0 +1,146 @@
+"""A join's rows in its output shapes: ``--json`` items (a million of them, fast) and CSV."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from typing import BinaryIO
+
+import orjson
+
+from console.engine.logs.join_report import GatewaySide, IisSide, JoinRow
+
+__all__ = ["CSV_HEADER", "csv_row", "json_rows", "row_dict"]
+
+
+CSV_HEADER = (
+    "key",
+    "verdict",
+    "time",
+    "method",
+    "path",
+    "gateway_caller",
+    "iis_user",
+    "gateway_status",
+    "iis_status",
+    "gateway_at",
+    "iis_at",
+    "note",
+)
+
+
+def _iso(at: datetime.datetime | None) -> str | None:
+    return at.isoformat().replace("+00:00", "Z") if at is not None else None
+
+
+_MISSING = "\0missing"  # a value no ISO text can be: "not remembered yet"
+_ISO_CAP = 1 << 17  # distinct logged times remembered (a day has 86,400 seconds)
+_gateway_iso: dict[str | None, str | None] = {}
+_iis_iso: dict[str | None, str | None] = {}
+
+
+def _gateway_time(g: GatewaySide) -> str | None:
+    """``g.at()`` as ISO text; remembered per logged time (a million rows share a few thousand seconds)."""
+    iso = _gateway_iso.get(g.time, _MISSING)
+    if iso is _MISSING:
+        if len(_gateway_iso) >= _ISO_CAP:
+            _gateway_iso.clear()
+        iso = _gateway_iso[g.time] = _iso(g.at())
+    return iso
+
+
+def _iis_time(i: IisSide) -> str | None:
+    iso = _iis_iso.get(i.time, _MISSING)
+    if iso is _MISSING:
+        if len(_iis_iso) >= _ISO_CAP:
+            _iis_iso.clear()
+        iso = _iis_iso[i.time] = _iso(i.at())
+    return iso
+
+
+def row_dict(row: JoinRow) -> dict[str, object]:
+    """One row for ``--json`` (values are data: whoever prints them to a terminal sanitises them)."""
+    key, verdict, g, i, gateway_caller, iis_user, gateway_status, iis_status, note = row
+    # Each side unpacked once: a million rows, and a field by name is a lookup each.
+    time: str | None = None
+    method: str | None = None
+    path: str | None = None
+    if g is not None:
+        g_source, g_line, _, request_id, callers, _, integration_status, _, method, path, logged, g_dups = g
+        time = _gateway_iso.get(logged, _MISSING)
+        if time is _MISSING:
+            time = _gateway_time(g)
+        gateway_at: str | None = f"{g_source}:{g_line}"
+        gateway_callers = list(callers)
+    else:
+        request_id = integration_status = gateway_at = None
+        g_dups, gateway_callers = 0, []
+    if i is not None:
+        i_source, i_line, _, _, _, _, i_method, i_path, _, i_dups, _ = i
+        iis_at: str | None = f"{i_source}:{i_line}"
+        if g is None:
+            time, method, path = _iis_time(i), i_method, i_path
+    else:
+        iis_at, i_dups = None, 0
+    return {
+        "key": key,
+        "verdict": verdict.value,
+        "time": time,
+        "method": method,
+        "path": path,
+        "gateway_caller": gateway_caller,
+        "iis_user": iis_user,
+        "gateway_status": gateway_status,
+        "iis_status": iis_status,
+        "gateway_at": gateway_at,
+        "iis_at": iis_at,
+        "note": note,
+        "gateway_callers": gateway_callers,
+        "request_id": request_id,
+        "integration_status": integration_status,
+        "iis_duplicates": i_dups,
+        "gateway_duplicates": g_dups,
+    }
+
+
+def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> None:
+    """``row_dict`` of every row as JSON array items (``\n  {…}``, comma-separated), UTF-8, to a binary stream.
+
+    orjson makes this ~10x faster than json.dumps per row, and a batch of rows in one call ~4x faster again than a
+    call per row (a million rows: ~1 s for the dumps instead of ~4 s). A batch's rows are cut apart where orjson put
+    ``},{`` between them: a row holds no nested object, so when the batch holds exactly one fewer ``},{`` than rows
+    (none inside a value), every one is a boundary. Otherwise, or when orjson refuses a value (a lone surrogate from
+    a ``\ud800`` escape in a gateway log), the batch is written a row at a time, json writing what orjson refuses."""
+    batch: list[dict[str, object]] = []
+    for row in rows:
+        batch.append(row_dict(row))
+        if len(batch) >= 4096:
+            out.write((b"\n  " if first else b",\n  ") + _batch(batch))
+            batch.clear()
+            first = False
+    if batch:
+        out.write((b"\n  " if first else b",\n  ") + _batch(batch))
+
+
+def _batch(batch: list[dict[str, object]]) -> bytes:
+    try:
+        blob = orjson.dumps(batch, default=str)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        blob = b""
+    if blob and blob.count(b"},{") == len(batch) - 1:
+        return blob[1:-1].replace(b"},{", b"},\n  {")
+    return b",\n  ".join(map(_one, batch))
+
+
+def _one(data: dict[str, object]) -> bytes:
+    try:
+        return orjson.dumps(data, default=str)
+    except TypeError:
+        return json.dumps(data, default=str).encode()
+
+
+def csv_row(row: JoinRow) -> list[str]:
+    """One row for CSV, in CSV_HEADER order (empty for absent; the CLI's csv.writer does the quoting)."""
+    values = row_dict(row)
+    return ["" if values[name] is None else str(values[name]) for name in CSV_HEADER]
