@@ -351,6 +351,10 @@ def _probe_after(
         )
 
 
+TIMEOUT_LOG_WAIT = 5.0
+"""Seconds a trace keeps looking for IIS's line after an integration timeout (found lines end the wait at once)."""
+
+
 def _search_iis_logs(
     target: Target,
     ev: Evidence,
@@ -371,6 +375,10 @@ def _search_iis_logs(
         path=urlsplit(ev.url).path,
     )
     wait = 0.0 if ev.record is not None or _answered_before_iis(target, ev) else target.log_wait
+    if ev.response is not None and ev.response.status == 504:
+        # The gateway stopped waiting (integration timeout) while IIS kept working: its line comes only when IIS
+        # finishes, after the answer Baton got, so look for it a while even where the sandbox logs at once.
+        wait = max(wait, TIMEOUT_LOG_WAIT)
     found = search_logs(query, target.log_path, target.httperr_path, wait=wait, cancel=cancel, waiting=looking)
     ev.log_search = found
     if found.by_id:
