@@ -14,15 +14,20 @@ VERDICTS: tuple[tuple[str, str, str, str], ...] = (
     ("intact", "intact", "intact", "$text-success"),
     ("lost", "lost", "lost", "bold $text-error"),
     ("altered", "altered", "altered", "bold $text-error"),
+    ("name_only", "same name, realm not verified", "name only", "bold $text-warning"),
     ("refused_at_iis", "refused at IIS", "refused IIS", "$text-warning"),
     ("missing_at_iis", "missing at IIS", "missing IIS", "$text-warning"),
     ("refused_at_gateway", "refused at gateway", "refused gw", ""),
     ("baton_probe", "Baton probe", "probe", ""),
+    ("not_joinable", "not joinable", "not joinable", "$text-warning"),
 )
-"""(verdict name, label, short label, style) in the order shown; then not joinable (when there are any) and bypassed,
-the security finding, last on the counts line so it is where the eye ends."""
-OPTIONAL = ("not_joinable", "not joinable", "not joinable", "$text-warning")
-"""Shown only when some requests are: a log without the correlation field cannot be joined (the note says why)."""
+"""(verdict name, label, short label, style) in the order shown; then bypassed, the security finding, last on the
+counts line so it is where the eye ends."""
+OPTIONAL = frozenset({"name_only", "not_joinable"})
+"""Shown only when some requests are (a small terminal keeps its rows for the usual counts): the same account name in
+realms the logs cannot prove are one, and requests a log without the correlation field cannot join."""
+IIS_NOT_JOINABLE = "iis_not_joinable"
+"""A count the caller may add: IIS records in a log without the correlation field (never judged, never bypassed)."""
 COUNT_ROWS = 3
 """Rows the counts may take with full labels; narrower, the short labels keep them to as few rows as they can
 (80x24: two rows of full labels and the finding fill the pane; 100x30: three of short ones)."""
@@ -37,7 +42,7 @@ the number, the help the whole story)."""
 
 def _counts(counts: Mapping[str, int], width: int, short: bool) -> list[Content]:
     """The counts packed into rows of ``width`` cells: a verdict is never split from its count."""
-    shown = [*VERDICTS, OPTIONAL] if counts.get(OPTIONAL[0], 0) else list(VERDICTS)
+    shown = [v for v in VERDICTS if v[0] not in OPTIONAL or counts.get(v[0], 0)]
     cells: list[tuple[Part, Part]] = []
     for name, label, brief, style in shown:
         count = counts.get(name, 0)
@@ -82,6 +87,9 @@ def summary_content(
     if counts.get("bypassed", 0):
         rows.append(next((f for f in FINDINGS if f.cell_length <= width), FINDINGS[-1]))
         rows += [line(("  ", ""), safe(text, "$text-muted")) for text in bypassed_lines]
+    elif counts.get("not_joinable", 0) or counts.get(IIS_NOT_JOINABLE, 0):
+        # "bypassed 0" says nothing of IIS records that could not be joined: nobody can tell where they came from.
+        rows.append(Content.styled("some IIS records could not be joined: whether they came through is unknown", "dim"))
     else:
         rows.append(Content.styled("every IIS request came through the gateway", "dim"))
     if note:
@@ -96,7 +104,9 @@ class JoinSummary(ScrollPane):
 ## Join summary
 The profile's API Gateway access log joined with its IIS log by correlation id. Per request:
 **intact** (IIS saw the gateway's caller), **lost** (the gateway had a caller, IIS logged anonymous),
-**altered** (another caller), **refused at IIS** (IIS answered 401/403), **missing at IIS** (not in the
+**altered** (another caller), **same name, realm not verified** (the account name matches but the logs cannot
+prove the realms are one: never counted as intact), **not joinable** (its IIS log has no correlation field),
+**refused at IIS** (IIS answered 401/403), **missing at IIS** (not in the
 IIS log: it may not be flushed yet), **refused at gateway** (the gateway answered itself: IIS was never
 asked), and **bypassed**: an IIS line no gateway record matches, traffic that reached IIS around the
 gateway, a security finding. `r` runs the join again.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from console.engine.logs.join import JoinReport
 
 EXIT_OK, EXIT_FINDING = 0, 1
-_BAD = ("lost", "altered", "bypassed")
+_BAD = ("lost", "altered", "bypassed", "name_only")
 _COLOURS = {
     "intact": "green",
     "lost": "red",
@@ -29,6 +29,7 @@ _COLOURS = {
     "refused_at_gateway": "dim",
     "baton_probe": "dim",
     "not_joinable": "yellow",
+    "name_only": "yellow",
 }
 BYPASS_FINDING = (
     "traffic reached IIS around the gateway: IIS logged requests no gateway record accounts for — restrict IIS to "
@@ -37,8 +38,9 @@ BYPASS_FINDING = (
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 when every request kept its identity; 1 when one was lost, altered or bypassed the gateway, or when
-    requests or IIS records could not be joined (the audit did not pass: nobody can say)."""
+    """Exit 0 when every request kept its identity; 1 on any finding: lost, altered, the same name in an unverified
+    realm, bypassed, or requests or IIS records that could not be joined (the audit did not pass: nobody can say);
+    2 (LogInputError, raised) for unusable input."""
     from console.engine.logs.join import join
     from console.engine.logs.sources import expand
 
@@ -59,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(inert(_one_line_summary(report)) + "\n")
     else:
         out.write(render_text(report, Style(color=False if args.no_color else None), rows=not summary_only))
-    unjudged = report.iis_not_joinable or report.counts.get(_bad()[3], 0)
-    code = EXIT_FINDING if unjudged or any(report.counts.get(v, 0) for v in _bad()[:3]) else EXIT_OK
+    code = EXIT_FINDING if report.iis_not_joinable or any(report.counts.get(v, 0) for v in _bad()) else EXIT_OK
     if len(report.rows) >= HARD_EXIT_ROWS and _is_the_baton_command():
         # Everything is written: freeing millions of tuples one by one at exit would take seconds (mypy does this).
         sys.stdout.flush()
@@ -90,7 +91,7 @@ def _bad() -> list[Any]:
 def summary_json(report: JoinReport) -> dict[str, Any]:
     """H4's summary plus the security findings (a bypass is one)."""
     document = dict(report.summary())
-    bypassed = report.counts.get(_bad()[2], 0)
+    bypassed = report.counts.get(_bad()[2], 0)  # _BAD's order: lost, altered, bypassed
     document["security_findings"] = (
         [{"code": "bypassed", "severity": "error", "count": bypassed, "detail": BYPASS_FINDING}] if bypassed else []
     )

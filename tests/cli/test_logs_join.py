@@ -126,6 +126,7 @@ def test_a_log_without_the_correlation_field_is_no_security_finding(
     assert "2 IIS records could not be checked" in bypassed  # "bypassed 0" alone would be a claim nobody can make
     assert "Summary  2 requests" in out and "(partial)" in out
     assert "not joinable" in out and "integration.request.header.X-Correlation-Id" in out
+    assert f"has no X-Correlation-Id field (has: {no_key})" in " ".join(out.split())  # the key and the fields
     assert code == 1  # nothing could be judged: not a pass
     code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--json")
     summary = json.loads(out)["summary"]
@@ -148,3 +149,70 @@ def test_summary_only_gives_the_counts_without_rows(
     code = logs_join.run(args)
     document = json.loads(capsys.readouterr().out)
     assert code == 1 and list(document) == ["summary"] and document["summary"]["requests"] == 4
+
+
+def one_request(tmp_path: Path, caller: str, iis_user: str) -> tuple[Path, Path]:
+    gw = tmp_path / "access.log"
+    gw.write_text(gateway_line("r-1", caller, 200, 1) + "\n")
+    iis = tmp_path / "u_ex1.log"
+    iis.write_text(f"#Fields: {FIELDS}\n2026-05-17 10:00:01 GET /api/orders {iis_user} 10.0.0.9 200 0 0 r-1\n")
+    return gw, iis
+
+
+def test_the_same_name_in_an_unverified_realm_is_a_finding_counted_apart(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gw, iis = one_request(tmp_path, "alice@contoso.evil.com", "CONTOSO\\alice")
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--json")
+    summary = json.loads(out)["summary"]
+    assert summary["verdicts"]["intact"] == 0 and summary["verdicts"]["name_only"] == 1
+    assert code == 1
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis))
+    assert "same name, realm not verified" in out and code == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "looks"),
+    [
+        ("(0f1e2d3c-aaaa-bbbb-cccc-0123456789ab) Extended Request Id: ext-A\n", "execution log"),
+        ("#Software: Microsoft Internet Information Services 10.0\n#Fields: date time\n2026-05-17 10:00:00\n", "W3C"),
+        ("hello\nworld\n", "no line is a JSON object"),
+    ],
+)
+def test_a_gateway_log_with_no_access_log_record_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path], tmp_path: Path, content: str, looks: str
+) -> None:
+    _, iis = logs
+    bad = tmp_path / "exec.log"
+    bad.write_text(content)
+    code, out, err = run(capsys, "--gateway", str(bad), "--iis", str(iis))
+    assert (code, out) == (2, "") and "SECURITY" not in err
+    assert err.count("\n") == 1 and str(bad) in err and "no API Gateway access-log record" in err and looks in err
+
+
+def test_swapped_inputs_are_exit_2(capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]) -> None:
+    gw, iis = logs
+    code, out, err = run(capsys, "--gateway", str(iis), "--iis", str(gw))
+    assert (code, out) == (2, "") and "swapped" in err
+
+
+def test_help_documents_summary_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["logs", "join", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--summary" in text
+    assert "0 every request intact" in text and "2 unusable input" in text and "name_only" in text
+
+
+def test_summary_flag_on_the_command_line(capsys: pytest.CaptureFixture[str], logs: tuple[Path, Path]) -> None:
+    gw, iis = logs
+    code, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--summary")
+    assert code == 1 and "Summary  4 requests" in out and "Requests" not in out
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    gw, iis = one_request(tmp_path, "-cmd", "-cmd")
+    _, out, _ = run(capsys, "--gateway", str(gw), "--iis", str(iis), "--csv")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["iis_user"] == row["gateway_caller"] == "'-cmd" and row["gateway_status"] == "200"
+    gw, iis = one_request(tmp_path, "alice", "-2+3")

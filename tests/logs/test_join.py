@@ -17,7 +17,7 @@ from console.engine.logs.join import join
 from console.engine.logs.join_gateway import scan_range
 from console.engine.logs.join_output import CSV_HEADER, csv_row, row_dict
 from console.engine.logs.join_report import JoinReport, JoinRow
-from console.engine.logs.join_verdict import JoinVerdict, same_caller
+from console.engine.logs.join_verdict import JoinVerdict, same_caller, same_name
 from console.engine.logs.model import Quarantined, Tally
 from console.engine.logs.sources import LogSource, expand
 
@@ -136,37 +136,67 @@ def test_missing_at_iis_says_the_log_may_not_be_flushed_yet(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
-    ("gateway", "iis_user", "same"),
+    ("gateway", "iis_user", "kind"),
     [
-        ("alice", "alice", True),
-        ("alice", "ALICE", True),  # Windows accounts and UPNs are case-insensitive
-        ("alice", r"CORP\alice", True),  # IIS adds the domain
-        ("alice@corp.example.com", "alice", True),
-        (r"CORP\alice", "alice@corp.example.com", True),  # NetBIOS name = first DNS label
-        (r"corp\Alice", r"CORP\alice", True),
-        (r"CORP\alice", r"OTHER\alice", False),
-        ("alice@corp.example.com", "alice@evil.example", False),
-        (r"CORP\alice", "alice@other.example", False),
-        ("alice", "alicia", False),
-        ("alice", r"CORP\bob", False),
+        ("alice", "alice", "same"),
+        ("alice", "ALICE", "same"),  # Windows accounts and UPNs are case-insensitive
+        (r"corp\Alice", r"CORP\alice", "same"),
+        (r"\alice", "alice", "same"),  # an empty realm is no realm
+        ("alice", r"CORP\alice", "name"),  # a realm on one side only: nobody can say which realm the other meant
+        ("alice", "alice@evil.example", "name"),
+        ("alice@corp.example.com", "alice", "name"),
+        (r"x\y\alice", "alice", "name"),
+        (r"CORP\alice", "alice@corp.example.com", "name"),  # the NetBIOS name need not be the first DNS label
+        ("alice@contoso.evil.com", r"CONTOSO\alice", "name"),  # a domain merely starting with it: unverified
+        (r"CORP\alice", r"OTHER\alice", None),
+        ("alice@corp.example.com", "alice@evil.example", None),
+        (r"CORP\alice", "alice@other.example", None),
+        ("alice", "alicia", None),
+        ("alice", r"CORP\bob", None),
     ],
 )
-def test_identity_comparison(gateway: str, iis_user: str, same: bool) -> None:
-    assert (same_caller(gateway, iis_user) is not None) is same
+def test_identity_comparison(gateway: str, iis_user: str, kind: str | None) -> None:
+    same, name = same_caller(gateway, iis_user), same_name(gateway, iis_user)
+    assert ("same" if same is not None else "name" if name is not None else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("gateway", "iis_user"),
+    [("alice@contoso.evil.com", r"CONTOSO\alice"), ("alice", r"FABRIKAM\alice"), ("alice@contoso.com", "alice")],
+)
+def test_the_same_name_in_an_unverified_realm_is_never_intact(tmp_path: Path, gateway: str, iis_user: str) -> None:
+    report = run(tmp_path, [gw(requestId="r", sub=gateway)], [iis("r", iis_user)])
+    (only,) = report.rows
+    assert only.verdict is V.NAME_ONLY and only.verdict.words == "same name, realm not verified"
+    assert report.counts == {V.NAME_ONLY: 1}
+
+
+def test_case_notes_only_when_the_case_differs() -> None:
+    assert same_caller("Alice", "alice") == "same caller; only the letter case differs"
+    assert "letter case" not in (same_caller(r"\alice", "alice") or "letter case")
+    assert "letter case" not in (same_caller("alice@", "alice") or "letter case")
+
+
+def test_iis_serving_a_request_the_gateway_refused_is_a_bypass(tmp_path: Path) -> None:
+    refused = gw(requestId="P", sub="pat", status="403", integrationStatus="-", errorResponseType="ACCESS_DENIED")
+    report = run(tmp_path, [refused], [iis("P", "pat")])
+    (only,) = report.rows
+    assert only.verdict is V.BYPASSED and only.gateway is not None
+    assert "the gateway answered 403 itself" in only.note and "copied correlation id" in only.note
 
 
 def test_any_logged_gateway_caller_matching_iis_is_intact(tmp_path: Path) -> None:
     # A Lambda authorizer's principalId and the sub it put in its context can differ; IIS got the sub.
-    report = run(tmp_path, [gw(requestId="r", principalId="user|42", sub="alice")], [iis("r", r"CORP\Alice")])
+    report = run(tmp_path, [gw(requestId="r", principalId="user|42", sub="alice")], [iis("r", "Alice")])
     (only,) = report.rows
-    assert only.verdict is V.INTACT and only.gateway_caller == "alice" and "realm" in only.note
+    assert only.verdict is V.INTACT and only.gateway_caller == "alice" and "letter case" in only.note
 
 
 def test_negotiate_401_then_200_is_one_request_judged_by_its_final_line(tmp_path: Path) -> None:
     report = run(
         tmp_path,
         [gw(requestId="r", sub="alice")],
-        [iis("r", "-", status="401", sub="2", **{"sc-win32-status": "5"}), iis("r", r"CORP\alice")],
+        [iis("r", "-", status="401", sub="2", **{"sc-win32-status": "5"}), iis("r", "ALICE")],
     )
     (only,) = report.rows
     assert only.verdict is V.INTACT and only.iis is not None and only.iis.duplicates == 1
@@ -176,7 +206,8 @@ def test_negotiate_401_then_200_is_one_request_judged_by_its_final_line(tmp_path
 
 def test_a_repeated_gateway_key_keeps_the_last_record_and_says_so(tmp_path: Path) -> None:
     report = run(tmp_path, [gw(requestId="r", sub="old"), gw(requestId="r", sub="alice")], [iis("r", "alice")])
-    (only,) = report.rows
+    only, earlier = report.rows  # the earlier request keeps a row of its own (see the test below)
+    assert earlier.gateway is not None and earlier.gateway.line == 1 and earlier.verdict is V.MISSING_AT_IIS
     assert only.verdict is V.INTACT and only.gateway is not None and only.gateway.line == 2
     assert only.gateway.duplicates == 1 and report.gateway_duplicates == 1
     assert any("repeat an earlier key" in w for w in report.warnings())
@@ -707,3 +738,27 @@ def test_the_joins_gateway_tuple_is_what_extract_reads(obj: dict[str, str], requ
         return
     fields = (f.request_id, f.callers, f.status, f.integration_status, f.error_type, f.method, f.path, f.time)
     assert made == (key, ("g.log", 3, key, *fields, 0))
+
+
+def test_a_repeated_gateway_key_is_still_one_row_per_gateway_request(tmp_path: Path) -> None:
+    # A client retry reusing its correlation id: two gateway requests, one IIS line.
+    report = run(
+        tmp_path,
+        [gw(requestId="rid-H", correlationId="H", sub="alice"), gw(requestId="rid-H2", correlationId="H", sub="alice")],
+        [iis("H", "alice")],
+    )
+    assert len(report.rows) == 2 and sum(report.counts.values()) == 2
+    by_rid = {r.gateway.request_id: r for r in report.rows if r.gateway is not None}
+    assert by_rid["rid-H2"].verdict is V.INTACT
+    assert by_rid["rid-H"].verdict is V.MISSING_AT_IIS and "same key" in by_rid["rid-H"].note
+
+
+def test_bypasses_sharing_one_correlation_id_count_per_line(tmp_path: Path) -> None:
+    report = run(
+        tmp_path,
+        [gw(requestId="via-gw", sub="alice")],
+        [iis("via-gw", "alice"), iis("same-id", "admin", **{"cs-uri-stem": "/d"}), iis("same-id", "admin")],
+    )
+    bypassed = [r for r in report.rows if r.verdict is V.BYPASSED]
+    assert len(bypassed) == 2 and report.counts[V.BYPASSED] == 2
+    assert {r.iis.path for r in bypassed if r.iis is not None} == {"/d", "/orders"}

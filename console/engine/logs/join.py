@@ -32,9 +32,16 @@ from console.engine.logs.gateway_access import (
     CORRELATION_KEYS,
 )
 from console.engine.logs.join_iis import IIS_USER_FIELDS, read_iis
+from console.engine.logs.join_inputs import check_gateway_inputs
 from console.engine.logs.join_report import KEEP_QUARANTINED, GatewaySide, IisSide, JoinReport, JoinRow
 from console.engine.logs.join_unjoinable import WINDOW, Unjoinable, same_request
-from console.engine.logs.join_verdict import JoinVerdict, is_baton_probe, judge_both, judge_gateway_only
+from console.engine.logs.join_verdict import (
+    GATEWAY_ERROR_TYPES,
+    JoinVerdict,
+    is_baton_probe,
+    judge_both,
+    judge_gateway_only,
+)
 from console.engine.logs.join_workers import Scanner
 from console.engine.logs.sources import LogSource
 
@@ -97,6 +104,7 @@ def _join(
         scan.unkeyed,
         scan.duplicates,
     )
+    check_gateway_inputs(gateway, scan.tallies)  # no record in a gateway input: bad input, never "all bypassed"
     report.quarantined = (scan.quarantined + report.quarantined)[:KEEP_QUARANTINED]
     by_key = scan.by_key
     rows = report.rows
@@ -108,6 +116,10 @@ def _join(
             rows.append(_judge(side, None))
             continue
         index = where.setdefault(key, len(rows))
+        if index != len(rows) and rows[index].gateway is None and rows[index].verdict is JoinVerdict.BYPASSED:
+            # No gateway record: each IIS line is its own request around the gateway, however many share the id.
+            rows.append(_judge(side, None))
+            continue
         if index != len(rows):  # a later IIS line of one request (the Negotiate 401, then 200): the final one counts
             earlier = rows[index]
             later = side._replace(duplicates=(earlier.iis.duplicates if earlier.iis else 0) + 1)
@@ -117,13 +129,18 @@ def _join(
             gateway_side = by_key.pop(key, None)  # what is left in by_key afterwards, IIS never logged
             if gateway_side is not None:
                 user = side.user
-                if user is not None and user in gateway_side[4] and side.code not in _REFUSING:
+                if (
+                    user is not None
+                    and user in gateway_side[4]
+                    and side.code not in _REFUSING
+                    and (gateway_side[7] is None or not _answered_itself(gateway_side))
+                ):
                     # The common case, intact, made here: a million calls to _judge cost a second.
                     matched = _gateway_side(gateway_side)
                     rows.append(_new_row((key, INTACT, matched, side, user, user, matched.status, side.status, "")))
                     continue
             row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
-        if row.verdict is JoinVerdict.BYPASSED and "." in key:
+        if row.verdict is JoinVerdict.BYPASSED and row.gateway is None and "." in key:
             row = _probe(row, key, by_key, rows, where, own)
         if index != len(rows):
             rows[index] = row
@@ -134,14 +151,34 @@ def _join(
     blind = Unjoinable(unjoinable, keyed=bool(sides))
     for only in by_key.values():
         rows.append(_gateway_only(_gateway_side(only), latest, blind))
+    for replaced in sorted(scan.repeats, key=lambda values: (values[0], values[1])):
+        # A client retry reusing its id: a request of its own; IIS lines with the key are judged with the last one.
+        repeat = _gateway_only(_gateway_side((*replaced[:-1], 0)), latest, blind)  # 0: the same with workers or not
+        note = f"a later gateway request has the same key (a retry?), judged with its IIS lines; {repeat.note}"
+        rows.append(repeat._replace(note=note))
     if httperr:
         _match_httperr(rows, httperr, report)
     report.counts = Counter(row.verdict for row in rows)
     return report
 
 
+def _answered_itself(gateway: GatewaySide | tuple[object, ...]) -> bool:
+    """Whether the gateway logged that it answered the request itself (a gateway error type such as ACCESS_DENIED and
+    no integration status), so IIS should have no line. A bare 401/403 with neither logged is not enough: the gateway
+    passes IIS's own 401 through."""
+    integration_status, error_type = gateway[6], gateway[7]
+    return integration_status is None and isinstance(error_type, str) and error_type.upper() in GATEWAY_ERROR_TYPES
+
+
 def _judge(side: IisSide, gateway: GatewaySide | None) -> JoinRow:
     user = side.user
+    if gateway is not None and gateway.error_type is not None and _answered_itself(gateway):
+        note = (
+            f"the gateway answered {gateway.status or '-'} itself ({gateway.error_type or 'no integration status'}) "
+            "and never forwarded it, yet IIS served a request with its id: a replayed or copied correlation id, "
+            "traffic around the gateway"
+        )
+        return JoinRow(side.key, JoinVerdict.BYPASSED, gateway, side, None, user, gateway.status, side.status, note)
     same = gateway is not None and user is not None and user in gateway.callers
     if same and not side.duplicates and side.code not in _REFUSING:  # the common case, without judge_both
         assert gateway is not None

@@ -43,17 +43,22 @@ class GatewayScan:
     unkeyed: int = 0
     duplicates: int = 0
     by_key: dict[str, GatewayTuple] = field(default_factory=dict)
+    repeats: list[GatewayTuple] = field(default_factory=list)
+    """Gateway records a later one with the same key replaced (a client retry reusing its id): each is a request of
+    its own, so the join gives each a row."""
 
     def merge(self, tally: Tally, quarantined: list[Quarantined], unkeyed: int, dups: int, blob: bytes) -> None:
         """Fold in one range's result (ranges arrive in file order; a later record wins a shared key)."""
         self.quarantined.extend(quarantined[: max(0, KEEP - len(self.quarantined))])
         self.unkeyed += unkeyed
         self.duplicates += dups
-        keys, values = marshal.loads(blob)  # noqa: S302 - our own worker's output, never outside data
+        keys, values, repeats = marshal.loads(blob)  # noqa: S302 - our own worker's output, never outside data
         by_key = self.by_key
+        self.repeats.extend(repeats)
         if by_key:
             for i in [i for i, key in enumerate(keys) if key in by_key]:
                 self.duplicates += 1
+                self.repeats.append(by_key[keys[i]])
                 values[i] = (*values[i][:-1], by_key[keys[i]][-1] + 1 + values[i][-1])
         by_key.update(zip(keys, values, strict=True))
         last = self.tallies[-1] if self.tallies else None
@@ -72,12 +77,13 @@ def scan_range(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Tally, list[Quarantined], int, int, bytes]:
     """Read the lines starting in [begin, end) of one access log: (tally, quarantined, unkeyed, duplicates,
-    marshalled (keys, tuples))."""
+    marshalled (keys, tuples, the records a later one with the same key replaced))."""
     tally = Tally(source.label)
     label = source.label
     kept: list[Quarantined] = []
     by_key: dict[str, GatewayTuple] = {}
     unkeyed = dups = 0
+    repeats: list[GatewayTuple] = []
     makers: dict[tuple[str, ...], RowMaker] = {}
     for number, start, physical in _physical_lines(source, tally, progress, begin, end):
         obj: object = None
@@ -121,6 +127,7 @@ def scan_range(
             earlier = by_key.setdefault(key, values)
             if earlier is not values:  # a key seen before: the last record wins, and says how many came before
                 dups += 1
+                repeats.append(earlier)
                 by_key[key] = (*values[:-1], earlier[-1] + 1)
             continue
         f = extract(obj, correlation_keys)
@@ -131,6 +138,7 @@ def scan_range(
         before = by_key.get(key)
         if before is not None:
             dups += 1
+            repeats.append(before)
         by_key[key] = (
             label,
             number,
@@ -146,7 +154,7 @@ def scan_range(
             0 if before is None else before[-1] + 1,
         )
     # Version 2: no object references, twice as fast to write as the default for a million tuples of text.
-    return tally, kept, unkeyed, dups, marshal.dumps((list(by_key), list(by_key.values())), 2)
+    return tally, kept, unkeyed, dups, marshal.dumps((list(by_key), list(by_key.values()), repeats), 2)
 
 
 def _physical_lines(

@@ -119,6 +119,8 @@ class _Sides:
         if item.schema.kind is LogKind.HTTPERR:
             self.httperr.append(_iis_side(label, item.line, item.values, plan, None, 0))
         elif plan.key is None:  # a schema without the correlation field: this line cannot be joined at all
+            if not self.report.not_joinable_fields:  # the warning names the fields the log does have
+                self.report.not_joinable_fields = list(item.schema.fields)
             self.unjoinable.append(_iis_side(label, item.line, item.values, plan, None, 0))
         else:
             key = _key_value(item.values[plan.key])

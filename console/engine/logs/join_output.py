@@ -143,4 +143,23 @@ def _one(data: dict[str, object]) -> bytes:
 def csv_row(row: JoinRow) -> list[str]:
     """One row for CSV, in CSV_HEADER order (empty for absent; the CLI's csv.writer does the quoting)."""
     values = row_dict(row)
-    return ["" if values[name] is None else str(values[name]) for name in CSV_HEADER]
+    return [_cell(values[name]) for name in CSV_HEADER]
+
+
+def _cell(value: object) -> str:
+    """A value as a CSV cell; one a spreadsheet could run as a formula gets a leading quote (CSV injection, OWASP:
+    ``= + - @``, tab, CR first). ``=+@`` are guarded again by the writer; ``-`` alone (IIS's empty) is data."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text[:1] in ("\t", "\r") or (text[:1] == "-" and len(text) > 1 and not _number(text)):
+        return "'" + text
+    return text
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

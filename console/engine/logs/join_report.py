@@ -104,6 +104,8 @@ class JoinReport:
     iis_not_joinable: int = 0
     """IIS records in a schema without the correlation field: never joined, never a bypass (nobody can tell)."""
     not_joinable_sources: list[str] = field(default_factory=list)
+    not_joinable_fields: list[str] = field(default_factory=list)
+    """The #Fields of the first schema without the key (the warning lists them: a typo in --iis-key shows)."""
     iis_key: str = "X-Correlation-Id"
 
     @property
@@ -149,7 +151,8 @@ class JoinReport:
         header = self.iis_key[3:-1] if self.iis_key.lower().startswith("cs(") else self.iis_key
         where = ", ".join(self.not_joinable_sources[:3]) + (", …" if len(self.not_joinable_sources) > 3 else "")
         return (
-            f"{self.iis_not_joinable} IIS records ({where}) are in a log whose #Fields has no {header} field: they "
+            f"{self.iis_not_joinable} IIS records ({where}) are in a log whose #Fields has no {header} field "
+            f"(has: {' '.join(self.not_joinable_fields) or '-'}): they "
             "cannot be joined to gateway requests, so they are not joinable (never counted as bypassed), and gateway "
             f"requests of their time are not joinable either. Fix: log the {header} request header as a custom field "
             f"(source type RequestHeader) and map integration.request.header.{header} = context.requestId on the "

@@ -3,7 +3,10 @@
 Order of judgement for a request both logged: IIS answered 401/403 → REFUSED_AT_IIS (whoever the callers were);
 no caller at the gateway but one at IIS → ALTERED (IIS trusts an identity nobody authenticated: a client-sent
 header passed through, say); a gateway caller and none at IIS → LOST; callers that are not the same account →
-ALTERED; else INTACT (no caller at either hop is intact too: an open route stayed open).
+ALTERED; the same account name in realms the logs cannot prove are one → NAME_ONLY (never counted as intact); else
+INTACT (no caller at either hop is intact too: an open route stayed open). A request the gateway answered itself
+(a gateway error type logged, no integration status) that IIS nonetheless logged is BYPASSED: IIS served a request the
+gateway never forwarded (a replayed or copied correlation id).
 
 A request only the gateway logged is REFUSED_AT_GATEWAY when the gateway answered it itself (no integration status,
 and a gateway error type such as UNAUTHORIZED/THROTTLED, or, with neither logged, status 401/403/429), otherwise
@@ -24,6 +27,7 @@ __all__ = [
     "judge_both",
     "judge_gateway_only",
     "same_caller",
+    "same_name",
 ]
 
 
@@ -40,6 +44,8 @@ class JoinVerdict(StrEnum):
     """The gateway answered without calling the backend: no IIS line is expected, so it is not "missing"."""
     BATON_PROBE = "baton_probe"
     """A trace's own warm-up or spoof check, sent straight to IIS on purpose: not traffic around the gateway."""
+    NAME_ONLY = "name_only"
+    """Both hops logged the same account name, but the realms cannot be verified to be one: never intact."""
     NOT_JOINABLE = "not_joinable"
     """The gateway forwarded it, but the IIS log of its time has no correlation field: its line cannot be found."""
 
@@ -48,6 +54,8 @@ class JoinVerdict(StrEnum):
         """The verdict as a person reads it: ``refused at IIS``."""
         if self is JoinVerdict.BATON_PROBE:
             return "Baton's own probe"
+        if self is JoinVerdict.NAME_ONLY:
+            return "same name, realm not verified"
         return self.value.replace("_", " ").replace(" iis", " IIS")
 
 
@@ -92,28 +100,42 @@ def _account(user: str) -> tuple[str, str | None]:
 
 
 def same_caller(gateway: str, iis: str) -> str | None:
-    """How two logged identities are the same account (a note, ``""`` when equal as written), or None when not.
+    """How two logged identities are verifiably the same account (a note, ``""`` when equal as written), or None.
 
-    Windows account names and UPNs are case-insensitive, so a case-only difference is the same caller. A realm on
-    one side only (``CORP\\alice`` vs ``alice``, ``alice@corp.example`` vs ``alice``) is the same account as logged
-    by a hop that adds or drops the domain. Both realms given: the same when equal, or when a NetBIOS domain is the
-    first label of the DNS one (``CORP\\alice`` ~ ``alice@corp.example.com``); ``CORP\\alice`` vs ``OTHER\\alice``
-    are different callers."""
+    Windows account names and UPNs are case-insensitive, so a case-only difference is the same caller, and so is an
+    empty realm (``\\alice``, ``alice@``) beside none. Anything needing a guess about realms is not: see same_name."""
     if gateway == iis:
         return ""
+    if gateway.casefold() == iis.casefold():
+        return "same caller; only the letter case differs"
     g_name, g_realm = _account(gateway)
     i_name, i_realm = _account(iis)
-    if g_name != i_name:
+    if g_name != i_name or g_realm != i_realm:
         return None
-    if g_realm is None and i_realm is None:
-        return "same caller; only the letter case differs"
+    if g_realm is None:
+        return f"same caller; an empty realm is no realm ({gateway} / {iis})"
+    return "same caller; only the letter case differs"
+
+
+def same_name(gateway: str, iis: str) -> str | None:
+    """A note when the account names agree but nothing in the logs proves the realms are one, else None.
+
+    A realm on one side only (``alice`` vs ``FABRIKAM\\alice``): the bare side may mean any realm. A NetBIOS domain
+    beside a DNS one whose first label it is (``CONTOSO\\alice`` vs ``alice@contoso.evil.com``): the NetBIOS name
+    need not be that label, and anyone can own such a DNS name, so the mapping is a guess. Both are NAME_ONLY, never
+    intact. Realms both given and visibly different (``CORP`` vs ``OTHER``) are different callers (None)."""
+    g_name, g_realm = _account(gateway)
+    i_name, i_realm = _account(iis)
+    if g_name != i_name or g_realm == i_realm:
+        return None
     if g_realm is None or i_realm is None:
-        return f"same account name; the realm is logged on one side only ({gateway} / {iis})"
-    if g_realm == i_realm:
-        return "same caller; only the letter case differs"
+        return f"same account name; the realm is logged on one side only, so it is not verified ({gateway} / {iis})"
     netbios, dns = (g_realm, i_realm) if "." not in g_realm else (i_realm, g_realm)
-    if "." not in netbios and dns.split(".", 1)[0] == netbios:
-        return f"same account; domain {netbios} is {dns}"
+    if "." not in netbios and "." in dns and dns.split(".", 1)[0] == netbios:
+        return (
+            f"same account name; domain {netbios} may or may not be {dns}: the logs do not say which DNS domain a "
+            "NetBIOS name stands for"
+        )
     return None
 
 
@@ -134,6 +156,10 @@ def judge_both(
         note = same_caller(caller, iis_user)
         if note is not None:
             return JoinVerdict.INTACT, caller, note
+    for caller in callers:
+        note = same_name(caller, iis_user)
+        if note is not None:
+            return JoinVerdict.NAME_ONLY, caller, note
     return JoinVerdict.ALTERED, shown, "different callers"
 
 
