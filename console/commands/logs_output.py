@@ -199,7 +199,7 @@ def csv_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO)
     """CSV with a header row; values inert (a spreadsheet or terminal never sees an escape code); returns the count."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([inert(c) for c in columns])
+    writer.writerow([_csv_safe(inert(c)) for c in columns])
     out.write(buffer.getvalue())
     count = 0
     for row in rows:
@@ -212,9 +212,9 @@ def csv_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO)
 
 
 def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote (CSV injection)."""
-    # "-" alone is IIS's empty value and "-.-.0" a status: only a "-" that could start a formula is guarded.
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and any(c in text for c in "(=+!|@") and not _is_number(text)):
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first; OWASP's list) gets a leading quote."""
+    # "-" alone is IIS's empty value and "-5" a number: any other "-" first could start a formula.
+    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and text != "-" and not _is_number(text)):
         return "'" + text
     return text
 

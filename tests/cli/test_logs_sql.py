@@ -122,3 +122,12 @@ def test_wide_characters_keep_the_columns_aligned(capsys: pytest.CaptureFixture[
         return len(before) + (wide - 1) * sum(1 for c in before if not c.isascii())
 
     assert cell_of(header, "n") == rule.rindex("-") == cell_of(row, "1") == 10
+
+
+def test_csv_neutralises_formulas_in_cells_and_headers(capsys: pytest.CaptureFixture[str], log: Path) -> None:
+    statement = "SELECT '-2+3' AS \"=HYPERLINK()\", '-cmd' AS m, '-' AS e, '-5' AS n FROM logs LIMIT 1"
+    code, out, _ = run(capsys, "--csv", statement, str(log))
+    assert code == 0
+    header, row = list(csv.reader(io.StringIO(out)))[:2]
+    assert header[0] == "'=HYPERLINK()"
+    assert row == ["'-2+3", "'-cmd", "-", "-5"]
