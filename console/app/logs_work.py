@@ -268,5 +268,6 @@ def join(paths: LogPaths) -> JoinResult:
                 f"user={iis.user or '-'} id={iis.key or '-'}"
             )
     counts = {verdict.value: count for verdict, count in report.counts.items()}
-    counts["iis_not_joinable"] = report.iis_not_joinable  # IIS lines no request could be judged against
+    if report.iis_not_joinable:  # IIS lines no request could be judged against
+        counts["iis_not_joinable"] = report.iis_not_joinable
     return JoinResult(counts, tuple(bypassed), tuple(report.warnings()))
