@@ -152,8 +152,12 @@ def _look(
     )
     by_id: list[LogRecord] = []
     fields_seen: set[bool] = set()
+    named: dict[int, str | None] = {}  # per schema, not per line: a trace reads thousands of lines
     for record in records:
-        name = correlation_field(record.schema, query.header)
+        key = id(record.schema)
+        if key not in named:
+            named[key] = correlation_field(record.schema, query.header)
+        name = named[key]
         fields_seen.add(name is not None)
         if name is not None and record.get(name) == query.correlation_id:
             by_id.append(record)
