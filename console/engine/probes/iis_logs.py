@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from console.engine.logs.model import LogInputError, LogRecord
+from console.engine.logs.sources import LogSource
 from console.engine.probes.iis_match import LogQuery, by_time, elsewhere
 from console.engine.probes.w3c import Tail, correlation_field, newest_sources
 from console.errors import TraceCancelled
@@ -130,6 +132,22 @@ def search_logs(
                 time.sleep(0.05)
 
 
+_SHARED: OrderedDict[str, Tail] = OrderedDict()
+"""The Tail of each recently searched file, kept across traces: a trace reads only what was written since the last
+one instead of the last TAIL_BYTES again (the sandbox's log grows with every trace)."""
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 8
+
+
+def _shared_tail(key: str, source: LogSource) -> Tail:
+    with _SHARED_LOCK:
+        tail = _SHARED.pop(key, None) or Tail(source)
+        _SHARED[key] = tail
+        while len(_SHARED) > _SHARED_MAX:
+            _SHARED.popitem(last=False)
+        return tail
+
+
 def _look(
     query: LogQuery,
     w3c: str | None,
@@ -199,7 +217,8 @@ def _records(
         return [], []
     out: list[LogRecord] = []
     for source in reversed(sources):  # oldest first: records in time order, the newest line last
-        tail = tails.setdefault(f"{source.path}!{source.member or ''}", Tail(source))
+        key = f"{source.path}!{source.member or ''}"
+        tail = tails.setdefault(key, _shared_tail(key, source))
         try:
             out += tail.poll(stop)
         except LogInputError as exc:

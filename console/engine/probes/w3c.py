@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,20 @@ class Tail:
     quarantined: dict[int, Quarantined] = field(default_factory=dict)
     """Lines the reader could not read (no #Fields before them, a value count that does not fit …)."""
 
+    identity: tuple[int, int, bytes] | None = None
+    """(device, inode, first bytes) at the last poll: another file, or one rewritten in place, is read afresh."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """Kept across traces (see iis_logs): two traces polling one file take turns."""
+
     def poll(self, stop: Callable[[], bool] = lambda: False) -> list[LogRecord]:
-        """Read what was added since the last poll; every record read so far, in file order."""
+        """Read what was added since the last poll; every record read so far (the last TAIL_BYTES), in file order."""
+        with self.lock:
+            return self._poll(stop)
+
+    def _poll(self, stop: Callable[[], bool]) -> list[LogRecord]:
+        identity = _identity(self.source)
+        if identity != self.identity:
+            self.identity, self.start, self.size, self.records, self.quarantined = identity, None, -1, {}, {}
         size = self.source.size()
         if size == self.size and self.start is not None:
             return [self.records[k] for k in sorted(self.records)]
@@ -81,7 +94,21 @@ class Tail:
                 break
         # The last line may be half written: the next poll reads it again.
         self.start = last
+        floor = last - TAIL_BYTES  # kept across traces: memory stays bounded however long the log grows
+        if self.records and min(self.records) < floor:
+            self.records = {k: v for k, v in self.records.items() if k >= floor}
+            self.quarantined = {k: v for k, v in self.quarantined.items() if k >= floor}
         return [self.records[k] for k in sorted(self.records)]
+
+
+def _identity(source: LogSource) -> tuple[int, int, bytes] | None:
+    try:
+        info = source.path.stat()
+        with source.path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, head
 
 
 def _tail_start(source: LogSource) -> int:
