@@ -13,6 +13,7 @@ import datetime
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -162,12 +163,8 @@ def split_lines(
             yield line_base + tally.lines, start, None if b"\0" in raw else raw.decode("utf-8", "replace"), raw
             if progress is not None and not tally.lines & 0x3FFF:
                 progress(source.disk_position(stream, offset) - begin)
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zlib: corrupt data mid-stream, as the reader
         raise input_error(source.label, exc) from None
-    except Exception as exc:  # zlib.error: corrupt compressed data mid-stream
-        if source.compressed and type(exc).__module__ == "zlib":
-            raise input_error(source.label, exc) from None
-        raise
     finally:
         stream.close()
     if progress is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import marshal
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,12 +178,8 @@ def _physical_lines(
             if progress is not None and not number & 0x3FFF:
                 progress(source.disk_position(stream, offset) - begin)
         tally.truncated_last_line = bool(number > base and end is None and not physical.endswith(b"\n"))
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zlib: corrupt data mid-stream, as the reader
         raise input_error(source.label, exc) from None
-    except Exception as exc:  # zlib.error: corrupt compressed data mid-stream
-        if source.compressed and type(exc).__module__ == "zlib":
-            raise input_error(source.label, exc) from None
-        raise
     finally:
         stream.close()
         tally.lines = number - base
