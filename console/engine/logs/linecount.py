@@ -20,6 +20,15 @@ import mmap
 import os
 import sys
 from collections import deque
+from collections.abc import Callable
+
+_compiled: Callable[[mmap.mmap | bytes, int, int], int] | None
+_compiled_tally: Callable[[mmap.mmap | bytes, int, int], tuple[int, int]] | None
+try:  # built by setup.py where a C compiler is found: memory speed, where bytes.count reaches a quarter of it
+    from console.engine.logs._lf import count as _compiled
+    from console.engine.logs._lf import tally as _compiled_tally
+except ImportError:  # pragma: no cover - a machine without a compiler
+    _compiled = _compiled_tally = None
 
 __all__ = ["BLOCK", "PARALLEL_MIN_BYTES", "LineCounter", "can_fork"]
 
@@ -40,16 +49,27 @@ def _tally(data: mmap.mmap, index: int, block: int) -> tuple[int, bool]:
     """(LFs in block ``index``, whether a ``\\n#`` ends in it — the byte before the block included, so a
     directive starting a block is seen; block 0 also when the file starts with ``#`` or a BOM)."""
     start = index * block
-    chunk = data[max(start - 1, 0) : start + block]
-    count = chunk.count(b"\n") - (1 if start and chunk[:1] == b"\n" else 0)
+    end = min(start + block, len(data))
+    first = start == 0 and (data[:1] == b"#" or data[:4] == b"\xef\xbb\xbf#")
+    if _compiled_tally is not None:
+        count, marks = _compiled_tally(data, start, end)
+        return count, first or marks > 0
+    count = data[start:end].count(b"\n")
     # '#' is rare in a W3C log (browsers never send a URL's fragment) and a one-byte find is memchr: checking each
     # '#' for a LF before it is far cheaper than searching for the two bytes.
-    marked = start == 0 and (chunk[:1] == b"#" or chunk[:4] == b"\xef\xbb\xbf#")
-    at = chunk.find(b"#", 1)
+    marked = first
+    at = data.find(b"#", max(start, 1), end)
     while at > 0 and not marked:
-        marked = chunk[at - 1] == 0x0A
-        at = chunk.find(b"#", at + 1)
+        marked = data[at - 1] == 0x0A
+        at = data.find(b"#", at + 1, end)
     return count, marked
+
+
+def count_lf(data: mmap.mmap | bytes, start: int, end: int) -> int:
+    """LFs in ``data[start:end]``: the compiled counter (memory speed) when it was built, else bytes.count."""
+    if _compiled is not None:
+        return _compiled(data, start, end)
+    return data[start:end].count(b"\n")
 
 
 def can_fork() -> bool:
@@ -118,7 +138,7 @@ class LineCounter:
         """How many LFs precede ``offset`` (so the line there is number ``before(offset) + 1``)."""
         at, known = self._last
         if at <= offset < at + self._block:  # near the last answer (hits close together): count the gap only
-            known += self._data[at:offset].count(b"\n")
+            known += count_lf(self._data, at, offset)
         else:
             known = self._blocks_before(offset)
         self._last = (offset, known)
@@ -135,7 +155,7 @@ class LineCounter:
         for index in range(first_child, whole):  # the child died before sending these: count them here
             if index not in self._counts:
                 self._store(index, *_tally(self._data, index, self._block))
-        return sum(self._counts[i] for i in range(whole)) + self._data[whole * self._block : offset].count(b"\n")
+        return sum(self._counts[i] for i in range(whole)) + count_lf(self._data, whole * self._block, offset)
 
     def rfind_directive(self, end: int) -> int:
         """``data.rfind(b"\\n#", 0, end)``, skipping the blocks counted and known to hold no directive."""

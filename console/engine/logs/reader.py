@@ -8,7 +8,6 @@ only its first MAX_LINE bytes kept."""
 
 from __future__ import annotations
 
-import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
@@ -16,7 +15,7 @@ from typing import BinaryIO
 from console.engine.logs.directives import Header, parse_directive
 from console.engine.logs.lines import bare_cr, split_values, values_for
 from console.engine.logs.model import LogKind, LogRecord, Quarantined, Tally, make_record
-from console.engine.logs.sources import LogSource, check_not_shrunk, input_error
+from console.engine.logs.sources import LogSource, archive_errors, check_not_shrunk, input_error
 
 __all__ = ["CHUNK", "MAX_LINE", "parse_directive", "read", "split_values"]
 
@@ -163,7 +162,7 @@ def _read(
     try:
         yield from _lines(source, stream, tally, progress, start)
         check_not_shrunk(source, stream)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+    except archive_errors(OSError, EOFError, zlib.error) as exc:
         raise input_error(source.label, exc) from None
     finally:
         stream.close()

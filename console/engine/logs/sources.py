@@ -5,18 +5,17 @@ from __future__ import annotations
 import errno
 import fnmatch
 import glob
-import gzip
 import os
 import re
 import stat
-import zipfile
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO, cast
 
 from console.engine.logs.model import LogInputError
-from console.engine.logs.spool import spool
 
 __all__ = ["DEFAULT_PATTERN", "LogSource", "expand"]
 
@@ -46,7 +45,7 @@ class LogSource:
         """The decompressed byte stream; LogInputError (naming the input) when it cannot be opened."""
         try:
             if self.member is not None:
-                archive = zipfile.ZipFile(self.path)
+                archive = _zipfile().ZipFile(self.path)
                 try:
                     stream = archive.open(self.member)
                 except BaseException:
@@ -57,19 +56,20 @@ class LogSource:
                 archive.close()
                 return cast(BinaryIO, stream)
             if self.path.suffix.lower() == ".gz":
-                return cast(BinaryIO, gzip.open(self.path, "rb"))
+                return cast(BinaryIO, _gzip().open(self.path, "rb"))
             return open(self.path, "rb")  # the caller closes it
-        except (OSError, zipfile.BadZipFile, RuntimeError, KeyError) as exc:
+        except archive_errors(OSError, RuntimeError, KeyError) as exc:
             raise input_error(self.label, exc) from None
 
     def size(self) -> int:
         """Bytes on disk (for progress): the file's size; a zip member's compressed size."""
         try:
             if self.member is not None:
-                with zipfile.ZipFile(self.path) as archive:
-                    return archive.getinfo(self.member).compress_size
+                with _zipfile().ZipFile(self.path) as archive:
+                    size: int = archive.getinfo(self.member).compress_size
+                    return size
             return self.path.stat().st_size
-        except (OSError, zipfile.BadZipFile, KeyError):
+        except archive_errors(OSError, KeyError):
             return 0
 
     def disk_position(self, stream: BinaryIO, decompressed: int) -> int:
@@ -103,6 +103,30 @@ def check_not_shrunk(source: LogSource, stream: BinaryIO, size_before: int = 0) 
         )
 
 
+def _zipfile() -> ModuleType:
+    """zipfile, imported when an archive is opened: its import (bz2, lzma, shutil…) would cost every search."""
+    import zipfile
+
+    return zipfile
+
+
+def _gzip() -> ModuleType:
+    import gzip
+
+    return gzip
+
+
+def archive_errors(*also: type[BaseException]) -> tuple[type[BaseException], ...]:
+    """``also`` and the archive modules' own errors, for an ``except`` clause (evaluated when something was raised:
+    only a module already imported can have raised its error)."""
+    found: list[type[BaseException]] = list(also)
+    if "zipfile" in sys.modules:
+        found.append(sys.modules["zipfile"].BadZipFile)
+    if "gzip" in sys.modules:
+        found.append(sys.modules["gzip"].BadGzipFile)
+    return tuple(found)
+
+
 def input_error(label: str, exc: BaseException) -> LogInputError:
     """One line naming the input and what was wrong with it (Baton's words, not the library's)."""
     if isinstance(exc, PermissionError):
@@ -111,9 +135,10 @@ def input_error(label: str, exc: BaseException) -> LogInputError:
         return LogInputError("no such file", where=label)
     if isinstance(exc, IsADirectoryError):
         return LogInputError("is a folder, not a file", where=label)
-    if isinstance(exc, zipfile.BadZipFile):
+    zipped, gzipped = sys.modules.get("zipfile"), sys.modules.get("gzip")
+    if zipped is not None and isinstance(exc, zipped.BadZipFile):
         return LogInputError("corrupt zip archive", where=label)
-    if isinstance(exc, gzip.BadGzipFile):
+    if gzipped is not None and isinstance(exc, gzipped.BadGzipFile):
         return LogInputError("corrupt gzip file (not gzip data)", where=label)
     if isinstance(exc, EOFError):
         return LogInputError("truncated compressed data (the archive ends early)", where=label)
@@ -154,7 +179,7 @@ def _sniff_stream(source: LogSource) -> None:
             head = stream.read(SNIFF)
     except LogInputError:
         raise
-    except (OSError, EOFError, zipfile.BadZipFile, RuntimeError) as exc:
+    except archive_errors(OSError, EOFError, RuntimeError) as exc:
         raise input_error(source.label, exc) from None
     except Exception as exc:  # zlib.error and friends: corrupt compressed data
         raise input_error(source.label, exc) from None
@@ -172,9 +197,9 @@ def _quiet(_text: str) -> None:
 def _zip_members(path: Path, label: str, patterns: Sequence[str], warn: Warn) -> list[LogSource]:
     logs = [p for p in patterns if not p.endswith((".zip", ".gz"))]  # nested archives are not opened
     try:
-        with zipfile.ZipFile(path) as archive:
+        with _zipfile().ZipFile(path) as archive:
             files = [i.filename for i in archive.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile) as exc:
+    except archive_errors(OSError) as exc:
         raise input_error(label, exc) from None
     names = [name for name in files if _is_log(name, logs)]
     if not names:
@@ -199,6 +224,8 @@ def _file(path: Path, label: str, patterns: Sequence[str], warn: Warn) -> list[L
         raise input_error(label, exc) from None
     if not stat.S_ISREG(mode):
         # A pipe cannot be sniffed, mapped or read twice: it is copied once to a private file, read from there.
+        from console.engine.logs.spool import spool  # tempfile and shutil only when a pipe is read
+
         return _file(spool(path, label, mode), label, patterns, warn)
     suffix = path.suffix.lower()
     if suffix == ".zip":

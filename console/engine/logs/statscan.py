@@ -11,7 +11,6 @@ the same in either part. When the child fails, the parent counts the upper part 
 from __future__ import annotations
 
 import dataclasses
-import zipfile
 import zlib
 from collections.abc import Callable
 from typing import BinaryIO
@@ -21,7 +20,7 @@ from console.engine.logs.linecount import can_fork
 from console.engine.logs.linerules import MAX_LINE
 from console.engine.logs.model import Tally
 from console.engine.logs.reader import CHUNK
-from console.engine.logs.sources import LogSource, check_not_shrunk, input_error
+from console.engine.logs.sources import LogSource, archive_errors, check_not_shrunk, input_error
 from console.engine.logs.split import Child, header_at, line_start_after
 from console.engine.logs.stats import LogStats
 
@@ -55,7 +54,7 @@ def scan(source: LogSource, result: LogStats, progress: Progress | None = None, 
                     if progress is not None:
                         progress(source.size())
             check_not_shrunk(source, stream, size)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+    except archive_errors(OSError, EOFError, zlib.error) as exc:
         raise input_error(source.label, exc) from None
     return tally
 

@@ -1,0 +1,6 @@
+"""LF counting at memory speed (console/engine/logs/_lf.c)."""
+
+import mmap
+
+def count(buffer: bytes | bytearray | memoryview | mmap.mmap, start: int = ..., end: int = ..., /) -> int: ...
+def tally(buffer: bytes | bytearray | memoryview | mmap.mmap, start: int, end: int, /) -> tuple[int, int]: ...
