@@ -54,6 +54,14 @@ def best(argv: list[str], runs: int = RUNS) -> tuple[float, bytes]:
     return min(times), out
 
 
+def counter() -> str:
+    """Which LF counter the search uses: the compiled one (setup.py builds it where a C compiler is) or bytes.count."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import console.engine.logs._lf"], cwd=ROOT, capture_output=True, check=False
+    )
+    return "the compiled counter (console/engine/logs/_lf.c)" if found.returncode == 0 else "bytes.count (not built)"
+
+
 def cli_ready() -> bool:
     return (ROOT / "console" / "commands" / "logs_search.py").exists()
 
@@ -78,6 +86,7 @@ def bench_search(path: Path) -> bool:
     print(f"  grep -F      {g * 1000:7.0f} ms  (the target's yardstick)")
     print(f"  grep -nF     {gn * 1000:7.0f} ms  (grep with line numbers, for context: {gnout[:12].decode()}…)")
     print(f"  baton search {b * 1000:7.0f} ms  = {ratio:.2f}x grep (target <= {SEARCH_RATIO}x)")
+    print(f"  line ends counted by {counter()}")
     if not ok_found:
         print("  FAIL: the id was not found exactly once by both")
     if baton_line != grep_line:
