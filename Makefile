@@ -52,6 +52,7 @@ conformance: $(TEST_STAMP) ## judge Baton against the public tokens, responses a
 	$(PY) bench/conformance_responses.py
 	$(PY) bench/conformance_logs.py
 	$(PY) bench/conformance_iis_catalogue.py
+	$(PY) bench/conformance_apigw.py
 
 screenshots: $(TEST_STAMP) ## PNG and SVG screenshots of the real console into screenshots/
 	$(PY) -m console.app.screenshots screenshots

@@ -4,7 +4,8 @@ The inputs are generated once into tempfile.gettempdir()/baton-bench and reused:
 sandbox's format (console/sandbox/gateway/logs.py ACCESS_LOG_FORMAT) and a W3C log (IIS default fields plus
 X-Correlation-Id, CRLF, a repeated header block every 250,000 lines). The mix: most requests intact, some with the
 realm on one side only, lost, altered, refused at IIS (a Negotiate 401 then 200 among them), refused at the gateway,
-missing at IIS, and IIS lines no gateway record accounts for (bypassed). Timed: the real CLI,
+missing at IIS, forwarded without the correlation header (IIS logs ``-``: id not propagated, matched by time, method
+and path), and IIS lines no gateway record accounts for, sent by an internal job (bypassed). Timed: the real CLI,
 `baton logs join --gateway G --iis I --json > /dev/null`, best of 3 after a warm-up; peak RSS of the child. That is
 the figure the target is for: the issue asks for the join of a million records with a million, and the join's
 product is its report, a row per request (the machine form, --json; the text form is the same rows, wider). Beside
@@ -27,14 +28,17 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORDS = 1_000_000
 TARGET_S = 10.0
 RUNS = 3
-VERSION = 1
+VERSION = 2
 """Bump when the generator changes, so stale cached files are not reused."""
 FIELDS = (
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) "
     "sc-status sc-substatus sc-win32-status time-taken X-Correlation-Id"
 )
 _PATHS = ("/api/orders", "/api/orders/1234/lines", "/api/customers/me", "/api/invoices/2026/05")
-_AGENT = "AmazonAPIGateway_abcdef1234+(REST+integration)+Java/17.0.10+okhttp/4.12"
+_AGENT = "AmazonAPIGateway_abcdef1234"
+"""What an API Gateway HTTP (non-proxy) integration sends (failure-modes-more C1)."""
+_DIRECT_AGENT = "reports-batch/1.0+(internal)"
+"""The bypassing caller: an internal job calling IIS straight."""
 _MONTH = "May"
 HEADER_EVERY = 250_000
 
@@ -45,7 +49,20 @@ def cache_dir() -> Path:
     return folder
 
 
-_FATES = ("lost", "altered", "refused", "refused", "realm", "realm", "realm", "gateway-refused", "missing", "negotiate")
+_FATES = (
+    "lost",
+    "altered",
+    "refused",
+    "refused",
+    "realm",
+    "realm",
+    "realm",
+    "gateway-refused",
+    "missing",
+    "negotiate",
+    "unmapped",
+)
+"""Per hundred requests; "unmapped": the gateway forwarded it without the correlation header (IIS logs ``-``)."""
 
 
 def _kind(i: int) -> str:
@@ -63,7 +80,9 @@ def generate(gateway: Path, iis: Path, records: int, seed: int = 7) -> None:
         g_batch: list[str] = []
         i_batch: list[str] = []
 
-        def iis_line(second: int, method: str, path: str, user: str, status: str, key: str) -> None:
+        def iis_line(
+            second: int, method: str, path: str, user: str, status: str, key: str, agent: str = _AGENT
+        ) -> None:
             nonlocal iis_lines
             if iis_lines % HEADER_EVERY == 0:
                 i_batch.append(
@@ -73,7 +92,7 @@ def generate(gateway: Path, iis: Path, records: int, seed: int = 7) -> None:
             clock = f"{second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
             i_batch.append(
                 f"2026-05-17 {clock} 10.0.1.5 {method} {path} page={second % 500}&size=50 443 {user} "
-                f"172.31.{rng.randrange(256)}.{rng.randrange(256)} {_AGENT} - {status} "
+                f"172.31.{rng.randrange(256)}.{rng.randrange(256)} {agent} - {status} "
                 f"{rng.randrange(1, 900)} {key}\r\n"
             )
             iis_lines += 1
@@ -94,7 +113,7 @@ def generate(gateway: Path, iis: Path, records: int, seed: int = 7) -> None:
             elif kind in ("refused",):
                 status, integration = "401", "401"
             if i % 100 == 50:  # an IIS line no gateway record accounts for: the bypass finding
-                iis_line(second, "GET", path, "-", "200 0 0", f"{key[:-4]}beef")
+                iis_line(second, "GET", path, "-", "200 0 0", f"{key[:-4]}beef", _DIRECT_AGENT)
             epoch = 1_779_000_000 + second
             g_batch.append(
                 json.dumps(
@@ -129,6 +148,8 @@ def generate(gateway: Path, iis: Path, records: int, seed: int = 7) -> None:
                 iis_line(second, method, path, name, "200 0 0", key)
             elif kind == "refused":
                 iis_line(second, method, path, "-", "401 2 5", key)
+            elif kind == "unmapped":
+                iis_line(second, method, path, name, "200 0 0", "-")
             elif kind not in ("missing", "gateway-refused"):
                 iis_line(second, method, path, user, "200 0 0", key)
             if len(g_batch) >= 10_000:

@@ -67,7 +67,7 @@ class Session:
                 return self.target
             self._client = make_client(self.timeout)
             if self.scenario is None:
-                self.target = target_from_profile(self.profile)
+                self.target = with_aws_hooks(target_from_profile(self.profile), self.profile)
                 return self.target
             attached = self._attach() if self.attach else None
             if attached is not None:
@@ -196,6 +196,26 @@ class Session:
                 client.close()
         self._client = self._feed_client = None
         self.target = None
+
+
+def with_aws_hooks(target: Target, profile: Profile) -> Target:
+    """``target`` with the AWS adapters its profile asks for: a SigV4 signer for ``[gateway] auth = "iam"``, a
+    Cognito InitiateAuth token source for ``[identity] flow = "cognito"``. Each imports boto3 only when it is first
+    used, so a profile without them (and the sandbox) never pays for it."""
+    from dataclasses import replace
+
+    from console.model.profile import GatewayAuth, IdentityFlow
+
+    if profile.gateway is not None and profile.gateway.auth is GatewayAuth.IAM and target.signer is None:
+        from console.aws.signing import SigV4Signer
+
+        target = replace(target, signer=SigV4Signer(profile.aws))
+    identity = profile.identity
+    if identity is not None and identity.flow is IdentityFlow.COGNITO and target.token_source is None:
+        from console.aws.cognito import CognitoTokenSource
+
+        target = replace(target, token_source=CognitoTokenSource(profile.aws, identity.issuer))
+    return target
 
 
 def _feed_item(raw: dict[str, Any]) -> FeedItem:

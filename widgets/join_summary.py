@@ -20,12 +20,14 @@ VERDICTS: tuple[tuple[str, str, str, str], ...] = (
     ("refused_at_gateway", "refused at gateway", "refused gw", ""),
     ("baton_probe", "Baton probe", "probe", ""),
     ("not_joinable", "not joinable", "not joinable", "$text-warning"),
+    ("id_not_propagated", "correlation id not propagated", "id lost", "$text-warning"),
 )
 """(verdict name, label, short label, style) in the order shown; then bypassed, the security finding, last on the
 counts line so it is where the eye ends."""
-OPTIONAL = frozenset({"name_only", "not_joinable"})
+OPTIONAL = frozenset({"name_only", "not_joinable", "id_not_propagated"})
 """Shown only when some requests are (a small terminal keeps its rows for the usual counts): the same account name in
-realms the logs cannot prove are one, and requests a log without the correlation field cannot join."""
+realms the logs cannot prove are one, requests a log without the correlation field cannot join, and IIS lines that
+came through the gateway without its correlation id (paired by time, method and path or the gateway's User-Agent)."""
 IIS_NOT_JOINABLE = "iis_not_joinable"
 """A count the caller may add: IIS records in a log without the correlation field (never judged, never bypassed)."""
 COUNT_ROWS = 3
@@ -90,6 +92,14 @@ def summary_content(
     elif counts.get("not_joinable", 0) or counts.get(IIS_NOT_JOINABLE, 0):
         # "bypassed 0" says nothing of IIS records that could not be joined: nobody can tell where they came from.
         rows.append(Content.styled("some IIS records could not be joined: whether they came through is unknown", "dim"))
+    elif counts.get("id_not_propagated", 0):
+        lost = counts["id_not_propagated"]
+        rows.append(
+            Content.styled(
+                f"every IIS request came through the gateway; {lost} without its correlation id (paired by time)",
+                "$text-warning",
+            )
+        )
     else:
         rows.append(Content.styled("every IIS request came through the gateway", "dim"))
     if note:

@@ -37,12 +37,19 @@ def baton_commands() -> type[Provider]:
     return BatonCommands
 
 
+def drift_commands() -> type[Provider]:
+    """The palette's AWS drift command (console.app.palette.DriftCommands), imported like baton_commands."""
+    from console.app.palette import DriftCommands
+
+    return DriftCommands
+
+
 class BatonApp(App[int]):
     """Baton's console on one profile (the sandbox by default)."""
 
     CSS_PATH = "baton.tcss"
     TITLE = "Baton"
-    COMMANDS = App.COMMANDS | {baton_commands}
+    COMMANDS = App.COMMANDS | {baton_commands, drift_commands}
 
     def __init__(
         self,

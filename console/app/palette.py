@@ -33,3 +33,34 @@ class BatonCommands(Provider):
 
     async def _run(self, action: str) -> None:
         await self.app.run_action(f"screen.{action}")
+
+
+class DriftCommands(Provider):
+    """The palette's "Compare with another profile (AWS drift)…": pick a profile, see what changes who reaches IIS
+    (console.app.drift_screen). Offered everywhere but on the drift screen itself."""
+
+    def _offered(self) -> bool:
+        from console.app.drift_screen import DriftScreen
+
+        return not isinstance(self.screen, DriftScreen)
+
+    async def discover(self) -> Hits:
+        from console.app.drift_screen import HELP, TITLE
+
+        if self._offered():
+            yield DiscoveryHit(TITLE, self._open, help=HELP)
+
+    async def search(self, query: str) -> Hits:
+        from console.app.drift_screen import HELP, TITLE
+
+        if not self._offered():
+            return
+        matcher = self.matcher(query)
+        score = max(matcher.match(TITLE), matcher.match(HELP))
+        if score > 0:
+            yield Hit(score, matcher.highlight(TITLE), self._open, help=HELP)
+
+    async def _open(self) -> None:
+        from console.app.drift_screen import open_drift
+
+        open_drift(self.app)

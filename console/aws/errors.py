@@ -143,7 +143,7 @@ def _not_found(
     """NotFoundException, named by what the operation looked up: the REST API, its stage, or something else."""
     response = getattr(exc, "response", None) or {}
     error = response.get("Error", {}) if isinstance(response, dict) else {}
-    if str(error.get("Code", "")) != "NotFoundException":
+    if str(error.get("Code", "")) not in ("NotFoundException", "ResourceNotFoundException"):  # Lambda, Logs, Secrets
         return None
     operation = str(getattr(exc, "operation_name", "") or "")
     where = " ".join(part for part in (service, operation) if part) or "aws"
@@ -160,7 +160,7 @@ def _not_found(
             where=where,
             hint="check [aws] stage (aws apigateway get-stages --rest-api-id ID / apigatewayv2 get-stages lists them)",
         )
-    message = f"AWS found nothing for {operation or 'the call'} (NotFoundException)"
+    message = f"AWS found nothing for {operation or 'the call'} ({error.get('Code')})"
     return AwsError(message, reason="not_found", where=where)
 
 

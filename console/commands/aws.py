@@ -9,7 +9,13 @@ import importlib
 VERBS: dict[str, str] = {
     "whoami": "who AWS says you are (STS GetCallerIdentity), with the region and endpoint used",
     "inspect": "what the API (REST or HTTP) is configured to send IIS for the request, with findings and fixes",
+    "authorize": "what the API's authorizer decides for this token and request, asked of AWS (or evaluated locally)",
+    "logs": "this request's gateway execution and access log lines from CloudWatch, by x-amzn-RequestId",
+    "query": "a CloudWatch Logs Insights query over many requests (the service scans; the query is shown)",
+    "diff": "differences between two profiles' identity chains that change who reaches IIS (configuration drift)",
 }
+OWN_OPTIONS = ("authorize", "logs", "query", "diff")
+"""Verbs whose options live in their own light ``aws_<verb>_args.py`` (no boto3 there: --help must stay cheap)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     inspect.add_argument("--path", metavar="PATH", help="request path after the stage (default: from [gateway] url)")
     inspect.add_argument("--method", metavar="M", default="GET", help="HTTP method of the request (default: GET)")
     inspect.add_argument("--json", action="store_true", help="one JSON document")
+
+    for name in OWN_OPTIONS:
+        importlib.import_module(f"console.commands.aws_{name}_args").add_arguments(made[name])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -131,7 +131,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     join.add_argument("--summary", action="store_true", help="counts only, no row per request")
     _output(join, csv=True)
     join.epilog = (
-        "exit codes: 0 every request intact; 1 any finding (lost, altered, name_only, bypassed, not joinable); "
+        "exit codes: 0 every request intact; 1 any finding (lost, altered, name_only, bypassed, not joinable, "
+        "correlation id not propagated); "
         "2 unusable input (a missing or unreadable file, a gateway log with no access-log record)"
     )
 

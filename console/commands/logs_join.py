@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDING = 0, 1
 _BAD = ("lost", "altered", "bypassed", "name_only")
+_UNVERIFIED = ("not_joinable", "id_not_propagated")
+"""Findings too (exit 1): nobody can say whose request it was, though none is a security finding."""
 _COLOURS = {
     "intact": "green",
     "lost": "red",
@@ -30,6 +32,7 @@ _COLOURS = {
     "baton_probe": "dim",
     "not_joinable": "yellow",
     "name_only": "yellow",
+    "id_not_propagated": "yellow",
 }
 BYPASS_FINDING = (
     "traffic reached IIS around the gateway: IIS logged requests no gateway record accounts for — restrict IIS to "
@@ -39,7 +42,8 @@ BYPASS_FINDING = (
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 when every request kept its identity; 1 on any finding: lost, altered, the same name in an unverified
-    realm, bypassed, or requests or IIS records that could not be joined (the audit did not pass: nobody can say);
+    realm, bypassed, a correlation id the gateway did not propagate, or requests or IIS records that could not be
+    joined (the audit did not pass: nobody can say);
     2 (LogInputError, raised) for unusable input."""
     from console.engine.logs.join import join
     from console.engine.logs.sources import expand
@@ -85,7 +89,7 @@ def _is_the_baton_command() -> bool:
 def _bad() -> list[Any]:
     from console.engine.logs.join import JoinVerdict
 
-    return [*(JoinVerdict(v) for v in _BAD), JoinVerdict.NOT_JOINABLE]
+    return [*(JoinVerdict(v) for v in _BAD), *(JoinVerdict(v) for v in _UNVERIFIED)]
 
 
 def summary_json(report: JoinReport) -> dict[str, Any]:

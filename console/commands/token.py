@@ -94,7 +94,7 @@ def _acquire(profile: Profile, scenario: str | None, timeout: float) -> tuple[st
     try:
         target = session.start()
         with make_client(timeout) as http:
-            acquired = acquire_token(target.client, http, profile_resolver(profile))
+            acquired = acquire_token(target.client, http, profile_resolver(profile), token_source=target.token_source)
     finally:
         session.close()
     if acquired is None or not acquired.value:

@@ -67,9 +67,7 @@ def build_profile(
         identity=_identity(data["identity"], base_dir) if "identity" in data else None,
         propagation=_propagation(data.get("propagation", {})),
         iis=_iis(data["iis"], base_dir) if "iis" in data else None,
-        aws=AwsSettings(**{k: _text(data["aws"], k) for k in ("profile", "region", "api_id", "stage", "endpoint_url")})
-        if "aws" in data
-        else None,
+        aws=_aws(data["aws"]) if "aws" in data else None,
         sandbox=sandbox,
         source=source,
     )
@@ -82,6 +80,16 @@ def _gateway(table: dict[str, Any], base_dir: str | None) -> GatewaySettings:
         auth=GatewayAuth(table.get("auth", "none")),
         api_key=_secret(table, "api_key", base_dir),
         access_log=_location(table, "access_log", base_dir),
+    )
+
+
+def _aws(table: dict[str, Any]) -> AwsSettings:
+    texts = ("profile", "region", "api_id", "stage", "endpoint_url", "execution_log_group", "access_log_group")
+    wait = table.get("log_wait")
+    return AwsSettings(
+        **{k: _text(table, k) for k in (*texts, "iis_log_group")},
+        allow_invoke=table.get("allow_invoke") is True,
+        log_wait=float(wait) if isinstance(wait, int | float) and not isinstance(wait, bool) else None,
     )
 
 

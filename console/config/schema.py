@@ -25,6 +25,7 @@ class Kind(Enum):
     HEADER_MAP = "a table of header name = claim name"
     SECRET = "a secret reference string (env:VAR, file:PATH or aws-secretsmanager:ARN)"  # noqa: S105
     CHOICE = "one of the listed values"
+    BOOL = "true or false"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,11 @@ TABLES: dict[str, dict[str, Key]] = {
         "api_id": Key(Kind.TEXT),
         "stage": Key(Kind.TEXT),
         "endpoint_url": Key(Kind.URL),
+        "allow_invoke": Key(Kind.BOOL),
+        "execution_log_group": Key(Kind.TEXT),
+        "access_log_group": Key(Kind.TEXT),
+        "iis_log_group": Key(Kind.TEXT),
+        "log_wait": Key(Kind.NUMBER),
     },
     "sandbox": {
         "scenario": Key(Kind.TEXT, required=True),

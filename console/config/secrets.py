@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from console.config.safe_read import MIB, FileReadError, read_regular_file
-from console.errors import SecretRefError
-from console.model.profile import Profile, SecretRef
+from console.errors import AwsError, SecretRefError
+from console.model.profile import AwsSettings, Profile, SecretRef
 
 __all__ = [
     "SecretRef",
@@ -37,33 +37,57 @@ def resolve_reference(
     *,
     aws_profile: str | None = None,
     aws_region: str | None = None,
+    aws: AwsSettings | None = None,
 ) -> str:
     """Parse and resolve a reference given as text (``--secret env:VAR``); errors never echo ``text``
     unless it parsed as a reference."""
-    return resolve_secret(parse_secret_ref(text, base_dir), aws_profile=aws_profile, aws_region=aws_region)
+    ref = parse_secret_ref(text, base_dir)
+    return resolve_secret(ref, aws_profile=aws_profile, aws_region=aws_region, aws=aws)
 
 
 def profile_resolver(profile: Profile) -> Callable[[SecretRef], str]:
     """``resolve_secret`` for one profile's references: an ``aws-secretsmanager:`` one is read with the profile's
-    ``[aws] profile`` and ``region``, never silently with the default AWS credentials."""
-    aws = profile.aws
-    if aws is None or (aws.profile is None and aws.region is None):
+    ``[aws] profile``, ``region`` and ``endpoint_url``, never silently with the default AWS credentials."""
+    if profile.aws is None:
         return resolve_secret
-    return functools.partial(resolve_secret, aws_profile=aws.profile, aws_region=aws.region)
+    return functools.partial(resolve_secret, aws=profile.aws)
 
 
-def resolve_secret(ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None) -> str:
-    """The secret's value, read now; SecretRefError naming the reference (never a value) on failure."""
+def _settings(aws: AwsSettings | None, aws_profile: str | None, aws_region: str | None) -> AwsSettings | None:
+    """The [aws] settings an ``aws-secretsmanager:`` reference is read with: ``aws`` (a profile's), or one made of
+    a bare AWS profile and region (``--secret`` on the command line), or None for the default chain."""
+    if aws is not None or (aws_profile is None and aws_region is None):
+        return aws
+    return AwsSettings(profile=aws_profile, region=aws_region)
+
+
+def resolve_secret(
+    ref: SecretRef,
+    *,
+    aws_profile: str | None = None,
+    aws_region: str | None = None,
+    aws: AwsSettings | None = None,
+) -> str:
+    """The secret's value, read now; SecretRefError naming the reference (never a value) on failure.
+
+    ``aws``: the profile's [aws] settings (profile, region, endpoint_url) for an ``aws-secretsmanager:`` reference;
+    ``aws_profile``/``aws_region`` stand for them when there is no profile."""
     if ref.scheme == "env":
         return _from_env(ref)
     if ref.scheme == "file":
         return _from_file(ref)
     if ref.scheme == "aws-secretsmanager":
-        return _from_secretsmanager(ref, aws_profile, aws_region)
+        return _from_secretsmanager(ref, _settings(aws, aws_profile, aws_region))
     raise SecretRefError(f"{ref.scheme}: is not a supported secret reference scheme")
 
 
-def resolve_secret_bytes(ref: SecretRef, *, aws_profile: str | None = None, aws_region: str | None = None) -> bytes:
+def resolve_secret_bytes(
+    ref: SecretRef,
+    *,
+    aws_profile: str | None = None,
+    aws_region: str | None = None,
+    aws: AwsSettings | None = None,
+) -> bytes:
     """The secret's exact bytes, read now (an HMAC key need not be text): a ``file:`` as stored, up to
     1 MiB, regular files only; an ``env:`` variable's raw bytes; SecretRefError naming the reference."""
     if ref.scheme == "env":
@@ -74,11 +98,12 @@ def resolve_secret_bytes(ref: SecretRef, *, aws_profile: str | None = None, aws_
             raise SecretRefError(f"{ref}: the file is empty ({file_path(ref)})")
         return data
     if ref.scheme == "aws-secretsmanager":
-        answer = _secretsmanager_answer(ref, aws_profile, aws_region)
+        settings = _settings(aws, aws_profile, aws_region)
+        answer = _secretsmanager_answer(ref, settings)
         binary = answer.get("SecretBinary")
         if answer.get("SecretString") is None and isinstance(binary, bytes) and binary and "#" not in ref.target:
             return binary
-        return _from_secretsmanager(ref, aws_profile, aws_region, answer).encode("utf-8")
+        return _from_secretsmanager(ref, settings, answer).encode("utf-8")
     raise SecretRefError(f"{ref.scheme}: is not a supported secret reference scheme")
 
 
@@ -145,41 +170,23 @@ def _split_field(target: str) -> tuple[str, str | None]:
     return secret_id, (field if sep else None)
 
 
-def _secretsmanager_answer(ref: SecretRef, aws_profile: str | None, aws_region: str | None) -> dict[str, Any]:
+def _secretsmanager_answer(ref: SecretRef, aws: AwsSettings | None) -> dict[str, Any]:
+    """GetSecretValue through the profile's [aws] session (console/aws/secrets_manager.py); SecretRefError naming
+    the reference and the fix, never a value."""
     secret_id, _field = _split_field(ref.target)
-    parts = secret_id.split(":")
-    region = parts[3] if secret_id.startswith("arn:") and len(parts) > 3 and parts[3] else aws_region
     try:
-        import boto3
-        from botocore.exceptions import (
-            BotoCoreError,
-            ClientError,
-            NoCredentialsError,
-            ProfileNotFound,
-        )
+        from console.aws.secrets_manager import get_secret_value
     except ImportError:
-        raise SecretRefError(f"{ref}: boto3 is not installed") from None
+        raise SecretRefError(f"{ref}: boto3 is not installed", hint="pip install boto3") from None
     try:
-        session = boto3.Session(profile_name=aws_profile, region_name=region)
-        client = session.client("secretsmanager")
-        answer: dict[str, Any] = client.get_secret_value(SecretId=secret_id)
-    except ProfileNotFound:
-        raise SecretRefError(f"{ref}: AWS profile {aws_profile!r} is not configured") from None
-    except NoCredentialsError:
-        raise SecretRefError(f"{ref}: no AWS credentials", hint="set AWS_PROFILE or [aws] profile") from None
-    except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code", "error"))
-        raise SecretRefError(f"{ref}: Secrets Manager refused ({code})", hint=_HINTS.get(code)) from None
-    except BotoCoreError as exc:
-        raise SecretRefError(f"{ref}: cannot reach Secrets Manager ({type(exc).__name__})") from None
-    return answer
+        return get_secret_value(secret_id, aws)
+    except AwsError as exc:
+        raise SecretRefError(f"{ref}: {exc.message}", hint=exc.hint) from None
 
 
-def _from_secretsmanager(
-    ref: SecretRef, aws_profile: str | None, aws_region: str | None, answer: dict[str, Any] | None = None
-) -> str:
+def _from_secretsmanager(ref: SecretRef, aws: AwsSettings | None, answer: dict[str, Any] | None = None) -> str:
     if answer is None:
-        answer = _secretsmanager_answer(ref, aws_profile, aws_region)
+        answer = _secretsmanager_answer(ref, aws)
     _secret_id, field = _split_field(ref.target)
     value = answer.get("SecretString")
     if value is None and isinstance(answer.get("SecretBinary"), bytes):
@@ -203,10 +210,3 @@ def _json_field(ref: SecretRef, value: str, field: str) -> str:
     if not isinstance(item, str) or not item:
         raise SecretRefError(f"{ref}: the JSON secret has no text key '{field}'")
     return item
-
-
-_HINTS = {
-    "ResourceNotFoundException": "check the ARN and the region",
-    "AccessDeniedException": "the caller needs secretsmanager:GetSecretValue on it",
-    "DecryptionFailure": "the caller needs kms:Decrypt on the secret's key",
-}

@@ -54,6 +54,11 @@ _SECONDS = {
         "line while IIS buffers its log ('netsh http flush logbuffer' on the server writes it at "
         "once); a longer wait only keeps the trace from finishing",
     ),
+    "aws.log_wait": (
+        MAX_LOG_WAIT,
+        "more than an hour: log_wait is how long a trace polls CloudWatch for this request's gateway log lines; "
+        "a longer wait only keeps the trace from finishing",
+    ),
 }
 """The upper bound of each number of seconds, and the words for a value over it."""
 ASSUMED_ENVIRONMENT = "treated as production"
@@ -149,6 +154,10 @@ class _Checker:
         shape = secret_shape(value) if isinstance(value, str) else None
         if shape:
             self.add(path, f"looks like {shape} written inline; {HOW_TO_REFERENCE}")
+            return
+        if key.kind is Kind.BOOL:
+            if not isinstance(value, bool):
+                self.add(path, f"expected {key.kind.value}, got {type_name(value)}")
             return
         if key.kind is Kind.NUMBER:
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -280,6 +289,8 @@ class _Checker:
             "client_credentials": ["token_url", "client_id", "client_secret"],
             "password": ["client_id", "username", "password"] + ([] if auth == "cognito" else ["token_url"]),
             "static": ["token"],
+            # InitiateAuth USER_PASSWORD_AUTH; client_secret only for an app client that has one (SECRET_HASH).
+            "cognito": ["client_id", "username", "password"],
         }.get(str(identity.get("flow")), [])
         for name in needs:
             if name not in identity:

@@ -1,4 +1,5 @@
-"""Acquire the client's token as the profile says (client_credentials, password, static), cached until near expiry."""
+"""Acquire the client's token as the profile says (client_credentials, password, cognito, static), cached until near
+expiry."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from typing import Any
 
 import httpx
 
+from console.engine.aws_hooks import TokenSource
 from console.engine.deadline import deadline
 from console.engine.redact import redact_text, redact_url
 from console.engine.target import ClientPlan
 from console.engine.tokens.decode import MAX_TOKEN_BYTES
 from console.engine.transport import hop_budget
-from console.errors import TraceError
+from console.errors import AwsError, TraceError
 from console.model.enums import HopName
 from console.model.profile import SecretRef
 
@@ -79,8 +81,11 @@ def acquire_token(
     *,
     cache: TokenCache = SHARED_CACHE,
     held: list[str] | None = None,
+    token_source: TokenSource | None = None,
 ) -> AcquiredToken | None:
-    """The token the client sends, or None for a client without one; ``held`` collects secret values to mask."""
+    """The token the client sends, or None for a client without one; ``held`` collects secret values to mask.
+
+    ``token_source`` serves the ``cognito`` flow (the Target's, filled from the profile's [aws] session)."""
     held = held if held is not None else []
     if plan.flow == "none":
         return None
@@ -90,6 +95,8 @@ def acquire_token(
         token = value_of(plan.token, resolve) or ""
         held.append(token)
         return AcquiredToken(token.strip(), f"static token from {plan.token}")
+    if plan.flow == "cognito":
+        return _from_source(plan, token_source, resolve, held, cache)
     if not plan.token_url:
         raise TraceError(f"the {plan.flow} flow needs [identity] token_url", hop=HopName.CLIENT)
     key = _cache_key(plan)
@@ -129,23 +136,59 @@ def acquire_token(
     return AcquiredToken(sent, source)
 
 
-def _cache_key(plan: ClientPlan) -> tuple[str, ...]:
-    return (plan.token_url or "", plan.client_id or "", plan.username or "", plan.scope, plan.send, plan.flow)
+def _from_source(
+    plan: ClientPlan, source: TokenSource | None, resolve: Resolver, held: list[str], cache: TokenCache
+) -> AcquiredToken:
+    """The cognito flow: InitiateAuth through the Target's TokenSource, the answer cached like a token endpoint's."""
+    if source is None:
+        raise TraceError(
+            "the cognito flow needs the profile's [aws] session, and this target has none",
+            hop=HopName.CLIENT,
+            hint="run the profile through baton trace / the console, which connect [aws]",
+        )
+    hit = cached_token(plan, held, cache=cache, token_source=source)
+    if hit is not None:
+        return hit
+    # Every secret is held before the call: whatever comes back (or is logged) is then masked.
+    secret = value_of(plan.client_secret, resolve)
+    password = value_of(plan.password, resolve) or ""
+    held.extend(v for v in (secret, password) if v)
+    try:
+        grant = source.fetch(
+            client_id=plan.client_id or "", username=plan.username or "", password=password, client_secret=secret
+        )
+    except AwsError as exc:
+        raise TraceError(redact_text(exc.one_line(), held), hop=HopName.CLIENT) from None
+    held.extend(v for v in (grant.access_token, grant.id_token) if v)
+    sent = grant.get(plan.send)
+    if not sent:
+        raise TraceError(f"{source.label} answered without an {plan.send}", hop=HopName.CLIENT)
+    cache.put(_cache_key(plan, source), sent, grant.expires_in if grant.expires_in else 300.0)
+    return AcquiredToken(sent, _source(plan, source))
 
 
-def _source(plan: ClientPlan) -> str:
+def _cache_key(plan: ClientPlan, source: TokenSource | None = None) -> tuple[str, ...]:
+    where = plan.token_url or (source.label if source is not None else "")
+    return (where, plan.client_id or "", plan.username or "", plan.scope, plan.send, plan.flow)
+
+
+def _source(plan: ClientPlan, source: TokenSource | None = None) -> str:
+    if plan.flow == "cognito":
+        return f"{source.label if source is not None else 'Cognito'} ({plan.send})"
     return f"{plan.flow.replace('_', ' ')} grant at {plan.token_url} ({plan.send})"
 
 
-def cached_token(plan: ClientPlan, held: list[str], *, cache: TokenCache = SHARED_CACHE) -> AcquiredToken | None:
+def cached_token(
+    plan: ClientPlan, held: list[str], *, cache: TokenCache = SHARED_CACHE, token_source: TokenSource | None = None
+) -> AcquiredToken | None:
     """The token from the cache when it is still fresh (no I/O); None otherwise or for static/no-token flows."""
-    if plan.flow in ("none", "static") or not plan.token_url:
+    if plan.flow in ("none", "static") or not (plan.token_url or (plan.flow == "cognito" and token_source)):
         return None
-    value = cache.get(_cache_key(plan))
+    value = cache.get(_cache_key(plan, token_source))
     if value is None:
         return None
     held.append(value)
-    return AcquiredToken(value, _source(plan), cached=True)
+    return AcquiredToken(value, _source(plan, token_source), cached=True)
 
 
 def _redirected(shown: str, status: int | None, location: str | None, held: list[str]) -> TraceError:

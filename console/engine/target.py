@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from console.engine.aws_hooks import RequestSigner, TokenSource
 from console.engine.deadline import deadline
 from console.engine.redact import header_secrets
 from console.engine.transport import hop_budget
@@ -42,7 +43,8 @@ class ClientPlan:
     """How Baton acts as the client app (a scenario may make it misbehave on purpose)."""
 
     flow: str
-    """``client_credentials``, ``password``, ``static`` or ``none`` (no token at all)."""
+    """``client_credentials``, ``password``, ``cognito`` (InitiateAuth through Target.token_source), ``static`` or
+    ``none`` (no token at all)."""
     token_url: str | None = None
     client_id: str | None = None
     client_secret: SecretRef | str | None = None
@@ -93,6 +95,10 @@ class Target:
     scenario: str | None = None
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """Held secret values, masked wherever they could be echoed (filled as they are resolved)."""
+    signer: RequestSigner | None = field(default=None, repr=False, compare=False)
+    """Signs the request to the gateway (SigV4, ``[gateway] auth = "iam"``); filled by console/session.py."""
+    token_source: TokenSource | None = field(default=None, repr=False, compare=False)
+    """Obtains the token for ``flow = "cognito"`` (Cognito InitiateAuth); filled by console/session.py."""
 
     @property
     def subject_header(self) -> str | None:
@@ -179,6 +185,11 @@ def query_secrets(url: str) -> list[str]:
     return [form for _name, value, raw in query_credentials(url) for form in (value, raw) if form]
 
 
+def _cognito_send(flow: str, token_use: str | None) -> str:
+    """Cognito's InitiateAuth answers both tokens: the one the authorizer wants (``token_use``) goes out."""
+    return "id_token" if flow == "cognito" and token_use in ("id", "ID") else "access_token"
+
+
 def target_from_profile(profile: Profile) -> Target:
     """A Target for a profile pointing at a real gateway."""
     gateway = profile.gateway
@@ -195,6 +206,7 @@ def target_from_profile(profile: Profile) -> Target:
             username=identity.username,
             password=identity.password,
             scope=" ".join(identity.scopes),
+            send=_cognito_send(identity.flow.value, identity.token_use),
             token=identity.token,
             api_key=gateway.api_key,
         )

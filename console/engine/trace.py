@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -24,7 +25,7 @@ from console.engine.probes.iis_line import observation as log_observation
 from console.engine.probes.iis_logs import LogQuery, search_logs
 from console.engine.probes.sandbox import fetch_ground_truth
 from console.engine.probes.w3c import line_text
-from console.engine.redact import redact_all, redact_headers, redact_url
+from console.engine.redact import header_secrets, redact_all, redact_headers, redact_text, redact_url
 from console.engine.target import (
     SPOOF_CHECK_PURPOSE,
     WARMUP_PURPOSE,
@@ -37,7 +38,7 @@ from console.engine.target import (
     query_secrets,
 )
 from console.engine.transport import check_request, make_client, send, sent_url
-from console.errors import TraceCancelled, TraceError
+from console.errors import AwsError, TraceCancelled, TraceError
 from console.model.token import DecodedToken, TokenKind, TokenReport
 from console.model.trace import (
     HOP_ORDER,
@@ -96,11 +97,15 @@ def run_trace(
         given = _given_authorization(target, request)
         token = _client_hop(target, request, http, resolve, held, cancel, token_override, ev, emit, trace_id, given)
         headers = _headers(target, request, None if given is not None else token, correlation_id, resolve, held)
-        ev.sent_headers = {k: v for k, v in redact_headers(headers, held)}
         for number, warm in enumerate(plan.warmup, 1):
             warm_id = derived_correlation_id(correlation_id, f"{WARMUP_PURPOSE}{number}")
+            warm_url = sent_url(join_url(base, warm))
             warm_headers = _with_header(headers, target.correlation_header, warm_id)
-            _interruptible(cancel, partial(send, http, "GET", join_url(base, warm), warm_headers, secrets=held))
+            warm_headers = _signed(target, ev, "GET", warm_url, warm_headers, b"", given, held)
+            _interruptible(cancel, partial(send, http, "GET", warm_url, warm_headers, secrets=held))
+        # Signed last, once every header is final (the correlation id included): a later change breaks the signature.
+        headers = _signed(target, ev, request.method or plan.method, url, headers, request.body, given, held)
+        ev.sent_headers = {k: v for k, v in redact_headers(headers, held)}
         ev.response = _interruptible(
             cancel,
             lambda: send(
@@ -201,8 +206,9 @@ def _client_hop(
         token = AcquiredToken(override.strip(), "token given on the command line")
         held.append(override.strip())
     else:
-        token = cached_token(target.client, held) or _interruptible(
-            cancel, lambda: acquire_token(target.client, http, resolve, held=held)
+        source = target.token_source  # the cognito flow's InitiateAuth, through the profile's [aws] session
+        token = cached_token(target.client, held, token_source=source) or _interruptible(
+            cancel, lambda: acquire_token(target.client, http, resolve, held=held, token_source=source)
         )
     elapsed = (time.perf_counter() - start) * 1000
     if token is None:
@@ -296,6 +302,69 @@ def _headers(
     headers += list(target.client.headers)
     headers += list(request.headers)
     return headers
+
+
+SIGNED_BY = "the request is signed with SigV4 (execute-api) with the [aws] session's credentials"
+
+
+def _signed(
+    target: Target,
+    ev: Evidence,
+    method: str,
+    url: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    given: str | None,
+    held: list[str],
+) -> list[tuple[str, str]]:
+    """``headers`` signed by the Target's signer (``[gateway] auth = "iam"``); as they are without one, for a
+    request straight to IIS, or when an Authorization was given by hand (one credential on the wire).
+
+    No credentials (or an expired session) fail the client hop with AWS's one-line reason: an IAM route is never
+    sent an unsigned request in silence. The signature, the session token and the whole Authorization value are
+    held, so any echo of them is masked wherever the trace records it."""
+    if target.signer is None or ev.direct_to_iis or given is not None:
+        return headers
+    try:
+        signed = target.signer.sign(method, url, list(headers), body)
+    except AwsError as exc:
+        reason = redact_text(exc.one_line(), held)
+        failed = TraceError(f"cannot sign the request with SigV4: {reason}", hop=HopName.CLIENT)
+        # First among the client's observations: a failed trace shows each hop by its first one, and this is
+        # why the client hop stopped (not "the client sends no token").
+        ev.observations.insert(0, HopObservation(HopName.CLIENT, "sigv4", HopStatus.BROKEN, None, (failed.message,)))
+        raise failed from None
+    added = signed[len(headers) :] if signed[: len(headers)] == headers else signed
+    scope = ""
+    for name, value in added:
+        if name.lower() in ("authorization", "x-amz-security-token"):
+            held.extend(header_secrets(name, value))
+            held.extend(part.strip().removeprefix("Signature=") for part in value.split(",") if "Signature=" in part)
+        if name.lower() == "authorization" and (match := _SCOPE.search(value)):
+            scope = match.group(1)
+    if not any(o.probe == "sigv4" for o in ev.observations):
+        ev.observations.append(_signing_observation(url, scope))
+    return signed
+
+
+_SCOPE = re.compile(r"Credential=[^/,\s]+/(\d{8}/[a-z0-9-]+/[a-z0-9-]+)/aws4_request")
+"""The credential scope (date/region/service) of a SigV4 Authorization: not secret, and what a mismatch is about."""
+_HOST_REGION = re.compile(r"\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$")
+
+
+def _signing_observation(url: str, scope: str) -> HopObservation:
+    """The client hop's SigV4 line; a warning when the scope's region is not the one in the API's host name."""
+    evidence = [SIGNED_BY + (f", scope {scope}" if scope else "")]
+    host_region = _HOST_REGION.search((urlsplit(url).hostname or "").lower())
+    region = scope.split("/")[1] if scope.count("/") == 2 else None
+    status = HopStatus.OK
+    if host_region and region and host_region.group(1) != region:
+        status = HopStatus.WARNING
+        evidence.append(
+            f"the API's host name is in {host_region.group(1)} but the signature is scoped to {region}: API Gateway "
+            f'refuses it (set [aws] region = "{host_region.group(1)}")'
+        )
+    return HopObservation(HopName.CLIENT, "sigv4", status, None, tuple(evidence), 0.0)
 
 
 def _rejudge_by_server_clock(target: Target, http: httpx.Client, ev: Evidence) -> None:

@@ -48,6 +48,8 @@ class IdentityFlow(StrEnum):
     CLIENT_CREDENTIALS = "client_credentials"
     PASSWORD = "password"  # noqa: S105 (the flow name, not a password)
     STATIC = "static"
+    COGNITO = "cognito"
+    """Cognito InitiateAuth (USER_PASSWORD_AUTH) through the profile's [aws] session; no token_url."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,16 @@ class AwsSettings:
     stage: str | None = None
     endpoint_url: str | None = None
     """Every AWS call goes here instead of AWS (a local emulator such as moto); beats ``AWS_ENDPOINT_URL``."""
+    allow_invoke: bool = False
+    """Baton may invoke the API's Lambda authorizer itself (it runs the customer's code, so off unless asked)."""
+    execution_log_group: str | None = None
+    """None = API Gateway's own name, ``API-Gateway-Execution-Logs_{api_id}/{stage}``."""
+    access_log_group: str | None = None
+    """None = the stage's access-log destination, read from its configuration."""
+    iis_log_group: str | None = None
+    """Where the CloudWatch agent ships the IIS W3C log, if it does."""
+    log_wait: float | None = None
+    """Seconds a trace polls CloudWatch for this request's gateway log lines; None = the default."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ def logs(tmp_path: Path) -> tuple[Path, Path]:
     rows = [
         "2026-05-17 10:00:01 GET /api/orders alice 10.0.0.9 200 0 0 r-intact",
         "2026-05-17 10:00:02 GET /api/orders - 10.0.0.9 200 0 0 r-lost",
-        "2026-05-17 10:00:04 GET /api/orders \x1b[31mmallory 198.51.100.7 200 0 0 r-sneaky",
+        "2026-05-17 10:00:30 GET /api/orders \x1b[31mmallory 198.51.100.7 200 0 0 r-sneaky",
     ]
     iis.write_text(
         f"#Software: Microsoft Internet Information Services 10.0\n#Fields: {FIELDS}\n" + "\n".join(rows) + "\n"

@@ -94,8 +94,9 @@ def test_each_verdict_category(tmp_path: Path) -> None:
             iis("r-lost", "-"),
             iis("r-altered", "admin"),
             iis("r-refused", "dave", status="401", sub="2"),
-            iis("r-nobody-sent-this", "mallory"),
-            iis("-", "mallory"),
+            # Half an hour from any gateway request, a browser's agent: nothing says they came through the gateway.
+            iis("r-nobody-sent-this", "mallory", time="10:30:00"),
+            iis("-", "mallory", time="10:30:00"),
         ],
     )
     rows = by_key(report)
@@ -342,7 +343,7 @@ def test_json_rows_are_row_dict_as_json(tmp_path: Path) -> None:
     report = run(
         tmp_path,
         [gw(requestId="r-1", sub="alice"), gw(requestId="r-2", sub="b\u00e9\u2028"), gw(requestId="r-\udc80")],
-        [iis("r-1", "alice"), iis("r-x", "mallory")],
+        [iis("r-1", "alice"), iis("r-x", "mallory", time="10:30:00")],  # far from r-2/r-3: a bypass, its own row
     )
     out = io.BytesIO()
     json_rows(report.rows, out)

@@ -16,3 +16,11 @@ def test_no_claim_that_everything_came_through_when_iis_records_could_not_be_joi
     assert THROUGH in summary_content({"intact": 1}, width=200).plain
     assert THROUGH not in summary_content({"intact": 1, "not_joinable": 2}, width=200).plain
     assert THROUGH not in summary_content({"intact": 1, "iis_not_joinable": 5}, width=200).plain
+
+
+def test_lines_that_came_through_without_their_correlation_id_are_counted_and_said() -> None:
+    """qa4 #22: such lines are no bypass, but the summary must not hide them behind "all came through"."""
+    text = summary_content({"intact": 1, "id_not_propagated": 4}, width=200).plain
+    assert "correlation id not propagated 4" in text
+    assert "4 without its correlation id" in text
+    assert "correlation id not propagated" not in summary_content({"intact": 1}, width=200).plain

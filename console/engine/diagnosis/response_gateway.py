@@ -22,6 +22,7 @@ from console.engine.diagnosis.response_signal import (
     read_body,
     weakest,
 )
+from console.engine.diagnosis.response_sigv4 import sigv4_words
 from console.model.findings import Finding
 from console.model.trace import Confidence, HopName, HopStatus, ResponseSnapshot
 
@@ -95,6 +96,9 @@ def _signal(
         # §1.3: only a Lambda authorizer (or IAM) returns a policy; the profile may be out of date.
         text += f" The profile says auth = {auth}, which never returns a policy: check the profile."
         confidence = weakest(confidence, _LIKELY)
+    sigv4 = sigv4_words(kind, read_body(response.body).raw_message)
+    if sigv4 is not None:
+        text += sigv4[0]
     if kind in {"sig_invalid", "sig_expired", "token_invalid", "token_expired"} and auth not in {None, "iam"}:
         text += f" This is a SigV4 answer, but the profile says auth = {auth}."
     rid = for_request(response)
@@ -103,7 +107,8 @@ def _signal(
     missing = rule.missing.format(rid=rid) if rule.missing and not settled else ""
     if not missing and confidence is not _CERTAIN:
         missing = f"the API's execution or access log for {rid}"
-    findings.append(hop_finding(rule.code, text, hop=rule.hop, confidence=confidence, evidence=evidence))
+    fix = sigv4[1] if sigv4 is not None else ""
+    findings.append(hop_finding(rule.code, text, hop=rule.hop, confidence=confidence, evidence=evidence, fix=fix))
     if kind == "implicit_deny" and auth in {None, "lambda"}:
         # F10: the body cannot tell a policy that misses this route from one cached for another route.
         findings.append(

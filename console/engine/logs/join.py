@@ -18,6 +18,10 @@ whose IIS line may be among them is NOT_JOINABLE, not missing (see join_unjoinab
 
 HTTPERR records (http.sys refusals) carry no correlation id: a request the gateway forwarded that has no IIS line
 is matched to one by method, path and time (±2 s), and judged REFUSED_AT_IIS with that said in its note.
+
+An IIS line no gateway record has the id of is BYPASSED only without evidence it came through the gateway; with an
+``AmazonAPIGateway_`` User-Agent or a forwarded request fitting its time, method and path it is ID_NOT_PROPAGATED
+(see join_lostid).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from console.engine.logs.gateway_access import (
 )
 from console.engine.logs.join_iis import IIS_USER_FIELDS, read_iis
 from console.engine.logs.join_inputs import check_gateway_inputs
+from console.engine.logs.join_lostid import find_lost_ids
 from console.engine.logs.join_report import KEEP_QUARANTINED, GatewaySide, IisSide, JoinReport, JoinRow
 from console.engine.logs.join_unjoinable import WINDOW, Unjoinable, same_request
 from console.engine.logs.join_verdict import (
@@ -149,6 +154,7 @@ def _join(
     report.httperr_records = len(httperr)
     latest = max((side.time for side in sides if side.time), default=None)
     blind = Unjoinable(unjoinable, keyed=bool(sides))
+    first_gateway_only = len(rows)
     for only in by_key.values():
         rows.append(_gateway_only(_gateway_side(only), latest, blind))
     for replaced in sorted(scan.repeats, key=lambda values: (values[0], values[1])):
@@ -158,6 +164,7 @@ def _join(
         rows.append(repeat._replace(note=note))
     if httperr:
         _match_httperr(rows, httperr, report)
+    find_lost_ids(rows, first_gateway_only)  # after HTTPERR: a request http.sys refused is not a partner
     report.counts = Counter(row.verdict for row in rows)
     return report
 

@@ -31,9 +31,11 @@ class _Plan(NamedTuple):
     time: int | None
     reason: int | None
     day: str | None
+    agent: int | None
+    taken: int | None
     wanted: tuple[int, ...] | None
-    """The fields of (key, status, substatus, win32, method, path, date or time, time, *users) for a bulk read, when
-    the schema has them all."""
+    """The fields of (key, status, substatus, win32, method, path, date or time, time, [agent], [taken], *users) for a
+    bulk read, when the schema has all but the bracketed ones."""
 
 
 def _plan(schema: Schema, iis_key: str, user_fields: tuple[str, ...]) -> _Plan:
@@ -50,10 +52,41 @@ def _plan(schema: Schema, iis_key: str, user_fields: tuple[str, ...]) -> _Plan:
     date, time = schema.position("date"), schema.position("time")
     day = schema.date.split(" ", 1)[0] if schema.date else None
     reason = schema.position("s-reason")
+    agent, taken = field_position(schema, "User-Agent"), schema.position("time-taken")
     wanted = None
     if schema.kind is not LogKind.HTTPERR and None not in where and time is not None:
-        wanted = (*where, time if date is None else date, time, *(at for at, _ in users))
-    return _Plan(where[0], users, *where[1:], date, time, reason, day, wanted)  # type: ignore[arg-type]
+        extra = tuple(at for at in (agent, taken) if at is not None)
+        wanted = (*where, time if date is None else date, time, *extra, *(at for at, _ in users))
+    return _Plan(where[0], users, *where[1:], date, time, reason, day, agent, taken, wanted)  # type: ignore[arg-type]
+
+
+GATEWAY_AGENT = "AmazonAPIGateway_"
+"""The User-Agent an API Gateway HTTP (non-proxy) integration sends, followed by the API id (C1: HTTP_PROXY passes the
+client's own agent through, so its absence proves nothing)."""
+
+
+class _Agents(dict[str, str | None]):
+    """User-Agent as logged → the API id of ``AmazonAPIGateway_<apiId>``, else None (a log has a few agents)."""
+
+    def __missing__(self, raw: str) -> str | None:
+        api: str | None = None
+        if raw.startswith(GATEWAY_AGENT):
+            rest = raw[len(GATEWAY_AGENT) :]
+            end = next((i for i, c in enumerate(rest) if not (c.isascii() and c.isalnum())), len(rest))
+            api = rest[:end] or None
+        if len(self) < 4096:
+            self[raw] = api
+        return api
+
+
+class _Taken(dict[str, int | None]):
+    """time-taken as logged → milliseconds (None when not a number)."""
+
+    def __missing__(self, raw: str) -> int | None:
+        value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+        if len(self) < 1 << 16:
+            self[raw] = value
+        return value
 
 
 def _key_value(raw: str) -> str | None:
@@ -91,7 +124,13 @@ def _iis_side(label: str, line: int, raw: tuple[str, ...], plan: _Plan, key: str
         f"{date} {logged}" if date and logged else None,
         dups,
         raw[plan.reason] if plan.reason is not None else None,
+        _AGENTS[raw[plan.agent]] if plan.agent is not None else None,
+        _TAKEN[raw[plan.taken]] if plan.taken is not None else None,
     )
+
+
+_AGENTS = _Agents()
+_TAKEN = _Taken()
 
 
 class _Sides:
@@ -131,6 +170,10 @@ class _Sides:
         plan = self.plan(item.schema)
         logged, status, substatus, win32, method, path, date, clock, *users = item.columns
         n = len(logged)
+        agents: Iterable[str | None] = (
+            map(_AGENTS.__getitem__, users.pop(0)) if plan.agent is not None else repeat(None)
+        )
+        taken: Iterable[int | None] = map(_TAKEN.__getitem__, users.pop(0)) if plan.taken is not None else repeat(None)
         keys: list[str | None] = logged  # type: ignore[assignment]  # the same list when no value needs _key_value
         if "-" in logged or any(map(str.startswith, logged, repeat('"'))):
             keys = list(map(_key_value, logged))
@@ -159,6 +202,8 @@ class _Sides:
                     when,
                     repeat(0),  # duplicates: the join counts them (it looks every key up anyway)
                     repeat(None),
+                    agents,
+                    taken,
                 ),
             )
         )

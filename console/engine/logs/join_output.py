@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 import orjson
 
-from console.engine.logs.join_report import GatewaySide, IisSide, JoinRow
+from console.engine.logs.gateway_access import clf_time
+from console.engine.logs.join_lostid import confidence
+from console.engine.logs.join_report import JoinRow
 
 __all__ = ["CSV_HEADER", "csv_row", "json_rows", "row_dict"]
 
@@ -26,6 +28,7 @@ CSV_HEADER = (
     "iis_status",
     "gateway_at",
     "iis_at",
+    "confidence",
     "note",
 )
 
@@ -34,29 +37,32 @@ def _iso(at: datetime.datetime | None) -> str | None:
     return at.isoformat().replace("+00:00", "Z") if at is not None else None
 
 
-_MISSING = "\0missing"  # a value no ISO text can be: "not remembered yet"
 _ISO_CAP = 1 << 17  # distinct logged times remembered (a day has 86,400 seconds)
-_gateway_iso: dict[str | None, str | None] = {}
-_iis_iso: dict[str | None, str | None] = {}
 
 
-def _gateway_time(g: GatewaySide) -> str | None:
-    """``g.at()`` as ISO text; remembered per logged time (a million rows share a few thousand seconds)."""
-    iso = _gateway_iso.get(g.time, _MISSING)
-    if iso is _MISSING:
-        if len(_gateway_iso) >= _ISO_CAP:
-            _gateway_iso.clear()
-        iso = _gateway_iso[g.time] = _iso(g.at())
-    return iso
+class _Iso(dict[str | None, str | None]):
+    """A logged time → its ISO text (remembered: a million rows share a few thousand seconds)."""
+
+    def __init__(self, read: Callable[[str | None], datetime.datetime | None]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, logged: str | None) -> str | None:
+        if len(self) >= _ISO_CAP:
+            self.clear()
+        iso = self[logged] = _iso(self.read(logged))
+        return iso
 
 
-def _iis_time(i: IisSide) -> str | None:
-    iso = _iis_iso.get(i.time, _MISSING)
-    if iso is _MISSING:
-        if len(_iis_iso) >= _ISO_CAP:
-            _iis_iso.clear()
-        iso = _iis_iso[i.time] = _iso(i.at())
-    return iso
+def _iis_at(logged: str | None) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(logged or "").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None
+
+
+_gateway_iso = _Iso(clf_time)
+_iis_iso = _Iso(_iis_at)
 
 
 def row_dict(row: JoinRow) -> dict[str, object]:
@@ -68,19 +74,17 @@ def row_dict(row: JoinRow) -> dict[str, object]:
     path: str | None = None
     if g is not None:
         g_source, g_line, _, request_id, callers, _, integration_status, _, method, path, logged, g_dups = g
-        time = _gateway_iso.get(logged, _MISSING)
-        if time is _MISSING:
-            time = _gateway_time(g)
+        time = _gateway_iso[logged]
         gateway_at: str | None = f"{g_source}:{g_line}"
         gateway_callers = list(callers)
     else:
         request_id = integration_status = gateway_at = None
         g_dups, gateway_callers = 0, []
     if i is not None:
-        i_source, i_line, _, _, _, _, i_method, i_path, _, i_dups, _ = i
+        i_source, i_line, _, _, _, _, i_method, i_path, _, i_dups, _, _, _ = i
         iis_at: str | None = f"{i_source}:{i_line}"
         if g is None:
-            time, method, path = _iis_time(i), i_method, i_path
+            time, method, path = _iis_iso[i[8]], i_method, i_path
     else:
         iis_at, i_dups = None, 0
     return {
@@ -95,6 +99,11 @@ def row_dict(row: JoinRow) -> dict[str, object]:
         "iis_status": iis_status,
         "gateway_at": gateway_at,
         "iis_at": iis_at,
+        "confidence": (
+            ("certain" if i[2] is not None and i[2] == g[2] else "possible")
+            if g is not None and i is not None
+            else confidence(row)
+        ),
         "note": note,
         "gateway_callers": gateway_callers,
         "request_id": request_id,
@@ -115,12 +124,15 @@ def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> Non
     batch: list[dict[str, object]] = []
     for row in rows:
         batch.append(row_dict(row))
-        if len(batch) >= 4096:
+        if len(batch) >= _BATCH:
             out.write((b"\n  " if first else b",\n  ") + _batch(batch))
             batch.clear()
             first = False
     if batch:
         out.write((b"\n  " if first else b",\n  ") + _batch(batch))
+
+
+_BATCH = 4096
 
 
 def _batch(batch: list[dict[str, object]]) -> bytes:

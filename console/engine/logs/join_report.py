@@ -58,6 +58,11 @@ class IisSide(NamedTuple):
     """Earlier IIS lines with the same key (a Negotiate 401 before this one, say)."""
     reason: str | None = None
     """HTTPERR's s-reason when http.sys refused the request."""
+    agent: str | None = None
+    """The API id of a ``AmazonAPIGateway_<apiId>`` User-Agent: what an API Gateway HTTP (non-proxy) integration sends
+    (failure-modes-more C1); None for any other agent."""
+    taken: int | None = None
+    """``time-taken`` in ms (None when not logged): the line is stamped when the request ends."""
 
     def at(self) -> datetime.datetime | None:
         """When IIS logged the line (UTC)."""
@@ -141,6 +146,14 @@ class JoinReport:
             out.append(f"{self.gateway_duplicates} gateway records repeat an earlier key (the last one is judged)")
         if self.iis_duplicates:
             out.append(f"{self.iis_duplicates} IIS lines repeat an earlier key (the final one per request is judged)")
+        lost_ids = self.counts.get(JoinVerdict.ID_NOT_PROPAGATED, 0)
+        if lost_ids:
+            header = self.iis_key[3:-1] if self.iis_key.lower().startswith("cs(") else self.iis_key
+            out.append(
+                f"{lost_ids} IIS lines came through the gateway without its correlation id (not a bypass; matched "
+                f"by time, method and path or User-Agent only): map integration.request.header.{header} = "
+                "context.requestId on every integration, overwriting what the client sent"
+            )
         unmatched = self.httperr_records - self.httperr_matched
         if unmatched:
             out.append(f"{unmatched} HTTPERR records match no gateway request by time and path (not judged)")

@@ -12,7 +12,8 @@ A request only the gateway logged is REFUSED_AT_GATEWAY when the gateway answere
 and a gateway error type such as UNAUTHORIZED/THROTTLED, or, with neither logged, status 401/403/429), otherwise
 MISSING_AT_IIS, or NOT_JOINABLE when the IIS log of its time has no correlation field (its line may be there; nobody can
 tell which). A request only IIS logged, or an IIS line with no correlation value, is BYPASSED, unless it is
-BATON_PROBE: one of the requests every trace sends straight to IIS on purpose (its warm-ups and spoof check), whose id
+ID_NOT_PROPAGATED (evidence says it came through the gateway without its id: see join_lostid) or BATON_PROBE:
+one of the requests every trace sends straight to IIS on purpose (its warm-ups and spoof check), whose id
 is derived from an id the gateway logged (console.engine.target.is_own_correlation_id) with a purpose Baton uses.
 """
 
@@ -48,6 +49,10 @@ class JoinVerdict(StrEnum):
     """Both hops logged the same account name, but the realms cannot be verified to be one: never intact."""
     NOT_JOINABLE = "not_joinable"
     """The gateway forwarded it, but the IIS log of its time has no correlation field: its line cannot be found."""
+    ID_NOT_PROPAGATED = "id_not_propagated"
+    """An IIS line whose correlation id no gateway record has, yet it came through the gateway by the evidence (an
+    ``AmazonAPIGateway_`` User-Agent, or a forwarded gateway request with no IIS line at its time, method and path):
+    the id was not mapped or was dropped. Never a bypass; a guess, so never intact either."""
 
     @property
     def words(self) -> str:
@@ -56,6 +61,8 @@ class JoinVerdict(StrEnum):
             return "Baton's own probe"
         if self is JoinVerdict.NAME_ONLY:
             return "same name, realm not verified"
+        if self is JoinVerdict.ID_NOT_PROPAGATED:
+            return "correlation id not propagated"
         return self.value.replace("_", " ").replace(" iis", " IIS")
 
 

@@ -1,0 +1,103 @@
+"""API Gateway's logged header maps (``{Name=value, Name2=value}``, Java-map style) as ordered pairs, secrets masked.
+
+Facts (shared/domain/gateway-iis-identity.md §1.8): values are not quoted and may hold ``, `` themselves (``Date=Thu,
+31 Aug 2017 …``, ``Accept-Encoding=gzip, deflate, br``), so a pair starts only where ``, `` is followed by a header
+token and ``=``. Lines over 1024 bytes are cut and end in ``[TRUNCATED]``; a CloudWatch console copy may also cut a
+line before its ``}``. Both mark the dump truncated and keep what was read. A dump copied from a web page may be
+wrapped over several lines (the wrap comes after a ``,``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from console.engine.redact import is_secret_header, redact_text, redact_value
+from console.model.gateway_log import HeaderDump
+
+__all__ = ["TRUNCATED", "parse_header_map", "redact_json_pairs", "render"]
+
+TRUNCATED = "[TRUNCATED]"
+_HEADER_NAME = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+_PAIR_START = re.compile(rf", (?={_HEADER_NAME}=)")
+_NAME = re.compile(rf"{_HEADER_NAME}")
+_WRAP = re.compile(r",[ \t]*\r?\n[ \t]*")
+
+
+def parse_header_map(text: str) -> HeaderDump:
+    """The pairs of one logged header map (the text after ``headers: ``); never raises.
+
+    Credential headers (Authorization, X-Amz-Security-Token, x-api-key, cookies …) get their values masked whole;
+    other values have JWTs and API Gateway's masked tails redacted."""
+    body = _WRAP.sub(", ", text.strip())
+    body = body.replace("\r", " ").replace("\n", " ")
+    truncated = False
+    if body.endswith(TRUNCATED):
+        truncated = True
+        body = body[: -len(TRUNCATED)].rstrip()
+    if body.startswith("{"):
+        body = body[1:]
+    if body.endswith("}") and not truncated:
+        body = body[:-1]
+    elif body or truncated:
+        truncated = True  # no closing brace: the line was cut
+    if not body.strip():
+        return HeaderDump(pairs=(), truncated=truncated)
+    pairs: list[tuple[str, str]] = []
+    tail = ""
+    pieces = _PAIR_START.split(body)
+    for index, piece in enumerate(pieces):
+        name, eq, value = piece.partition("=")
+        if not eq or not _NAME.fullmatch(name.strip()):
+            if index == 0 and not pairs:
+                tail = piece  # not a map at all (e.g. "***"): kept as the tail
+                continue
+            if truncated and index == len(pieces) - 1:
+                tail = piece  # cut inside a header name
+                continue
+            # ", " inside a value that _PAIR_START could not tell apart: glue it back on the previous value
+            if pairs:
+                last_name, last_value = pairs[-1]
+                pairs[-1] = (last_name, f"{last_value}, {piece}")
+            continue
+        pairs.append((name.strip(), value))
+    if truncated and pairs and not tail:
+        name, value = pairs[-1]
+        head, sep, fragment = value.rpartition(", ")
+        if sep and _NAME.fullmatch(fragment):
+            pairs[-1], tail = (name, head), fragment  # cut inside the next header's name
+    cut_at = pairs[-1][0] if truncated and pairs else None
+    masked = tuple((name, _shown(name, value)) for name, value in pairs)
+    return HeaderDump(pairs=masked, truncated=truncated, cut_at=cut_at, tail=redact_text(tail))
+
+
+def render(dump: HeaderDump) -> str:
+    """A dump written back in API Gateway's form, with its masked values (for the kept message text)."""
+    body = ", ".join(f"{name}={value}" for name, value in dump.pairs)
+    if dump.tail:
+        body = f"{body}, {dump.tail}" if body else dump.tail
+    return f"{{{body} {TRUNCATED}" if dump.truncated else f"{{{body}}}"
+
+
+_JSON_PAIR = re.compile(r'"(?P<key>[^"\\]{1,100})"(?P<sep>\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"')
+
+
+def redact_json_pairs(text: str) -> str:
+    """``text`` (a logged JSON body, possibly cut) with string values under credential-like keys masked whole
+    (``"authorizationToken"``, ``"session_token"``, ``"client_secret"`` …), then redacted as free text."""
+    if '"' in text:
+        text = _JSON_PAIR.sub(_mask_pair, text)
+    return redact_text(text)
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    key, value = match.group("key"), match.group("value")
+    if not value or not is_secret_header(key) or value.startswith("<redacted"):
+        return match.group(0)
+    return f'"{key}"{match.group("sep")}"{redact_value(value)}"'
+
+
+def _shown(name: str, value: str) -> str:
+    """``value`` as it may be printed: a credential header's value masked whole, others redacted as free text."""
+    if is_secret_header(name) and value.strip():
+        return redact_value(value.strip())
+    return redact_text(value)
