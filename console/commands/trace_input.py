@@ -7,17 +7,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from console.errors import UsageError
-from console.model.profile import GatewayAuth
 from console.model.trace import TraceRequest
 
 if TYPE_CHECKING:
     from console.model.profile import Profile
-
-IAM_UNSIGNED_NOTE = (
-    "this profile's API uses IAM authorization; Baton does not sign requests with SigV4 yet: the request goes "
-    "unsigned, so the gateway should refuse it"
-)
-"""Told before an ``auth = "iam"`` trace is sent, until SigV4 signing exists (nothing reads [aws] profile yet)."""
 
 
 def request_from(args: argparse.Namespace) -> TraceRequest:
@@ -78,8 +71,6 @@ def notes(profile: Profile, request: TraceRequest) -> list[str]:
         told.append(f"{where}: {warning}" + (consequence if assumed else ""))
     if profile.environment_assumed and not any(w.startswith("environment:") for w in profile.warnings):
         told.append(f"{where}: {ENVIRONMENT_ASSUMED_NOTE}{consequence}")
-    if profile.gateway is not None and profile.gateway.auth is GatewayAuth.IAM:
-        told.append(f"{where}: {IAM_UNSIGNED_NOTE}")
     header = profile.propagation.correlation_header
     given = [v for k, v in request.headers if k.lower() == header.lower()]
     if given:

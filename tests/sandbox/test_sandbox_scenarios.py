@@ -123,7 +123,8 @@ def test_healthy_identity_reaches_iis_and_its_log(observed: Get) -> None:
     fields = line.split(" ")
     assert fields[3:5] == ["GET", "/whoami"]
     assert fields[11:14] == ["200", "0", "0"]
-    assert fields[9] == f"AmazonAPIGateway_{seen.doc['gateway']['api_id']}"
+    # HTTP_PROXY passes the client's User-Agent through (correction C1): the gateway's own UA is not in the log
+    assert fields[9] != "-" and not fields[9].startswith("AmazonAPIGateway_")
     assert fields[-1] == sub
     assert line == seen.record["iis"]["log_line"]
     execution = "\n".join(seen.logs["execution"])
@@ -204,3 +205,16 @@ def test_rotated_key_kid_is_absent_from_the_published_jwks(observed: Get) -> Non
 
 def test_clock_skew_token_is_issued_in_the_future(observed: Get) -> None:
     assert int(str(_claims(observed("clock-skew").tokens["access_token"])["iat"])) > time.time()
+
+
+def test_only_a_non_proxy_integration_sends_the_gateways_user_agent(observed: Get) -> None:
+    """Correction C1: AmazonAPIGateway_<apiId> is the UA of an HTTP (non-proxy) integration; HTTP_PROXY passes the
+    client's through. Correction C2: every integration request carries an X-Ray trace header."""
+    seen = observed("correlation-id-dropped")  # integration HTTP
+    api = seen.doc["gateway"]["api_id"]
+    sent = seen.record["integration"]["headers"]
+    assert sent["User-Agent"] == f"AmazonAPIGateway_{api}"
+    assert sent["X-Amzn-Trace-Id"].startswith("Root=1-")
+    proxied = {k.lower(): v for k, v in observed("healthy").record["integration"]["headers"].items()}  # HTTP_PROXY
+    assert proxied["user-agent"] and not proxied["user-agent"].startswith("AmazonAPIGateway_")
+    assert proxied["x-amzn-trace-id"].startswith("Root=1-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -112,16 +113,27 @@ def iam_profile(tmp_path: Path, port: int) -> str:
     return str(path)
 
 
-def test_an_iam_trace_sent_unsigned_is_never_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_iam_trace_without_credentials_is_never_sent_unsigned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """auth = iam is signed with SigV4 (tests/trace/test_trace_sigv4.py); with no credentials to sign with, nothing
+    goes out unsigned and the trace says why, never ok. (Before signing existed, the request went out unsigned.)"""
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    seen: list[dict[str, str]] = []
+
     def build(request: dict[str, str]) -> dict[str, Any]:
+        seen.append(request)
         return {"headers": {"X-Correlation-Id": request["X-Correlation-Id"]}, "user": None}
 
     with peer(answering(echo(build))) as port:
         code, doc = run(capsys, iam_profile(tmp_path, port))
-    not_ok(code, doc)
-    assert (doc["verdict"]["broken_at"], doc["verdict"]["finding"]) == ("client", "client.request_unsigned")
-    assert "SigV4" in doc["verdict"]["fix"] and "test-invoke-method" in doc["verdict"]["fix"]
-    assert hop(doc, "client")["status"] == "broken"
+    assert code == 3 and doc["verdict"]["ok"] is False, doc["verdict"]
+    assert "cannot sign the request with SigV4" in doc["verdict"]["summary"]
+    assert seen == []
 
 
 def test_auth_none_and_an_anonymous_iis_says_no_identity_was_sent(
@@ -227,3 +239,15 @@ def test_an_echo_of_this_path_and_method_still_confirms(path: str | None, method
     view = IisView({"X-Correlation-Id": "c-1"}, None, None, {}, path=path, method=method)
     verdict = diagnose(_evidence(view)).verdict
     assert verdict.ok, verdict
+
+
+def test_a_request_that_went_out_unsigned_under_auth_iam_is_never_ok() -> None:
+    """The diagnosis still guards a trace whose target has no signer (the engine used as a library): an unsigned
+    request under auth = iam carries no IAM identity, so an echo that looks fine cannot make it ok."""
+    from dataclasses import replace
+
+    ev = _evidence(IisView({"X-Correlation-Id": "c-1"}, None, None, {}, path="/dev/orders/_echo", method="GET"))
+    ev.target = replace(ev.target, auth="iam", gateway_kind="rest")
+    verdict = diagnose(ev).verdict
+    assert not verdict.ok
+    assert (verdict.broken_at, verdict.finding) == ("client", "client.request_unsigned")

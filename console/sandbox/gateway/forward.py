@@ -31,6 +31,11 @@ IIS strips it before anything (limits, logs, echo, ground truth) sees the reques
 _SKIP_AUTO = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 
 
+def _trace_id() -> str:
+    """An X-Ray trace header as the integration request carries it (correction C2): ``Root=1-<epoch hex>-<96 bits>``."""
+    return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)}"
+
+
 class Forwarder:
     """One pooled aiohttp client to the IIS site, created lazily on the serving loop."""
 
@@ -74,8 +79,12 @@ class Forwarder:
     ) -> Response | None:
         """The client's response, or None after a timeout/network failure (recorded on ``call``)."""
         url = self.iis_url + target
-        sent = [*headers, ("x-amzn-apigateway-api-id", self.api_id), ("User-Agent", f"AmazonAPIGateway_{self.api_id}")]
-        sent = [(k, v) for k, v in sent if k.lower() != "user-agent" or v.startswith("AmazonAPIGateway_")]
+        sent = [*headers, ("x-amzn-apigateway-api-id", self.api_id), ("X-Amzn-Trace-Id", _trace_id())]
+        if self.cfg.integration != "HTTP_PROXY":
+            # Correction C1 (failure-modes-more.md): only an HTTP (non-proxy) integration sends its own User-Agent;
+            # HTTP_PROXY passes the client's through, so the UA proves nothing about the route a request took.
+            sent = [(k, v) for k, v in sent if k.lower() != "user-agent"]
+            sent.append(("User-Agent", f"AmazonAPIGateway_{self.api_id}"))
         client_ip = call.access["sourceIp"]
         sent.append(
             ("X-Forwarded-For", client_ip)
