@@ -263,11 +263,10 @@ HOP_FINDINGS: dict[str, Entry] = {
     "client.request_unsigned": Entry(
         E,
         "The request was sent unsigned to an IAM (SigV4) route",
-        "Baton cannot sign SigV4 requests yet, so with auth = iam its request carries no IAM identity: send a "
-        "SigV4-signed request with the IAM credentials whose identity must reach IIS (awscurl or an AWS SDK) with "
-        "an X-Correlation-Id, and read the IIS echo or log for it; `aws apigateway test-invoke-method` runs the "
-        "route too, but it bypasses authorization (its identity.userArn is your own); or trace a route with a "
-        "token authorizer.",
+        "With auth = iam a request without a SigV4 signature carries no IAM identity. Baton signs its trace with "
+        "the credentials of the profile's [aws] session (profile, SSO, AWS_* variables or a role): give it those "
+        "credentials (`baton aws whoami --profile P` shows whose they are); `aws apigateway test-invoke-method` "
+        "runs the route too, but it bypasses authorization (its identity.userArn is your own).",
     ),
     "client.identity_header_sent": Entry(
         W,
