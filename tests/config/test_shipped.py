@@ -20,7 +20,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_expected_profiles_ship() -> None:
-    assert SHIPPED == ["http-jwt.toml", "iam.toml", "rest-cognito.toml", "rest-lambda.toml", "sandbox.toml"]
+    assert SHIPPED == [
+        "http-jwt.toml",
+        "iam.toml",
+        "rest-cognito-user.toml",
+        "rest-cognito.toml",
+        "rest-lambda.toml",
+        "sandbox.toml",
+    ]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
