@@ -161,8 +161,10 @@ def _policy_answer(
     elif judged.effect is Effect.NONE_MATCHING:
         reasons.append(f"no statement of the policy allows {facts.arn} (implicit deny)")
         response = FORBIDDEN
+    elif judged.effect is Effect.UNDETERMINED:
+        reasons.append(f"undetermined: {judged.notes[-1]}")
     return AuthorizerResult(
-        response is None,
+        response is None and judged.effect is not Effect.UNDETERMINED,
         effect=judged.effect if statements else Effect.NO_POLICY,
         principal_id=redact_text(str(principal), held) if principal not in (None, "") else None,
         statement=judged.statement,

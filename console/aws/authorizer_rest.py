@@ -127,12 +127,14 @@ def test_invoke(
             reasons.append(f"statement {judged.statement.index} explicitly denies {arn}")
         elif effect is Effect.NONE_MATCHING:
             reasons.append(f"no statement of the policy allows {arn} (implicit deny), though the authorizer succeeded")
+        elif effect is Effect.UNDETERMINED:
+            reasons.append(f"undetermined: {judged.notes[-1]}")
         note = cache_note(authorizer, judged)
         if note:
             notes_out.append(note)
     latency = answer.get("latency")
     return AuthorizerResult(
-        allowed=response is None,
+        allowed=response is None and effect is not Effect.UNDETERMINED,
         source=Source.TEST_INVOKE,
         authorizer_type=authorizer.type,
         authorizer_id=authorizer.id,

@@ -5,8 +5,10 @@ A Lambda authorizer's policy (domain §1.3) allows or denies ``execute-api:Invok
 characters (``/`` included), ``?`` exactly one; resources compare case-sensitively, actions case-insensitively. An
 explicit Deny that matches wins over any Allow; no matching statement is an implicit deny.
 
-Not evaluated, and said so in the notes: ``NotResource``, ``NotAction`` and ``Condition`` (a statement with
-``NotResource`` or ``NotAction`` is skipped; a ``Condition`` is ignored, as if it held).
+Not evaluated, and said so in the notes: ``NotResource``, ``NotAction`` and ``Condition``. Such a statement never
+decides in Baton's favour: an unconditional matching Deny still denies, but where one of them could turn the answer
+(a conditional or Not* Deny beside an Allow, a conditional or Not* Allow where nothing else allows) the effect is
+``UNDETERMINED`` — a guess is never reported as an allow.
 """
 
 from __future__ import annotations
@@ -89,8 +91,7 @@ def parse_policy(document: str | Mapping[str, Any] | None) -> tuple[tuple[Statem
 def _statement(index: int, item: Mapping[str, Any], notes: list[str]) -> Statement:
     unsupported = [key for key in ("NotResource", "NotAction", "Condition") if key in item]
     for key in unsupported:
-        handling = "ignored (evaluated as if it held)" if key == "Condition" else "skipped"
-        notes.append(f"statement {index} uses {key}, which Baton does not evaluate: the statement is {handling}")
+        notes.append(f"statement {index} uses {key}, which Baton does not evaluate: it never counts as an allow")
     actions = _strings(item.get("Action"))
     resources = _strings(item.get("Resource"))
     if actions is None and "NotAction" not in item:
@@ -114,18 +115,39 @@ def _statement(index: int, item: Mapping[str, Any], notes: list[str]) -> Stateme
 
 
 def _applies(statement: Statement, arn: str) -> bool:
-    if statement.effect not in ("Allow", "Deny") or {"NotResource", "NotAction"} & set(statement.unsupported):
+    """Whether an evaluable statement (no Condition, NotResource, NotAction) matches ``arn``."""
+    if statement.effect not in ("Allow", "Deny") or statement.unsupported:
         return False
     acts = any(wildcard_match(action, INVOKE_ACTION, ignore_case=True) for action in statement.actions)
     return acts and any(wildcard_match(resource, arn) for resource in statement.resources)
 
 
+def _may_apply(statement: Statement, arn: str) -> bool:
+    """Whether a statement Baton does not fully evaluate could match ``arn``: a Condition on a matching statement
+    may hold; a NotResource/NotAction statement may cover it."""
+    if statement.effect not in ("Allow", "Deny") or not statement.unsupported:
+        return False
+    if {"NotResource", "NotAction"} & set(statement.unsupported):
+        return True
+    acts = any(wildcard_match(action, INVOKE_ACTION, ignore_case=True) for action in statement.actions)
+    return acts and any(wildcard_match(resource, arn) for resource in statement.resources)
+
+
 def match_policy(statements: tuple[Statement, ...], arn: str, notes: tuple[str, ...] = ()) -> PolicyMatch:
-    """The effect of ``statements`` on ``arn``: the first matching Deny, else the first matching Allow, else none."""
+    """The effect of ``statements`` on ``arn``: the first matching Deny, else the first matching Allow, else none;
+    UNDETERMINED where a statement Baton does not evaluate could turn that answer (see the module's docstring)."""
     deny = next((s for s in statements if s.effect == "Deny" and _applies(s, arn)), None)
     if deny is not None:
         return PolicyMatch(Effect.DENY, arn, deny, statements, notes)
     allow = next((s for s in statements if s.effect == "Allow" and _applies(s, arn)), None)
+    unsure = "Deny" if allow is not None else "Allow"
+    doubt = next((s for s in statements if s.effect == unsure and _may_apply(s, arn)), None)
+    if doubt is not None:
+        why = (
+            f"statement {doubt.index} ({doubt.effect}, with {', '.join(doubt.unsupported)}) may apply to {arn}; "
+            "Baton does not evaluate it, so it cannot tell allow from deny"
+        )
+        return PolicyMatch(Effect.UNDETERMINED, arn, doubt, statements, (*notes, why))
     if allow is not None:
         return PolicyMatch(Effect.ALLOW, arn, allow, statements, notes)
     return PolicyMatch(Effect.NONE_MATCHING, arn, None, statements, notes)

@@ -114,7 +114,7 @@ def text_lines(result: AuthorizerResult, request: dict[str, str], token_source: 
         f"method ARN  {result.method_arn}",
     ]
     response = result.response
-    verdict = "ALLOW" if result.allowed else "DENY"
+    verdict = "UNDETERMINED (neither allow nor deny can be claimed)" if result.undetermined else result.decision.upper()
     if response is not None:
         error = f" ({response.error_type})" if response.error_type else ""
         verdict += f" — the client gets {response.status} {json.dumps({'message': response.message})}{error}"

@@ -9,8 +9,8 @@ EPILOG = (
     "ARN; HTTP API Lambda authorizers are invoked with the event API Gateway would send, only with [aws] allow_invoke "
     "= true; JWT and Cognito authorizers are evaluated locally from their configuration and the issuer's JWKS. "
     "Without --token/--token-env the token comes from the profile's [identity], as a trace gets it. The API Gateway "
-    "console's Test button (TestInvokeMethod) skips authorization. Exit 0: allowed; 1: refused; 2: profile, usage or "
-    "AWS failure (the decision is unavailable)."
+    "console's Test button (TestInvokeMethod) skips authorization. Exit 0: allowed; 1: refused or undetermined; "
+    "2: profile, usage or AWS failure (the decision is unavailable)."
 )
 
 

@@ -26,6 +26,9 @@ class Effect(StrEnum):
     """An explicit Deny statement matches (it wins over any Allow)."""
     NONE_MATCHING = "none-matching"
     """No statement matches this ARN: an implicit deny."""
+    UNDETERMINED = "undetermined"
+    """A statement Baton does not evaluate (Condition, NotResource, NotAction) could change the answer: neither
+    allow nor deny is claimed."""
     NO_POLICY = "no-policy"
     """The authorizer gave no IAM policy (a simple response, a JWT or Cognito check, or it refused the token)."""
 
@@ -113,11 +116,21 @@ class AuthorizerResult:
     """Why it is refused, each naming the exact check."""
     notes: tuple[str, ...] = ()
 
+    @property
+    def undetermined(self) -> bool:
+        """Baton cannot tell allow from deny (a statement it does not evaluate could decide): never a pass."""
+        return self.effect is Effect.UNDETERMINED
+
+    @property
+    def decision(self) -> str:
+        """``allow``, ``deny`` or ``undetermined``."""
+        return "undetermined" if self.undetermined else "allow" if self.allowed else "deny"
+
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of ``baton aws authorize --json``."""
         response = self.response
         return {
-            "decision": "allow" if self.allowed else "deny",
+            "decision": self.decision,
             "source": self.source.value,
             "authorizer": {"type": self.authorizer_type, "id": self.authorizer_id, "name": self.authorizer_name},
             "method_arn": self.method_arn,
@@ -152,7 +165,7 @@ class AuthorizerResult:
         )
         return AuthorizerDecision(
             kind=kinds.get(self.authorizer_type, "none"),
-            effect="allow" if self.allowed else refused,
+            effect="unknown" if self.undetermined else "allow" if self.allowed else refused,
             source={Source.TEST_INVOKE: "aws test-invoke"}.get(self.source, self.source.value),
             principal_id=self.principal_id,
             reason="; ".join(self.reasons),

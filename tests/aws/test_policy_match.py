@@ -62,18 +62,39 @@ def test_a_deny_for_another_method_does_not_touch_this_one() -> None:
     assert _judge(deny, _allow(f"{API}/*"))[:2] == (Effect.ALLOW, 2)
 
 
-def test_not_resource_is_not_supported_and_says_so() -> None:
+def test_not_resource_is_not_evaluated_and_never_counts_as_an_allow() -> None:
+    """An Allow with NotResource might cover this ARN: Baton cannot say allow, nor deny (it was once skipped, which
+    turned an allow into a confident implicit deny)."""
     statement = {"Effect": "Allow", "Action": "execute-api:Invoke", "NotResource": f"{API}/dev/POST/*"}
     effect, index, notes = _judge(statement)
-    assert (effect, index) == (Effect.NONE_MATCHING, None)
-    assert any("NotResource, which Baton does not evaluate: the statement is skipped" in note for note in notes)
+    assert (effect, index) == (Effect.UNDETERMINED, 1)
+    assert any("NotResource, which Baton does not evaluate" in note for note in notes)
 
 
-def test_a_condition_is_named_as_not_evaluated() -> None:
+def test_a_conditional_allow_is_undetermined_not_allowed() -> None:
+    """A false allow is the worst answer: the Condition (a source IP range here) may not hold for the real caller."""
     statement = {**_allow(ARN), "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}
-    effect, _, notes = _judge(statement)
-    assert effect is Effect.ALLOW
-    assert any("Condition" in note and "as if it held" in note for note in notes)
+    effect, index, notes = _judge(statement)
+    assert (effect, index) == (Effect.UNDETERMINED, 1)
+    assert any("Condition" in note and "cannot tell allow from deny" in note for note in notes)
+
+
+def test_a_conditional_deny_beside_an_allow_is_undetermined() -> None:
+    deny = {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": ARN, "Condition": {"Bool": {"x": "true"}}}
+    assert _judge(_allow(f"{API}/*"), deny)[:2] == (Effect.UNDETERMINED, 2)
+    not_resource_deny = {"Effect": "Deny", "Action": "execute-api:Invoke", "NotResource": f"{API}/dev/POST/*"}
+    assert _judge(_allow(f"{API}/*"), not_resource_deny)[:2] == (Effect.UNDETERMINED, 2)
+
+
+def test_what_can_be_judged_still_decides() -> None:
+    """An unconditional Deny denies whatever else is there; an unconditional Allow with only a conditional Allow
+    beside it allows; a conditional Deny for another method is no doubt."""
+    conditional_allow = {**_allow(ARN), "Condition": {"Bool": {"x": "true"}}}
+    deny = {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": ARN}
+    assert _judge(conditional_allow, deny)[:2] == (Effect.DENY, 2)
+    assert _judge(conditional_allow, _allow(ARN))[:2] == (Effect.ALLOW, 2)
+    other = {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": f"{API}/dev/DELETE/*", "Condition": {}}
+    assert _judge(_allow(ARN), other)[:2] == (Effect.ALLOW, 1)
 
 
 def test_unreadable_policies_are_named_and_allow_nothing() -> None:
