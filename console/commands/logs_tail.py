@@ -11,6 +11,8 @@ from console.engine.logs.model import Quarantined
 from console.sanitize import inert
 
 EXIT_INTERRUPTED = 130
+AFRESH = ("truncated", "rewritten in place")
+"""Rotations after which the same file is read from its start (what it held before is gone)."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
         for item in follow(args.path, stop=lambda: False, poll=max(args.poll, 0.05), from_start=args.from_start):
             if isinstance(item, Rotation):
                 old = f" (was {inert(item.old)})" if item.old and item.old != item.new else ""
-                sys.stderr.write(err(f"baton logs tail: now following {inert(item.new)}: {item.reason}{old}", "dim"))
+                again = "; reading it again from its start" if item.reason in AFRESH else ""
+                note = f"baton logs tail: now following {inert(item.new)}: {item.reason}{old}{again}"
+                sys.stderr.write(err(note, "dim"))
                 sys.stderr.write("\n")
                 sys.stderr.flush()
             elif isinstance(item, Quarantined):

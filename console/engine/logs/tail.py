@@ -30,6 +30,12 @@ _DIGITS = re.compile(r"(\d+)")
 _GLOB = re.compile(r"[*?\[]")
 BUDGET = 4 << 20
 """Bytes one poll reads at most: a long backlog is read over several polls, each a bounded amount of work."""
+DRAIN = 120.0
+"""Seconds a file rotated away must stay unchanged before it is let go. http.sys flushes its log buffer lazily
+(``netsh http flush logbuffer`` forces it), so the old day's last lines can land after the new file exists; no
+Microsoft source found states the flush interval, so the old file is read until it has been quiet this long."""
+MAX_DRAINING = 2
+"""Files rotated away that are still read at once (the oldest is let go first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,16 @@ class Rotation:
     old: str | None
     new: str
     reason: str
-    """``new file``, ``truncated``, ``replaced`` or ``appeared`` (the log did not exist when the tail started)."""
+    """``new file``, ``truncated``, ``replaced``, ``rewritten in place`` (truncated and written again past where
+    reading stopped: read again from its start) or ``appeared`` (the log did not exist when the tail started)."""
+
+
+@dataclass
+class _Draining:
+    """A file rotated away, still read for lines written to it late, until it has been quiet for the drain time."""
+
+    follower: Follower
+    quiet_since: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +103,14 @@ class Tail:
     """A followed log whose position outlives any one reader: poll it now, again in a minute, nothing is lost.
 
     Starts at the end of what is there (``from_start``: at the beginning). When ``named`` names nothing yet,
-    ``waiting`` says why and each poll looks again; a file that appears is read from its start."""
+    ``waiting`` says why and each poll looks again; a file that appears is read from its start. A file rotated away
+    (a new day's file, or renamed and replaced) is still read, complete lines only, until it has been unchanged for
+    ``drain`` seconds; then its unfinished last line, if any, is read as it stands and the file is let go."""
 
-    def __init__(self, named: str, *, from_start: bool = False) -> None:
+    def __init__(self, named: str, *, from_start: bool = False, drain: float = DRAIN) -> None:
         self.named = named
+        self.drain = drain
+        self.draining: list[_Draining] = []
         self.lock = threading.Lock()
         """Held by whoever polls: a reader that outlived its view must not read at the same time as the next."""
         self.follower: Follower | None = None
@@ -108,7 +127,7 @@ class Tail:
     @property
     def more(self) -> bool:
         """Whether the last poll left bytes to read (poll again at once)."""
-        return self.follower is not None and self.follower.more
+        return (self.follower is not None and self.follower.more) or any(d.follower.more for d in self.draining)
 
     @property
     def position(self) -> tuple[str, int] | None:
@@ -134,7 +153,12 @@ class Tail:
             self.follower = Follower(current, self._label(current))
             return [Rotation(None, self.follower.label, "appeared"), *self.poll(keep_last)]
         follower = self.follower
-        found: list[LogRecord | Quarantined | Rotation | Skipped] = []
+        found: list[LogRecord | Quarantined | Rotation | Skipped] = self._drain()
+        if follower.rewritten():  # before reading on: from the old place it would start inside another line
+            follower.close()
+            self.follower = Follower(follower.path, follower.label)
+            found.append(Rotation(follower.label, self.follower.label, "rewritten in place"))
+            follower = self.follower
         if keep_last is not None:
             end = follower.complete_end()
             start = start_of_last_lines(follower.handle, end, keep_last)
@@ -152,16 +176,44 @@ class Tail:
         if change is None and newer is not None and newer != follower.path:
             change = "new file"
         if change is not None:
-            found += follower.read_new(final=True)  # the old file's last lines first
-            follower.close()
+            if change == "truncated":
+                found += follower.read_new(final=True)
+                follower.close()
+            else:  # its writer may still add lines to it: read on, complete lines only (see DRAIN)
+                self.draining.append(_Draining(follower, time.monotonic()))
+                if len(self.draining) > MAX_DRAINING:
+                    found += self._let_go(self.draining[0])
             current = newer if change == "new file" and newer is not None else follower.path
             self.follower = Follower(current, self._label(current))
             found.append(Rotation(follower.label, self.follower.label, change))
         return found
 
+    def _drain(self) -> list[LogRecord | Quarantined | Rotation | Skipped]:
+        """What was added to the files rotated away since the last poll; those quiet for the drain time let go."""
+        found: list[LogRecord | Quarantined | Rotation | Skipped] = []
+        now = time.monotonic()
+        for old in list(self.draining):
+            before = old.follower.offset + len(old.follower.carry)
+            found += old.follower.read_new(budget=BUDGET)
+            if old.follower.offset + len(old.follower.carry) != before:
+                old.quiet_since = now
+            elif now - old.quiet_since >= self.drain or old.follower.changed() == "truncated":
+                found += self._let_go(old)
+        return found
+
+    def _let_go(self, old: _Draining) -> list[LogRecord | Quarantined]:
+        """Stop reading a file rotated away: its unfinished last line, if any, is read as it stands."""
+        self.draining.remove(old)
+        last = list(old.follower.read_new(final=True))
+        old.follower.close()
+        return last
+
     def close(self) -> None:
         if self.follower is not None:
             self.follower.close()
+        for old in self.draining:
+            old.follower.close()
+        self.draining = []
 
 
 def follow(

@@ -19,6 +19,8 @@ from console.engine.logs.sources import input_error
 __all__ = ["Follower", "start_of_last_lines"]
 
 CHUNK = 1 << 20
+RECENT = 64
+"""Bytes kept of what was read last: the file must still hold them where reading stopped, or it was rewritten."""
 _BLANK = re.compile(rb"(?m)^[ \t\r\x0b\x0c]*\n")
 _DIRECTIVE = re.compile(rb"(?m)^(?:\xef\xbb\xbf)?#[^\n]*")
 
@@ -64,6 +66,8 @@ class Follower:
         self.carry = b""
         self.more = False
         """Whether the last budgeted read stopped with bytes left to read."""
+        self.recent = b""
+        """The last bytes read (at most RECENT), ending where reading stopped (``offset`` + the unfinished line)."""
 
     def size(self) -> int:
         return os.fstat(self.handle.fileno()).st_size
@@ -78,7 +82,7 @@ class Follower:
         """Move to ``end`` (a line start past the position) without yielding lines: directives take effect and
         lines are numbered. Returns how many data lines (neither directive nor blank) were skipped."""
         self.handle.seek(self.offset)
-        self.carry = b""
+        self.carry, self.recent = b"", b""  # what was read past the offset is dropped: nothing to compare yet
         data = 0
         while self.offset < end:
             chunk = self.handle.read(min(CHUNK, end - self.offset))
@@ -94,6 +98,7 @@ class Follower:
                 data -= 1
             lines = chunk.count(b"\n")
             data += lines - len(_BLANK.findall(chunk))
+            self._saw(chunk)
             self.line += lines
             self.offset += len(chunk)
             self.handle.seek(self.offset)  # a chunk cut at its last line end: the rest is read again
@@ -115,6 +120,7 @@ class Follower:
             if not chunk:
                 break
             done += len(chunk)
+            self._saw(chunk)
             data = self.carry + chunk
             end = data.rfind(b"\n")
             if end < 0:
@@ -151,6 +157,24 @@ class Follower:
             yield Quarantined(self.label, self.line, at, values, text)
         else:
             yield LogRecord(self.label, self.line, at, schema, values)
+
+    def _saw(self, chunk: bytes) -> None:
+        self.recent = (self.recent + chunk[-RECENT:])[-RECENT:]
+
+    def rewritten(self) -> bool:
+        """Whether the file under the name, still the one open and not shorter, no longer holds the bytes last read
+        where they were: it was truncated and written again (copytruncate, an editor) and has grown past where reading
+        stopped, which a size check cannot see; reading on from there would start inside another line."""
+        end = self.offset + len(self.carry)
+        if not self.recent:
+            return False
+        try:
+            st = os.stat(self.path)
+            if st.st_ino != self.inode or st.st_size < end:
+                return False  # replaced or truncated: changed() names it
+            return os.pread(self.handle.fileno(), len(self.recent), end - len(self.recent)) != self.recent
+        except OSError:
+            return False  # a name gone for now (mid-rename) is not a change yet
 
     def changed(self) -> str | None:
         """``truncated`` or ``replaced`` when the file under the name is not what is open; None when it grew or

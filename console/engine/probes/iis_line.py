@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from console.engine.iis.catalogue import describe
+from console.engine.iis.catalogue import StatusMeaning, describe
 from console.engine.iis.httperr import httperr_reason
 from console.engine.iis.win32 import win32_meaning
 from console.engine.logs.model import LogKind, LogRecord
@@ -117,26 +117,23 @@ def decoded(record: LogRecord, search: LogSearch, header: str) -> dict[str, Any]
         if any(v is not None for v in values):  # the log has the field: '-' (empty) is worth seeing too
             fields.append([label, " ".join(v for v in values if v) or "-"])
     words = ""
+    where, label = f"{record.source}:{record.line}", f"{search.confidence.value}: {search.reason()}"
     if httperr:
         reason = record.get("s-reason") or ""
         words = _httperr_words(reason) if reason else ""
+        summary = f"HTTPERR line {where} ({label}): {_httperr_short(record)}"
     else:
         status, sub, win32 = record.number("sc-status"), record.number("sc-substatus"), record.number("sc-win32-status")
-        if status is not None:
-            code = ".".join(str(n) for n in (status, sub, win32) if n is not None)
-            fields.insert(0, ["status", code])
-            words = _status_words(status, sub, win32)
+        found = describe(status, sub, win32) if status is not None else None  # once: the words and the summary
+        if found is not None:
+            fields.insert(0, ["status", ".".join(str(n) for n in (status, sub, win32) if n is not None)])
+            words = _status_words(found, win32)
         if win32:
             fields.append(["win32", str(win32)])
         name = correlation_field(record.schema, header)
         if name is not None:
             fields.append([name, record.get(name) or ""])
-    where, label = f"{record.source}:{record.line}", f"{search.confidence.value}: {search.reason()}"
-    summary = (
-        f"HTTPERR line {where} ({label}): {_httperr_short(record)}"
-        if httperr
-        else f"IIS log line {where} ({label}): {_status_short(record)}"
-    )
+        summary = f"IIS log line {where} ({label}): {_status_short(found, win32)}"
     return {
         "kind": "HTTPERR" if httperr else "W3C",
         "where": where,
@@ -148,12 +145,10 @@ def decoded(record: LogRecord, search: LogSearch, header: str) -> dict[str, Any]
     }
 
 
-def _status_short(record: LogRecord) -> str:
+def _status_short(found: StatusMeaning | None, win32: int | None) -> str:
     """``404.0.2 Not found, win32 2 ERROR_FILE_NOT_FOUND``: the status in the catalogue's few words."""
-    status, sub, win32 = record.number("sc-status"), record.number("sc-substatus"), record.number("sc-win32-status")
-    if status is None:
+    if found is None:
         return "no sc-status field"
-    found = describe(status, sub, win32)
     if not win32:  # 0 only says "no error"
         return f"{found.code} {found.title}"
     return f"{found.code} {found.title}, win32 {win32} {win32_meaning(win32).name or ''}".rstrip()
@@ -166,9 +161,8 @@ def _httperr_short(record: LogRecord) -> str:
     return f"{record.get('sc-status') or '-'} {reason}" + (f": {meaning}" if meaning else "")
 
 
-def _status_words(status: int, sub: int | None, win32: int | None) -> str:
+def _status_words(found: StatusMeaning, win32: int | None) -> str:
     """The shared catalogue's plain words for status.substatus.win32."""
-    found = describe(status, sub, win32)
     said = (found.title, found.plain, found.win32_words if win32 else "")  # win32 0 says only "no error"
     return " — ".join(p for p in said if p)
 

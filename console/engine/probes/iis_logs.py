@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from console.engine.logs.model import LogInputError, LogRecord
 from console.engine.logs.sources import LogSource
 from console.engine.probes.iis_match import LogQuery, by_time, elsewhere
-from console.engine.probes.w3c import Tail, correlation_field, newest_sources
+from console.engine.probes.w3c import Tail, newest_sources
 from console.errors import TraceCancelled
 from console.model.enums import Confidence
 from console.sanitize import inert
@@ -158,49 +158,73 @@ def _look(
 ) -> LogSearch:
     stop: Callable[[], bool] = cancel.is_set if cancel is not None else lambda: False
     problems: list[tuple[str, str]] = []
-    records, searched = _records(w3c, base_dir, tails, problems, stop) if w3c else ([], [])
+    # By id first: each tail answers from its index, so the common case reads only the lines written since the
+    # last trace; every line read is gathered only when no line holds the id (the guesses need them all).
+    sources, searched = _tails(w3c, base_dir, tails, problems) if w3c else ([], [])
+    by_id: list[LogRecord] = []
+    for tail in list(sources):
+        try:
+            by_id += tail.find(query.header, query.correlation_id, stop)
+        except LogInputError as exc:
+            problems.append(_unread(exc))
+            sources.remove(tail)  # what it held before is not what the file holds now
+    named = [tail.names(query.header) for tail in sources]
+    id_field = True if True in named else (False if False in named else None)
+    if by_id:
+        return LogSearch(
+            by_id=tuple(by_id),
+            id_field=id_field,
+            problem=_said(problems),
+            unread=tuple(problems),
+            searched=tuple(searched),
+        )
+    records = [record for tail in sources for record in tail.held()]
     unreadable = next(
         (
             f"{q.source}:{q.line} holds {query.correlation_id} but cannot be read: {q.reason}"
-            for tail in tails.values()
+            for tail in sources
             for q in tail.quarantined.values()
             if query.correlation_id and query.correlation_id in q.text
         ),
         "",
     )
-    by_id: list[LogRecord] = []
-    fields_seen: set[bool] = set()
-    named: dict[int, str | None] = {}  # per schema, not per line: a trace reads thousands of lines
-    for record in records:
-        key = id(record.schema)
-        if key not in named:
-            named[key] = correlation_field(record.schema, query.header)
-        name = named[key]
-        fields_seen.add(name is not None)
-        if name is not None and record.get(name) == query.correlation_id:
-            by_id.append(record)
-    id_field = (True in fields_seen) if fields_seen else None
-    candidates: list[LogRecord] = []
-    criteria = "time, method and path"
-    if not by_id:
-        candidates, criteria = by_time(records, query)
+    candidates, criteria = by_time(records, query)
     refused: list[LogRecord] = []
-    if httperr and not by_id:
+    if httperr:
         errors, more = _records(httperr, base_dir, tails, problems, stop)
         searched += more
         refused, _ = by_time(errors, query, uri_field="cs-uri")
     return LogSearch(
-        by_id=tuple(by_id),
         candidates=tuple(candidates),
         httperr=tuple(refused),
         id_field=id_field,
-        elsewhere="" if by_id else elsewhere(records, query),
-        unreadable="" if by_id else unreadable,
-        problem="; ".join(f"{where}: {why}" if where else why for where, why in problems),
+        elsewhere=elsewhere(records, query),
+        unreadable=unreadable,
+        problem=_said(problems),
         unread=tuple(problems),
         searched=tuple(searched),
         criteria=criteria,
     )
+
+
+def _said(problems: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{where}: {why}" if where else why for where, why in problems)
+
+
+def _tails(
+    location: str, base_dir: str | None, tails: dict[str, Tail], problems: list[tuple[str, str]]
+) -> tuple[list[Tail], list[str]]:
+    """The Tail of each of the newest files ``location`` names, oldest first (records in time order)."""
+    try:
+        sources = newest_sources(location, base_dir)
+    except LogInputError as exc:
+        problems.append(_unread(exc))
+        return [], []
+    out: list[Tail] = []
+    for source in reversed(sources):
+        key = f"{source.path}!{source.member or ''}"
+        out.append(tails.setdefault(key, _shared_tail(key, source)))
+    return out, [s.label for s in sources]
 
 
 def _records(
@@ -210,20 +234,14 @@ def _records(
     problems: list[tuple[str, str]],
     stop: Callable[[], bool],
 ) -> tuple[list[LogRecord], list[str]]:
-    try:
-        sources = newest_sources(location, base_dir)
-    except LogInputError as exc:
-        problems.append(_unread(exc))
-        return [], []
+    sources, searched = _tails(location, base_dir, tails, problems)
     out: list[LogRecord] = []
-    for source in reversed(sources):  # oldest first: records in time order, the newest line last
-        key = f"{source.path}!{source.member or ''}"
-        tail = tails.setdefault(key, _shared_tail(key, source))
+    for tail in sources:
         try:
             out += tail.poll(stop)
         except LogInputError as exc:
             problems.append(_unread(exc))
-    return out, [s.label for s in sources]
+    return out, searched
 
 
 def _unread(exc: LogInputError) -> tuple[str, str]:
