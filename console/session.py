@@ -200,8 +200,9 @@ class Session:
 
 def with_aws_hooks(target: Target, profile: Profile) -> Target:
     """``target`` with the AWS adapters its profile asks for: a SigV4 signer for ``[gateway] auth = "iam"``, a
-    Cognito InitiateAuth token source for ``[identity] flow = "cognito"``. Each imports boto3 only when it is first
-    used, so a profile without them (and the sandbox) never pays for it."""
+    Cognito InitiateAuth token source for ``[identity] flow = "cognito"``, and the API's configuration, authorizer
+    decision and gateway logs for ``[aws] api_id`` (a real gateway only: never the sandbox). Each imports boto3 only
+    when it is first used, so a profile without them (and the sandbox) never pays for it."""
     from dataclasses import replace
 
     from console.model.profile import GatewayAuth, IdentityFlow
@@ -215,6 +216,10 @@ def with_aws_hooks(target: Target, profile: Profile) -> Target:
         from console.aws.cognito import CognitoTokenSource
 
         target = replace(target, token_source=CognitoTokenSource(profile.aws, identity.issuer))
+    if profile.aws is not None and profile.aws.api_id and target.aws is None and target.control_url is None:
+        from console.aws.evidence import AwsGatewayEvidence  # light: boto3 is imported when a question is asked
+
+        target = replace(target, aws=AwsGatewayEvidence(profile))
     return target
 
 

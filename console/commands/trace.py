@@ -11,7 +11,7 @@ from console.commands.seconds import timeout_seconds
 from console.commands.style import SEVERITY_MARK, Style
 from console.errors import UsageError
 from console.model.enums import HopName, VerdictKind
-from console.model.trace import HOP_GLYPH, Hop, HopStatus, Trace
+from console.model.trace import HOP_GLYPH, Hop, HopObservation, HopStatus, Trace
 from console.model.views import verdict_kind
 from console.sanitize import inert
 
@@ -131,6 +131,7 @@ def trace_json(trace: Trace) -> dict[str, Any]:
                 },
                 "evidence": list(hop.evidence),
                 "elapsed_ms": None if hop.elapsed_ms is None else round(hop.elapsed_ms, 2),
+                "aws": [_aws_json(seen) for seen in hop.observations if seen.probe == AWS_PROBE],
             }
             for hop in trace.hops
         ],
@@ -181,6 +182,16 @@ def _authorizer_json(trace: Trace) -> dict[str, Any] | None:
         "reason": a.reason,
         "context": dict(a.context),
         "cached": a.cached,
+        "method_arn": a.method_arn,
+        "policy": [
+            {
+                "effect": p.effect,
+                "actions": list(p.actions),
+                "resources": list(p.resources),
+                "matches": p.matches_request,
+            }
+            for p in a.policy
+        ],
     }
 
 
@@ -230,6 +241,7 @@ def render_text(trace: Trace, s: Style) -> str:
         )
         if hop.name is HopName.IIS:
             out += [s(f"      {inert(said)}", "dim") for said in _log_line(hop)]
+        out += [s(f"      {inert(said)}", "dim") for said in _aws_lines(hop)]
     verdict = trace.verdict
     out.append("")
     kind = verdict_kind(trace)
@@ -268,6 +280,25 @@ def _log_line(hop: Hop) -> list[str]:
             pairs = [p for p in fields if isinstance(p, list) and len(p) == 2] if isinstance(fields, list) else []
             return [log["summary"], *([" · ".join(f"{k} {v}" for k, v in pairs)] if pairs else [])]
     return []
+
+
+AWS_PROBE = "aws"
+"""The probe of what AWS said of the request (engine/probes/aws_observe.py): config, decision, gateway log."""
+
+
+def _aws_lines(hop: Hop) -> list[str]:
+    """What AWS said of this hop, unavailable answers included (they say why): each line once."""
+    seen = [line for o in hop.observations if o.probe == AWS_PROBE for line in o.evidence]
+    return list(dict.fromkeys(seen))
+
+
+def _aws_json(seen: HopObservation) -> dict[str, Any]:
+    return {
+        "status": seen.status.value,
+        "confidence": seen.confidence.value,
+        "evidence": list(seen.evidence),
+        "data": seen.data.get("aws"),
+    }
 
 
 def _identity(hop: Any) -> str:

@@ -1,17 +1,33 @@
 """The small interfaces through which a trace reaches AWS; console/session.py fills them with console/aws adapters.
 
 The engine never imports boto3 or console.aws (import-linter): it declares what it needs here, and a Target carries
-an implementation only when the profile asks for AWS (``[gateway] auth = "iam"``, ``[identity] flow = "cognito"``).
-Every hook fails with ``console.errors.AwsError`` (one line naming the fix); the trace turns that into the failure
-of the hop that needed it, never into a request sent without what the hook should have added.
+an implementation only when the profile asks for AWS (``[gateway] auth = "iam"``, ``[identity] flow = "cognito"``,
+``[aws] api_id``). The signer and token source fail with ``console.errors.AwsError`` (one line naming the fix); the
+trace turns that into the failure of the hop that needed it, never into a request sent without what the hook should
+have added. GatewayEvidence never raises: it answers ``Unavailable(reason)``, shown as unknown, never as passed.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-__all__ = ["RequestSigner", "TokenGrant", "TokenSource"]
+from console.model.authorizer_decision import AuthorizerResult, Unavailable
+from console.model.aws_config import ConfigFinding, RestApiConfig
+from console.model.gateway_log import GatewayLogEvidence, PollProgress
+from console.model.gateway_log import Unavailable as LogsUnavailable
+
+__all__ = [
+    "ExpectedPropagation",
+    "GatewayEvidence",
+    "LogsUnavailable",
+    "RequestSigner",
+    "TokenGrant",
+    "TokenSource",
+    "Unavailable",
+]
 
 
 @runtime_checkable
@@ -57,4 +73,49 @@ class TokenSource(Protocol):
 
         Raises AwsError naming the fix: wrong password, a challenge Baton cannot answer (new password, MFA),
         an unknown app client, no network…"""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedPropagation:
+    """What the API's configuration sends IIS for one request: the route/method hit, its authorizer, the header ←
+    source mappings (``config``), and inspect's findings with the commands that would fix them."""
+
+    config: RestApiConfig
+    findings: tuple[ConfigFinding, ...] = ()
+
+
+@runtime_checkable
+class GatewayEvidence(Protocol):
+    """What AWS knows of one request: the API's configuration, the authorizer's decision, the gateway's logs.
+
+    Every call answers the evidence or an ``Unavailable`` naming why there is none (credentials, region, api id,
+    throttling, nothing logged yet…); it never raises for an AWS failure, so no AWS trouble can pass for a pass."""
+
+    @property
+    def log_wait(self) -> float:
+        """Seconds a trace polls CloudWatch for this request's log lines (``[aws] log_wait``)."""
+        ...
+
+    def expected(self, method: str, path: str) -> ExpectedPropagation | Unavailable:
+        """The configuration ``method path`` meets (``path`` as sent, the stage segment included)."""
+        ...
+
+    def decision(
+        self, token: str | None, method: str, path: str, headers: Sequence[tuple[str, str]]
+    ) -> AuthorizerResult | Unavailable:
+        """The authorizer's decision for this token and request, asked of AWS (or evaluated from its config)."""
+        ...
+
+    def logs(
+        self,
+        request_id: str,
+        correlation_id: str | None,
+        *,
+        started_at: float,
+        wait: float,
+        cancel: threading.Event | None,
+        progress: Callable[[PollProgress], None] | None,
+    ) -> GatewayLogEvidence | LogsUnavailable:
+        """This request's execution log and access record, polled up to ``wait`` seconds (``cancel`` stops it)."""
         ...

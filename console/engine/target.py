@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from console.engine.aws_hooks import RequestSigner, TokenSource
+from console.engine.aws_hooks import GatewayEvidence, RequestSigner, TokenSource
 from console.engine.deadline import deadline
 from console.engine.redact import header_secrets
 from console.engine.transport import hop_budget
@@ -99,6 +99,8 @@ class Target:
     """Signs the request to the gateway (SigV4, ``[gateway] auth = "iam"``); filled by console/session.py."""
     token_source: TokenSource | None = field(default=None, repr=False, compare=False)
     """Obtains the token for ``flow = "cognito"`` (Cognito InitiateAuth); filled by console/session.py."""
+    aws: GatewayEvidence | None = field(default=None, repr=False, compare=False)
+    """The API's configuration, authorizer decision and gateway logs from AWS (``[aws] api_id``, a real gateway)."""
 
     @property
     def subject_header(self) -> str | None:

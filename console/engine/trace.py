@@ -18,6 +18,7 @@ from console.engine.diagnosis.diagnose import diagnose
 from console.engine.diagnosis.evidence import Evidence, gateway_form
 from console.engine.identity import AcquiredToken, Resolver, acquire_token, cached_token, value_of
 from console.engine.jwks_cache import keys_for
+from console.engine.probes.aws import ask_aws
 from console.engine.probes.iis import cached_spoof_check, echo_view
 from console.engine.probes.iis import shown as as_text
 from console.engine.probes.iis_line import LOOKING
@@ -119,7 +120,11 @@ def run_trace(
             ),
         )
         _rejudge_by_server_clock(target, http, ev)
+        # AWS is asked while IIS's log is searched: both wait for log lines written after the answer.
+        seen = token.value if token else None
+        asking = ask_aws(target, ev, seen, headers, cancel, lambda obs: emit(HopObserved(trace_id, obs)))
         _probe_after(target, http, ev, correlation_id, path, cancel, lambda: emit(HopObserved(trace_id, LOOKING)))
+        ev.aws = asking.answers() if asking is not None else None
         result = diagnose(ev)
     except TraceError as exc:  # a hop could not be reached; configuration errors propagate to the caller
         trace = redact_all(_failed(trace_id, correlation_id, target, request, shown_url, started, ev, exc), held)

@@ -136,6 +136,12 @@ HOP_FINDINGS: dict[str, Entry] = {
         "Map the claim to the header in the integration request "
         "(integration.request.header.X-User-Sub = context.authorizer.claims.sub) and redeploy the stage.",
     ),
+    "iis.header_lost_after_gateway": Entry(
+        E,
+        "Identity header lost between API Gateway and IIS",
+        "Look between API Gateway and IIS: a proxy or load balancer that drops or renames the header, an IIS URL "
+        "Rewrite rule that clears it, or IIS refusing a header whose name has an underscore; API Gateway did send it.",
+    ),
     "integration.claim_header_empty": Entry(
         E,
         "Identity header sent empty",

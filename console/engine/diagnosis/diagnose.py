@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from console.engine.diagnosis import ground_truth
+from console.engine.diagnosis.aws_rules import aws_stage, with_aws_lines
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.client_claims import claims_missing
 from console.engine.diagnosis.client_sent import as_sent, unsigned
@@ -141,6 +142,8 @@ def diagnose(ev: Evidence) -> Diagnosis:
                     confidence=confidence,
                 )
             )
+    aws = aws_stage(ev, findings, reading, iis_checked=received is not None)
+    observations, findings, decision = observations + aws.observations, aws.findings, decision or aws.decision
     if record is not None and record.integration.timed_out:
         findings.append(
             hop_finding(
@@ -168,6 +171,7 @@ def diagnose(ev: Evidence) -> Diagnosis:
         missing = next((f.fix for f in findings if f.code == UNCONFIRMED), missing)
     hops = merge_hops(observations, findings, stopped)
     hops = with_lines(hops, HopName.IIS, [*found_lines(ev), *log_lines(log), spoof_note(ev)])
+    hops = with_aws_lines(hops, aws)
     if any(f.code == UNCONFIRMED and f.hop is HopName.IIS for f in findings):
         # IIS was seen, but not shown to hold the caller: its cell must not read ok while the verdict doubts it.
         hops = tuple(

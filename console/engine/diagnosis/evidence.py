@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from console.engine.probes.aws import AwsAnswers
 from console.engine.probes.iis import IisView, SpoofResult
 from console.engine.probes.iis_logs import LogSearch
 from console.engine.probes.record import GroundTruth
@@ -69,6 +70,8 @@ class Evidence:
     url: str = ""
     """The URL sent; empty when not known (an echo that names another path is another request's)."""
     spoof: SpoofResult | None = None
+    aws: AwsAnswers | None = None
+    """What AWS said of this request (configuration, authorizer decision, gateway logs); None when not asked."""
     observations: list[HopObservation] = field(default_factory=list)
 
     def expected_subject(self) -> str | None:
