@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from console.aws.errors import aws_error
+from console.aws.errors import aws_error, not_aws
 from console.aws.rest_shape import best_resource, header_mappings, template_refs
 from console.aws.session import AwsTarget, make_client, make_session, target_for
 from console.errors import AwsError
@@ -38,27 +38,33 @@ class Reader:
         self.api_id = api_id
         self.stage = stage
 
-    def call(self, operation: str, method: str, **kwargs: Any) -> Any:
+    def _failed(self, exc: Exception, operation: str) -> AwsError:
         import botocore.exceptions as bx
 
-        try:
-            return getattr(self.client, method)(**kwargs)
-        except (bx.BotoCoreError, bx.ClientError) as exc:
-            raise aws_error(
+        if isinstance(exc, bx.BotoCoreError | bx.ClientError):
+            return aws_error(
                 exc, target=self.target, service=self.service, operation=operation, api_id=self.api_id, stage=self.stage
-            ) from None
+            )
+        # botocore's parser failing on the answer (ResponseParserError, a KeyError on an HTML page…): not AWS.
+        return not_aws(self.client.meta.endpoint_url, service=self.service, operation=operation)
+
+    def call(self, operation: str, method: str, *, expect: str | None = None, **kwargs: Any) -> Any:
+        """One AWS call; ``expect``: a field every real answer carries (an answer without it is not AWS's)."""
+        try:
+            answer = getattr(self.client, method)(**kwargs)
+        except Exception as exc:
+            raise self._failed(exc, operation) from None
+        if expect is not None and (not isinstance(answer, dict) or not answer.get(expect)):
+            raise not_aws(self.client.meta.endpoint_url, service=self.service, operation=operation)
+        return answer
 
     def pages(self, operation: str, method: str, key: str = "items", **kwargs: Any) -> list[dict[str, Any]]:
-        import botocore.exceptions as bx
-
         items: list[dict[str, Any]] = []
         try:
             for page in self.client.get_paginator(method).paginate(**kwargs):
                 items.extend(page.get(key, []))
-        except (bx.BotoCoreError, bx.ClientError) as exc:
-            raise aws_error(
-                exc, target=self.target, service=self.service, operation=operation, api_id=self.api_id, stage=self.stage
-            ) from None
+        except Exception as exc:
+            raise self._failed(exc, operation) from None
         return items
 
 
@@ -121,15 +127,24 @@ def method_config(resource: Mapping[str, Any], method: Mapping[str, Any]) -> Met
     )
 
 
-def _latest(deployments: list[dict[str, Any]], serving: str) -> str | None:
-    """The newest deployment's id; ``serving`` when it ties for newest (createdDate has one-second resolution, so
-    two deployments a second apart cannot be ordered, and Baton never calls a stage stale on a guess)."""
-    dated = [(item["createdDate"], str(item["id"])) for item in deployments if item.get("id") and "createdDate" in item]
+def newest_deployment(dated: list[tuple[Any, str]], serving: str) -> tuple[str | None, tuple[str, ...]]:
+    """The newest deployment's id, and the other deployments created in the same second as the one served.
+
+    createdDate has one-second resolution and AWS documents no order for GetDeployments, so deployments created in
+    the same second cannot be ordered: Baton then names neither as the latest (no stale finding on a guess, and no
+    "the latest" either)."""
     if not dated:
-        return None
+        return None, ()
     newest = max(date for date, _ in dated)
     ids = sorted(ident for date, ident in dated if date == newest)
-    return serving if serving in ids else ids[0]
+    if serving in ids and len(ids) > 1:
+        return None, tuple(ident for ident in ids if ident != serving)
+    return (serving if serving in ids else ids[0]), ()
+
+
+def _latest(deployments: list[dict[str, Any]], serving: str) -> tuple[str | None, tuple[str, ...]]:
+    dated = [(item["createdDate"], str(item["id"])) for item in deployments if item.get("id") and "createdDate" in item]
+    return newest_deployment(dated, serving)
 
 
 def read_rest_config(
@@ -140,24 +155,28 @@ def read_rest_config(
     target = target_for(settings, env)
     client = make_client(make_session(target), "apigateway", target)
     reader = Reader(client, target, api_id, stage_name)
-    reader.call("GetRestApi", "get_rest_api", restApiId=api_id)
-    stage = reader.call("GetStage", "get_stage", restApiId=api_id, stageName=stage_name)
+    reader.call("GetRestApi", "get_rest_api", expect="id", restApiId=api_id)
+    stage = reader.call("GetStage", "get_stage", expect="stageName", restApiId=api_id, stageName=stage_name)
     deployments = reader.pages("GetDeployments", "get_deployments", restApiId=api_id)
     resources = reader.pages("GetResources", "get_resources", restApiId=api_id, embed=["methods"])
+    if not any(item.get("id") for item in resources):  # every REST API has its root resource "/"
+        raise not_aws(client.meta.endpoint_url, service="apigateway", operation="GetResources")
     serving = str(stage.get("deploymentId", ""))
-    stage_config = StageConfig(stage_name, serving, _latest(deployments, serving))
+    latest, same_second = _latest(deployments, serving)
+    stage_config = StageConfig(stage_name, serving, latest, same_second=same_second)
     by_path = {str(item.get("path", "")): item for item in resources}
     region = str(client.meta.region_name or "")
     verb = method.upper()
     base = RestApiConfig(api_id, region, stage_config, verb, path, None, resource_paths=tuple(sorted(by_path)))
     hit_path = best_resource(by_path, path)
     if hit_path is None:
-        return _replace(base, miss_reason=f"no resource matches {path}: API Gateway answers 403/404 itself")
+        reason = f"no resource matches {path}: API Gateway answers 403 Missing Authentication Token itself"
+        return _replace(base, miss_reason=reason)
     resource = by_path[hit_path]
     methods = resource.get("resourceMethods", {}) or {}
     chosen = verb if verb in methods else "ANY" if "ANY" in methods else None
     if chosen is None:
-        reason = f"resource {hit_path} has no {verb} (nor ANY) method: API Gateway answers 403/404 itself"
+        reason = f"resource {hit_path} has no {verb} (nor ANY) method: API Gateway answers 403 itself"
         return _replace(base, miss_reason=reason)
     raw = reader.call("GetMethod", "get_method", restApiId=api_id, resourceId=resource["id"], httpMethod=chosen)
     hit = method_config(resource, raw)

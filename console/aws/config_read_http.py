@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from console.aws.config_read import Reader, required
+from console.aws.config_read import Reader, newest_deployment, required
 from console.aws.rest_shape import best_route, http_mappings
 from console.aws.session import make_client, make_session, target_for
 from console.errors import AwsError
@@ -64,7 +64,7 @@ def _route(raw: Mapping[str, Any], integration: Mapping[str, Any]) -> MethodConf
     )
 
 
-def _latest(reader: Reader, api_id: str, serving: str) -> str | None:
+def _latest(reader: Reader, api_id: str, serving: str) -> tuple[str | None, tuple[str, ...]]:
     items: list[dict[str, Any]] = []
     token: str | None = None
     while True:
@@ -75,11 +75,7 @@ def _latest(reader: Reader, api_id: str, serving: str) -> str | None:
         if not token:
             break
     dated = [(item["CreatedDate"], str(item["DeploymentId"])) for item in items if "CreatedDate" in item]
-    if not dated:
-        return None
-    newest = max(date for date, _ in dated)
-    ids = sorted(ident for date, ident in dated if date == newest)
-    return serving if serving in ids else ids[0]
+    return newest_deployment(dated, serving)
 
 
 def read_http_config(
@@ -90,7 +86,7 @@ def read_http_config(
     target = target_for(settings, env)
     client = make_client(make_session(target), "apigatewayv2", target)
     reader = Reader(client, target, api_id, stage_name, service="apigatewayv2")
-    api = reader.call("GetApi", "get_api", ApiId=api_id)
+    api = reader.call("GetApi", "get_api", expect="ApiId", ApiId=api_id)
     if str(api.get("ProtocolType", "HTTP")) != "HTTP":
         raise AwsError(
             f"API {api_id} is a {api.get('ProtocolType')} API, not an HTTP API",
@@ -98,11 +94,11 @@ def read_http_config(
             where="aws inspect",
             hint='check [aws] api_id and [gateway] kind = "http"',
         )
-    stage = reader.call("GetStage", "get_stage", ApiId=api_id, StageName=stage_name)
+    stage = reader.call("GetStage", "get_stage", expect="StageName", ApiId=api_id, StageName=stage_name)
     serving = str(stage.get("DeploymentId", "") or "")
     auto = bool(stage.get("AutoDeploy", False))
-    latest = None if auto else _latest(reader, api_id, serving)
-    stage_config = StageConfig(stage_name, serving, latest, auto_deploy=auto)
+    latest, same_second = (None, ()) if auto else _latest(reader, api_id, serving)
+    stage_config = StageConfig(stage_name, serving, latest, auto_deploy=auto, same_second=same_second)
     routes = {str(r.get("RouteKey", "")): r for r in reader.pages("GetRoutes", "get_routes", "Items", ApiId=api_id)}
     verb = method.upper()
     region = str(client.meta.region_name or "")

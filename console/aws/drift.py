@@ -9,6 +9,7 @@ from __future__ import annotations
 from console.aws.drift_authorizer import authorization_differences
 from console.aws.drift_mappings import mapping_differences
 from console.aws.drift_model import Difference, Drift, DriftKind, SideInput, SideSummary
+from console.model.aws_config import StageConfig
 
 ORDER = (
     DriftKind.DEPLOYMENT,
@@ -34,12 +35,15 @@ def _deployment(a: SideInput, b: SideInput) -> list[Difference]:
         f"({stage.latest_deployment_id}): its callers meet the configuration as it was then, so changes made since "
         "(mappings, authorizers) reach the other side's callers only."
     )
-    shown = [
-        f"{s.deployment_id} ({'latest' if s.serves_latest else f'latest is {s.latest_deployment_id}'})"
-        for s in (sa, sb)
-    ]
+    shown = [f"{s.deployment_id} ({_latest_words(s)})" for s in (sa, sb)]
     why = "its stage does not serve the API's latest deployment"
     return [Difference(DriftKind.DEPLOYMENT, "stage deployment", shown[0], shown[1], sentence, True, stale.name, why)]
+
+
+def _latest_words(stage: StageConfig) -> str:
+    if not stage.serves_latest:
+        return f"latest is {stage.latest_deployment_id}"
+    return "latest" if stage.latest_known else "latest unknown"
 
 
 def _hit(a: SideInput, b: SideInput) -> list[Difference]:
@@ -95,7 +99,13 @@ def _notes(a: SideInput, b: SideInput) -> list[str]:
             )
         if side.config.hit is None:
             notes.append(f"{side.name}: {side.config.miss_reason or 'the request hits nothing'}")
-    if a.config.authorizer is None and b.config.authorizer is None:
+        if stage.same_second:
+            notes.append(
+                f"{side.name}: whether stage {stage.name} serves the latest deployment cannot be told: "
+                f"{', '.join(stage.same_second)} was created in the same second as {stage.deployment_id}"
+            )
+    hits = a.config.hit is not None and b.config.hit is not None
+    if hits and a.config.authorizer is None and b.config.authorizer is None:
         notes.append("neither side's method has an authorizer: only mappings and the deployment were compared")
     notes.append("origin secret values are never read back or compared: only whether and how each side sets it")
     return notes

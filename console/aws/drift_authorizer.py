@@ -44,6 +44,36 @@ def _expected_values(
     return Difference(DriftKind.AUTHORIZER, subject, *values, sentence, likely_wrong=wrong, why=why)
 
 
+_SOURCE_PREFIXES = (
+    ("method.request.header.", "header"),
+    ("$request.header.", "header"),
+    ("method.request.querystring.", "query"),
+    ("$request.querystring.", "query"),
+    ("stagevariables.", "stage variable"),
+    ("$stagevariables.", "stage variable"),
+    ("context.", "context"),
+    ("$context.", "context"),
+)
+
+
+def read_from(identity_source: str) -> frozenset[str]:
+    """What an identity source reads, whatever API spells it: ``method.request.header.Authorization`` (REST) and
+    ``$request.header.authorization`` (HTTP API) both read the header ``authorization`` (names are case-blind)."""
+    found = set()
+    for part in identity_source.split(","):
+        text = part.strip()
+        lowered = text.lower()
+        for prefix, kind in _SOURCE_PREFIXES:
+            if lowered.startswith(prefix):
+                name = text[len(prefix) :]
+                found.add(f"{kind}:{name.lower() if kind == 'header' else name}")
+                break
+        else:
+            if text:
+                found.add(text)
+    return frozenset(found)
+
+
 def _authorizer_settings(a: SideInput, b: SideInput, x: AuthorizerConfig, y: AuthorizerConfig) -> list[Difference]:
     found: list[Difference] = []
     if x.type != y.type:
@@ -52,7 +82,7 @@ def _authorizer_settings(a: SideInput, b: SideInput, x: AuthorizerConfig, y: Aut
             "are accepted and different values reach the mappings."
         )
         found.append(Difference(DriftKind.AUTHORIZER, "authorizer type", x.type, y.type, sentence))
-    if x.identity_source.lower() != y.identity_source.lower():
+    if read_from(x.identity_source) != read_from(y.identity_source):
         sentence = (
             f"the token (or identity) is read from {x.identity_source or '(nothing)'} on {a.name}, "
             f"{y.identity_source or '(nothing)'} on {b.name}: a request carrying it in the one place is refused "

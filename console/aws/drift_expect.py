@@ -7,7 +7,7 @@ False names a side as likely wrong.
 from __future__ import annotations
 
 from console.aws.config_read_http import is_cognito_issuer
-from console.aws.inspect_findings import ACCESS_LACKS, ID_LACKS
+from console.aws.inspect_findings import ACCESS_LACKS, ID_LACKS, method_token_type
 from console.aws.rest_shape import SECRET_NAME
 from console.model.aws_config import HeaderMapping, RestApiConfig, SourceKind
 
@@ -15,15 +15,8 @@ Check = bool | None
 
 
 def gateway_token_type(config: RestApiConfig) -> str | None:
-    """``id`` or ``access``: what the authorizer takes, from its configuration alone (domain §1.5, §2.1)."""
-    authorizer, hit = config.authorizer, config.hit
-    if authorizer is None or hit is None:
-        return None
-    if authorizer.type == "COGNITO_USER_POOLS":
-        return "access" if hit.scopes else "id"
-    if authorizer.type == "JWT" and hit.scopes:
-        return "access"
-    return None
+    """``id`` or ``access``: what the authorizer takes, from its configuration alone (the rule inspect uses)."""
+    return method_token_type(config)
 
 
 def token_words(kind: str | None) -> str:
@@ -55,7 +48,8 @@ def source_words(mapping: HeaderMapping | None, config: RestApiConfig) -> str:
         return "nothing (no mapping)"
     kind, key = mapping.kind, mapping.key
     if kind is SourceKind.CLAIM:
-        return f"{token_words(gateway_token_type(config))}'s {key}"
+        token = token_words(gateway_token_type(config))
+        return f"{token}'s {key}" + (f" (which {token} does not carry)" if lacks_claim(config, key) else "")
     if kind is SourceKind.CONTEXT:
         return "the authorizer's principalId" if key == "principalId" else f"the authorizer's context key {key}"
     words = {

@@ -7,6 +7,7 @@ Every failure is one AwsError naming the profile it happened on. ``read_side`` i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from console.aws.drift import compare
@@ -92,4 +93,7 @@ def compare_profiles(
         configs.append(_read(profile, path, method, read))
     if progress is not None:
         progress("Comparing…")
-    return compare(side_input(a, configs[0]), side_input(b, configs[1]))
+    left, right = side_input(a, configs[0]), side_input(b, configs[1])
+    if left.name == right.name:  # two files with one name: each side must still be told apart in every sentence
+        left, right = replace(left, name=f"{left.name} (A)"), replace(right, name=f"{right.name} (B)")
+    return compare(left, right)

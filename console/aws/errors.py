@@ -6,10 +6,14 @@ error code and the operation, and writes the rest itself (console/errors.py).
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from console.errors import AwsError
+from console.errors import AwsError, BatonError
 
 if TYPE_CHECKING:
     from console.aws.session import AwsTarget
@@ -61,6 +65,18 @@ def _endpoint_hint(target: AwsTarget | None) -> str:
     if target is not None and target.endpoint_url:
         return "is the emulator running there? check [aws] endpoint_url in the profile"
     return "check the network or proxy, AWS_ENDPOINT_URL and the region"
+
+
+def not_aws(endpoint: object, *, service: str, operation: str) -> AwsError:
+    """The endpoint answered, but not like AWS (an HTML page, an empty or unparsable body, an answer without the
+    fields every real one has): a proxy, a captive portal or another service. Nothing of the body is quoted: it
+    may hold a credential."""
+    return AwsError(
+        f"the endpoint {_shown_url(endpoint)} did not answer like AWS",
+        reason="aws",
+        where=f"{service} {operation}",
+        hint="check [aws] endpoint_url (or AWS_ENDPOINT_URL) and the network proxy: something else answered",
+    )
 
 
 def aws_error(
@@ -131,6 +147,15 @@ def _transport_or_region(exc: Exception, target: AwsTarget | None, where: str, s
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError | bx.ConnectionClosedError):
         url = _shown_url(exc.kwargs.get("endpoint_url", ""))
         return AwsError(f"cannot reach {url}", reason="unreachable", where=where, hint=_endpoint_hint(target))
+    if isinstance(exc, bx.SSLError):
+        url = _shown_url(exc.kwargs.get("endpoint_url", ""))
+        return AwsError(
+            f"the TLS handshake with {url} failed (SSLError)",
+            reason="unreachable",
+            where=where,
+            hint="an https:// endpoint_url pointing at a plain-HTTP server (an emulator) needs http://; else check the "
+            "proxy or the CA bundle (AWS_CA_BUNDLE)",
+        )
     if isinstance(exc, bx.ReadTimeoutError):
         url = _shown_url(exc.kwargs.get("endpoint_url", ""))
         return AwsError(f"{url} did not answer in time", reason="unreachable", where=where, hint=_endpoint_hint(target))
@@ -209,3 +234,30 @@ def _client_error(exc: Exception, target: AwsTarget | None, service: str | None)
             hint="wait a few seconds and rerun; the account's request rate for this API is at its limit",
         )
     return AwsError(f"AWS answered {code} to {operation or 'the call'}", reason="aws", where=where)
+
+
+def error_document(exc: BatonError, command: str) -> dict[str, object]:
+    """The ``--json`` document of a failed ``baton aws`` verb: the same one line stderr gets, its kind and exit
+    code, so a script piping to jq reads a document whatever happened."""
+    return {
+        "schema": 1,
+        "command": command,
+        "ok": False,
+        "error": {
+            "message": exc.one_line(),
+            "kind": getattr(exc, "reason", None) or type(exc).__name__,
+            "exit_code": exc.exit_code,
+        },
+    }
+
+
+@contextmanager
+def json_errors(enabled: bool, command: str) -> Iterator[None]:
+    """With ``--json``: a BatonError inside also prints its error_document on stdout, then goes on to the caller
+    (which prints the one line on stderr and exits with its code)."""
+    try:
+        yield
+    except BatonError as exc:
+        if enabled:
+            sys.stdout.write(json.dumps(error_document(exc, command), indent=2) + "\n")
+        raise

@@ -14,9 +14,9 @@ import json
 import re
 from typing import Any
 
+from console.engine.logs.apigw_mask import mask_field, mask_text
 from console.engine.logs.gateway_access import parse_line
 from console.engine.logs.gateway_fields import CORRELATION_KEYS, extract
-from console.engine.redact import is_secret_header, redact_text, redact_value
 from console.errors import UsageError
 from console.model.gateway_log import AccessRecord
 
@@ -87,15 +87,15 @@ def access_record(message: str, correlation_key: str | None = None) -> AccessRec
         extended_request_id=fields.extended_request_id,
         correlation_id=fields.correlation_id,
         status=fields.status,
-        callers=tuple(redact_text(c) for c in fields.callers),
+        callers=tuple(mask_text(c) for c in fields.callers),
         integration_status=fields.integration_status,
         error_type=fields.error_type,
         method=fields.method,
-        path=redact_text(fields.path),
+        path=mask_text(fields.path),
         raw=raw,
     )
 
 
 def _shown(key: str, value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return redact_value(text) if is_secret_header(key) and text not in ("", "-") else redact_text(text)
+    """The value as it may be printed, by the one rule `aws logs` and `aws query` share (apigw_mask.mask_field)."""
+    return mask_field(key, value if isinstance(value, str) else json.dumps(value))

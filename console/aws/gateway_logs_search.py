@@ -3,47 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.aws.errors import aws_error
-from console.aws.gateway_logs_groups import access_group_from_arn, access_record, logging_fix, quoted_pattern
+from console.aws.gateway_logs_clients import cloudwatch_client_factory, target_of
+from console.aws.gateway_logs_groups import access_group_from_arn, logging_fix, quoted_pattern
+from console.aws.gateway_logs_match import AccessMatches, split_executions
 from console.engine.logs.apigw_exec import parse_execution_log
-from console.engine.logs.apigw_lines import split_prefix
 from console.model.gateway_log import AccessRecord, ExecutionLog, GatewayLogEvidence, LogSearch, Unavailable
 
 if TYPE_CHECKING:
+    from console.aws.session import AwsTarget
     from console.model.profile import AwsSettings
 
-__all__ = ["Search", "access_group", "cloudwatch_client_factory"]
+__all__ = ["AccessGroup", "Search", "access_group", "cloudwatch_client_factory"]
 
-MAX_PAGES = 5
-"""FilterLogEvents pages read per search and poll: a request's execution log is tens of events, one page."""
-
-
-def cloudwatch_client_factory(settings: AwsSettings) -> Callable[[str], Any]:
-    """service → a boto3 client on ``settings``' profile, region and endpoint (one session for all)."""
-    from console.aws.session import make_client, make_session, target_for
-
-    target = target_for(settings)
-    made: dict[str, Any] = {}
-    sessions: list[Any] = []
-
-    def factory(service: str) -> Any:
-        if service not in made:
-            if not sessions:
-                sessions.append(make_session(target))
-            made[service] = make_client(sessions[0], service, target)
-        return made[service]
-
-    return factory
+MAX_PAGES = 20
+"""FilterLogEvents pages read per search and poll. A request's execution log is tens of events, one page; but over
+a wide window CloudWatch may answer pages with few events and a nextToken while it scans, so several are read."""
 
 
-def access_group(settings: AwsSettings, factory: Callable[[str], Any], api_kind: str) -> tuple[str | None, str]:
+class AccessGroup(NamedTuple):
+    """The access-log group, or why there is none and the kind of that reason (``config`` or an AwsError's)."""
+
+    group: str | None
+    note: str
+    kind: str = "config"
+
+
+def access_group(settings: AwsSettings, factory: Callable[[str], Any], api_kind: str) -> AccessGroup:
     """The access-log group and, when there is none, why (the stage's destination is read from AWS)."""
     if settings.access_log_group:
-        return settings.access_log_group, ""
+        return AccessGroup(settings.access_log_group, "")
     if not (settings.api_id and settings.stage):
-        return None, "no access log group: set [aws] access_log_group, or [aws] api_id and stage"
+        return AccessGroup(None, "no access log group: set [aws] access_log_group, or [aws] api_id and stage")
     import botocore.exceptions
 
     service = "apigatewayv2" if api_kind == "http" else "apigateway"
@@ -55,17 +48,26 @@ def access_group(settings: AwsSettings, factory: Callable[[str], Any], api_kind:
             stage = factory(service).get_stage(restApiId=settings.api_id, stageName=settings.stage)
             arn = (stage.get("accessLogSettings") or {}).get("destinationArn")
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        error = aws_error(exc, service=service, operation="GetStage", api_id=settings.api_id, stage=settings.stage)
-        return None, f"access log group unknown: {error.one_line()}"
+        error = aws_error(
+            exc,
+            target=target_of(factory),
+            service=service,
+            operation="GetStage",
+            api_id=settings.api_id,
+            stage=settings.stage,
+        )
+        return AccessGroup(None, f"access log group unknown: {error.one_line()}", error.reason)
     group = access_group_from_arn(arn)
     if group is None:
         where = "sends access logs elsewhere (not CloudWatch Logs)" if arn else "has no access logging"
-        return None, f"stage '{settings.stage}' {where}: set [aws] access_log_group to search one"
-    return group, ""
+        return AccessGroup(None, f"stage '{settings.stage}' {where}: set [aws] access_log_group to search one")
+    return AccessGroup(group, "")
 
 
 class Search:
-    """The searches for one request and their results so far; ``poll`` runs each unfinished one once."""
+    """The searches for one request and their results so far; ``poll`` runs each unfinished one once.
+
+    ``request_id`` empty: the request is known by its correlation id only (the access log is searched for it)."""
 
     def __init__(
         self, logs: Any, request_id: str, correlation_id: str | None, start_ms: int, settings: AwsSettings
@@ -75,14 +77,17 @@ class Search:
         self.correlation_id = correlation_id
         self.start_ms = start_ms
         self.settings = settings
+        self.target: AwsTarget | None = None
+        """The endpoint the clients use, when Baton made them: AWS errors then name it and its fix."""
+        self.window = ""
         self.exec_group: str | None = None
         self.access_group: str | None = None
         self.execution_note = ""
         self.access_note = ""
         self.exec_missing = False
         self.access_missing = False
-        self.execution: ExecutionLog | None = None
-        self.access: AccessRecord | None = None
+        self.executions: list[ExecutionLog] = []
+        self.access = AccessMatches(request_id, correlation_id)
         self.other_lines = 0
         self._searches: dict[tuple[str, str], LogSearch] = {}
 
@@ -100,11 +105,13 @@ class Search:
         return " and ".join(parts) or "nothing"
 
     def _exec_open(self) -> bool:
-        done = self.execution is not None and self.execution.complete
-        return self.exec_group is not None and not self.exec_missing and not done
+        done = bool(self.executions) and all(e.complete for e in self.executions)
+        return bool(self.request_id) and self.exec_group is not None and not self.exec_missing and not done
 
     def _access_open(self) -> bool:
-        return self.access_group is not None and not self.access_missing and self.access is None
+        own, related = self.access.records()
+        found = bool(own) if self.request_id else bool(related)
+        return self.access_group is not None and not self.access_missing and not found
 
     def done(self) -> bool:
         """Nothing left to wait for."""
@@ -121,41 +128,18 @@ class Search:
                     f"({logging_fix(self.settings.api_id, self.settings.stage)})"
                 )
             else:
-                self._read_execution(events)
+                parts, self.other_lines = split_executions(events, self.request_id)
+                self.executions = [parse_execution_log(lines, self.request_id) for lines in parts]
         if self._access_open() and self.access_group is not None:
-            self._poll_access(self.access_group)
-
-    def _read_execution(self, events: list[dict[str, Any]]) -> None:
-        mine, others = [], 0
-        for event in events:
-            message = str(event.get("message", ""))
-            rid = split_prefix(message).request_id
-            if rid is not None and rid != self.request_id:
-                others += 1  # another request's line that mentions this id (e.g. in a header it logged)
-                continue
-            mine.append(message)
-        self.other_lines = others
-        if mine:
-            self.execution = parse_execution_log(mine, self.request_id)
-
-    def _poll_access(self, group: str) -> None:
-        wanted = [(self.request_id, "request")]
-        if self.correlation_id:
-            wanted.append((self.correlation_id, "correlation"))
-        for value, key in wanted:
-            events = self._filter(group, value)
-            if events is None:
-                self.access_missing = True
-                self.access_note = f"access log group {group} does not exist: check [aws] access_log_group"
-                return
-            for event in reversed(events):  # the newest record first
-                record = access_record(str(event.get("message", "")))
-                if record is None:
-                    continue
-                ids = (record.request_id, record.extended_request_id)
-                if (key == "request" and value in ids) or (key == "correlation" and record.correlation_id == value):
-                    self.access = record
+            for value in (self.request_id, self.correlation_id):
+                events = self._filter(self.access_group, value) if value else []
+                if events is None:
+                    self.access_missing = True
+                    self.access_note = (
+                        f"access log group {self.access_group} does not exist: check [aws] access_log_group"
+                    )
                     return
+                self.access.add(events)
 
     def _filter(self, group: str, value: str) -> list[dict[str, Any]] | None:
         """Events of ``group`` containing ``value`` since the start; None when the group does not exist."""
@@ -176,40 +160,114 @@ class Search:
         except botocore.exceptions.ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                 return None
-            raise aws_error(exc, service="logs", operation="FilterLogEvents") from None
+            raise aws_error(exc, target=self.target, service="logs", operation="FilterLogEvents") from None
         except botocore.exceptions.BotoCoreError as exc:
-            raise aws_error(exc, service="logs", operation="FilterLogEvents") from None
+            raise aws_error(exc, target=self.target, service="logs", operation="FilterLogEvents") from None
         events.sort(key=lambda event: int(event.get("timestamp", 0)))
         return events
 
     def result(self, attempts: int, waited: float, limit: float) -> GatewayLogEvidence | Unavailable:
-        """The evidence found, or Unavailable when neither part was."""
-        fix = logging_fix(self.settings.api_id, self.settings.stage)
-        if self.execution is None and self.access is None:
-            notes = [n for n in (self.execution_note, self.access_note) if n]
-            reason = (
-                f"request {self.request_id} not found within {limit:.0f} s — API Gateway delivers execution logs "
-                f"after a delay (rerun with a longer --wait); is execution logging on for the stage? ({fix})"
-            )
-            if self.exec_missing or self.exec_group is None:
-                reason = "; ".join(notes) or reason
-            return Unavailable(reason, kind="not_found", searches=self.searches())
-        execution_note = self.execution_note
-        if self.execution is None and not execution_note and self.exec_group is not None:
-            execution_note = f"no execution-log line for this request within {limit:.0f} s ({fix})"
-        elif self.execution is not None and not self.execution.complete:
-            execution_note = f"incomplete: no 'Method completed with status' line within {limit:.0f} s"
-        access_note = self.access_note
-        if self.access is None and not access_note:
-            access_note = f"no access-log record for this request within {limit:.0f} s"
+        """The evidence found, or Unavailable when nothing is this request's."""
+        own, related = self.access.records()
+        if not self.request_id:
+            return self._by_correlation(related, attempts, waited)
+        if not self.executions and not own:
+            return Unavailable(self._not_found(limit, related), kind="not_found", searches=self.searches())
+        execution = self.executions[0] if len(self.executions) == 1 else None
         return GatewayLogEvidence(
             request_id=self.request_id,
-            execution=self.execution,
-            access=self.access,
+            execution=execution,
+            access=own[0] if len(own) == 1 else None,
             searches=self.searches(),
-            execution_note=execution_note,
-            access_note=access_note,
+            execution_note=self._execution_note(limit),
+            access_note=self._access_note(limit, own, related),
             attempts=attempts,
             waited_s=waited,
             other_lines=self.other_lines,
+            executions=tuple(self.executions) if len(self.executions) > 1 else (),
+            accesses=own if len(own) > 1 else (),
+            related=related,
+            window=self.window,
+        )
+
+    def _not_found(self, limit: float, related: tuple[AccessRecord, ...]) -> str:
+        fix = logging_fix(self.settings.api_id, self.settings.stage)
+        groups = " and ".join(g for g in (self.exec_group, self.access_group) if g) or "no log group"
+        reason = (
+            f"request {self.request_id} not found in {groups} over {self.window}, polled {limit:.0f} s — "
+            f"if the request is older, search further back with --since (e.g. --since 6h, or an ISO time); "
+            f"API Gateway delivers logs seconds to minutes late (a longer --wait helps only for a request made just "
+            f"now); is execution logging on for the stage? ({fix})"
+        )
+        if self.exec_missing or self.exec_group is None:
+            notes = [n for n in (self.execution_note, self.access_note) if n]
+            reason = "; ".join(notes) or reason
+        if related:
+            ids = ", ".join(str(r.request_id) for r in related)
+            reason += (
+                f"; the access log holds {len(related)} record(s) of other request(s) ({ids}) carrying correlation "
+                f"id {self.correlation_id} — not this request's"
+            )
+        return reason
+
+    def _execution_note(self, limit: float) -> str:
+        fix = logging_fix(self.settings.api_id, self.settings.stage)
+        if len(self.executions) > 1:
+            ids = ", ".join(e.extended_request_id or "(no Extended Request Id)" for e in self.executions)
+            return (
+                f"ambiguous: {len(self.executions)} executions carry request id {self.request_id} (Extended Request "
+                f"Ids {ids}); clients can set x-amzn-RequestId, so none is taken as this request's — compare each "
+                "with the response's x-amz-apigw-id"
+            )
+        if self.execution_note:
+            return self.execution_note
+        if not self.executions and self.exec_group is not None:
+            return f"no execution-log line for this request within {limit:.0f} s ({fix})"
+        if self.executions and not self.executions[0].complete:
+            return f"incomplete: no 'Method completed with status' line within {limit:.0f} s"
+        return ""
+
+    def _access_note(self, limit: float, own: tuple[AccessRecord, ...], related: tuple[AccessRecord, ...]) -> str:
+        notes = []
+        if len(own) > 1:
+            notes.append(f"ambiguous: {len(own)} access records carry request id {self.request_id}; none is taken")
+        elif not own:
+            notes.append(self.access_note or f"no access-log record for this request within {limit:.0f} s")
+        for record in related:
+            callers = ", ".join(record.callers) or "-"
+            notes.append(
+                f"the access record of another request ({record.request_id}, caller {callers}) carries correlation "
+                f"id {self.correlation_id} in {record.matched_by}: not this request's, not used"
+            )
+        return "; ".join(notes)
+
+    def _by_correlation(
+        self, related: tuple[AccessRecord, ...], attempts: int, waited: float
+    ) -> GatewayLogEvidence | Unavailable:
+        """No request id: a record found by correlation id, labelled as matched by that alone."""
+        if not related:
+            reason = (
+                f"no access record carries correlation id {self.correlation_id} in {self.access_group} over "
+                f"{self.window} — {self.access_note or 'widen the window with --since, or give the request id'}"
+            )
+            return Unavailable(reason, kind="not_found", searches=self.searches())
+        one = related[0] if len(related) == 1 else None
+        ids = ", ".join(str(r.request_id) for r in related)
+        access_note = (
+            f"matched by correlation id only ({related[0].matched_by} = {self.correlation_id}): any request can carry "
+            "it, so this record proves nothing about a request id"
+        )
+        if one is None:
+            access_note = f"ambiguous: {len(related)} requests ({ids}) carry correlation id {self.correlation_id}"
+        return GatewayLogEvidence(
+            request_id="",
+            execution=None,
+            access=one,
+            searches=self.searches(),
+            execution_note=f"no request id given: the execution log is searched by request id — rerun with {ids}",
+            access_note=access_note,
+            attempts=attempts,
+            waited_s=waited,
+            accesses=related if one is None else (),
+            window=self.window,
         )

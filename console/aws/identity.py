@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from console.aws.errors import aws_error
+from console.aws.errors import aws_error, not_aws
 from console.aws.session import endpoint_source, make_client, make_session, target_for
 
 if TYPE_CHECKING:
@@ -43,6 +43,10 @@ def caller_identity(settings: AwsSettings | None, env: Mapping[str, str] | None 
         answer = client.get_caller_identity()
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         raise aws_error(exc, target=target, service="sts", operation="GetCallerIdentity") from None
+    except Exception:  # botocore's parser on a body that is not AWS's (empty, HTML, broken XML): never a traceback
+        raise not_aws(client.meta.endpoint_url, service="sts", operation="GetCallerIdentity") from None
+    if not isinstance(answer, dict) or not answer.get("Account") or not answer.get("Arn"):
+        raise not_aws(client.meta.endpoint_url, service="sts", operation="GetCallerIdentity")
     endpoint = str(client.meta.endpoint_url)
     region = str(client.meta.region_name or "")
     return CallerIdentity(

@@ -17,11 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.aws.errors import aws_error
-from console.engine.redact import redact_text
+from console.engine.logs.apigw_mask import mask_field
 from console.model.gateway_log import PollProgress, Unavailable
+
+if TYPE_CHECKING:
+    from console.aws.session import AwsTarget
 
 __all__ = ["InsightsResult", "run_query"]
 
@@ -70,8 +73,13 @@ def run_query(
     progress: Callable[[PollProgress], None] | None = None,
     timeout: float = 120.0,
     interval: float = 1.0,
+    target: AwsTarget | None = None,
 ) -> InsightsResult | Unavailable:
-    """Run ``query`` over ``groups`` between ``start_s`` and ``end_s`` (epoch seconds) and wait for its results."""
+    """Run ``query`` over ``groups`` between ``start_s`` and ``end_s`` (epoch seconds) and wait for its results.
+
+    Every value in the rows is masked by the rule `baton aws logs` uses (console.engine.logs.apigw_mask.mask_field):
+    credential headers in logged maps, credential query parameters, credential JSON keys, credential-named fields,
+    JWTs and AWS key ids. ``target`` (the clients' endpoint) lets an AWS error name the endpoint and its fix."""
     import botocore.exceptions
 
     cancel = cancel or threading.Event()
@@ -81,7 +89,7 @@ def run_query(
             "queryId"
         ]
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        return Unavailable(_reason(exc, "StartQuery"), kind=_kind(exc))
+        return Unavailable(_reason(exc, "StartQuery", target), kind=_kind(exc))
     attempt = 0
     while True:
         attempt += 1
@@ -91,7 +99,7 @@ def run_query(
         try:
             answer = client.get_query_results(queryId=query_id)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            return Unavailable(_reason(exc, "GetQueryResults"), kind=_kind(exc))
+            return Unavailable(_reason(exc, "GetQueryResults", target), kind=_kind(exc))
         status = str(answer.get("status", "Unknown"))
         if status in _DONE:
             if status != "Complete":
@@ -117,7 +125,7 @@ def _stop(client: Any, query_id: str) -> None:
 def _result(answer: dict[str, Any], query: str, groups: tuple[str, ...], start_s: int, end_s: int) -> InsightsResult:
     rows = tuple(
         tuple(
-            (str(cell.get("field", "")), redact_text(str(cell.get("value", ""))))
+            (str(cell.get("field", "")), mask_field(str(cell.get("field", "")), str(cell.get("value", ""))))
             for cell in row
             if cell.get("field") != "@ptr"
         )
@@ -137,13 +145,13 @@ def _result(answer: dict[str, Any], query: str, groups: tuple[str, ...], start_s
     )
 
 
-def _reason(exc: Exception, operation: str) -> str:
+def _reason(exc: Exception, operation: str, target: AwsTarget | None = None) -> str:
     code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
     if code == "MalformedQueryException":
         return f"logs {operation}: AWS refused the query as malformed (MalformedQueryException) — check its syntax"
     if code == "ResourceNotFoundException":
         return f"logs {operation}: a log group of the query does not exist — check the [aws] *_log_group settings"
-    return aws_error(exc, service="logs", operation=operation).one_line()
+    return aws_error(exc, target=target, service="logs", operation=operation).one_line()
 
 
 def _kind(exc: Exception) -> str:

@@ -5,7 +5,9 @@ the AWS console. Access logs are JSON, so Insights discovers their keys as field
 and correlation keys are the ones `baton logs join` reads (console.engine.logs.gateway_fields). IIS W3C lines shipped
 by the CloudWatch agent are split with ``parse`` in IIS's default field order (domain §4: ``date time s-ip cs-method
 cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status
-time-taken``); ``#`` directive lines are left out.
+time-taken``); ``#`` directive lines are left out. A user or correlation id is matched exactly on every group: by
+field equality in access and IIS logs, and in execution-log messages by a regex that needs a non-name character (or
+the line's end) on each side, so ``alice`` never matches ``malice`` or ``alice-sub-0001``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from console.engine.logs.gateway_fields import CALLER_KEYS, CORRELATION_KEYS
 from console.errors import UsageError
 
-__all__ = ["GROUPS", "IIS_FIELDS", "LIMIT", "build_query", "literal"]
+__all__ = ["GROUPS", "IIS_FIELDS", "LIMIT", "build_query", "exact_token", "literal"]
 
 GROUPS = ("access", "execution", "iis")
 LIMIT = 200
@@ -35,6 +37,19 @@ def literal(value: str, what: str) -> str:
             where=what,
         )
     return f'"{value}"'
+
+
+_BOUNDARY = r"[^A-Za-z0-9_.@+-]"
+"""What may stand next to a user or id in a log line (``=``, ``,``, quotes, spaces, braces): not part of a longer
+name, so ``alice`` matches ``X-User-Id=alice`` and never ``malice`` nor ``alice-sub-0001``."""
+_REGEX_SPECIAL = re.compile(r"[.^$*+?()\[\]{}/-]")
+
+
+def exact_token(value: str, what: str) -> str:
+    """An Insights regex matching ``value`` as a whole token in ``@message`` (no look-around: Insights has none)."""
+    literal(value, what)  # the same refusals as a string literal
+    escaped = _REGEX_SPECIAL.sub(lambda m: "\\" + m.group(0), value)
+    return f"/(^|{_BOUNDARY}){escaped}($|{_BOUNDARY})/"
 
 
 def _field(name: str) -> str:
@@ -69,7 +84,7 @@ def build_query(
             where = f'@message like "Method completed with status: {status}"'
         else:
             value = user if user is not None else correlation_id
-            where = f"@message like {literal(str(value), '--user' if user is not None else '--correlation-id')}"
+            where = f"@message like {exact_token(str(value), '--user' if user is not None else '--correlation-id')}"
         return f"{head}\n| filter {where}\n| sort @timestamp desc\n| limit {LIMIT}"
     if group == "iis":
         if user is not None:
@@ -77,7 +92,7 @@ def build_query(
         elif status is not None:
             where = f'sc_status = "{status}"'
         else:
-            where = f"@message like {literal(str(correlation_id), '--correlation-id')}"
+            where = f"@message like {exact_token(str(correlation_id), '--correlation-id')}"
         return (
             f"{head}\n| filter @message not like /^#/\n| {_IIS_PARSE}\n| filter {where}\n"
             f"| sort @timestamp desc\n| limit {LIMIT}"

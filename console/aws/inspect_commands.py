@@ -55,6 +55,19 @@ class Commands:
         mapping, redeploy = self.set_header(header, f"stageVariables.{variable}", replace=replace)
         return set_variable, mapping, redeploy
 
+    def attach_authorizer(self, claims: bool) -> tuple[str, str]:
+        """update-method putting an authorizer (Cognito for claims, else a Lambda one) on the hit method, then
+        redeploy; the authorizer id is a placeholder the user fills in."""
+        hit = self.config.hit
+        assert hit is not None
+        kind = "COGNITO_USER_POOLS" if claims else "CUSTOM"
+        patch = f"op=replace,path=/authorizationType,value={kind} op=replace,path=/authorizerId,value='<authorizer id>'"
+        command = (
+            f"aws apigateway update-method {self._api()} --resource-id {shlex.quote(hit.resource_id)} "
+            f"--http-method {shlex.quote(hit.http_method)} --patch-operations {patch}{self._tail()}"
+        )
+        return command, self.redeploy()
+
     def authorizer_ttl_zero(self, authorizer_id: str) -> tuple[str, str]:
         """update-authorizer setting the result cache TTL to 0, then redeploy."""
         patch = "op=replace,path=/authorizerResultTtlInSeconds,value=0"
@@ -111,6 +124,17 @@ class HttpCommands(Commands):
         )
         mapping, redeploy = self.set_header(header, f"$stageVariables.{variable}")
         return set_variable, mapping, redeploy
+
+    def attach_authorizer(self, claims: bool) -> tuple[str, str]:
+        """update-route putting an authorizer (JWT for claims, else a Lambda one) on the hit route, then redeploy."""
+        hit = self.config.hit
+        assert hit is not None
+        kind = "JWT" if claims else "CUSTOM"
+        command = (
+            f"aws apigatewayv2 update-route {self._api()} --route-id {shlex.quote(hit.resource_id)} "
+            f"--authorization-type {kind} --authorizer-id '<authorizer id>'{self._tail()}"
+        )
+        return command, self.redeploy()
 
     def authorizer_ttl_zero(self, authorizer_id: str) -> tuple[str, str]:
         """update-authorizer with no result caching, then redeploy."""

@@ -41,17 +41,26 @@ def item(finding: Finding, commands: tuple[str, ...]) -> ConfigFinding:
     return ConfigFinding(finding, tuple(command for command in commands if command))
 
 
-def token_type(config: RestApiConfig, expected: Expected) -> str | None:
-    """``id`` or ``access``: the profile's token_use, else what a Cognito authorizer treats the token as (§1.5)."""
-    if expected.token_use in ("id", "access"):
-        return expected.token_use
+def method_token_type(config: RestApiConfig) -> str | None:
+    """``id`` or ``access``: the token type the METHOD takes, from its configuration alone (domain §1.5, §2.1): a
+    Cognito authorizer treats the token as an ID token without OAuth scopes and requires an access token with them;
+    a JWT authorizer with scopes checks the scope claim (access tokens). None: the configuration does not tell."""
     if config.authorizer is None or config.hit is None:
         return None
     if config.authorizer.type == "COGNITO_USER_POOLS":
         return "access" if config.hit.scopes else "id"
     if config.authorizer.type == "JWT" and config.hit.scopes:
-        return "access"  # an HTTP API JWT authorizer with scopes checks the scope claim: access tokens only
+        return "access"
     return None
+
+
+def token_type(config: RestApiConfig, expected: Expected) -> str | None:
+    """``id`` or ``access``: what the method takes; the profile's token_use only where the method does not tell (a
+    JWT authorizer without scopes takes either)."""
+    kind = method_token_type(config)
+    if kind is not None or config.authorizer is None:
+        return kind
+    return expected.token_use if expected.token_use in ("id", "access") else None
 
 
 def cognito_claims(config: RestApiConfig) -> bool:
@@ -145,6 +154,22 @@ def _identity_findings(
         fix = f"map {header} from {source} and redeploy"
         finding = make_finding("config.header_from_client", Severity.ERROR, HopName.INTEGRATION, title, detail, fix)
         return [item(finding, commands.set_header(header, source, replace=True))]
+    if mapping.kind in (SourceKind.LITERAL, SourceKind.STAGE_VARIABLE):
+        what = "a fixed value" if mapping.kind is SourceKind.LITERAL else f"the stage variable {mapping.key}"
+        title = f"{header} is {what}: every caller reaches IIS as the same identity"
+        detail = (
+            f"{header} = {mapping.source}; the profile expects it to carry {claim}. IIS cannot tell callers apart, "
+            "and whoever gets through the gateway acts as that one identity."
+        )
+        fix = f"map {header} from {source} and redeploy"
+        finding = make_finding("config.header_fixed_value", Severity.ERROR, HopName.INTEGRATION, title, detail, fix)
+        return [item(finding, commands.set_header(header, source, replace=True))]
+    if mapping.kind in (SourceKind.REQUEST_CONTEXT, SourceKind.OTHER):
+        title = f"{header} carries {mapping.source}, not a caller identity; the profile expects {claim}"
+        detail = f"{header} = {mapping.source}: it names the request, not who made it."
+        fix = f"map {header} from {source} (if the profile is right) and redeploy"
+        finding = make_finding("config.header_other_source", Severity.WARNING, HopName.INTEGRATION, title, detail, fix)
+        return [item(finding, commands.set_header(header, source, replace=True))]
     if mapping.kind in (SourceKind.CLAIM, SourceKind.CONTEXT, SourceKind.IDENTITY) and mapping.key != claim:
         if mapping.kind is SourceKind.CONTEXT and mapping.key == "principalId":
             return []  # a Lambda authorizer's principalId is how it names the caller: the usual carrier of sub
@@ -211,8 +236,11 @@ def config_findings(config: RestApiConfig, expected: Expected) -> tuple[list[Con
             fix = "add $context.routeKey to the identity sources, or set the TTL to 0"
         finding = make_finding("config.authorizer_cached", Severity.WARNING, HopName.AUTHORIZER, title, detail, fix)
         findings.append(item(finding, commands.authorizer_ttl_zero(authorizer.id)))
+    from console.aws.inspect_findings_gateway import gateway_findings, no_method_finding  # they import this module
+
     if config.hit is None:
-        return findings, notes
+        return [*findings, no_method_finding(config)], notes
+    findings.extend(gateway_findings(config, expected, commands))
     mappings = _by_header(config.hit.mappings)
     secret_named = False
     for header, claim in expected.headers:

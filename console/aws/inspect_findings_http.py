@@ -57,8 +57,8 @@ def _append(mapping: HeaderMapping, commands: Commands) -> ConfigFinding:
     )
     fix = f"use overwrite:header.{mapping.header} and clear the append: key, then redeploy"
     source = mapping.source
-    if mapping.kind is SourceKind.LITERAL and SECRET_NAME.search(mapping.header):
-        source = "<the origin secret>"  # the shown source is a mask, never the value to write back
+    if mapping.masked or (mapping.kind is SourceKind.LITERAL and SECRET_NAME.search(mapping.header)):
+        source = "<the origin secret>" if SECRET_NAME.search(mapping.header) else "<the value>"  # never the mask
     command = commands.set_header(mapping.header, source, drop=f"append:header.{mapping.header}")
     return ConfigFinding(_finding("config.header_append", title, detail, fix), tuple(c for c in command if c))
 

@@ -63,7 +63,11 @@ def request_path(profile: Profile, given: str | None) -> tuple[str, str]:
 def inspect_profile(
     profile: Profile, *, path: str | None = None, method: str = "GET", env: Mapping[str, str] | None = None
 ) -> Inspection:
-    """Read the profile's REST API configuration from AWS and check it; AwsError (one line) on any AWS failure."""
+    """Read the profile's REST API configuration from AWS and check it; AwsError (one line) on any AWS failure,
+    UsageError for a method that is not an HTTP token."""
+    from console.engine.transport import check_request
+
+    check_request(method, (), labels=("--method", "--header"))
     shown_path, source = request_path(profile, path)
     if profile.gateway is not None and profile.gateway.kind is GatewayKind.HTTP:
         from console.aws.config_read_http import read_http_config

@@ -5,14 +5,19 @@ No boto3 here: these take the plain strings AWS returned, so they are tested wit
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
+from console.engine.redact import is_secret_header
 from console.model.aws_config import HeaderMapping, SourceKind, TemplateRef
+from console.model.masking import AUTH_SCHEMES, SECRET_SHAPE, looks_like_token
 
 HEADER_PREFIX = "integration.request.header."
-SECRET_NAME = re.compile(r"(origin|gateway|shared).*(secret|key|token)|secret", re.IGNORECASE)
-"""A header named like this carries a shared secret: its literal value is never shown."""
+SECRET_NAME = re.compile(r"(origin|gateway|shared).*(secret|key|token|verify)|secret", re.IGNORECASE)
+"""A header named like this carries the origin (shared) secret IIS checks (X-Origin-Secret, X-Origin-Verify)."""
+LONG_LITERAL = 120
+"""A longer (non-credential) literal is shown cut, with its length: a mapping table stays readable."""
 _TEMPLATE_REF = re.compile(r"\$(?:\{)?context\.authorizer(\.claims\[\s*['\"][^'\"]+['\"]\s*\]|(?:\.[A-Za-z0-9_]+)+)")
 _OVERRIDE = re.compile(
     r"#set\s*\(\s*\$context\.requestOverride\.header\.([A-Za-z0-9_-]+)\s*=\s*\"?\s*(\$\{?[^\")\s]+)", re.IGNORECASE
@@ -75,12 +80,44 @@ def _classify(expression: str) -> tuple[SourceKind, str]:
     return SourceKind.OTHER, text
 
 
-def shown_source(header: str, expression: str) -> str:
-    """The mapping expression as it may be printed: a literal of a secret-named header is masked."""
+def is_credential_literal(header: str, value: str) -> bool:
+    """True when a literal mapping value is a credential: by its header's name (X-Api-Key, Authorization, the origin
+    secret…) or by its shape (a JWT, an AWS key id, a long opaque token, ``Bearer …``), whatever the header."""
+    bare = value.strip()
+    scheme, sep, rest = bare.partition(" ")
+    return (
+        is_secret_header(header)
+        or bool(SECRET_NAME.search(header))
+        or bool(SECRET_SHAPE.search(bare))
+        or looks_like_token(bare)
+        or bool(sep and scheme.lower() in AUTH_SCHEMES and rest.strip())
+    )
+
+
+def literal_mapping(header: str, value: str, kind: SourceKind, key: str, via: str, quote: str) -> HeaderMapping:
+    """The mapping of a literal: a credential is masked (its length only, and a digest kept for comparison, never
+    shown); a long one is shown cut."""
+    if is_credential_literal(header, value):
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+        shown = f"{quote}<literal, {len(value)} chars, not shown>{quote}"
+        return HeaderMapping(header, shown, kind, key, via, masked=True, digest=digest)
+    if len(value) > LONG_LITERAL:
+        shown = f"{quote}{value[:LONG_LITERAL]}…{quote} ({len(value)} chars)"
+        return HeaderMapping(header, shown, kind, key, via, digest=hashlib.sha256(value.encode()).hexdigest())
+    return HeaderMapping(header, f"{quote}{value}{quote}", kind, key, via)
+
+
+def _mapping(header: str, expression: str, via: str = "requestParameters") -> HeaderMapping:
     text = expression.strip()
-    if SECRET_NAME.search(header) and text.startswith("'") and text.endswith("'"):
-        return f"'<literal, {max(len(text) - 2, 0)} chars, not shown>'"
-    return text
+    kind, key = _classify(text)
+    if kind is SourceKind.LITERAL:
+        return literal_mapping(header, text[1:-1], kind, key, via, "'")
+    return HeaderMapping(header, text, kind, key, via)
+
+
+def shown_source(header: str, expression: str) -> str:
+    """The mapping expression as it may be printed: a credential literal is masked, a long one cut."""
+    return _mapping(header, expression).source
 
 
 def header_mappings(request_parameters: Mapping[str, str]) -> list[HeaderMapping]:
@@ -89,9 +126,7 @@ def header_mappings(request_parameters: Mapping[str, str]) -> list[HeaderMapping
     for target, expression in sorted(request_parameters.items()):
         if not target.startswith(HEADER_PREFIX):
             continue
-        header = target[len(HEADER_PREFIX) :]
-        kind, key = _classify(str(expression))
-        found.append(HeaderMapping(header, shown_source(header, str(expression)), kind, key))
+        found.append(_mapping(target[len(HEADER_PREFIX) :], str(expression)))
     return found
 
 
@@ -105,9 +140,7 @@ def template_refs(templates: Mapping[str, str]) -> tuple[list[TemplateRef], list
         refs.append(TemplateRef(content_type, tuple(dict.fromkeys(names))))
         for match in _OVERRIDE.finditer(text):
             expression = match.group(2).lstrip("$").strip("{}")
-            kind, key = _classify(expression)
-            via = f"template {content_type}"
-            overrides.append(HeaderMapping(match.group(1), shown_source(match.group(1), expression), kind, key, via))
+            overrides.append(_mapping(match.group(1), expression, f"template {content_type}"))
     return refs, overrides
 
 
@@ -147,7 +180,8 @@ def http_mappings(request_parameters: Mapping[str, str]) -> list[HeaderMapping]:
             kind, key = SourceKind.CLIENT, bare.split(".", 2)[-1]
         else:
             kind, key = _classify(bare)
-        secret = kind is SourceKind.LITERAL and SECRET_NAME.search(header)
-        shown = f"<literal, {len(text)} chars, not shown>" if secret else text
-        found.append(HeaderMapping(header, shown, kind, key, action))
+        if kind is SourceKind.LITERAL:
+            found.append(literal_mapping(header, text, kind, key, action, ""))
+        else:
+            found.append(HeaderMapping(header, text, kind, key, action))
     return found

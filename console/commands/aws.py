@@ -26,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     whoami = made["whoami"]
     whoami.epilog = (
         "Credentials come from the standard AWS chain (the [aws] profile, SSO, AWS_* variables, an assumed role); "
-        "the endpoint from [aws] endpoint_url, else AWS_ENDPOINT_URL, else AWS."
+        "the endpoint from [aws] endpoint_url, else AWS_ENDPOINT_URL, else AWS. Exit 0: the identity; 2: a profile or "
+        "AWS failure (one line), including an endpoint that does not answer like AWS."
+        ' With --json a failure is also one JSON document on stdout ({"ok": false, "error": {"message", "kind", '
+        '"exit_code"}}); stderr keeps its one line.'
     )
     whoami.add_argument(
         "--profile",
@@ -40,7 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Reads the [aws] api_id and stage (REST: apigateway GetStage, GetDeployments, GetResources, GetMethod, "
         "GetAuthorizers; HTTP: apigatewayv2 GetStage, GetDeployments, GetRoutes, GetIntegration, GetAuthorizer) and "
         "checks them against [propagation] headers and [identity] token_use. Fix commands "
-        "are shown, never run. Exit 0: no error finding; 1: an error finding; 2: profile or AWS failure."
+        "are shown, never run. A request that reaches no method is an error finding (API Gateway answers it itself). "
+        "Literal credentials in mappings are shown masked. Exit 0: no error finding; 1: an error finding; 2: profile, "
+        "usage or AWS failure (an endpoint that does not answer like AWS included)."
+        ' With --json a failure is also one JSON document on stdout ({"ok": false, "error": {"message", "kind", '
+        '"exit_code"}}); stderr keeps its one line.'
     )
     inspect.add_argument("--profile", metavar="NAME|FILE", help="Baton profile with an [aws] table (default: sandbox)")
     inspect.add_argument("--path", metavar="PATH", help="request path after the stage (default: from [gateway] url)")

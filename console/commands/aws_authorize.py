@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from console.errors import TraceError, UsageError
+from console.errors import BatonError, TraceError, UsageError
 from console.model.authorizer_decision import TEST_BUTTON_NOTE, AuthorizerResult, Unavailable
 from console.model.masking import mask_credential
 from console.sanitize import inert
@@ -71,7 +71,15 @@ def token_of(args: argparse.Namespace, profile: Profile) -> tuple[str | None, st
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0: the authorizer allows the request; 1: it refuses it; 2: profile, usage or AWS failure."""
+    """Exit 0: the authorizer allows the request; 1: it refuses it; 2: profile, usage or AWS failure (with --json,
+    a failure is also a JSON error document on stdout)."""
+    from console.aws.errors import json_errors
+
+    with json_errors(args.json, "aws authorize"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from console.aws.authorizer_decide import decide, request_headers
     from console.aws.inspect_rest import request_path
     from console.config import load_profile
@@ -82,25 +90,33 @@ def run(args: argparse.Namespace) -> int:
     headers = parse_headers(args.header)
     check_request(method, headers, labels=("--method", "--header"))
     path, path_source = request_path(profile, args.path)
-    try:
-        token, token_source = token_of(args, profile)
-    except TraceError as exc:
-        sys.stderr.write(f"baton: cannot get the token from the profile: {exc.one_line()}\n")
-        return EXIT_FAILURE
+    given = next((value for name, value in headers if name.lower() == "authorization"), None)
+    if given and not args.token and not args.token_env:
+        # As in a trace: an Authorization given with --header replaces the profile's token (none is acquired).
+        scheme, sep, rest = given.partition(" ")
+        token: str | None = rest.strip() if sep and scheme.lower() == "bearer" else given
+        token_source = "--header Authorization"  # noqa: S105 (where the token came from, not a token)
+    else:
+        try:
+            token, token_source = token_of(args, profile)
+        except TraceError as exc:
+            raise BatonError(f"cannot get the token from the profile: {exc.message}", hint=exc.hint) from None
     sent = request_headers(token, headers)
     shown_auth = next((mask_credential(v) for n, v in sent if n.lower() == "authorization"), "(none)")
     request = {"method": method, "path": path, "path_from": path_source, "authorization": shown_auth}
     result = decide(profile, token, method, path, headers)
     if args.json:
         document = {**result.as_dict(), "request": request, "token_from": token_source, "note": TEST_BUTTON_NOTE}
+        if isinstance(result, Unavailable):  # the same error fields as every other --json failure
+            message = f"the authorizer's decision is unavailable ({result.kind}): {inert(result.reason)}"
+            error = {"message": message, "kind": result.kind, "exit_code": EXIT_FAILURE}
+            document = {"schema": 1, "command": "aws authorize", "ok": False, "error": error, **document}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    elif isinstance(result, Unavailable):
-        sys.stderr.write(f"baton: the authorizer's decision is unavailable ({result.kind}): {inert(result.reason)}\n")
-    else:
-        lines = text_lines(result, request, token_source)
-        sys.stdout.write("".join(f"{line}\n" for line in lines))
     if isinstance(result, Unavailable):
+        sys.stderr.write(f"baton: the authorizer's decision is unavailable ({result.kind}): {inert(result.reason)}\n")
         return EXIT_FAILURE
+    if not args.json:
+        sys.stdout.write("".join(f"{line}\n" for line in text_lines(result, request, token_source)))
     return EXIT_ALLOW if result.allowed else EXIT_DENY
 
 

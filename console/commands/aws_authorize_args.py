@@ -10,7 +10,10 @@ EPILOG = (
     "= true; JWT and Cognito authorizers are evaluated locally from their configuration and the issuer's JWKS. "
     "Without --token/--token-env the token comes from the profile's [identity], as a trace gets it. The API Gateway "
     "console's Test button (TestInvokeMethod) skips authorization. Exit 0: allowed; 1: refused or undetermined; "
-    "2: profile, usage or AWS failure (the decision is unavailable)."
+    "2: profile, usage or AWS failure (the decision is unavailable). An Authorization given with --header replaces "
+    "the profile's token."
+    ' With --json a failure is also one JSON document on stdout ({"ok": false, "error": {"message", "kind", '
+    '"exit_code"}}); stderr keeps its one line.'
 )
 
 

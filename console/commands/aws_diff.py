@@ -7,11 +7,24 @@ import json
 import sys
 
 from console.aws.drift_model import Difference, Drift
+from console.engine.redact import redact_all, redact_text
 from console.sanitize import inert
 
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0: no identity-changing difference; 1: some; 2: a profile or AWS failure naming the profile."""
+    from console.aws.errors import json_errors
+
+    with json_errors(args.json, "aws diff"):
+        drift = _compare(args)
+    if args.json:
+        sys.stdout.write(json.dumps(redact_all(drift.as_dict(), ()), indent=2) + "\n")
+    else:
+        sys.stdout.write("".join(f"{line}\n" for line in text_lines(drift)))
+    return 1 if drift.identity else 0
+
+
+def _compare(args: argparse.Namespace) -> Drift:
     from console.aws.drift_run import compare_profiles
     from console.config import load_profile
     from console.errors import ProfileError
@@ -24,12 +37,7 @@ def run(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 sys.stderr.write(f"baton: {problem}\n")
             raise ProfileError(f"profile {inert(name)!r} cannot be used: {exc.message}", where="aws diff") from None
-    drift = compare_profiles(profiles[0], profiles[1], path=args.path, method=args.method)
-    if args.json:
-        sys.stdout.write(json.dumps(drift.as_dict(), indent=2) + "\n")
-    else:
-        sys.stdout.write("".join(f"{line}\n" for line in text_lines(drift)))
-    return 1 if drift.identity else 0
+    return compare_profiles(profiles[0], profiles[1], path=args.path, method=args.method)
 
 
 def _difference(item: Difference, a: str, b: str, width: int) -> list[str]:
@@ -64,4 +72,4 @@ def text_lines(drift: Drift) -> list[str]:
         for item in info:
             raw += _difference(item, a.name, b.name, width)
     raw += [f"note  {note}" for note in drift.notes]
-    return [inert(line) for line in raw]
+    return [inert(redact_text(line)) for line in raw]

@@ -13,7 +13,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "source, issuer, audience, TTL), scopes and token type, and each header the integration sends IIS. Names the "
         "side that is likely wrong when one meets its profile's [propagation] and [identity] expectations and the "
         "other does not. Exit 0: no difference that changes who reaches IIS; 1: such differences; 2: a profile or "
-        "AWS failure (naming the profile)."
+        "AWS failure (naming the profile). Literal credentials are compared without being shown."
+        ' With --json a failure is also one JSON document on stdout ({"ok": false, "error": {"message", "kind", '
+        '"exit_code"}}); stderr keeps its one line.'
     )
     parser.add_argument("profile_a", metavar="PROFILE_A", help="Baton profile (name or file) with an [aws] table")
     parser.add_argument("profile_b", metavar="PROFILE_B", help="the profile to compare it with")

@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-from console.aws.inspect_findings import token_type
+from console.aws.inspect_findings import method_token_type
 from console.aws.inspect_rest import Inspection
+from console.engine.redact import redact_all, redact_text
 from console.model.aws_config import RestApiConfig
 from console.model.enums import Severity
 from console.sanitize import inert
@@ -15,13 +16,16 @@ from console.sanitize import inert
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0: no error finding; 1: an error finding; 2: profile, usage or AWS failure (one line naming the fix)."""
+    from console.aws.errors import json_errors
     from console.aws.inspect_rest import inspect_profile
     from console.config import load_profile
 
-    profile = load_profile(args.profile)
-    inspection = inspect_profile(profile, path=args.path, method=args.method)
+    with json_errors(args.json, "aws inspect"):
+        profile = load_profile(args.profile)
+        inspection = inspect_profile(profile, path=args.path, method=args.method)
     if args.json:
-        sys.stdout.write(json.dumps(inspection.as_dict(), indent=2) + "\n")
+        # Every string from AWS once more through the redaction rules: a JWT or AWS key id anywhere (a URI, a name).
+        sys.stdout.write(json.dumps(redact_all(inspection.as_dict(), ()), indent=2) + "\n")
     else:
         sys.stdout.write("".join(f"{line}\n" for line in text_lines(inspection)))
     errors = [f for f in inspection.findings if f.finding.severity is Severity.ERROR]
@@ -32,8 +36,14 @@ def _stage_line(config: RestApiConfig) -> str:
     stage = config.stage
     if stage.auto_deploy:
         return f"stage     {stage.name} (auto-deploy)"
-    latest = "the latest" if stage.serves_latest else f"latest is {stage.latest_deployment_id}"
-    return f"stage     {stage.name} → deployment {stage.deployment_id} ({latest})"
+    if stage.same_second:
+        others = ", ".join(stage.same_second)
+        latest = f"cannot tell whether it is the latest: {others} was created in the same second"
+    elif stage.latest_deployment_id is None:
+        latest = "no deployment dates to compare"
+    else:
+        latest = "the latest" if stage.serves_latest else f"latest is {stage.latest_deployment_id}"
+    return f"stage     {stage.name} → deployment {stage.deployment_id or '(none)'} ({latest})"
 
 
 def _authorizer_lines(inspection: Inspection) -> list[str]:
@@ -54,8 +64,13 @@ def _authorizer_lines(inspection: Inspection) -> list[str]:
     if authorizer.authorizer_uri:
         lines.append(f"          lambda {authorizer.authorizer_uri}")
     scopes = " ".join(hit.scopes) if hit.scopes else "(none)"
-    kind = token_type(config, inspection.expected) if authorizer.type in ("COGNITO_USER_POOLS", "JWT") else None
-    lines.append(f"          scopes {scopes}" + (f" → expects {kind} tokens" if kind else ""))
+    kind = method_token_type(config)
+    if kind is not None:
+        lines.append(f"          scopes {scopes} → expects {kind} tokens")
+    elif authorizer.type == "JWT":
+        lines.append(f"          scopes {scopes} → takes id or access tokens (no scope to tell them apart)")
+    else:
+        lines.append(f"          scopes {scopes}")
     return lines
 
 
@@ -91,4 +106,4 @@ def text_lines(inspection: Inspection) -> list[str]:
         raw.append(f"          fix: {finding.fix}")
         raw += [f"            $ {command}" for command in item.commands]
     raw += [f"note      {note}" for note in inspection.notes]
-    return [inert(line) for line in raw]
+    return [inert(redact_text(line)) for line in raw]

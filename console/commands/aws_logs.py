@@ -5,47 +5,63 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import Any
 
-from console.errors import AwsError
-from console.model.gateway_log import ExecutionLog, GatewayLogEvidence, HeaderDump, PollProgress, Unavailable
+from console.commands.aws_progress import PollLine
+from console.errors import AwsError, BatonError, ProfileError, UsageError
+from console.model.gateway_log import (
+    AccessRecord,
+    ExecutionLog,
+    GatewayLogEvidence,
+    HeaderDump,
+    Unavailable,
+)
 from console.sanitize import inert
 
+__all__ = ["PollLine", "cut", "error_document", "error_kind", "run", "text_lines", "write_json"]
 
-class PollLine:
-    """``waiting for …  (attempt 3, 4 s of 30 s)`` on stderr, redrawn in place; only when stderr is a terminal."""
+SHOWN_CHARS = 300
+"""Values longer than this are cut in the text output (whole in --json): a 3,000-character log field is 40 rows."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
-        self.out = out if out is not None else sys.stderr
-        try:
-            self.enabled = self.out.isatty()
-        except (AttributeError, ValueError):
-            self.enabled = False
-        self.shown = False
 
-    def __call__(self, step: PollProgress) -> None:
-        if not self.enabled:
-            return
-        text = inert(
-            f"waiting for {step.waiting_for}  (attempt {step.attempt}, {step.elapsed_s:.0f} s of {step.limit_s:.0f} s)"
-        )
-        self.out.write(f"\r{text}\x1b[K")
-        self.out.flush()
-        self.shown = True
+def cut(value: str, limit: int = SHOWN_CHARS) -> str:
+    """``value``, or its first ``limit`` characters and how long it was."""
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value)} chars; whole in --json)"
 
-    def close(self) -> None:
-        """Erase the line so results start clean."""
-        if self.shown:
-            self.out.write("\r\x1b[2K")
-            self.out.flush()
-            self.shown = False
+
+def error_kind(exc: BatonError) -> str:
+    """What kind of failure, for the JSON error document."""
+    if isinstance(exc, AwsError):
+        return exc.reason
+    return "usage" if isinstance(exc, UsageError) else "profile" if isinstance(exc, ProfileError) else "error"
+
+
+def error_document(error: str, kind: str, exit_code: int, **extra: Any) -> dict[str, Any]:
+    """The --json document of a failure: the one line stderr also carries, its kind and the exit code."""
+    return {"error": error, "kind": kind, "exit_code": exit_code, **extra}
+
+
+def write_json(document: dict[str, Any]) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0: found (either part); 1: nothing found; 2: profile or AWS failure (one line naming the fix)."""
+    """Exit 0: found; 1: nothing of this request found, or ambiguous; 2: profile or AWS failure (one line)."""
+    try:
+        return _run(args)
+    except BatonError as exc:
+        if args.json:  # scripts piping to jq get a document; stderr keeps its one line (console.cli)
+            write_json(error_document(exc.one_line(), error_kind(exc), exc.exit_code))
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     from console.aws.gateway_logs import fetch_request_logs
     from console.config import load_profile
 
+    if not args.request_id.strip() and not args.correlation_id:
+        raise UsageError("give REQUEST_ID, or --correlation-id to search by it alone", where="aws logs")
     profile = load_profile(args.profile)
     if profile.aws is None:
         raise AwsError(
@@ -58,29 +74,40 @@ def run(args: argparse.Namespace) -> int:
     line = PollLine()
     try:
         result = fetch_request_logs(
-            profile.aws, args.request_id, args.correlation_id, wait=args.wait, progress=line, api_kind=kind
+            profile.aws,
+            args.request_id,
+            args.correlation_id,
+            wait=args.wait,
+            progress=line,
+            api_kind=kind,
+            since=args.since.timestamp() if args.since is not None else None,
+            started_at=args.at.timestamp() if args.at is not None else None,
         )
     finally:
         line.close()
-    if args.json:
-        sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
-    elif isinstance(result, Unavailable):
+    if isinstance(result, Unavailable):
+        code = 1 if result.kind in ("not_found", "cancelled") else 2
         sys.stderr.write(f"baton: {inert(result.reason)}\n")
-        for search in result.searches:
-            sys.stderr.write(f"  searched: {inert(search.command())}\n")
+        if args.json:
+            write_json({**result.as_dict(), **error_document(result.reason, result.kind, code)})
+        else:
+            for search in result.searches:
+                sys.stderr.write(f"  searched: {inert(search.command())}\n")
+        return code
+    code = 1 if result.ambiguous else 0
+    if args.json:
+        write_json({**result.as_dict(), "exit_code": code})
     else:
         sys.stdout.write("".join(f"{inert(text)}\n" for text in text_lines(result)))
-    if isinstance(result, Unavailable):
-        return 1 if result.kind in ("not_found", "cancelled") else 2
-    return 0
+    return code
 
 
 def _headers(title: str, dump: HeaderDump | None) -> list[str]:
     if dump is None:
         return []
-    cut = f" (TRUNCATED after {dump.cut_at}: later headers were not logged)" if dump.truncated else ""
-    lines = [f"  {title}{cut}"]
-    lines += [f"    {name}: {value}" for name, value in dump.pairs]
+    cut_note = f" (TRUNCATED after {dump.cut_at}: later headers were not logged)" if dump.truncated else ""
+    lines = [f"  {title}{cut_note}"]
+    lines += [f"    {name}: {cut(value)}" for name, value in dump.pairs]
     if dump.tail:
         lines.append(f"    … {dump.tail}")
     return lines or [f"  {title}: (none)"]
@@ -99,11 +126,11 @@ def _execution_lines(log: ExecutionLog) -> list[str]:
         if auth.principal:
             out.append(f"    principal {auth.principal}")
         if auth.policy:
-            out.append(f"    policy    {auth.policy}")
-        out += [f"    context   {key}={value}" for key, value in auth.context]
+            out.append(f"    policy    {cut(auth.policy)}")
+        out += [f"    context   {key}={cut(value)}" for key, value in auth.context]
     out += _headers("method request headers", log.method_request_headers)
     if log.endpoint_uri:
-        out.append(f"  endpoint  {log.endpoint_uri}")
+        out.append(f"  endpoint  {cut(log.endpoint_uri)}")
     out += _headers("headers sent to the integration (IIS)", log.endpoint_headers)
     if log.endpoint_status is not None or log.integration_latency_ms is not None:
         latency = (
@@ -113,22 +140,36 @@ def _execution_lines(log: ExecutionLog) -> list[str]:
     out += [f"  error     {error}" for error in log.errors]
     if log.unparsed:
         out.append(f"  not understood ({len(log.unparsed)}), kept as logged:")
-        out += [f"    {line.text}" for line in log.unparsed]
+        out += [f"    {cut(line.text)}" for line in log.unparsed]
     return out
+
+
+def _access_lines(title: str, access: AccessRecord) -> list[str]:
+    callers = ", ".join(access.callers) or "-"
+    out = [f"{title} status {access.status or '?'} {access.method} {cut(access.path)}  caller {callers}"]
+    out.append(f"  matched by {access.matched_by}")
+    return out + [f"  {key} = {cut(value)}" for key, value in access.raw]
 
 
 def text_lines(evidence: GatewayLogEvidence) -> list[str]:
     """The human report (callers print each line inert)."""
-    out = [f"request   {evidence.request_id}  ({evidence.attempts} poll(s), {evidence.waited_s:.0f} s)"]
+    asked = evidence.request_id or "(none: by correlation id)"
+    out = [f"request   {asked}  ({evidence.attempts} poll(s), {evidence.waited_s:.0f} s; {evidence.window})"]
     if evidence.execution is not None:
         out += _execution_lines(evidence.execution)
+    for number, execution in enumerate(evidence.executions, 1):
+        ext = execution.extended_request_id or "no Extended Request Id logged"
+        out.append(f"— execution {number} of {len(evidence.executions)} ({ext}) —")
+        out += _execution_lines(execution)
     if evidence.execution_note:
         out.append(f"execution note: {evidence.execution_note}")
-    access = evidence.access
-    if access is not None:
-        callers = ", ".join(access.callers) or "-"
-        out.append(f"access    status {access.status or '?'} {access.method} {access.path}  caller {callers}")
-        out += [f"  {key} = {value}" for key, value in access.raw]
+    if evidence.access is not None:
+        out += _access_lines("access   ", evidence.access)
+    for number, access in enumerate(evidence.accesses, 1):
+        out += _access_lines(f"access {number} of {len(evidence.accesses)}:", access)
+    for access in evidence.related:
+        out.append(f"other request {access.request_id} (carries the correlation id; not this request's):")
+        out += ["  " + text for text in _access_lines("access   ", access)]
     if evidence.access_note:
         out.append(f"access note: {evidence.access_note}")
     out += [f"search    {search.command()}" for search in evidence.searches]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import re
 
 _RELATIVE = re.compile(r"(\d{1,6})([smhd])")
@@ -35,11 +36,27 @@ def status_code(text: str) -> int:
     return int(text)
 
 
+def wait_seconds(text: str) -> float:
+    """--wait: seconds the whole query may take, 1–900."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 1 <= value <= 900:
+        raise argparse.ArgumentTypeError("--wait must be between 1 and 900 seconds")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `baton aws query`."""
     parser.epilog = (
         "Runs a CloudWatch Logs Insights query (the service scans; Baton never downloads a log group) and prints the "
-        "query so it can be rerun in the AWS console. Exit 0: rows found; 1: none; 2: profile or AWS failure."
+        "query so it can be rerun in the AWS console. --user and --correlation-id match exactly on every group (in "
+        "execution-log messages as a whole word, by a regex). Values are masked as `baton aws logs` masks them. "
+        "--wait is a deadline for the whole command, AWS calls included (the query is stopped at it). "
+        "Exit 0: rows found; 1: none; 2: profile or AWS failure. "
+        'With --json, a failure still prints one JSON document, {"error": "...", "kind": "...", "exit_code": N} '
+        "(plus the query, when there is one), and stderr keeps its one line."
     )
     parser.add_argument("--profile", metavar="NAME|FILE", help="Baton profile with an [aws] table")
     what = parser.add_mutually_exclusive_group(required=True)
@@ -55,4 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="access",
         help="which log group: the access log (default), the execution log, or [aws] iis_log_group",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON document")
+    parser.add_argument(
+        "--wait", metavar="S", type=wait_seconds, default=120.0, help="seconds the query may take (default: 120)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON document (also on failure)")

@@ -11,20 +11,22 @@ from console.sanitize import inert
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with the identity; every AWS failure is one line naming the fix and exit 2 (console.errors.AwsError)."""
-    settings = None
-    note = None
-    if args.profile:
-        from console.config import load_profile
+    from console.aws.errors import json_errors
 
-        profile = load_profile(args.profile)
-        settings = profile.aws
-        if settings is None:
-            note = f"profile '{inert(profile.name)}' has no [aws] table: using the standard AWS chain alone"
-    from console.aws.identity import caller_identity
+    with json_errors(args.json, "aws whoami"):
+        settings = None
+        if args.profile:
+            from console.config import load_profile
 
-    identity = caller_identity(settings)
-    if note:
-        sys.stderr.write(f"baton: {note}\n")
+            profile = load_profile(args.profile)
+            settings = profile.aws
+            if settings is None:
+                # Said before the call: when it fails, the reader knows it went to the standard chain (and AWS).
+                note = f"profile '{inert(profile.name)}' has no [aws] table: using the standard AWS chain alone"
+                sys.stderr.write(f"baton: {note}\n")
+        from console.aws.identity import caller_identity
+
+        identity = caller_identity(settings)
     if args.json:
         sys.stdout.write(json.dumps(identity.as_dict(), indent=2) + "\n")
         return 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from console.commands.logs_output import csv_rows, quarantined_text
 from console.commands.progress import Progress
@@ -45,6 +46,16 @@ def run(args: argparse.Namespace) -> int:
     realm, bypassed, a correlation id the gateway did not propagate, or requests or IIS records that could not be
     joined (the audit did not pass: nobody can say);
     2 (LogInputError, raised) for unusable input."""
+    enabled = gc.isenabled()
+    gc.disable()  # millions of tuples live until the end: a collection after the join would walk them all, for nothing
+    try:
+        return _run(args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from console.engine.logs.join import join
     from console.engine.logs.sources import expand
 
@@ -59,9 +70,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.json:
         write_json(report, out)
     elif args.csv:
-        from console.engine.logs.join_output import CSV_HEADER, csv_row
-
-        csv_rows(CSV_HEADER, (csv_row(r) for r in report.rows), out)
+        write_csv(report, out)
         sys.stderr.write(inert(_one_line_summary(report)) + "\n")
     else:
         out.write(render_text(report, Style(color=False if args.no_color else None), rows=not summary_only))
@@ -105,6 +114,7 @@ def summary_json(report: JoinReport) -> dict[str, Any]:
 def write_json(report: JoinReport, out: TextIO) -> None:
     """One JSON document, ``{"summary": …, "rows": […]}``, written in batches (a million rows never sit in one
     string). JSON escapes control characters, so log values are inert as written."""
+    from console.engine.logs.join_fork import write_halves
     from console.engine.logs.join_output import json_rows, row_dict
 
     out.write('{"summary": ' + json.dumps(summary_json(report), ensure_ascii=False) + ', "rows": [')
@@ -113,8 +123,13 @@ def write_json(report: JoinReport, out: TextIO) -> None:
         out.flush()
         enabled = gc.isenabled()
         gc.disable()  # a dict per row and millions of tuples alive: collections would walk them all, for nothing
+        rows = report.rows
+
+        def render(lo: int, hi: int, stream: BinaryIO) -> None:
+            json_rows(map(rows.__getitem__, range(lo, hi)), stream, first=lo == 0)
+
         try:
-            json_rows(report.rows, binary)
+            write_halves(len(rows), binary, render)  # two cores: a forked child renders the second half
         finally:
             if enabled:
                 gc.enable()
@@ -123,6 +138,34 @@ def write_json(report: JoinReport, out: TextIO) -> None:
         for i, row in enumerate(report.rows):
             out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(row_dict(row), ensure_ascii=False, default=str))
     out.write("\n]}\n")
+
+
+def write_csv(report: JoinReport, out: TextIO) -> None:
+    """A header and a CSV row per request; on two cores for a big report when ``out`` has a byte stream."""
+    from console.engine.logs.join_output import CSV_HEADER, csv_row
+
+    rows = report.rows
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        csv_rows(CSV_HEADER, map(csv_row, rows), out)
+        return
+    from console.engine.logs.join_fork import write_halves
+
+    encoding, errors = out.encoding, out.errors or "strict"
+    header = io.StringIO()
+    csv_rows(CSV_HEADER, (), header)  # what every part begins with; the parts after the first drop it
+
+    def render(lo: int, hi: int, stream: BinaryIO) -> None:
+        text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="\n", write_through=False)
+        try:
+            csv_rows(CSV_HEADER, map(csv_row, map(rows.__getitem__, range(lo, hi))), text)
+            text.flush()
+        finally:
+            text.detach()  # the caller owns the stream
+
+    out.flush()
+    write_halves(len(rows), binary, render, skip=len(header.getvalue().encode(encoding, errors)))
+    binary.flush()
 
 
 def _one_line_summary(report: JoinReport) -> str:

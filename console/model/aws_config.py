@@ -48,10 +48,21 @@ class HeaderMapping:
     via: str = "requestParameters"
     """REST: ``requestParameters``, or ``template CONTENT-TYPE`` for ``$context.requestOverride.header`` in VTL.
     HTTP API: the parameter mapping's action, ``overwrite``, ``append`` or ``remove``."""
+    masked: bool = False
+    """True when ``source`` is a mask: the literal is a credential (by its header's name or its shape)."""
+    digest: str = field(default="", repr=False)
+    """SHA-256 of a masked literal, so two sides can be compared without either value; never printed."""
 
-    def as_dict(self) -> dict[str, str]:
-        """JSON-ready fields."""
-        return {"header": self.header, "source": self.source, "kind": self.kind.value, "key": self.key, "via": self.via}
+    def as_dict(self) -> dict[str, str | bool]:
+        """JSON-ready fields (never the digest)."""
+        return {
+            "header": self.header,
+            "source": self.source,
+            "kind": self.kind.value,
+            "key": self.key,
+            "via": self.via,
+            "masked": self.masked,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +165,19 @@ class StageConfig:
     latest_deployment_id: str | None
     auto_deploy: bool = False
     """HTTP API stages may deploy every change themselves: never stale."""
+    same_second: tuple[str, ...] = ()
+    """Deployments created in the same second as the one served: which is the latest cannot be told
+    (``latest_deployment_id`` is then None)."""
 
     @property
     def serves_latest(self) -> bool:
-        """True when the stage serves the newest deployment (or there is none to compare)."""
+        """True when the stage is not known to serve an older deployment (no stale finding on a guess)."""
         return self.auto_deploy or self.latest_deployment_id is None or self.deployment_id == self.latest_deployment_id
+
+    @property
+    def latest_known(self) -> bool:
+        """True when Baton can tell whether the stage serves the latest deployment."""
+        return self.auto_deploy or (self.latest_deployment_id is not None and not self.same_second)
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,10 +169,14 @@ class AccessRecord:
     path: str = ""
     raw: tuple[tuple[str, str], ...] = ()
     """Every key with its value as text, as logged (redacted)."""
+    matched_by: str = "requestId"
+    """The record's field that matched the search: ``requestId``/``extendedRequestId`` (the request's own record) or
+    the correlation-id field (``correlationId`` …), which any request can carry and so proves no identity."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
         return {
+            "matched_by": self.matched_by,
             "request_id": self.request_id,
             "extended_request_id": self.extended_request_id,
             "correlation_id": self.correlation_id,
@@ -217,15 +221,34 @@ class GatewayLogEvidence:
     waited_s: float = 0.0
     other_lines: int = 0
     """Messages that mention the request id but carry another request's ``(requestId)`` prefix (not used)."""
+    executions: tuple[ExecutionLog, ...] = ()
+    """Every execution logged under this request id when there are several (clients can set x-amzn-RequestId):
+    then ``execution`` is None, none is picked, and ``execution_note`` says so."""
+    accesses: tuple[AccessRecord, ...] = ()
+    """Every access record of this request id when there are several (``access`` is then None)."""
+    related: tuple[AccessRecord, ...] = ()
+    """Access records of *other* requests that carry the correlation id searched for: never this request's."""
+    window: str = ""
+    """The time window searched, in words (``the last 1 h (since 2026-…Z)``)."""
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several executions or access records carry this request id: none of them is shown as the request's."""
+        return len(self.executions) > 1 or len(self.accesses) > 1
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of ``baton aws logs --json``."""
         return {
-            "request_id": self.request_id,
+            "request_id": self.request_id or None,
+            "window": self.window,
+            "ambiguous": self.ambiguous,
             "execution": self.execution.as_dict() if self.execution else None,
             "execution_note": self.execution_note or None,
+            "executions": [e.as_dict() for e in self.executions],
             "access": self.access.as_dict() if self.access else None,
             "access_note": self.access_note or None,
+            "accesses": [a.as_dict() for a in self.accesses],
+            "related_access": [a.as_dict() for a in self.related],
             "searches": [{"group": s.group, "pattern": s.pattern, "command": s.command()} for s in self.searches],
             "attempts": self.attempts,
             "waited_s": round(self.waited_s, 1),

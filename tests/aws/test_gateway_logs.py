@@ -74,7 +74,8 @@ def test_nothing_within_the_deadline_is_unavailable_with_the_reason_and_the_fix(
     settings, _logs, exec_group, _access = _api_with_logs(moto_url)
     result = fetch_request_logs(settings, RID, wait=0.2, interval=0.05)
     assert isinstance(result, Unavailable) and result.kind == "not_found"
-    assert "not found within 0 s" in result.reason and "delay" in result.reason
+    # the window searched (the last hour: no request time was given) and what would help (QA6 #10)
+    assert "not found in" in result.reason and "the last 1 h (from " in result.reason and "--since" in result.reason
     assert "aws apigateway update-stage" in result.reason and "loglevel,value=INFO" in result.reason
     assert any(s.group == exec_group for s in result.searches)
 
@@ -103,10 +104,27 @@ def test_a_missing_execution_group_says_execution_logging_is_off_and_the_access_
     settings = AwsSettings(
         region=REGION, api_id=api.api_id, stage="dev", endpoint_url=moto_url, access_log_group=access_group
     )
-    result = fetch_request_logs(settings, "unknown-request-1", CORRELATION, wait=0.2, interval=0.05)
+    result = fetch_request_logs(settings, RID, CORRELATION, wait=0.2, interval=0.05)
     assert isinstance(result, GatewayLogEvidence), result
     assert result.execution is None and "does not exist — is execution logging on" in result.execution_note
-    assert result.access is not None and result.access.correlation_id == CORRELATION  # found by correlation id
+    assert result.access is not None and result.access.request_id == RID
+
+
+def test_a_record_found_by_correlation_id_alone_is_another_requests_not_this_ones(
+    fake_aws: Path, moto_url: str
+) -> None:
+    # (this test used to take RID's record, found by its correlation id, as the record of "unknown-request-1": QA6 #11)
+    api = MotoRestApi(moto_url)
+    logs = MotoLogs(moto_url)
+    access_group = logs.group("/baton/access-only-2")
+    logs.put(access_group, access_line(correlation=CORRELATION))
+    settings = AwsSettings(
+        region=REGION, api_id=api.api_id, stage="dev", endpoint_url=moto_url, access_log_group=access_group
+    )
+    result = fetch_request_logs(settings, "unknown-request-1", CORRELATION, wait=0.2, interval=0.05)
+    assert isinstance(result, Unavailable) and result.kind == "not_found"
+    assert "does not exist — is execution logging on" in result.reason
+    assert RID in result.reason and "not this request's" in result.reason
 
 
 def test_a_stage_without_access_logging_is_named(fake_aws: Path, moto_url: str) -> None:

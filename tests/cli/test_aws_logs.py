@@ -57,7 +57,8 @@ def test_nothing_found_exits_1_with_the_reason(
     profile = _setup(moto_url, fake_aws)
     assert main(["aws", "logs", "11111111-2222-3333-4444-555555555555", "--profile", str(profile), "--wait", "0"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("baton: request 11111111-2222-3333-4444-555555555555 not found within 0 s")
+    assert err.startswith("baton: request 11111111-2222-3333-4444-555555555555 not found in ")
+    assert "over the last 1 h (from " in err and "polled 0 s" in err  # the window searched (QA6 #10)
     assert "searched: aws logs filter-log-events" in err
 
 

@@ -12,7 +12,7 @@ from logkit import DEFAULT_FIELDS, HTTPERR_FIELDS, HTTPERR_SOFTWARE, Block, row,
 from console.engine.logs.join import join
 from console.engine.logs.join_output import json_rows, row_dict
 from console.engine.logs.join_verdict import JoinVerdict
-from console.engine.logs.sources import expand
+from console.engine.logs.sources import LogSource, expand
 from console.engine.target import derived_correlation_id
 
 FIELDS = (*DEFAULT_FIELDS, "X-Correlation-Id")
@@ -36,7 +36,8 @@ def iis(key: str, minute: int, user: str = "alice", **more: str) -> tuple[str, .
     return row(FIELDS, values | more)
 
 
-def test_fast_and_straightforward_paths_give_the_same_rows(tmp_path: Path) -> None:
+def every_verdict(tmp_path: Path) -> tuple[list[LogSource], list[LogSource]]:
+    """A gateway log and IIS logs (W3C, HTTPERR, one without the key field) holding every verdict."""
     gateway = [
         gw("intact", 0),
         gw("lost", 1),
@@ -69,7 +70,11 @@ def test_fast_and_straightforward_paths_give_the_same_rows(tmp_path: Path) -> No
     httperr = write_w3c(tmp_path / "httperr1.log", [Block(HTTPERR_FIELDS, [refusal], software=HTTPERR_SOFTWARE)])
     no_key = row((*DEFAULT_FIELDS,), {"time": "10:30:00", "cs-username": "alice", "cs-uri-stem": "/orders"})
     blind = write_w3c(tmp_path / "u_ex260518.log", [Block(DEFAULT_FIELDS, [no_key])])
-    g, i = expand([str(gpath)]), expand([str(w3c), str(httperr), str(blind)])
+    return expand([str(gpath)]), expand([str(w3c), str(httperr), str(blind)])
+
+
+def test_fast_and_straightforward_paths_give_the_same_rows(tmp_path: Path) -> None:
+    g, i = every_verdict(tmp_path)
     fast = join(g, i, workers=2)
     plain = join(g, i, workers=0)
     assert fast.rows == plain.rows and fast.counts == plain.counts

@@ -18,15 +18,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from console.engine.logs.apigw_headers import parse_header_map, redact_json_pairs, render
+from console.engine.logs.apigw_headers import parse_header_map, redact_json_pairs
 from console.engine.logs.apigw_lines import classify, group_messages, parse_time, split_prefix, split_requests
+from console.engine.logs.apigw_mask import mask_body, mask_text
 from console.engine.redact import is_secret_header, redact_text, redact_value
 from console.model.gateway_log import AuthorizerLog, ExecLine, ExecutionLog, HeaderDump
 
 __all__ = ["parse_execution_log", "parse_execution_text"]
 
 _AUTH_ENDS = frozenset({"authorizer_done", "usage_plan", "unauthorized_request", "unauthorized", "execution_start"})
-_MAP_KINDS = frozenset({"endpoint_headers", "method_headers", "endpoint_response_headers", "method_response_headers"})
 _ERROR_KINDS = frozenset({"execution_failed", "endpoint_timeout", "access_denied", "authorizer_config_error"})
 
 
@@ -167,21 +167,17 @@ def _read(state: _State, number: int, text: str) -> None:
 
 
 def _shown_text(kind: str, match: re.Match[str] | None, body: str) -> str:
-    """The message as kept: a header map rebuilt from its masked pairs, JSON credential values masked, the rest
-    redacted as free text (JWTs, AWS key ids, API Gateway's masked tails)."""
-    if match is not None and kind in _MAP_KINDS:
-        start = match.start("value")
-        return body[:start] + render(parse_header_map(body[start:]))
-    return redact_json_pairs(body)
+    """The message as kept, masked by the rule `baton aws query` uses too (console.engine.logs.apigw_mask)."""
+    return mask_body(kind, match, body)
 
 
 def _endpoint(state: _State, kind: str, value: str) -> None:
     in_authorizer = state.phase == "authorizer"
     if kind == "endpoint_uri":
         if in_authorizer:
-            state.auth.endpoint_uri = redact_text(value)
+            state.auth.endpoint_uri = mask_text(value)
         else:
-            state.values["endpoint_uri"] = redact_text(value)
+            state.values["endpoint_uri"] = mask_text(value)
         return
     dump = parse_header_map(value)
     if in_authorizer:
@@ -252,7 +248,7 @@ def _finish(state: _State) -> ExecutionLog:
 
 
 def _text(value: object) -> str | None:
-    return redact_text(value) if isinstance(value, str) else None
+    return mask_text(value) if isinstance(value, str) else None
 
 
 def _int(value: object) -> int | None:

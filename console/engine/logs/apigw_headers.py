@@ -10,24 +10,30 @@ wrapped over several lines (the wrap comes after a ``,``).
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 
 from console.engine.redact import is_secret_header, redact_text, redact_value
 from console.model.gateway_log import HeaderDump
+from console.model.masking import is_credential_param
 
-__all__ = ["TRUNCATED", "parse_header_map", "redact_json_pairs", "render"]
+__all__ = ["TRUNCATED", "mask_query_params", "parse_header_map", "redact_json_pairs", "render"]
 
 TRUNCATED = "[TRUNCATED]"
 _HEADER_NAME = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 _PAIR_START = re.compile(rf", (?={_HEADER_NAME}=)")
 _NAME = re.compile(rf"{_HEADER_NAME}")
 _WRAP = re.compile(r",[ \t]*\r?\n[ \t]*")
+_SIGV4_PARTS = frozenset({"credential", "signedheaders", "signature"})
+"""The parts of a SigV4 ``Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`` value: they
+look like ``, Name=`` pairs but belong to the Authorization value."""
 
 
-def parse_header_map(text: str) -> HeaderDump:
+def parse_header_map(text: str, *, query: bool = False) -> HeaderDump:
     """The pairs of one logged header map (the text after ``headers: ``); never raises.
 
     Credential headers (Authorization, X-Amz-Security-Token, x-api-key, cookies …) get their values masked whole;
-    other values have JWTs and API Gateway's masked tails redacted."""
+    other values have JWTs and API Gateway's masked tails redacted. ``query``: the map is a logged query string
+    (``Method request query string: {…}``), whose credential parameters (``access_token``, ``api_key`` …) are masked."""
     body = _WRAP.sub(", ", text.strip())
     body = body.replace("\r", " ").replace("\n", " ")
     truncated = False
@@ -59,6 +65,10 @@ def parse_header_map(text: str) -> HeaderDump:
                 last_name, last_value = pairs[-1]
                 pairs[-1] = (last_name, f"{last_value}, {piece}")
             continue
+        if pairs and name.strip().lower() in _SIGV4_PARTS and _is_sigv4(pairs[-1][1]):
+            last_name, last_value = pairs[-1]
+            pairs[-1] = (last_name, f"{last_value}, {piece}")  # part of the SigV4 Authorization value
+            continue
         pairs.append((name.strip(), value))
     if truncated and pairs and not tail:
         name, value = pairs[-1]
@@ -66,7 +76,7 @@ def parse_header_map(text: str) -> HeaderDump:
         if sep and _NAME.fullmatch(fragment):
             pairs[-1], tail = (name, head), fragment  # cut inside the next header's name
     cut_at = pairs[-1][0] if truncated and pairs else None
-    masked = tuple((name, _shown(name, value)) for name, value in pairs)
+    masked = tuple((name, _shown(name, value, query)) for name, value in pairs)
     return HeaderDump(pairs=masked, truncated=truncated, cut_at=cut_at, tail=redact_text(tail))
 
 
@@ -86,7 +96,7 @@ def redact_json_pairs(text: str) -> str:
     (``"authorizationToken"``, ``"session_token"``, ``"client_secret"`` …), then redacted as free text."""
     if '"' in text:
         text = _JSON_PAIR.sub(_mask_pair, text)
-    return redact_text(text)
+    return redact_text(mask_query_params(text))
 
 
 def _mask_pair(match: re.Match[str]) -> str:
@@ -96,8 +106,33 @@ def _mask_pair(match: re.Match[str]) -> str:
     return f'"{key}"{match.group("sep")}"{redact_value(value)}"'
 
 
-def _shown(name: str, value: str) -> str:
-    """``value`` as it may be printed: a credential header's value masked whole, others redacted as free text."""
-    if is_secret_header(name) and value.strip():
+def _is_sigv4(value: str) -> bool:
+    return value.lstrip()[:16].upper() == "AWS4-HMAC-SHA256"
+
+
+def _shown(name: str, value: str, query: bool = False) -> str:
+    """``value`` as it may be printed: a credential header's (or query parameter's) value masked whole, others
+    redacted as free text."""
+    secret = is_credential_param(name, value) if query else is_secret_header(name)
+    if secret and value.strip():
         return redact_value(value.strip())
-    return redact_text(value)
+    return redact_text(mask_query_params(value))
+
+
+# a query parameter after ? or & in a URL or path: name=value up to the next separator of a URL or of a logged map
+_QUERY_PARAM = re.compile(r"(?P<sep>[?&])(?P<name>[^=&\s#?{},]{1,200})=(?P<value>[^&\s#,}]*)")
+
+
+def mask_query_params(text: str) -> str:
+    """``text`` with the value of every credential-looking URL query parameter (``?access_token=…``, ``&sig=…``)
+    replaced by ``<redacted>``, as console.engine.redact.redact_url does for a whole URL."""
+    if "=" not in text or ("?" not in text and "&" not in text):
+        return text
+    return _QUERY_PARAM.sub(_mask_param, text)
+
+
+def _mask_param(match: re.Match[str]) -> str:
+    name, value = match.group("name"), match.group("value")
+    if not value or value == "<redacted>" or not is_credential_param(unquote_plus(name), unquote_plus(value)):
+        return match.group(0)
+    return f"{match.group('sep')}{name}=<redacted>"

@@ -46,7 +46,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("execution_start", r"^Starting execution for request: ?(?P<id>\S*)"),
         ("http_method", r"^HTTP Method: (?P<method>[^,]+), Resource Path: ?(?P<path>.*)"),
         ("method_path", r"^Method request path: "),
-        ("method_query", r"^Method request query string: "),
+        ("method_query", r"^Method request query string: ?(?P<value>.*)"),
         ("method_headers", r"^Method request headers: ?(?P<value>.*)"),
         ("method_body", r"^Method request body before transformations:"),
         ("validation", r"^Request (?:validation|body does not match)"),
