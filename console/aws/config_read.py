@@ -1,7 +1,8 @@
 """Read a REST API's configuration for one request from AWS (apigateway) into console.model.aws_config.
 
 Calls, in order: GetRestApi (a wrong ``api_id`` is named as such), GetStage, GetDeployments, GetResources with the
-methods embedded, GetMethod (its integration included) and GetAuthorizers. Every failure is one AwsError line.
+methods embedded, GetMethod (its integration included), GetAuthorizers, then GetExport: what the stage serves
+(console/aws/config_export_read.py). Every failure but GetExport's is one AwsError line; GetExport's is a note.
 """
 
 from __future__ import annotations
@@ -147,10 +148,64 @@ def _latest(deployments: list[dict[str, Any]], serving: str) -> tuple[str | None
     return newest_deployment(dated, serving)
 
 
+def _created(deployments: list[dict[str, Any]], serving: str) -> str:
+    """When the served deployment was created, as ISO 8601 in UTC (empty when AWS gave no date)."""
+    from datetime import UTC, datetime
+
+    for item in deployments:
+        date = item.get("createdDate")
+        if str(item.get("id", "")) == serving and isinstance(date, datetime):
+            return (date if date.tzinfo else date.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ""
+
+
+class _Authorizers:
+    """GetAuthorizers, read once and only when a method (draft or deployed) names an authorizer."""
+
+    def __init__(self, reader: Reader, api_id: str) -> None:
+        self.reader, self.api_id = reader, api_id
+        self._items: list[dict[str, Any]] | None = None
+
+    def items(self) -> list[dict[str, Any]]:
+        if self._items is None:
+            self._items = self.reader.pages("GetAuthorizers", "get_authorizers", restApiId=self.api_id)
+        return self._items
+
+    def by_id(self, ident: str) -> AuthorizerConfig | None:
+        found = [item for item in self.items() if item.get("id") == ident]
+        return authorizer_config(found[0]) if found else None
+
+    def ids(self) -> dict[str, str]:
+        return {str(item.get("name", "")): str(item.get("id", "")) for item in self.items()}
+
+
+def _draft(reader: Reader, base: RestApiConfig, by_path: dict[str, Any], authorizers: _Authorizers) -> RestApiConfig:
+    """The API's current (draft) configuration for the request: GetResources and GetMethod."""
+    path, verb = base.request_path, base.request_method
+    hit_path = best_resource(by_path, path)
+    if hit_path is None:
+        reason = f"no resource matches {path}: API Gateway answers 403 Missing Authentication Token itself"
+        return _replace(base, miss_reason=reason)
+    resource = by_path[hit_path]
+    methods = resource.get("resourceMethods", {}) or {}
+    chosen = verb if verb in methods else "ANY" if "ANY" in methods else None
+    if chosen is None:
+        reason = f"resource {hit_path} has no {verb} (nor ANY) method: API Gateway answers 403 itself"
+        return _replace(base, miss_reason=reason)
+    raw = reader.call("GetMethod", "get_method", restApiId=base.api_id, resourceId=resource["id"], httpMethod=chosen)
+    hit = method_config(resource, raw)
+    authorizer = authorizers.by_id(hit.authorizer_id) if hit.authorizer_id else None
+    return _replace(base, hit=hit, authorizer=authorizer)
+
+
 def read_rest_config(
     settings: AwsSettings | None, *, method: str, path: str, env: Mapping[str, str] | None = None
 ) -> RestApiConfig:
-    """The configuration API Gateway applies to ``method path`` on the profile's api_id and stage."""
+    """The configuration stage ``[aws] stage`` serves for ``method path``: its deployment's snapshot (GetExport),
+    with how the API's current configuration differs from it; the current one, with a note, when the snapshot
+    cannot be read."""
+    from console.aws.config_export_read import deployed_config, draft_source, read_snapshot, undeployed_changes
+
     api_id, stage_name = required(settings)
     target = target_for(settings, env)
     client = make_client(make_session(target), "apigateway", target)
@@ -163,29 +218,30 @@ def read_rest_config(
         raise not_aws(client.meta.endpoint_url, service="apigateway", operation="GetResources")
     serving = str(stage.get("deploymentId", ""))
     latest, same_second = _latest(deployments, serving)
-    stage_config = StageConfig(stage_name, serving, latest, same_second=same_second)
+    stage_config = StageConfig(
+        stage_name, serving, latest, same_second=same_second, deployment_created=_created(deployments, serving)
+    )
     by_path = {str(item.get("path", "")): item for item in resources}
     region = str(client.meta.region_name or "")
-    verb = method.upper()
-    base = RestApiConfig(api_id, region, stage_config, verb, path, None, resource_paths=tuple(sorted(by_path)))
-    hit_path = best_resource(by_path, path)
-    if hit_path is None:
-        reason = f"no resource matches {path}: API Gateway answers 403 Missing Authentication Token itself"
-        return _replace(base, miss_reason=reason)
-    resource = by_path[hit_path]
-    methods = resource.get("resourceMethods", {}) or {}
-    chosen = verb if verb in methods else "ANY" if "ANY" in methods else None
-    if chosen is None:
-        reason = f"resource {hit_path} has no {verb} (nor ANY) method: API Gateway answers 403 itself"
-        return _replace(base, miss_reason=reason)
-    raw = reader.call("GetMethod", "get_method", restApiId=api_id, resourceId=resource["id"], httpMethod=chosen)
-    hit = method_config(resource, raw)
-    authorizer = None
-    if hit.authorizer_id:
-        items = reader.pages("GetAuthorizers", "get_authorizers", restApiId=api_id)
-        found = [item for item in items if item.get("id") == hit.authorizer_id]
-        authorizer = authorizer_config(found[0]) if found else None
-    return _replace(base, hit=hit, authorizer=authorizer)
+    base = RestApiConfig(
+        api_id, region, stage_config, method.upper(), path, None, resource_paths=tuple(sorted(by_path))
+    )
+    authorizers = _Authorizers(reader, api_id)
+    draft = _draft(reader, base, by_path, authorizers)
+    snapshot = read_snapshot(reader, api_id, stage_name)
+    if isinstance(snapshot, str):
+        return _replace(draft, source=draft_source(stage_config, snapshot))
+    ids = {path_: str(item.get("id", "")) for path_, item in by_path.items()}
+    needs_ids = any(
+        requirement
+        for ops in snapshot.operations.values()
+        for op in ops.values()
+        for requirement in op.get("security", []) or []
+    )
+    deployed, raw_authorizer = deployed_config(base, snapshot, ids, authorizers.ids() if needs_ids else {})
+    if raw_authorizer is not None:
+        deployed = _replace(deployed, authorizer=authorizer_config(raw_authorizer))
+    return _replace(deployed, undeployed=undeployed_changes(deployed, draft))
 
 
 def _replace(config: RestApiConfig, **changes: Any) -> RestApiConfig:

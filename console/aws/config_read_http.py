@@ -15,7 +15,14 @@ from console.aws.config_read import Reader, newest_deployment, required
 from console.aws.rest_shape import best_route, http_mappings
 from console.aws.session import make_client, make_session, target_for
 from console.errors import AwsError
-from console.model.aws_config import DEFAULT_AUTHORIZER_TTL, AuthorizerConfig, MethodConfig, RestApiConfig, StageConfig
+from console.model.aws_config import (
+    DEFAULT_AUTHORIZER_TTL,
+    AuthorizerConfig,
+    ConfigSource,
+    MethodConfig,
+    RestApiConfig,
+    StageConfig,
+)
 
 if TYPE_CHECKING:
     from console.model.profile import AwsSettings
@@ -78,6 +85,20 @@ def _latest(reader: Reader, api_id: str, serving: str) -> tuple[str | None, tupl
     return newest_deployment(dated, serving)
 
 
+def http_source(stage: StageConfig) -> ConfigSource:
+    """What the routes read are to the stage: what it serves when it auto-deploys; else the current configuration,
+    which Baton cannot compare with the deployment the stage serves."""
+    if stage.auto_deploy:
+        return ConfigSource("current", f"stage {stage.name} auto-deploys: it serves the current configuration")
+    note = (
+        f"stage {stage.name} does not auto-deploy and serves deployment {stage.deployment_id or '?'}: inspect reads "
+        "the API's current routes and integrations and cannot read that deployment's snapshot (apigatewayv2 "
+        "ExportApi documents parameter mappings for AWS_PROXY integrations only), so a change not deployed yet "
+        "looks live here"
+    )
+    return ConfigSource("draft", "the API's current routes and integrations, not the stage's deployment", note)
+
+
 def read_http_config(
     settings: AwsSettings | None, *, method: str, path: str, env: Mapping[str, str] | None = None
 ) -> RestApiConfig:
@@ -99,11 +120,14 @@ def read_http_config(
     auto = bool(stage.get("AutoDeploy", False))
     latest, same_second = (None, ()) if auto else _latest(reader, api_id, serving)
     stage_config = StageConfig(stage_name, serving, latest, auto_deploy=auto, same_second=same_second)
+    source = http_source(stage_config)
     routes = {str(r.get("RouteKey", "")): r for r in reader.pages("GetRoutes", "get_routes", "Items", ApiId=api_id)}
     verb = method.upper()
     region = str(client.meta.region_name or "")
     paths = tuple(sorted(routes))
-    base = RestApiConfig(api_id, region, stage_config, verb, path, None, resource_paths=paths, kind="http")
+    base = RestApiConfig(
+        api_id, region, stage_config, verb, path, None, resource_paths=paths, kind="http", source=source
+    )
     key = best_route(routes, verb, path)
     if key is None:
         return replace(base, miss_reason=f"no route matches {verb} {path} and there is no $default route: 404")

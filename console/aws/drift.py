@@ -91,12 +91,15 @@ def _notes(a: SideInput, b: SideInput) -> list[str]:
             "compared by what they read (claim, context key), not by how each API spells them"
         )
     for side in (a, b):
-        stage = side.config.stage
-        if not stage.serves_latest and side.config.kind == "rest":
+        stage, source = side.config.stage, side.config.source
+        drafted = source is None or source.kind == "draft"  # not the stage's own snapshot (see config_export_read)
+        if not stage.serves_latest and side.config.kind == "rest" and drafted:
             notes.append(
                 f"{side.name}: the mappings and authorizer shown are the API's current configuration; its stage "
                 f"{stage.name} serves the older deployment {stage.deployment_id}, which may differ from them"
             )
+        if source is not None and source.note:
+            notes.append(f"{side.name}: {source.note}")
         if side.config.hit is None:
             notes.append(f"{side.name}: {side.config.miss_reason or 'the request hits nothing'}")
         if stage.same_second:

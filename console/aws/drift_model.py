@@ -96,6 +96,8 @@ class SideSummary:
     request: str
     hit: str
     """``GET /orders/{id}``, or ``nothing`` when no resource or route matches."""
+    source: str = ""
+    """Which configuration was compared: ``as deployed to stage dev (deployment …)`` or the current one."""
 
     @classmethod
     def of(cls, side: SideInput) -> SideSummary:
@@ -113,6 +115,7 @@ class SideSummary:
             serves_latest=config.stage.serves_latest,
             request=f"{config.request_method} {config.request_path}",
             hit=hit,
+            source=config.source.summary if config.source is not None else "",
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,6 +131,7 @@ class SideSummary:
             "serves_latest": self.serves_latest,
             "request": self.request,
             "hit": self.hit,
+            "source": self.source or None,
         }
 
 

@@ -209,6 +209,7 @@ def config_findings(config: RestApiConfig, expected: Expected) -> tuple[list[Con
     commands = commands_for(config, expected.aws_profile)
     findings: list[ConfigFinding] = []
     notes: list[str] = []
+    # inspect_findings_gateway imports this module: imported below, when it runs.
     if not config.stage.serves_latest and config.stage.latest_deployment_id:
         latest = config.stage.latest_deployment_id
         title = f"stage {config.stage.name} serves deployment {config.stage.deployment_id}, not the latest ({latest})"
@@ -216,6 +217,12 @@ def config_findings(config: RestApiConfig, expected: Expected) -> tuple[list[Con
         fix = "point the stage at the latest deployment (or create a new one) once it is reviewed"
         finding = make_finding("config.stale_deployment", Severity.WARNING, HopName.GATEWAY, title, detail, fix)
         findings.append(item(finding, (commands.stage_to(latest),)))
+    from console.aws.inspect_findings_gateway import gateway_findings, no_method_finding, undeployed_finding
+
+    if config.undeployed:
+        findings.append(undeployed_finding(config, commands))
+    if config.source is not None and config.source.note:
+        notes.append(config.source.note)
     authorizer = config.authorizer
     per_route = config.kind == "http" and authorizer is not None and "$context.routeKey" in authorizer.identity_source
     if authorizer is not None and authorizer.is_lambda and authorizer.ttl > 0 and not per_route:
@@ -236,8 +243,6 @@ def config_findings(config: RestApiConfig, expected: Expected) -> tuple[list[Con
             fix = "add $context.routeKey to the identity sources, or set the TTL to 0"
         finding = make_finding("config.authorizer_cached", Severity.WARNING, HopName.AUTHORIZER, title, detail, fix)
         findings.append(item(finding, commands.authorizer_ttl_zero(authorizer.id)))
-    from console.aws.inspect_findings_gateway import gateway_findings, no_method_finding  # they import this module
-
     if config.hit is None:
         return [*findings, no_method_finding(config)], notes
     findings.extend(gateway_findings(config, expected, commands))

@@ -1,5 +1,6 @@
-"""Config findings on what reaches IIS at all: a request that hits no method, a token type the method refuses, and
-authorizer values mapped on a method no authorizer runs on (domain §1.5, §1.7, §2.1, §2.4)."""
+"""Config findings on what reaches IIS at all: a request that hits no method, a token type the method refuses,
+authorizer values mapped on a method no authorizer runs on (domain §1.5, §1.7, §2.1, §2.4), and a change to the
+method that its stage does not serve yet."""
 
 from __future__ import annotations
 
@@ -66,6 +67,20 @@ def no_method_finding(config: RestApiConfig) -> ConfigFinding:
     known = ", ".join(config.resource_paths[:8]) + (" …" if len(config.resource_paths) > 8 else "")
     fix = f"check --path, --method and [gateway] url (the API has: {known or 'nothing'}), or add the method"
     return item(make_finding("config.no_method", Severity.ERROR, HopName.GATEWAY, title, detail, fix), ())
+
+
+def undeployed_finding(config: RestApiConfig, commands: Commands) -> ConfigFinding:
+    """The method was changed but not deployed: the stage serves its deployment, the console shows the change."""
+    changes = "; ".join(f"{c.subject}: deployed {c.deployed}, current {c.current}" for c in config.undeployed)
+    stage = config.stage.name
+    title = f"changed but not deployed: stage {stage} still serves the deployed version of this method"
+    detail = (
+        f"The API's current configuration differs from deployment {config.stage.deployment_id or '?'}, which stage "
+        f"{stage} serves ({changes}). Callers meet the deployed version shown above until a new deployment."
+    )
+    fix = f"review the change, then deploy it to stage {stage} (or revert it if it was not meant to go live)"
+    finding = make_finding("config.not_deployed", Severity.WARNING, HopName.INTEGRATION, title, detail, fix)
+    return item(finding, (commands.redeploy(),))
 
 
 def gateway_findings(config: RestApiConfig, expected: Expected, commands: Commands) -> list[ConfigFinding]:

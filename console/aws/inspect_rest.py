@@ -34,7 +34,10 @@ class Inspection:
                 "name": config.stage.name,
                 "deployment_id": config.stage.deployment_id,
                 "latest_deployment_id": config.stage.latest_deployment_id,
+                "deployment_created": config.stage.deployment_created or None,
             },
+            "source": config.source.as_dict() if config.source is not None else None,
+            "undeployed": [change.as_dict() for change in config.undeployed],
             "request": {"method": config.request_method, "path": config.request_path, "path_from": self.path_source},
             "hit": config.hit.as_dict() if config.hit is not None else None,
             "miss_reason": config.miss_reason or None,
@@ -63,8 +66,8 @@ def request_path(profile: Profile, given: str | None) -> tuple[str, str]:
 def inspect_profile(
     profile: Profile, *, path: str | None = None, method: str = "GET", env: Mapping[str, str] | None = None
 ) -> Inspection:
-    """Read the profile's REST API configuration from AWS and check it; AwsError (one line) on any AWS failure,
-    UsageError for a method that is not an HTTP token."""
+    """Read what the profile's stage serves (REST: its deployment's snapshot, else the current configuration with a
+    note) and check it; AwsError (one line) on any AWS failure, UsageError for a method that is not an HTTP token."""
     from console.engine.transport import check_request
 
     check_request(method, (), labels=("--method", "--header"))

@@ -59,6 +59,8 @@ def text_lines(drift: Drift) -> list[str]:
             f"{side.name:<12} {side.kind.upper()} API {side.api_id} ({side.region}), stage {stage}; "
             f"{side.request} hits {side.hit}"
         )
+        if side.source:
+            raw.append(f"{'':<12} config {side.source}")
     width = max(len(a.name), len(b.name))
     identity, info = drift.identity, drift.informational
     if identity:

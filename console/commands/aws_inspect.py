@@ -74,10 +74,20 @@ def _authorizer_lines(inspection: Inspection) -> list[str]:
     return lines
 
 
+def _as_of(config: RestApiConfig) -> str:
+    if config.source is None or config.source.kind == "current":
+        return ""
+    if config.source.kind == "deployed":
+        return f" (as deployed to stage {config.stage.name})"
+    return " (current configuration: the stage may serve others, see the note)"
+
+
 def text_lines(inspection: Inspection) -> list[str]:
     """The human report; every AWS-sourced string is shown inert."""
     config = inspection.config
     raw = [f"{config.kind.upper()} API  {config.api_id} ({config.region})", _stage_line(config)]
+    if config.source is not None:
+        raw.append(f"config    {config.source.summary}")
     raw.append(f"request   {config.request_method} {config.request_path}  (path from {inspection.path_source})")
     hit = config.hit
     if hit is None:
@@ -88,7 +98,7 @@ def text_lines(inspection: Inspection) -> list[str]:
         integration_id = f" ({hit.integration_id})" if hit.integration_id else ""
         raw.append(f"          integration {hit.integration_type}{integration_id} {hit.integration_uri}".rstrip())
         raw += _authorizer_lines(inspection)
-        raw.append("headers sent to IIS")
+        raw.append("headers sent to IIS" + _as_of(config))
         width = max((len(m.header) for m in hit.mappings), default=0)
         for mapping in hit.mappings:
             via = "" if mapping.via in ("requestParameters", "overwrite") else f"  ({mapping.via})"

@@ -168,6 +168,8 @@ class StageConfig:
     same_second: tuple[str, ...] = ()
     """Deployments created in the same second as the one served: which is the latest cannot be told
     (``latest_deployment_id`` is then None)."""
+    deployment_created: str = ""
+    """When the served deployment was created (ISO 8601, UTC), or empty when AWS did not say."""
 
     @property
     def serves_latest(self) -> bool:
@@ -178,6 +180,37 @@ class StageConfig:
     def latest_known(self) -> bool:
         """True when Baton can tell whether the stage serves the latest deployment."""
         return self.auto_deploy or (self.latest_deployment_id is not None and not self.same_second)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSource:
+    """Which configuration the model shows: the snapshot the stage serves, or the API's current one."""
+
+    kind: str
+    """``deployed`` (the stage's deployment, from GetExport), ``draft`` (the REST API's current, possibly undeployed
+    configuration) or ``current`` (an HTTP API stage that deploys every change itself)."""
+    summary: str
+    """One line for people: ``as deployed to stage dev (deployment abc, created …)``."""
+    note: str = ""
+    """Why the stage's own snapshot was not read, and what that risks; empty for ``deployed`` and ``current``."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {"kind": self.kind, "summary": self.summary, "note": self.note or None}
+
+
+@dataclass(frozen=True, slots=True)
+class UndeployedChange:
+    """One part of the hit method that differs between the stage's deployment and the current configuration."""
+
+    subject: str
+    """``X-User-Id``, ``authorization``, ``scopes``, ``template application/json``…"""
+    deployed: str
+    current: str
+
+    def as_dict(self) -> dict[str, str]:
+        """JSON-ready fields."""
+        return {"subject": self.subject, "deployed": self.deployed, "current": self.current}
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +228,10 @@ class RestApiConfig:
     authorizer: AuthorizerConfig | None = None
     resource_paths: tuple[str, ...] = field(default=())
     kind: str = "rest"
+    source: ConfigSource | None = None
+    """Which configuration this is (None: built by hand, e.g. in a test)."""
+    undeployed: tuple[UndeployedChange, ...] = ()
+    """REST: how the current configuration of the hit method differs from what the stage serves."""
 
 
 @dataclass(frozen=True, slots=True)
