@@ -86,6 +86,9 @@ def test_iis_lacking_a_header_no_mapping_sets_says_so_with_inspects_command(worl
     assert missing, [f.code for f in trace.findings]
     finding = next(f for f in missing if "X-User-Email" in f.detail)
     assert "because no mapping sets it" in finding.detail
+    # moto's export carries no integrations, so inspect read the draft: the cause says it may not be what is served
+    assert "which may not be what the stage serves" in finding.detail
+    assert any(line.startswith("AWS config: note: ") for line in aws_lines(trace, HopName.INTEGRATION))
     assert "aws apigateway update-integration" in finding.fix and api_id in finding.fix
     assert "integration.request.header.X-User-Email" in finding.fix
     assert trace.verdict.broken_at is HopName.INTEGRATION and not trace.verdict.ok

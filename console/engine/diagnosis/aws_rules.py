@@ -63,7 +63,8 @@ def aws_stage(ev: Evidence, findings: list[Finding], reading: ResponseReading | 
         if not iis_checked:
             codes = {(f.code, f.hop) for f in stage.findings}
             stage.findings += [f for f in logged if (f.code, f.hop) not in codes]
-    stage.findings = [_explained(f, unmapped, commands, endpoint) for f in stage.findings]
+    draft = _draft_note(answers.expected)
+    stage.findings = [_explained(f, unmapped, commands, endpoint, draft) for f in stage.findings]
     if answers.expected is not None:
         unseen = endpoint is None and not iis_checked and bool(unmapped)
         # Configuration alone shows a header will not be sent: a warning until a request shows it, never a pass.
@@ -193,8 +194,17 @@ def _logged_check(ev: Evidence, dump: HeaderDump) -> list[Finding]:
     return list(check.findings)
 
 
+def _draft_note(expected: object) -> str:
+    """When the configuration read is the API's current one, not the stage's snapshot: the words to add to a cause
+    drawn from it (a header mapped in the draft may not be deployed yet, and the reverse)."""
+    source = getattr(getattr(expected, "config", None), "source", None)
+    if source is None or source.kind != "draft":
+        return ""
+    return f" (read from the API's current configuration, which may not be what the stage serves: {source.note})"
+
+
 def _explained(
-    finding: Finding, unmapped: dict[str, str], commands: dict[str, str], endpoint: HeaderDump | None
+    finding: Finding, unmapped: dict[str, str], commands: dict[str, str], endpoint: HeaderDump | None, draft: str = ""
 ) -> Finding:
     """A missing-header finding with its cause from AWS: no mapping sets it, or the gateway did send it."""
     if finding.code != _MISSING:
@@ -204,7 +214,7 @@ def _explained(
         return finding
     if header in unmapped:
         fix = commands.get(header) or f"map {header} in the integration request and redeploy (baton aws inspect)"
-        detail = f"{finding.detail} — because no mapping sets it: the API's configuration sends IIS no {header}"
+        detail = f"{finding.detail} — because no mapping sets it: the API's configuration sends IIS no {header}{draft}"
         return replace(finding, detail=detail, fix=fix)
     sent = endpoint.get(header) if endpoint is not None else None
     if sent is not None and not finding.detail.startswith(LOGGED_WHERE):

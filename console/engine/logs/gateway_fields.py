@@ -84,7 +84,10 @@ class GatewayFields(NamedTuple):
 _new_fields = functools.partial(tuple.__new__, GatewayFields)
 _Getter = str | tuple[str, ...]
 _Plan = tuple[
-    Callable[[dict[str, Any]], tuple[Any, ...]], Callable[[tuple[Any, ...]], "GatewayFields"], tuple[Any, ...]
+    Callable[[dict[str, Any]], tuple[Any, ...]],
+    Callable[[tuple[Any, ...]], "GatewayFields"],
+    tuple[Any, ...],
+    tuple["_Getter", ...],
 ]
 _EMPTY: dict[Any, None] = {"-": None, "": None}
 _TEXT_TYPES = frozenset({str, type(None)})
@@ -147,17 +150,18 @@ def _plan(obj: dict[str, Any], correlation_keys: tuple[str, ...]) -> _Plan:
             fetch = functools.partial(_fetch_one, getters[0])
         else:
             fetch = functools.partial(_fetch_each, tuple(getters))
-        plan = _PLANS[cache_key] = (fetch, _compile(tuple(groups)), tuple(groups))
+        plan = _PLANS[cache_key] = (fetch, _compile(tuple(groups)), tuple(groups), tuple(getters))
     return plan
 
 
 def shape_plan(
     obj: dict[str, Any], correlation_keys: tuple[str, ...]
-) -> tuple[Callable[[dict[str, Any]], tuple[Any, ...]], tuple[Any, ...]]:
-    """For objects shaped like ``obj``: the fetch of the values :func:`extract` reads (one C call), and where each
-    group of them is in its result (for gateway_rows, which makes the join's tuple from the same values)."""
-    fetch, _, groups = _plan(obj, correlation_keys or CORRELATION_KEYS)
-    return fetch, groups
+) -> tuple[Callable[[dict[str, Any]], tuple[Any, ...]], tuple[Any, ...], tuple[str | tuple[str, ...], ...]]:
+    """For objects shaped like ``obj``: the fetch of the values :func:`extract` reads (one C call), where each
+    group of them is in its result (for gateway_rows, which makes the join's tuple from the same values), and what
+    it fetches, in order (a key, or the path of a dotted name into nested objects)."""
+    fetch, _, groups, getters = _plan(obj, correlation_keys or CORRELATION_KEYS)
+    return fetch, groups, getters
 
 
 def _fetch_one(key: str, obj: dict[str, Any]) -> tuple[Any, ...]:
@@ -180,7 +184,7 @@ def value_of(obj: dict[str, Any], name: str) -> str | None:
 def extract(obj: dict[str, Any], correlation_keys: tuple[str, ...] = ()) -> GatewayFields:
     """The values the join needs, by the key names in the module docstring (``correlation_keys`` replaces the
     usual correlation-id names when given)."""
-    fetch, pick, _ = _plan(obj, correlation_keys or CORRELATION_KEYS)
+    fetch, pick, _, _ = _plan(obj, correlation_keys or CORRELATION_KEYS)
     raw = fetch(obj)
     try:
         values: tuple[Any, ...] = (*map(_EMPTY.get, raw, raw), None)  # "-" and "" are empty; [-1] is None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from console.engine.aws_hooks import ExpectedPropagation, LogsUnavailable, Unavailable
 from console.engine.probes.aws import PROBE
 from console.model.authorizer_decision import AuthorizerResult, Source
+from console.model.aws_config import RestApiConfig
 from console.model.enums import Confidence, HopName, HopStatus
 from console.model.gateway_log import ExecutionLog, GatewayLogEvidence, HeaderDump
 from console.model.trace import HopObservation, Identity
@@ -74,6 +75,18 @@ def decision_observation(
     )
 
 
+def config_source_lines(config: RestApiConfig) -> list[str]:
+    """Which configuration the lines show (what the stage serves, or the API's current one) and, for the current
+    one, why the stage's own snapshot was not read: a mapping in the draft may not be what this request met."""
+    source = config.source
+    if source is None:
+        return []
+    lines = [f"AWS config: {source.summary}"]
+    if source.note:
+        lines.append(f"AWS config: note: {source.note}")
+    return lines
+
+
 def expected_observation(
     answer: ExpectedPropagation | Unavailable, unmapped: dict[str, str], *, status: HopStatus = HopStatus.UNKNOWN
 ) -> HopObservation:
@@ -89,7 +102,8 @@ def expected_observation(
     what = "route" if config.kind == "http" else "resource"
     lines = [
         f"AWS config: {config.request_method} {config.request_path} hits {hit.http_method} {hit.resource_path} "
-        f"({what} {hit.resource_id}) on stage {config.stage.name} → {hit.integration_type} {hit.integration_uri}"
+        f"({what} {hit.resource_id}) on stage {config.stage.name} → {hit.integration_type} {hit.integration_uri}",
+        *config_source_lines(config),
     ]
     authorizer = config.authorizer
     if authorizer is not None:
