@@ -2,7 +2,11 @@
 
 - IIS lacks a propagation header and no mapping sets it: the finding says so, with inspect's fix command;
 - API Gateway logged sending the header IIS lacks: the loss is between the gateway and IIS;
-- AWS decides Deny for this method ARN: the authorizer hop fails with the matching statement.
+- AWS decides Deny for this method ARN: the authorizer hop fails with the matching statement;
+- the configuration contradicts the profile, or what IIS received: a warning with the fix, and no ✓ unless IIS
+  shows exactly the expected identity (console/engine/diagnosis/aws_config_check.py);
+- the log of this request id carries another correlation id or contradicts the response: its lines prove nothing
+  (console/engine/diagnosis/aws_doubt.py).
 
 A false ✓ is the worst outcome: an AWS answer contradicted by the request itself (an allow for a refused request)
 never turns a hop green, and an unavailable answer is an unknown observation."""
@@ -11,12 +15,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from console.engine.aws_hooks import ExpectedPropagation
+from console.engine.diagnosis import aws_config_check as config_check
+from console.engine.diagnosis.aws_doubt import LogDoubt, doubt_findings, read_doubt
+from console.engine.diagnosis.aws_explain import draft_note, explained, unmapped_headers
+from console.engine.diagnosis.aws_log_rules import (
+    deny_finding,
+    log_vs_iis,
+    log_vs_iis_findings,
+    logged_check,
+    logged_refusal,
+)
+from console.engine.diagnosis.aws_outcome import LoggedOutcome, decision_from_log, logged_outcome
 from console.engine.diagnosis.catalogue import hop_finding
 from console.engine.diagnosis.evidence import Evidence
-from console.engine.diagnosis.propagation import check_propagation, lookup
 from console.engine.diagnosis.response import ResponseReading
-from console.engine.diagnosis.verdict import with_lines
+from console.engine.diagnosis.verdict import UNCONFIRMED, with_lines
 from console.engine.probes.aws import AwsAnswers
 from console.engine.probes.aws_observe import (
     authorizer_log_observation,
@@ -24,15 +37,14 @@ from console.engine.probes.aws_observe import (
     expected_observation,
     integration_log_observation,
 )
-from console.model.authorizer_decision import AuthorizerResult, Effect, Source
+from console.model.authorizer_decision import AuthorizerResult
 from console.model.enums import Confidence, HopName, HopStatus, Severity
 from console.model.findings import Finding
-from console.model.gateway_log import ExecutionLog, GatewayLogEvidence, HeaderDump
+from console.model.gateway_log import ExecutionLog, GatewayLogEvidence
 from console.model.trace import AuthorizerDecision, Hop, HopObservation
 
-LOGGED_WHERE = "the endpoint request headers API Gateway logged"
-LOST = "iis.header_lost_after_gateway"
-_MISSING = "integration.claim_header_missing"
+CONFIG_VS_PROFILE = "integration.config_contradicts_profile"
+CONFIG_VS_IIS = "integration.config_contradicts_iis"
 
 
 @dataclass(slots=True)
@@ -42,31 +54,47 @@ class AwsStage:
     observations: list[HopObservation] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     decision: AuthorizerDecision | None = None
+    doubted: frozenset[HopName] = frozenset()
+    """Hops where the gateway's log and the response disagree: the response's reading of them is only possible."""
 
 
-def aws_stage(ev: Evidence, findings: list[Finding], reading: ResponseReading | None, *, iis_checked: bool) -> AwsStage:
+def aws_stage(
+    ev: Evidence, findings: list[Finding], reading: ResponseReading | None, *, received: dict[str, str] | None
+) -> AwsStage:
     """Fold ``ev.aws`` into observations and ``findings`` (returned whole, enriched); nothing when AWS was not asked.
 
-    ``iis_checked``: the propagation headers were already checked against what IIS received (echo or log)."""
+    ``received``: the headers IIS received (echo), already checked against the propagation rules; None: unseen."""
     answers = ev.aws
     if answers is None:
         return AwsStage(findings=list(findings))
     stage = AwsStage(findings=list(findings))
     execution = _execution(answers)
-    _decide(ev, stage, answers, execution, reading)
-    unmapped, commands = _unmapped(ev, answers.expected)
-    endpoint = execution.endpoint_headers if execution is not None else None
+    outcome = logged_outcome(execution) if execution is not None else LoggedOutcome(None)
+    doubt = read_doubt(ev, execution, outcome, reading, answers.expected) if execution else LogDoubt()
+    stage.doubted = doubt.hops
+    _decide(ev, stage, answers, execution, reading, outcome, doubt)
+    trusted = execution if execution is not None and not doubt.doubted else None
+    unmapped, commands = unmapped_headers(ev, answers.expected)
+    endpoint = trusted.endpoint_headers if trusted is not None else None
     status = HopStatus.UNKNOWN
     if endpoint is not None and ev.target.propagation and not ev.direct_to_iis:
-        logged = _logged_check(ev, endpoint)
+        logged = logged_check(ev, endpoint)
         status = HopStatus.BROKEN if any(f.severity is Severity.ERROR for f in logged) else HopStatus.OK
-        if not iis_checked:
+        clash = log_vs_iis(ev, endpoint, received) if received is not None else []
+        if clash:
+            status = HopStatus.WARNING  # the log and IIS disagree: neither the ✗ nor a ✓ can be drawn from it
+            stage.findings = _first_unconfirmed(stage.findings, log_vs_iis_findings(clash, answers.request_id))
+        elif received is None:
             codes = {(f.code, f.hop) for f in stage.findings}
             stage.findings += [f for f in logged if (f.code, f.hop) not in codes]
-    draft = _draft_note(answers.expected)
-    stage.findings = [_explained(f, unmapped, commands, endpoint, draft) for f in stage.findings]
+    context = trusted.authorizer if trusted is not None else None
+    stage.findings = [
+        explained(f, unmapped, commands, endpoint, expected=answers.expected, context=context) for f in stage.findings
+    ]
+    stage.findings = _first_unconfirmed(stage.findings, doubt_findings(doubt, answers.request_id))
+    _config_rules(ev, stage, answers.expected, received)
     if answers.expected is not None:
-        unseen = endpoint is None and not iis_checked and bool(unmapped)
+        unseen = endpoint is None and received is None and bool(unmapped)
         # Configuration alone shows a header will not be sent: a warning until a request shows it, never a pass.
         expected_status = HopStatus.WARNING if unseen else HopStatus.UNKNOWN
         stage.observations.append(expected_observation(answers.expected, unmapped, status=expected_status))
@@ -74,7 +102,7 @@ def aws_stage(ev: Evidence, findings: list[Finding], reading: ResponseReading | 
         names = [h for h, _c in ev.target.propagation]
         subject = ev.target.subject_header
         ordered = [subject, *[n for n in names if n != subject]] if subject else names
-        stage.observations.append(integration_log_observation(answers.logs, ordered, status))
+        stage.observations.append(integration_log_observation(answers.logs, ordered, status, doubt.summary()))
     return stage
 
 
@@ -90,20 +118,82 @@ def _execution(answers: AwsAnswers) -> ExecutionLog | None:
     return answers.logs.execution if isinstance(answers.logs, GatewayLogEvidence) else None
 
 
+def _first_unconfirmed(findings: list[Finding], new: list[Finding]) -> list[Finding]:
+    """``findings`` plus ``new``; a new unconfirmed finding goes first, as the most specific reason (one is kept)."""
+    doubts = [f for f in new if f.code == UNCONFIRMED]
+    return [*doubts, *findings, *(f for f in new if f.code != UNCONFIRMED)]
+
+
+def _config_rules(ev: Evidence, stage: AwsStage, expected: object, received: dict[str, str] | None) -> None:
+    """The configuration against the profile and against what IIS received (defect: a ✓ beside config lines that
+    say the expected header is not mapped, or mapped from another claim)."""
+    found = config_check.mismatches(ev, expected)
+    if not found or ev.direct_to_iis:
+        return
+    detail = "; ".join(m.why for m in found) + draft_note(expected)
+    fix = " — ".join(f"{m.header}: {m.fix}" for m in found)
+    stage.findings.append(
+        hop_finding(CONFIG_VS_PROFILE, detail, hop=HopName.INTEGRATION, confidence=Confidence.LIKELY, fix=fix)
+    )
+    said = config_check.against_iis(ev, found, received, expected) if received is not None else []
+    if said:
+        clash = (
+            f"{'; '.join(said)}. Either the stage serves another configuration than the one read"
+            f"{draft_note(expected)}, or something between the caller and IIS sets the header"
+        )
+        contradiction = hop_finding(CONFIG_VS_IIS, clash, hop=HopName.INTEGRATION, confidence=Confidence.CERTAIN)
+        unconfirmed = hop_finding(
+            UNCONFIRMED,
+            f"the API's configuration cannot have sent what IIS received ({'; '.join(said)})",
+            hop=HopName.INTEGRATION,
+            fix=contradiction.fix,
+        )
+        stage.findings = _first_unconfirmed([*stage.findings, contradiction], [unconfirmed])
+    elif not config_check.confirmed(ev, received) and not any(f.code == UNCONFIRMED for f in stage.findings):
+        stage.findings.append(
+            hop_finding(
+                UNCONFIRMED,
+                f"the API's configuration contradicts the profile ({detail}) and no probe shows that IIS received "
+                "exactly the expected identity",
+                hop=HopName.INTEGRATION,
+                fix=fix,
+            )
+        )
+
+
 def _decide(
-    ev: Evidence, stage: AwsStage, answers: AwsAnswers, execution: ExecutionLog | None, reading: ResponseReading | None
+    ev: Evidence,
+    stage: AwsStage,
+    answers: AwsAnswers,
+    execution: ExecutionLog | None,
+    reading: ResponseReading | None,
+    logged: LoggedOutcome,
+    doubt: LogDoubt,
 ) -> None:
     """The authorizer hop: the decision AWS gives now, judged against what this request met (response, log)."""
-    logged = execution.authorizer if execution is not None else None
-    if execution is not None and (seen := authorizer_log_observation(execution)) is not None:
+    log = execution.authorizer if execution is not None else None
+    said = doubt.summary()
+    if execution is not None and (seen := authorizer_log_observation(execution, logged.outcome, logged.why, said)):
         stage.observations.append(seen)
+    if HopName.AUTHORIZER in doubt.hops:
+        # The response's refusal is contradicted by this request's log: never certain.
+        stage.findings = [
+            replace(f, confidence=Confidence.POSSIBLE, detail=f"{f.detail} — yet {said}")
+            if f.hop is HopName.AUTHORIZER and f.severity is Severity.ERROR
+            else f
+            for f in stage.findings
+        ]
+    elif not doubt.doubted:
+        stage.findings += logged_refusal(logged, answers.request_id, stage.findings)
     result = answers.decision
-    if result is None:
-        return
     if not isinstance(result, AuthorizerResult):
-        stage.observations.append(decision_observation(result))
+        if result is not None:
+            stage.observations.append(decision_observation(result))
+        if log is not None and execution is not None:  # TestInvokeAuthorizer gave nothing: the log's record
+            kind = getattr(getattr(getattr(answers.expected, "config", None), "authorizer", None), "type", None)
+            stage.decision = decision_from_log(log, logged, answers.request_id, kind, said)
         return
-    outcome = logged.outcome if logged is not None else None
+    outcome = None if doubt.doubted else logged.outcome
     refused = outcome in ("unauthorized", "denied", "error") or (
         reading is not None and (reading.producer is HopName.AUTHORIZER or reading.authorizer_effect in _REFUSALS)
     )
@@ -121,115 +211,11 @@ def _decide(
     stage.observations.append(decision_observation(result, status=status, notes=notes))
     decision = result.to_trace_decision()
     if isinstance(decision, AuthorizerDecision):
-        cached = logged.cache_hit if logged is not None else None
+        cached = log.cache_hit if log is not None and not doubt.doubted else None
         stage.decision = replace(decision, cached=cached) if cached is not None else decision
     if not result.allowed and not passed and not result.undetermined:
-        deny = _deny_finding(result)
+        deny = deny_finding(result)
         stage.findings = [deny, *(f for f in stage.findings if not (f.code == deny.code and f.hop is deny.hop))]
 
 
 _REFUSALS = ("deny", "unauthorized", "error")
-
-
-def _deny_finding(result: AuthorizerResult) -> Finding:
-    """The authorizer hop's failure as AWS decides it, naming the statement that matched this method ARN."""
-    status = result.response.status if result.response is not None else 403
-    if status == 401:
-        code = "authorizer.unauthorized"
-    elif status >= 500:
-        code = "authorizer.configuration_error"
-    elif any("scope" in reason.lower() for reason in result.reasons):
-        code = "authorizer.insufficient_scope"
-    elif result.effect is Effect.NONE_MATCHING:
-        code = "authorizer.implicit_deny"
-    else:
-        code = "authorizer.explicit_deny"
-    statement = result.statement
-    if statement is not None:
-        why = (
-            f"statement #{statement.index}{f' ({statement.sid})' if statement.sid else ''} "
-            f"{statement.effect} {', '.join(statement.actions)} on {', '.join(statement.resources)} matches it"
-        )
-    elif result.effect is Effect.NONE_MATCHING:
-        why = "no statement of the returned policy matches it"
-    else:
-        why = "; ".join(result.reasons) or "the authorizer refused the token"
-    detail = f"AWS ({result.source.value}) decides deny for {result.method_arn}: {why}"
-    confidence = Confidence.LIKELY if result.source is Source.LOCAL else Confidence.CERTAIN
-    return hop_finding(code, detail, hop=HopName.AUTHORIZER, confidence=confidence)
-
-
-def _unmapped(ev: Evidence, expected: object) -> tuple[dict[str, str], dict[str, str]]:
-    """The profile's propagation headers no mapping sets (header → claim), and inspect's fix command per header."""
-    if not isinstance(expected, ExpectedPropagation) or expected.config.hit is None:
-        return {}, {}
-    mapped = {m.header.lower() for m in expected.config.hit.mappings if m.via != "remove"}
-    unmapped = {h: c for h, c in ev.target.propagation if h.lower() not in mapped}
-    commands: dict[str, str] = {}
-    for item in expected.findings:
-        for header in unmapped:
-            if item.finding.code == "config.header_unmapped" and f"no mapping sets {header} " in item.finding.title:
-                fix = item.finding.fix + (f": $ {item.commands[0]}" if item.commands else "")
-                commands[header] = fix
-    return unmapped, commands
-
-
-def _logged_check(ev: Evidence, dump: HeaderDump) -> list[Finding]:
-    """The propagation rules over the headers API Gateway logged sending IIS (certain: it is the gateway's record).
-    A header missing from a truncated line is not known to be missing: it is left out."""
-    received = dict(dump.pairs)
-    wanted = ev.expected_values()
-    if dump.truncated:
-        wanted = {h: v for h, v in wanted.items() if lookup(received, h) is not None}
-    check = check_propagation(
-        received,
-        wanted,
-        sent_by_client=ev.sent_headers,
-        correlation_header=ev.target.correlation_header,
-        correlation_id=ev.correlation_id,
-        where=LOGGED_WHERE,
-        confidence=Confidence.CERTAIN,
-        target=ev.target,
-    )
-    return list(check.findings)
-
-
-def _draft_note(expected: object) -> str:
-    """When the configuration read is the API's current one, not the stage's snapshot: the words to add to a cause
-    drawn from it (a header mapped in the draft may not be deployed yet, and the reverse)."""
-    source = getattr(getattr(expected, "config", None), "source", None)
-    if source is None or source.kind != "draft":
-        return ""
-    return f" (read from the API's current configuration, which may not be what the stage serves: {source.note})"
-
-
-def _explained(
-    finding: Finding, unmapped: dict[str, str], commands: dict[str, str], endpoint: HeaderDump | None, draft: str = ""
-) -> Finding:
-    """A missing-header finding with its cause from AWS: no mapping sets it, or the gateway did send it."""
-    if finding.code != _MISSING:
-        return finding
-    header = next((line.rsplit(": no ", 1)[1] for line in finding.evidence if ": no " in line), None)
-    if header is None:
-        return finding
-    if header in unmapped:
-        fix = commands.get(header) or f"map {header} in the integration request and redeploy (baton aws inspect)"
-        detail = f"{finding.detail} — because no mapping sets it: the API's configuration sends IIS no {header}{draft}"
-        return replace(finding, detail=detail, fix=fix)
-    sent = endpoint.get(header) if endpoint is not None else None
-    if sent is not None and not finding.detail.startswith(LOGGED_WHERE):
-        detail = (
-            f"{finding.detail} — yet API Gateway's execution log shows it sent IIS {header}: {sent}, so the header "
-            "was lost between the gateway and IIS"
-        )
-        # API Gateway's own log shows the integration sent it: the loss is past the gateway, at or before IIS.
-        return hop_finding(
-            LOST,
-            detail,
-            hop=HopName.IIS,
-            confidence=finding.confidence or Confidence.CERTAIN,
-            evidence=finding.evidence,
-        )
-    if endpoint is not None and sent is None and not finding.detail.startswith(LOGGED_WHERE):
-        return replace(finding, detail=f"{finding.detail} — API Gateway's execution log confirms it did not send it")
-    return finding

@@ -67,6 +67,19 @@ HOP_FINDINGS: dict[str, Entry] = {
         "Check the integration URL, VPC link/NLB target health, security groups and the IIS binding "
         "certificate (host name, chain, expiry).",
     ),
+    "gateway.log_contradicts_response": Entry(
+        W,
+        "The gateway's execution log for this request id contradicts the response",
+        "Trace again and compare: a cache, CDN or proxy may replay an answer (with its x-amzn-RequestId) or alter "
+        "it, a customised gateway response may change the status, or the profile's [aws] api_id and stage may not "
+        "be the API this URL serves; until the log and the response agree, neither is this request's record.",
+    ),
+    "gateway.log_other_request": Entry(
+        W,
+        "The gateway's log lines for this request id carry another correlation id",
+        "Trace again; if the log keeps naming another correlation id, the response's x-amzn-RequestId is replayed "
+        "or cached (a CDN or proxy in front of the gateway), or something rewrites the correlation header.",
+    ),
     # -- the authorizer -----------------------------------------------------------------------
     "authorizer.unauthorized": Entry(
         E,
@@ -165,6 +178,26 @@ HOP_FINDINGS: dict[str, Entry] = {
         "Send exactly one identity header: overwrite it in the integration (overwrite:header.X on an HTTP API, an "
         "explicit mapping on REST), strip client-sent copies in any case spelling, and check proxies between API "
         "Gateway and IIS; which copy IIS reads decides who the caller is.",
+    ),
+    "integration.config_contradicts_profile": Entry(
+        W,
+        "The API's mappings do not send what the profile expects",
+        "Map each propagated header from the claim the profile names (baton aws inspect shows the update-integration "
+        "command) and redeploy the stage; if the profile is the one that is wrong, correct its [propagation].",
+    ),
+    "integration.config_contradicts_iis": Entry(
+        W,
+        "IIS received headers the API's configuration does not explain",
+        "Check which deployment the stage serves (aws apigateway get-stage) against the configuration read, and look "
+        "for whatever else sets the header: a proxy in front of IIS, a caller-sent header an HTTP_PROXY integration "
+        "passes through, or an echo that does not show what IIS received.",
+    ),
+    "integration.log_contradicts_iis": Entry(
+        W,
+        "IIS received identity headers the gateway's log says it did not send",
+        "Find what sets the header between API Gateway and IIS (a proxy, load balancer or IIS rewrite rule), check "
+        "that the echo shows what IIS itself received, and trace again to see whether the log lines are this "
+        "request's.",
     ),
     "integration.correlation_id_missing": Entry(
         W,

@@ -142,7 +142,12 @@ def diagnose(ev: Evidence) -> Diagnosis:
                     confidence=confidence,
                 )
             )
-    aws = aws_stage(ev, findings, reading, iis_checked=received is not None)
+    aws = aws_stage(ev, findings, reading, received=received[1] if received is not None else None)
+    if aws.doubted:  # the gateway's log contradicts the response at these hops: its reading is only possible
+        observations = [
+            replace(o, confidence=Confidence.POSSIBLE) if o.probe == "response" and o.hop in aws.doubted else o
+            for o in observations
+        ]
     observations, findings, decision = observations + aws.observations, aws.findings, decision or aws.decision
     if record is not None and record.integration.timed_out:
         findings.append(

@@ -123,25 +123,37 @@ def expected_observation(
     )
 
 
-def authorizer_log_observation(execution: ExecutionLog) -> HopObservation | None:
-    """What the execution log says the authorizer did for this very request; None when it logged nothing of it."""
+def authorizer_log_observation(
+    execution: ExecutionLog, outcome: str | None = None, why: str = "", doubt: str = ""
+) -> HopObservation | None:
+    """What the execution log says the authorizer did for this very request; None when it logged nothing of it.
+
+    ``outcome`` (with ``why``) is the decision read from every line (a Deny the parser left to the raw lines);
+    ``doubt``: why the lines may not be this request's, which leaves the observation a warning, never certain."""
     log = execution.authorizer
     if log is None:
         return None
     ran = "ran" if log.invoked else "did not run"
     cache = " (a cached decision: no 'Starting authorizer' logged)" if log.cache_hit else ""
-    lines = [f"{LOGGED}authorizer {log.authorizer_id or ''} {ran}{cache} → {log.outcome or 'no decision logged'}"]
+    decided = outcome or log.outcome
+    because = f" ({why})" if why else ""
+    lines = [f"{LOGGED}authorizer {log.authorizer_id or ''} {ran}{cache} → {decided or 'no decision logged'}{because}"]
     if log.principal:
         lines.append(f"{LOGGED}principal {log.principal}")
     lines += [f"{LOGGED}context {key} = {value}" for key, value in log.context]
-    status = {"allowed": HopStatus.OK, None: HopStatus.UNKNOWN}.get(log.outcome, HopStatus.BROKEN)
+    status = {"allowed": HopStatus.OK, None: HopStatus.UNKNOWN}.get(decided, HopStatus.BROKEN)
+    confidence = Confidence.CERTAIN
+    if doubt:
+        lines.append(f"{LOGGED}not taken as this request's: {doubt}")
+        status, confidence = (HopStatus.UNKNOWN if decided is None else HopStatus.WARNING), Confidence.POSSIBLE
     return HopObservation(
         HopName.AUTHORIZER,
         PROBE,
         status,
         evidence=tuple(lines),
         elapsed_ms=float(log.latency_ms) if log.latency_ms is not None else None,
-        data={"aws": {"authorizer_log": log.as_dict()}},
+        confidence=confidence,
+        data={"aws": {"authorizer_log": {**log.as_dict(), "outcome": decided}}},
     )
 
 
@@ -154,10 +166,11 @@ def endpoint_lines(dump: HeaderDump) -> list[str]:
 
 
 def integration_log_observation(
-    answer: GatewayLogEvidence | LogsUnavailable, propagation: Iterable[str], status: HopStatus
+    answer: GatewayLogEvidence | LogsUnavailable, propagation: Iterable[str], status: HopStatus, doubt: str = ""
 ) -> HopObservation:
     """The integration hop as API Gateway logged it: the endpoint request headers (what IIS was sent), the
-    endpoint's answer, errors and the final status. ``status`` comes from checking those headers."""
+    endpoint's answer, errors and the final status. ``status`` comes from checking those headers; ``doubt`` says
+    why the lines may not be this request's (then they are a warning, possible at best, never a pass)."""
     if isinstance(answer, LogsUnavailable):
         reruns = [f"rerun: {search.command()}" for search in answer.searches[:1]]
         obs = unavailable(HopName.INTEGRATION, "this request's gateway log", answer.reason, answer.kind)
@@ -179,12 +192,17 @@ def integration_log_observation(
     wanted = [name.lower() for name in propagation]
     claims = tuple((name, value) for name, value in dump.pairs if name.lower() in wanted)
     subject = next((value for name, value in claims if wanted and name.lower() == wanted[0]), None)
+    confidence = Confidence.CERTAIN
+    if doubt:
+        lines.append(f"{LOGGED}not taken as this request's: {doubt}")
+        status, confidence = HopStatus.WARNING, Confidence.POSSIBLE
     return HopObservation(
         HopName.INTEGRATION,
         PROBE,
         status,
-        Identity(subject, claims, SENT_TO_IIS),
+        None if doubt else Identity(subject, claims, SENT_TO_IIS),
         tuple(lines),
         float(execution.integration_latency_ms) if execution.integration_latency_ms is not None else None,
-        data={"aws": {"endpoint_headers": dump.as_dict(), "request_id": answer.request_id}},
+        confidence,
+        data={"aws": {"endpoint_headers": dump.as_dict(), "request_id": answer.request_id, "doubt": doubt or None}},
     )
