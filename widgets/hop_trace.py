@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.model.enums import HOP_ORDER, HopName, HopStatus, VerdictKind
+from console.sanitize import inert
 from widgets.pane import Pane
 from widgets.text import identity_summary, latency, line, safe, status_badge
 
@@ -22,21 +23,37 @@ if TYPE_CHECKING:
 
 
 def hop_row(name: HopName, hop: Hop | None, kind: VerdictKind = VerdictKind.PENDING) -> Content:
-    """One row: ``✓ ok       authorizer   12 ms  sub=alice via authorizer context``."""
+    """One row: ``✓ ok       authorizer   12 ms  sub=alice via authorizer context``; while the trace runs, a hop a
+    probe is still waiting on says how far along it is (``· pending  integration  6/30 s  CloudWatch: 6 s of 30 s,
+    attempt 3 — …``: the clock in the latency column, so a narrow pane still shows it)."""
     cancelled = kind is VerdictKind.CANCELLED
+    waiting = progress_of(hop) if kind is VerdictKind.PENDING else None
     if cancelled:
         badge = Content.styled("– cancelled", "$text-muted")
     elif hop is None and kind is not VerdictKind.PENDING:
         badge = status_badge(HopStatus.NOT_REACHED)  # the trace ended (an error) before anything saw this hop
     else:
-        badge = status_badge(hop.status if hop else None)
-    ms = latency(hop.elapsed_ms if hop else None)
+        badge = status_badge(hop.status if hop and waiting is None else None)
+    ms = f"{latency(hop.elapsed_ms if hop else None):>6}  "
+    if waiting is not None and hop is not None:
+        clock = next((o.data.get("progress_clock") for o in reversed(hop.observations) if "progress" in o.data), None)
+        # One space each side ("integration" fills its column): the row's width stays that of a latency.
+        ms = f"{inert(clock)[:8]:>7} " if isinstance(clock, str) else ms
     identity = identity_summary(hop.identity, name) if hop and hop.status is not HopStatus.NOT_REACHED else Content("")
     if hop is None:
         identity = Content.styled("waiting…", "$text-muted") if kind is VerdictKind.PENDING else Content("")
-    return line(
-        badge.pad_right(14 - badge.cell_length), (f"{name:<11}", "bold"), (f"{ms:>6}  ", "$text-muted"), identity
-    )
+    elif waiting is not None:
+        identity = safe(waiting, "$text-muted")
+    return line(badge.pad_right(14 - badge.cell_length), (f"{name:<11}", "bold"), (ms, "$text-muted"), identity)
+
+
+def progress_of(hop: Hop | None) -> str | None:
+    """What a live hop is still waiting for: the latest ``progress`` a probe told for it (e.g. the CloudWatch poll's
+    ``CloudWatch: 6 s of 30 s, attempt 3 — waiting for …``), while nothing has settled its status."""
+    if hop is None or hop.status is not HopStatus.UNKNOWN or hop.identity is not None:
+        return None
+    said = next((o.data["progress"] for o in reversed(hop.observations) if "progress" in o.data), None)
+    return said if isinstance(said, str) and said else None
 
 
 class HopTrace(Pane):
@@ -49,6 +66,8 @@ The request's path: **client → gateway → authorizer → integration → iis*
 Each row shows the hop's status as a glyph and a word (**✓ ok**, **! warning**, **✗ broken**,
 **? unknown** — no probe could see it, never assumed fine — **– not reached**, **· pending**),
 its latency and the identity it carried (`sub=alice via X-User-Sub header`, `anonymous`, `unknown`).
+While a trace runs, a hop still being looked up says how far along it is
+(`6/30 s  CloudWatch: 6 s of 30 s, attempt 3`, up to the profile's `[aws] log_wait`).
 
 - `↑`/`↓` or `k`/`j`: select a hop; the token inspector shows the identity as that hop saw it.
 - `enter` or a click: select the hop again.

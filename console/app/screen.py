@@ -376,13 +376,21 @@ class ConsoleScreen(Screen[None]):
         self.notify("Verdict copied to the clipboard.", markup=False)
 
     def action_copy_curl(self) -> None:
-        from console.engine.curl import curl_command
+        from console.engine.curl import curl_command, sigv4_of
 
         trace = self.book.own_trace()
         if trace is None:
             self.notify("No finished trace of this run selected: send a request first (ctrl+r).", markup=False)
             return
         self.app.copy_to_clipboard(curl_command(trace))
+        if sigv4_of(trace) is not None:  # signed by curl (--aws-sigv4) from the AWS variables, never holding them
+            self.notify(
+                "curl command copied: curl signs it with SigV4 (curl 7.75 or later) from $AWS_ACCESS_KEY_ID, "
+                '$AWS_SECRET_ACCESS_KEY (and $AWS_SESSION_TOKEN): export them, e.g. eval "$(aws configure '
+                'export-credentials --format env)".',
+                markup=False,
+            )
+            return
         self.notify(f"curl command copied: the token is $TOKEN ({token_hint(self.session)}).", markup=False)
 
     def action_toggle_token(self) -> None:

@@ -120,6 +120,7 @@ class AwsGatewayEvidence:
                 progress=progress,
                 client_factory=self.client_factory,
                 api_kind=kind,
+                advice="trace",
             )
         except BatonError as exc:  # an id the gateway answered that is not one (check_id): a UsageError
             return LogsUnavailable(exc.one_line(), kind="config")

@@ -3,7 +3,7 @@
 Entry point (phase 2 folds it into the trace's authorizer and integration hops)::
 
     fetch_request_logs(settings, request_id, correlation_id=None, *, started_at=None, wait=None, cancel=None,
-                       progress=None, client_factory=None, api_kind="rest", since=None)
+                       progress=None, client_factory=None, api_kind="rest", since=None, advice="cli")
         -> GatewayLogEvidence | Unavailable
 
 - ``request_id``: the response's ``x-amzn-RequestId``. ``correlation_id`` also searches the access log for records
@@ -18,6 +18,8 @@ Entry point (phase 2 folds it into the trace's authorizer and integration hops):
 - One request id logged by several executions (clients can set it) is never merged: ``executions`` holds each and
   ``execution`` is None (the same for access records).
 - ``cancel`` (threading.Event) is checked between polls; ``progress(PollProgress)`` is called before each poll.
+- ``advice``: whose options a "not found" names: ``cli`` (`baton aws logs`: ``--since``, ``--wait``) or ``trace`` (a
+  trace searches from its request's time and waits ``[aws] log_wait``: the profile's setting is what can change).
 - ``client_factory(service)`` → a boto3 client (default: console.aws.session for ``settings``); tests pass a moto or
   Stubber-backed one.
 Never raises for AWS failures or absence: the answer is the evidence (either part may be missing, with a note) or
@@ -65,6 +67,7 @@ def fetch_request_logs(
     api_kind: str = "rest",
     interval: float = POLL_INTERVAL,
     since: float | None = None,
+    advice: str = "cli",
 ) -> GatewayLogEvidence | Unavailable:
     """The execution log and access record of ``request_id`` (see the module docstring)."""
     began = time.monotonic()
@@ -82,6 +85,7 @@ def fetch_request_logs(
         return Unavailable(exc.one_line(), kind=exc.reason)
     search.target = target_of(factory)
     search.window = window
+    search.advice = advice
     if api_kind == "http":
         search.execution_note = "HTTP APIs write no execution log (access logging only)"
     elif exec_group is None:

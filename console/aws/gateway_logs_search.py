@@ -80,6 +80,8 @@ class Search:
         self.target: AwsTarget | None = None
         """The endpoint the clients use, when Baton made them: AWS errors then name it and its fix."""
         self.window = ""
+        self.advice = "cli"
+        """``cli`` or ``trace``: whose options the "not found" advice names (console.aws.gateway_logs)."""
         self.exec_group: str | None = None
         self.access_group: str | None = None
         self.execution_note = ""
@@ -193,12 +195,19 @@ class Search:
     def _not_found(self, limit: float, related: tuple[AccessRecord, ...]) -> str:
         fix = logging_fix(self.settings.api_id, self.settings.stage)
         groups = " and ".join(g for g in (self.exec_group, self.access_group) if g) or "no log group"
-        reason = (
-            f"request {self.request_id} not found in {groups} over {self.window}, polled {limit:.0f} s — "
-            f"if the request is older, search further back with --since (e.g. --since 6h, or an ISO time); "
-            f"API Gateway delivers logs seconds to minutes late (a longer --wait helps only for a request made just "
-            f"now); is execution logging on for the stage? ({fix})"
-        )
+        reason = f"request {self.request_id} not found in {groups} over {self.window}, polled {limit:.0f} s — "
+        if self.advice == "trace":
+            # A trace searches from its own request's time: only how long it waits is the user's to change.
+            reason += (
+                f"API Gateway delivers logs seconds to minutes late: raise [aws] log_wait in the profile (this trace "
+                f"waited {limit:.0f} s) to wait longer; is execution logging on for the stage? ({fix})"
+            )
+        else:
+            reason += (
+                "if the request is older, search further back with --since (e.g. --since 6h, or an ISO time); "
+                "API Gateway delivers logs seconds to minutes late (a longer --wait helps only for a request made "
+                f"just now); is execution logging on for the stage? ({fix})"
+            )
         if self.exec_missing or self.exec_group is None:
             notes = [n for n in (self.execution_note, self.access_note) if n]
             reason = "; ".join(notes) or reason

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -85,24 +86,50 @@ def run(args: argparse.Namespace) -> int:
 
 
 class ProgressPrinter:
-    """Prints each hop to a terminal as the book learns it, so a slow hop shows where the trace is waiting.
+    """Prints each hop to a terminal as the book learns it, so a slow hop shows where the trace is waiting; a wait
+    that reports progress (CloudWatch's delivery of the gateway's log) is one line redrawn in place.
 
     The table on stdout comes from the finished trace; these lines are progress only, never the verdict."""
 
-    def __init__(self, book: TraceBook, out: TextIO, style: Style) -> None:
+    def __init__(self, book: TraceBook, out: TextIO, style: Style, width: int | None = None) -> None:
         self.book, self.out, self.style = book, out, style
         self.shown: set[HopName] = set()
+        self.width = width
+        self.live = False
+        """A progress line is on screen (no line end yet): erased before anything else is written."""
 
     def __call__(self, change: BookChange) -> None:
-        if not change.current or self.book.trace() is not None:
+        if self.book.trace() is not None:
+            self._erase()
+            return
+        if not change.current:
             return
         for hop in self.book.hops():
             if hop is not None and hop.name not in self.shown:
                 self.shown.add(hop.name)
+                self._erase()
                 self.out.write(
                     self.style(f"  … {hop.name.value:<12} seen ({hop.status.value.replace('_', ' ')})", "dim") + "\n"
                 )
-                self.out.flush()
+        waiting = self._progress()
+        if waiting is not None:
+            width = self.width or shutil.get_terminal_size((80, 24)).columns
+            text = inert(f"  … {waiting[0]:<12} {waiting[1]}")[: max(width - 1, 10)]
+            self.out.write("\r" + self.style(text, "dim") + "\x1b[K")
+            self.live = True
+        self.out.flush()
+
+    def _progress(self) -> tuple[str, str] | None:
+        """(hop, its progress line) of the hop a wait reports on, when its latest word is progress."""
+        for hop in self.book.hops():
+            if hop is not None and hop.observations and "progress" in hop.observations[-1].data:
+                return hop.name.value, str(hop.observations[-1].data["progress"])
+        return None
+
+    def _erase(self) -> None:
+        if self.live:
+            self.out.write("\r\x1b[K")
+            self.live = False
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:

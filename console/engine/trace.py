@@ -120,6 +120,7 @@ def run_trace(
             ),
         )
         _rejudge_by_server_clock(target, http, ev)
+        _tell_answered(target, ev, held, lambda obs: emit(HopObserved(trace_id, obs)))
         # AWS is asked while IIS's log is searched: both wait for log lines written after the answer.
         seen = token.value if token else None
         asking = ask_aws(target, ev, seen, headers, cancel, lambda obs: emit(HopObserved(trace_id, obs)))
@@ -348,7 +349,8 @@ def _signed(
         if name.lower() == "authorization" and (match := _SCOPE.search(value)):
             scope = match.group(1)
     if not any(o.probe == "sigv4" for o in ev.observations):
-        ev.observations.append(_signing_observation(url, scope))
+        session = any(name.lower() == "x-amz-security-token" for name, _value in added)
+        ev.observations.append(_signing_observation(url, scope, session))
     return signed
 
 
@@ -357,8 +359,11 @@ _SCOPE = re.compile(r"Credential=[^/,\s]+/(\d{8}/[a-z0-9-]+/[a-z0-9-]+)/aws4_req
 _HOST_REGION = re.compile(r"\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$")
 
 
-def _signing_observation(url: str, scope: str) -> HopObservation:
-    """The client hop's SigV4 line; a warning when the scope's region is not the one in the API's host name."""
+def _signing_observation(url: str, scope: str, session_token: bool = False) -> HopObservation:
+    """The client hop's SigV4 line; a warning when the scope's region is not the one in the API's host name.
+
+    ``data`` says how it was signed (the region, whether with a session token, never a value), so the copied curl
+    can be signed the same way (console/engine/curl.py)."""
     evidence = [SIGNED_BY + (f", scope {scope}" if scope else "")]
     host_region = _HOST_REGION.search((urlsplit(url).hostname or "").lower())
     region = scope.split("/")[1] if scope.count("/") == 2 else None
@@ -369,7 +374,8 @@ def _signing_observation(url: str, scope: str) -> HopObservation:
             f"the API's host name is in {host_region.group(1)} but the signature is scoped to {region}: API Gateway "
             f'refuses it (set [aws] region = "{host_region.group(1)}")'
         )
-    return HopObservation(HopName.CLIENT, "sigv4", status, None, tuple(evidence), 0.0)
+    data = {"sigv4": {"region": region, "session_token": session_token}}
+    return HopObservation(HopName.CLIENT, "sigv4", status, None, tuple(evidence), 0.0, data=data)
 
 
 def _rejudge_by_server_clock(target: Target, http: httpx.Client, ev: Evidence) -> None:
@@ -391,6 +397,21 @@ def _rejudge_by_server_clock(target: Target, http: httpx.Client, ev: Evidence) -
         return
     keys = keys_for(target.jwks_url, http) if target.jwks_url else None
     ev.token = inspect_token(ev.token.token, keys=keys, expect=target.expect, server_date=server_now)
+
+
+def _tell_answered(target: Target, ev: Evidence, held: list[str], tell: Callable[[HopObservation], None]) -> None:
+    """The gateway hop as its answer alone reads, told as soon as the answer is in: while AWS and the IIS log are
+    awaited (up to their log_wait) the live trace shows what the gateway answered, not "pending". The finished
+    trace's hops replace it (with whatever the logs add)."""
+    from console.engine.diagnosis.response import read_response
+
+    if ev.response is None or ev.direct_to_iis:
+        return
+    reading = read_response(ev.response, gateway_kind=target.gateway_kind, auth=target.auth, method=ev.method)
+    seen = next((o for o in reading.observations if o.hop is HopName.GATEWAY), None)
+    if seen is None:
+        seen = HopObservation(HopName.GATEWAY, "response", HopStatus.UNKNOWN, None, (f"status: {ev.response.status}",))
+    tell(redact_all(replace(seen, elapsed_ms=ev.response.elapsed_ms), held))
 
 
 def _with_header(headers: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:

@@ -95,6 +95,12 @@ def caller_unknown(ev: Evidence, view: IisView) -> list[Finding]:
         f"JWT that carries {claim} (the profile's [identity] token, or --header 'Authorization: Bearer <JWT>'), "
         "or check by hand that the user IIS resolved is the caller."
     )
+    if ev.target.signer is not None:  # auth = iam: the caller is the signing principal, and there is no token
+        fix = (
+            "With SigV4 the caller is the signing principal: `baton aws whoami --profile P` names it (its ARN); "
+            "compare it with the user IIS resolved (and map context.identity.userArn to the header). Do not add an "
+            "Authorization header: it would replace the signature."
+        )
     if view.user:
         detail = f'IIS resolved "{view.user}", but {why}, so Baton cannot tell whether that is the caller ({claim})'
         return [_unconfirmed(detail, (f"IIS user: {view.user}",), fix)]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from console.engine.logs.apigw_headers import parse_header_map, redact_json_pairs
+from console.engine.logs.apigw_headers import MAX_HEADERS, cap, parse_header_map, redact_json_pairs
 from console.engine.logs.apigw_lines import classify, group_messages, parse_time, split_prefix, split_requests
 from console.engine.logs.apigw_mask import mask_body, mask_text
 from console.engine.redact import is_secret_header, redact_text, redact_value
@@ -28,6 +28,9 @@ __all__ = ["parse_execution_log", "parse_execution_text"]
 
 _AUTH_ENDS = frozenset({"authorizer_done", "usage_plan", "unauthorized_request", "unauthorized", "execution_start"})
 _ERROR_KINDS = frozenset({"execution_failed", "endpoint_timeout", "access_denied", "authorizer_config_error"})
+MAX_LINE = 8192
+"""Characters kept of one message's text (a real line is at most 1 KB: API Gateway cuts it); values inside are capped
+at apigw_headers.MAX_VALUE, header maps at MAX_HEADERS pairs, each with a marker saying what was left out."""
 
 
 @dataclass
@@ -115,7 +118,7 @@ def _read(state: _State, number: int, text: str) -> None:
     message = split_prefix(text)
     body = message.body
     kind, match = classify(body)
-    shown = _shown_text(kind, match, body)
+    shown = cap(_shown_text(kind, match, body), MAX_LINE)
     if state.request_id is None and message.request_id:
         state.request_id = message.request_id
     state.lines.append(ExecLine(number, shown, kind, message.timestamp, message.request_id))
@@ -135,7 +138,7 @@ def _read(state: _State, number: int, text: str) -> None:
         if state.request_id is None:
             state.request_id = groups["id"]
     elif kind == "incoming_identity":
-        auth.seen, auth.incoming_identity = True, redact_text(value)
+        auth.seen, auth.incoming_identity = True, cap(redact_text(value))
     elif kind in ("endpoint_uri", "endpoint_headers"):
         _endpoint(state, kind, value)
     elif kind in ("authorizer_result", "authorizer_policy", "authorizer_done", "unauthorized_request", "unauthorized"):
@@ -147,7 +150,7 @@ def _read(state: _State, number: int, text: str) -> None:
         if state.request_id is None and groups.get("id"):
             state.request_id = groups["id"]
     elif kind == "http_method":
-        state.values["method"], state.values["path"] = groups["method"].strip(), groups["path"].strip()
+        state.values["method"], state.values["path"] = cap(groups["method"].strip()), cap(groups["path"].strip())
     elif kind == "method_headers":
         state.values["method_headers"] = parse_header_map(value)
     elif kind == "received":
@@ -175,9 +178,9 @@ def _endpoint(state: _State, kind: str, value: str) -> None:
     in_authorizer = state.phase == "authorizer"
     if kind == "endpoint_uri":
         if in_authorizer:
-            state.auth.endpoint_uri = mask_text(value)
+            state.auth.endpoint_uri = cap(mask_text(value))
         else:
-            state.values["endpoint_uri"] = mask_text(value)
+            state.values["endpoint_uri"] = cap(mask_text(value))
         return
     dump = parse_header_map(value)
     if in_authorizer:
@@ -190,13 +193,13 @@ def _decision(state: _State, kind: str, value: str, timestamp: str | None) -> No
     auth = state.auth
     auth.seen = True
     if kind == "authorizer_result":
-        auth.result_body = redact_json_pairs(value)
-        _read_result(auth, value)
+        auth.result_body = cap(redact_json_pairs(value))
+        _read_result(auth, value)  # read whole, kept cut
         return
     auth.decided_at = auth.decided_at or timestamp
     auth.policy_used = auth.policy_used or kind in ("authorizer_policy", "authorizer_done")
     if kind == "authorizer_policy":
-        auth.principal = auth.principal or redact_text(value) or None
+        auth.principal = auth.principal or cap(redact_text(value)) or None
     elif kind in ("unauthorized_request", "unauthorized"):
         auth.outcome = "unauthorized"
 
@@ -210,18 +213,22 @@ def _read_result(auth: _Auth, body: str) -> None:
     if not isinstance(result, dict):
         return
     if isinstance(result.get("principalId"), str | int):
-        auth.principal = redact_text(str(result["principalId"]))
+        auth.principal = cap(redact_text(str(result["principalId"])))
     if isinstance(result.get("policyDocument"), dict):
-        auth.policy = redact_text(json.dumps(result["policyDocument"], sort_keys=True))
+        auth.policy = cap(redact_text(json.dumps(result["policyDocument"], sort_keys=True)))
     context = result.get("context")
     if isinstance(context, dict):
-        auth.context = tuple((str(k), _context_value(str(k), v)) for k, v in context.items())
+        pairs = [(cap(str(k), 200), _context_value(str(k), v)) for k, v in list(context.items())[: MAX_HEADERS + 1]]
+        if len(context) > MAX_HEADERS:
+            more = len(context) - MAX_HEADERS
+            pairs[MAX_HEADERS:] = [("…", f"{more:,} more context key{'s' if more > 1 else ''} not kept")]
+        auth.context = tuple(pairs)
 
 
 def _context_value(key: str, value: object) -> str:
     """A context value as it may be shown: masked whole under a credential-like key (``token``, ``secret`` …)."""
     text = value if isinstance(value, str) else json.dumps(value)
-    return redact_value(text) if is_secret_header(key) and text else redact_text(text)
+    return cap(redact_value(text) if is_secret_header(key) and text else redact_text(text))
 
 
 def _finish(state: _State) -> ExecutionLog:
@@ -248,7 +255,7 @@ def _finish(state: _State) -> ExecutionLog:
 
 
 def _text(value: object) -> str | None:
-    return mask_text(value) if isinstance(value, str) else None
+    return cap(mask_text(value)) if isinstance(value, str) else None
 
 
 def _int(value: object) -> int | None:

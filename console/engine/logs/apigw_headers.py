@@ -16,9 +16,25 @@ from console.engine.redact import is_secret_header, redact_text, redact_value
 from console.model.gateway_log import HeaderDump
 from console.model.masking import is_credential_param
 
-__all__ = ["TRUNCATED", "mask_query_params", "parse_header_map", "redact_json_pairs", "render"]
+__all__ = [
+    "MAX_HEADERS",
+    "MAX_VALUE",
+    "TRUNCATED",
+    "cap",
+    "mask_query_params",
+    "parse_header_map",
+    "redact_json_pairs",
+    "render",
+]
 
 TRUNCATED = "[TRUNCATED]"
+MAX_HEADERS = 200
+"""Headers kept of one logged map. API Gateway cuts a line at 1 KB, so more than this is no real log (a forged or
+hostile one): the rest is counted, not kept, and the dump is marked truncated (a header after the cut is unknown)."""
+MAX_VALUE = 2048
+"""Characters kept of one logged value (a header, a context value, a policy): no identity needs more."""
+NOT_KEPT = "… "
+"""How a dump's ``tail`` starts when Baton (not API Gateway) cut the map: ``… 1,800 more headers not kept``."""
 _HEADER_NAME = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 _PAIR_START = re.compile(rf", (?={_HEADER_NAME}=)")
 _NAME = re.compile(rf"{_HEADER_NAME}")
@@ -75,9 +91,29 @@ def parse_header_map(text: str, *, query: bool = False) -> HeaderDump:
         head, sep, fragment = value.rpartition(", ")
         if sep and _NAME.fullmatch(fragment):
             pairs[-1], tail = (name, head), fragment  # cut inside the next header's name
+    tail = redact_text(tail)
+    if len(pairs) > MAX_HEADERS:
+        more = len(pairs) - MAX_HEADERS
+        pairs, truncated = pairs[:MAX_HEADERS], True
+        tail = f"{NOT_KEPT}{more:,} more header{'s' if more > 1 else ''} not kept (Baton keeps the first {MAX_HEADERS})"
     cut_at = pairs[-1][0] if truncated and pairs else None
-    masked = tuple((name, _shown(name, value, query)) for name, value in pairs)
-    return HeaderDump(pairs=masked, truncated=truncated, cut_at=cut_at, tail=redact_text(tail))
+    # masked first, then cut: a credential cut in half would no longer be recognised as one
+    masked = tuple((cap(name, 200), cap(_shown(name, value, query))) for name, value in pairs)
+    return HeaderDump(pairs=masked, truncated=truncated, cut_at=cut_at and cap(cut_at, 200), tail=cap(tail))
+
+
+def cap(text: str, limit: int = MAX_VALUE) -> str:
+    """``text`` cut to ``limit`` characters, saying where and how much there was (``… (cut at 2,048 of 9,000
+    characters)``); whole when it fits. Cut after masking, never before."""
+    if len(text) <= limit:
+        return text
+    done = _CUT.search(text, max(0, len(text) - 60))
+    if done is not None and done.start() <= limit:
+        return text  # cut already (a value capped once, then passed through again)
+    return f"{text[:limit]}… (cut at {limit:,} of {len(text):,} characters)"
+
+
+_CUT = re.compile(r"… \(cut at [\d,]+ of [\d,]+ characters\)$")
 
 
 def render(dump: HeaderDump) -> str:
@@ -85,6 +121,8 @@ def render(dump: HeaderDump) -> str:
     body = ", ".join(f"{name}={value}" for name, value in dump.pairs)
     if dump.tail:
         body = f"{body}, {dump.tail}" if body else dump.tail
+    if dump.tail.startswith(NOT_KEPT):
+        return f"{{{body}}}"  # cut by Baton, not by API Gateway: no [TRUNCATED] the log did not hold
     return f"{{{body} {TRUNCATED}" if dump.truncated else f"{{{body}}}"
 
 

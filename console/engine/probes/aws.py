@@ -31,15 +31,37 @@ REQUEST_ID_HEADERS = ("x-amzn-RequestId", "apigw-requestid")
 """Where API Gateway names the request in its answer: REST (``x-amzn-RequestId``), HTTP APIs (``apigw-requestid``)."""
 SIGNING_HEADERS = frozenset({"x-amz-date", "x-amz-security-token", "x-amz-content-sha256"})
 
-LOOKING = HopObservation(
-    HopName.INTEGRATION,
-    PROBE,
-    HopStatus.UNKNOWN,
-    None,
-    ("looking in CloudWatch… (API Gateway delivers its execution log seconds after the answer)",),
-    confidence=Confidence.POSSIBLE,
-)
-"""Streamed while the trace polls CloudWatch, so the integration hop says it is looking, not that nothing came."""
+TICK_S = 1.0
+"""How often the integration hop's "looking in CloudWatch" progress is refreshed while the trace waits for the log."""
+
+
+def polling(request_id: str, step: PollProgress) -> HopObservation:
+    """Streamed while the trace polls CloudWatch, so the integration hop says it is looking (and how far along), not
+    that nothing came. The evidence line stays the same at every step (a live hop lists it once); the step itself is
+    ``data["progress"]``, one line for `baton trace`'s progress print and the hop trace, and ``data["progress_clock"]``
+    (``6/30 s``), which the hop trace shows in its latency column: a narrow pane still shows how far along it is."""
+    shown = request_id if len(request_id) <= 128 else f"{request_id[:128]}…"
+    return HopObservation(
+        HopName.INTEGRATION,
+        PROBE,
+        HopStatus.UNKNOWN,
+        None,
+        (
+            f"looking in CloudWatch for request {shown}, up to {step.limit_s:.0f} s ([aws] log_wait): API "
+            "Gateway delivers its execution log seconds after the answer",
+        ),
+        confidence=Confidence.POSSIBLE,
+        data={"progress": progress_text(step), "progress_clock": f"{step.elapsed_s:.0f}/{step.limit_s:.0f} s"},
+    )
+
+
+def progress_text(step: PollProgress) -> str:
+    """``CloudWatch: 6 s of 30 s, attempt 3 — waiting for execution log in …`` (what and how far first: a row cut to
+    the screen's width loses the long group names, not the progress)."""
+    attempt = f", attempt {step.attempt}" if step.attempt else ""
+    waiting = f" — waiting for {step.waiting_for}" if step.waiting_for else ""
+    return f"CloudWatch: {step.elapsed_s:.0f} s of {step.limit_s:.0f} s{attempt}{waiting}"
+
 
 Expected = ExpectedPropagation | Unavailable
 Decision = AuthorizerResult | Unavailable
@@ -115,12 +137,7 @@ def ask_aws(
     request_id = request_id_of(response)
     stop = cancel or threading.Event()
     path = urlsplit(ev.url).path or "/"
-    told: list[bool] = []
-
-    def progress(_step: PollProgress) -> None:
-        if looking is not None and not told:  # once: the live hop says it is looking, it does not count polls
-            told.append(True)
-            looking(LOOKING)
+    poll = _Progress(request_id or "", source.log_wait, looking)
 
     def fetch_logs() -> Logs:
         if request_id is None:
@@ -129,9 +146,13 @@ def ask_aws(
                 "matched to this request",
                 kind="no_request_id",
             )
-        return source.logs(
-            request_id, correlation_id, started_at=started_at, wait=source.log_wait, cancel=stop, progress=progress
-        )
+        poll.start(stop)
+        try:
+            return source.logs(
+                request_id, correlation_id, started_at=started_at, wait=source.log_wait, cancel=stop, progress=poll
+            )
+        finally:
+            poll.done.set()
 
     jobs: dict[str, Callable[[], Any]] = {
         "expected": lambda: source.expected(method, path),
@@ -139,6 +160,43 @@ def ask_aws(
         "logs": fetch_logs,
     }
     return Asking({name: _start(work) for name, work in jobs.items()}, stop, request_id)
+
+
+class _Progress:
+    """The CloudWatch poll's progress, told to the live trace at each poll and every TICK_S between polls (a poll
+    may take a while, and the wait between polls is seconds): attempt, seconds so far of the limit, what it awaits."""
+
+    def __init__(self, request_id: str, limit: float, tell: Callable[[HopObservation], None] | None) -> None:
+        self.request_id, self.limit, self.tell = request_id, limit, tell
+        self.done = threading.Event()
+        self.began = time.monotonic()
+        self.step = PollProgress(0, 0.0, "", limit)
+        self.lock = threading.Lock()
+
+    def __call__(self, step: PollProgress) -> None:
+        with self.lock:
+            self.step, self.began = step, time.monotonic() - step.elapsed_s
+        self._say(step)
+
+    def start(self, cancel: threading.Event) -> None:
+        """Say "looking" now, then again every TICK_S until the answer (or a cancel)."""
+        if self.tell is None:
+            return
+        self.began = time.monotonic()
+        self._say(self.step)
+
+        def ticker() -> None:
+            while not self.done.wait(TICK_S) and not cancel.is_set():
+                with self.lock:
+                    elapsed = min(time.monotonic() - self.began, self.step.limit_s)
+                    step = PollProgress(self.step.attempt, elapsed, self.step.waiting_for, self.step.limit_s)
+                self._say(step)
+
+        threading.Thread(target=ticker, daemon=True, name="baton-aws-progress").start()
+
+    def _say(self, step: PollProgress) -> None:
+        if self.tell is not None and not self.done.is_set():
+            self.tell(polling(self.request_id, step))
 
 
 def _start(work: Callable[[], Any]) -> tuple[threading.Event, dict[str, Any]]:

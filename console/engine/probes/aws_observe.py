@@ -162,6 +162,8 @@ def endpoint_lines(dump: HeaderDump) -> list[str]:
     lines = [f"{LOGGED}sent IIS {name}: {value}" for name, value in dump.pairs]
     if dump.truncated:
         lines.append(f"{LOGGED}the header line was truncated after {dump.cut_at or 'the first header'}")
+    if dump.tail.startswith("… "):  # Baton's own cap (apigw_headers.cap), with the count of headers not kept
+        lines.append(f"{LOGGED}{dump.tail}")
     return lines
 
 
