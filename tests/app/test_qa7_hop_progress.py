@@ -122,3 +122,12 @@ def closed_url() -> str:
     from loopback_port import free_port
 
     return f"http://127.0.0.1:{free_port()}"
+
+
+def test_the_iis_hop_is_pending_while_the_trace_looks_in_the_iis_log() -> None:
+    """The IIS log wait reads as a wait, not as '? unknown', while the trace is still looking."""
+    from console.engine.probes.iis_line import LOOKING
+
+    row = hop_row(HopName.IIS, Hop(HopName.IIS, HopStatus.UNKNOWN, None, (), None, (LOOKING,)), VerdictKind.PENDING)
+    assert "· pending" in row.plain and "looking in the IIS log" in row.plain
+    assert "unknown" not in row.plain

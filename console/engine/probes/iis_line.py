@@ -22,6 +22,7 @@ LOOKING = HopObservation(
     None,
     ("looking in the IIS log… (IIS buffers its log lines: they can appear seconds after the answer)",),
     confidence=Confidence.POSSIBLE,
+    data={"progress": "looking in the IIS log (IIS buffers its lines: they can appear seconds after the answer)"},
 )
 """Streamed while the trace waits for the line, so the IIS hop says it is looking rather than "never arrived"."""
 
