@@ -199,19 +199,19 @@ def csv_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO)
     """CSV with a header row; values inert (a spreadsheet or terminal never sees an escape code); returns the count."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_csv_safe(inert(c)) for c in columns])
+    writer.writerow([csv_safe(inert(c)) for c in columns])
     out.write(buffer.getvalue())
     count = 0
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(["" if v is None else _csv_safe(inert(str(v))) for v in row])
+        writer.writerow(["" if v is None else csv_safe(inert(str(v))) for v in row])
         out.write(buffer.getvalue())
         count += 1
     return count
 
 
-def _csv_safe(text: str) -> str:
+def csv_safe(text: str) -> str:
     """A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first; OWASP's list) gets a leading quote."""
     # "-" alone is IIS's empty value and "-5" a number: any other "-" first could start a formula.
     if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and text != "-" and not _is_number(text)):

@@ -245,14 +245,15 @@ def _text(value: Any) -> str | None:
 
 def status_of(text: str | None) -> int | None:
     """An HTTP status from its logged text; None for ``-`` or anything not a 3-digit number."""
-    return int(text) if text is not None and len(text) == 3 and text.isdigit() else None
+    # isascii: str.isdigit() is True for "²²²", which int() refuses
+    return int(text) if text is not None and len(text) == 3 and text.isascii() and text.isdigit() else None
 
 
 def clf_time(text: str | None) -> datetime.datetime | None:
     """``$context.requestTime`` (``17/May/2026:10:00:00 +0000``) or epoch milliseconds as UTC; None if unreadable."""
     if not text:
         return None
-    if text.replace(".", "", 1).isdigit():  # epoch: milliseconds as API Gateway logs them, or seconds
+    if text.isascii() and text.replace(".", "", 1).isdigit():  # epoch: milliseconds as API Gateway logs, or seconds
         seconds = float(text) / 1000 if len(text.split(".")[0]) > 11 else float(text)
         try:
             return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
