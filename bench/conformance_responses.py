@@ -206,6 +206,17 @@ def main() -> int:
         return 0
     cases = json.loads(CASES.read_text())["cases"]
     os.environ["BATON_CONFORMANCE_TOKEN"] = _token()
+    # auth = "iam" cases are signed with SigV4 before they are sent (nothing goes out unsigned): fake static
+    # credentials, this process only, so the recorded answer is what is judged; no call reaches AWS.
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        del os.environ[name]
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="AKIACONFORMANCE00001",
+        AWS_SECRET_ACCESS_KEY="conformance-fake-secret-key-0000000000",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
