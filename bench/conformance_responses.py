@@ -212,7 +212,7 @@ def main() -> int:
         del os.environ[name]
     os.environ.update(
         AWS_ACCESS_KEY_ID="AKIACONFORMANCE00001",
-        AWS_SECRET_ACCESS_KEY="conformance-fake-secret-key-0000000000",
+        AWS_SECRET_ACCESS_KEY="conformance-fake-secret-key-0000000000",  # noqa: S106 (a fake, for a loopback answer)
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",

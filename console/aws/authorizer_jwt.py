@@ -18,6 +18,7 @@ from typing import Any
 from console.aws.config_read_http import is_cognito_issuer
 from console.engine.redact import redact_text
 from console.engine.tokens import decode_token, inspect_token
+from console.engine.tokens.claims import granted_scopes
 from console.engine.tokens.keys import RSA_ALGS, KeySet
 from console.errors import TokenDecodeError
 from console.model.authorizer_decision import AuthorizerResult, ClientResponse, Effect, Source
@@ -85,17 +86,6 @@ def _discovered(url: str, timeout: float) -> str:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-
-
-def _granted(claims: dict[str, Any]) -> set[str]:
-    granted: set[str] = set()
-    for name in ("scope", "scp"):
-        value = claims.get(name)
-        if isinstance(value, str):
-            granted.update(value.split())
-        elif isinstance(value, list):
-            granted.update(item for item in value if isinstance(item, str))
-    return granted
 
 
 def _refused(rules: JwtRules, codes: set[str], scope_only: bool) -> ClientResponse:
@@ -174,7 +164,7 @@ def evaluate(
     reasons += _cognito_expression(rules, claims)
     scope_only = False
     if rules.scopes and not reasons:
-        granted = _granted(claims)
+        granted = granted_scopes(claims)
         if not granted & set(rules.scopes):
             has = " ".join(sorted(granted)) or "none"
             reasons.append(f"scope missing: the route requires one of {' '.join(rules.scopes)}; the token has {has}")

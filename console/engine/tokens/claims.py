@@ -26,7 +26,7 @@ def check_claims(claims: dict[str, Any], expect: Expectations | None, now: float
         found.append(finding("token.wrong_token_use", f"expected an {e.token_use} token, got {what}"))
     if e.scopes:
         scope = claims.get("scope")
-        granted = scope.split() if scope.__class__ is str and "scp" not in claims else _scopes(claims)
+        granted = scope.split() if scope.__class__ is str and "scp" not in claims else granted_scopes(claims)
         missing = [s for s in e.scopes if s not in granted]
         if missing:
             has = " ".join(sorted(set(granted))) or "none"
@@ -125,7 +125,8 @@ def _audience(claims: dict[str, Any], audiences: tuple[str, ...]) -> list[Findin
     return [finding("token.audience_mismatch", f"aud is {_show(aud)}; expected {_list(audiences)}")]
 
 
-def _scopes(claims: dict[str, Any]) -> set[str]:
+def granted_scopes(claims: dict[str, Any]) -> set[str]:
+    """The scopes a token grants: ``scope`` (space-separated or a list) and ``scp``."""
     granted: set[str] = set()
     for name in ("scope", "scp"):
         value = claims.get(name)
