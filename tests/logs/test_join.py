@@ -477,6 +477,23 @@ def test_batons_own_probes_are_not_a_bypass(tmp_path: Path) -> None:
     assert report.summary()["verdicts"]["baton_probe"] == 2  # type: ignore[index]
 
 
+def test_a_probe_after_its_trace_was_joined_is_still_batons_own(tmp_path: Path) -> None:
+    # The trace's own IIS line comes first and is joined (its key on one line only, so the join keeps no bookkeeping
+    # for it): a probe derived from it later in the log is still recognised as Baton's, never a bypass.
+    from console.engine.target import derived_correlation_id
+
+    trace = "qa.run.2"
+    report = run(
+        tmp_path,
+        [gw(correlationId=trace, sub="alice")],
+        [iis(trace, "alice"), iis(derived_correlation_id(trace, "warmup1"), "-")],
+    )
+    rows = by_key(report)
+    assert rows[trace].verdict is V.INTACT
+    assert rows["qa.run.2.warmup1"].verdict is V.BATON_PROBE
+    assert report.counts == {V.INTACT: 1, V.BATON_PROBE: 1}
+
+
 NO_KEY_FIELDS = (*DEFAULT_FIELDS, "X-User-Sub")  # the common real log: the correlation field is a custom one
 
 

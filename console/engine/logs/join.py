@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import functools
 import gc
+import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -55,6 +56,9 @@ __all__ = ["IIS_USER_FIELDS", "GatewaySide", "IisSide", "JoinReport", "JoinRow",
 _gateway_side = functools.partial(tuple.__new__, GatewaySide)  # a marshalled tuple as a GatewaySide, at C speed
 _new_row = functools.partial(tuple.__new__, JoinRow)
 _REFUSING = frozenset({401, 403})
+_key_of = operator.attrgetter("key")
+_time_of = operator.attrgetter("time")
+_verdict_of = operator.itemgetter(1)  # JoinRow.verdict
 INTACT = JoinVerdict.INTACT
 
 
@@ -102,6 +106,10 @@ def _join(
     sides, httperr, unjoinable = read_iis(iis, iis_key, iis_user_field, report, scanner, progress)
     report.iis_not_joinable = len(unjoinable)
     report.not_joinable_sources = list(dict.fromkeys(side.source for side in unjoinable))
+    # While the gateway workers finish (they take a little longer than this read): the IIS keys seen on more than one
+    # line (counted in C; a key on one line needs no bookkeeping) and the latest IIS time.
+    repeated = {key for key, count in Counter(map(_key_of, sides)).items() if count > 1}
+    latest = max(filter(None, map(_time_of, sides)), default=None)
     iis_bytes = sum(s.size() for s in iis)
     scan = scanner.result(None if progress is None else lambda n: progress(iis_bytes + n))
     report.gateway_tallies, report.gateway_unkeyed, report.gateway_duplicates = (
@@ -113,14 +121,14 @@ def _join(
     report.quarantined = (scan.quarantined + report.quarantined)[:KEEP_QUARANTINED]
     by_key = scan.by_key
     rows = report.rows
-    where: dict[str, int] = {}
+    where: dict[str, int] = {}  # the row of each repeated key
     own: list[frozenset[str]] = []  # the gateway's keys as a set, made on the first IIS-only key that may be a probe
     for side in sides:
         key = side.key
         if key is None:
             rows.append(_judge(side, None))
             continue
-        index = where.setdefault(key, len(rows))
+        index = where.setdefault(key, len(rows)) if key in repeated else len(rows)
         if index != len(rows) and rows[index].gateway is None and rows[index].verdict is JoinVerdict.BYPASSED:
             # No gateway record: each IIS line is its own request around the gateway, however many share the id.
             rows.append(_judge(side, None))
@@ -146,13 +154,12 @@ def _join(
                     continue
             row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
         if row.verdict is JoinVerdict.BYPASSED and row.gateway is None and "." in key:
-            row = _probe(row, key, by_key, rows, where, own)
+            row = _probe(row, key, by_key, rows, own)
         if index != len(rows):
             rows[index] = row
         else:
             rows.append(row)
     report.httperr_records = len(httperr)
-    latest = max((side.time for side in sides if side.time), default=None)
     blind = Unjoinable(unjoinable, keyed=bool(sides))
     first_gateway_only = len(rows)
     for only in by_key.values():
@@ -165,7 +172,7 @@ def _join(
     if httperr:
         _match_httperr(rows, httperr, report)
     find_lost_ids(rows, first_gateway_only)  # after HTTPERR: a request http.sys refused is not a partner
-    report.counts = Counter(row.verdict for row in rows)
+    report.counts = Counter(map(_verdict_of, rows))  # counted in C
     return report
 
 
@@ -205,12 +212,11 @@ def _probe(
     key: str,
     unmatched: Mapping[str, object],
     rows: list[JoinRow],
-    where: Mapping[str, int],
     own: list[frozenset[str]],
 ) -> JoinRow:
     """A trace's own warm-up or spoof check (sent straight to IIS on purpose) instead of a bypass."""
-    if not own:  # every gateway key: those IIS has not matched yet, and those it has
-        own.append(frozenset(unmatched).union(k for k, i in where.items() if i < len(rows) and rows[i].gateway))
+    if not own:  # every gateway key: those IIS has not matched yet, and those it has (a matched row has its key)
+        own.append(frozenset(unmatched).union(r.key for r in rows if r.gateway is not None and r.key is not None))
     if not is_baton_probe(key, own[0]):
         return row
     note = "Baton's own probe: a trace's warm-up or spoof check, sent straight to IIS on purpose"

@@ -57,7 +57,7 @@ class GatewayScan:
         keys, values, repeats = marshal.loads(blob)  # noqa: S302 - our own worker's output, never outside data
         by_key = self.by_key
         self.repeats.extend(repeats)
-        if by_key:
+        if by_key and not by_key.keys().isdisjoint(keys):  # a C-level test first: ranges rarely share a key
             for i in [i for i, key in enumerate(keys) if key in by_key]:
                 self.duplicates += 1
                 self.repeats.append(by_key[keys[i]])

@@ -18,7 +18,9 @@ neither piece of evidence stays BYPASSED.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Sequence
 
 from console.engine.logs.join_report import IisSide, JoinRow
@@ -30,13 +32,17 @@ __all__ = ["MAX_TAKEN_S", "confidence", "find_lost_ids"]
 MAX_TAKEN_S = 3600
 """A time-taken beyond this widens the window no further (a hostile or broken value must not cost minutes)."""
 _NOT = JoinVerdict.ID_NOT_PROPAGATED
+_BYPASSED = JoinVerdict.BYPASSED
+_verdict = operator.itemgetter(1)  # JoinRow.verdict
 
 
 def find_lost_ids(rows: list[JoinRow], gateway_only: int) -> int:
     """Turn BYPASSED IIS-only rows with gateway evidence into ID_NOT_PROPAGATED, each joined to the forwarded gateway
     request that fits it (``rows[gateway_only:]`` are the gateway-only rows; a partner's own row is removed).
     Returns how many rows changed."""
-    suspects = [i for i, r in enumerate(rows) if r.verdict is JoinVerdict.BYPASSED and r.gateway is None and r.iis]
+    # The verdicts compared in C first: a Python test of each of a million rows costs a quarter of a second.
+    bypassed = itertools.compress(range(len(rows)), map(operator.is_, map(_verdict, rows), itertools.repeat(_BYPASSED)))
+    suspects = [i for i in bypassed if rows[i].gateway is None and rows[i].iis]
     if not suspects:
         return 0
     by_second: dict[int, list[int]] = {}
