@@ -1,6 +1,7 @@
-"""The one compiled part: LF counting for `baton logs search` (pyproject.toml holds everything else).
+"""The compiled parts: LF counting for `baton logs search`, runs of plain JSON lines for `baton logs join`
+(pyproject.toml holds everything else).
 
-Optional: where no C compiler is found the build goes on without it and Baton counts with bytes.count (slower)."""
+Optional: where no C compiler is found the build goes on without them and Baton uses its pure-Python ways (slower)."""
 
 from setuptools import Extension, setup
 
@@ -11,6 +12,12 @@ setup(
             ["console/engine/logs/_lf.c"],
             extra_compile_args=["-O3"],
             optional=True,
-        )
+        ),
+        Extension(
+            "console.engine.logs._runs",
+            ["console/engine/logs/_runs.c"],
+            extra_compile_args=["-O3"],
+            optional=True,
+        ),
     ]
 )

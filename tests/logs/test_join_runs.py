@@ -37,12 +37,13 @@ def line(rid: str, **more: object) -> str:
 def read(path: Path, bulk: bool, monkeypatch: pytest.MonkeyPatch, parts: int = 1) -> list[object]:
     """scan_range over ``parts`` ranges, results loaded, with runs on or off; and how many runs were taken."""
     monkeypatch.setattr(join_gateway, "BULK_LINES", bulk)
-    taken: list[bool] = []
+    taken: list[int] = []
     real = _Range.run
 
-    def spy(self: _Range, block: bytes, number: int, offset: int) -> bool:
-        taken.append(real(self, block, number, offset))
-        return taken[-1]
+    def spy(self: _Range, block: bytes, number: int) -> int:
+        read = real(self, block, number)
+        taken.append(read > 0)
+        return read
 
     monkeypatch.setattr(_Range, "run", spy)
     (source,) = expand([str(path)])
@@ -77,8 +78,23 @@ ODD_LINES = [
 ]
 
 
+READERS = ["compiled", "pattern"]
+"""How runs are read: by _runs.c (where built) or by the per-shape pattern (a machine without a C compiler)."""
+
+
+def use_reader(patch: pytest.MonkeyPatch, reader: str) -> None:
+    if reader == "pattern":
+        patch.setattr(join_gateway, "_runs", None)
+    elif join_gateway._runs is None:
+        pytest.skip("console/engine/logs/_runs.c is not built here")
+
+
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("crlf", [False, True])
-def test_runs_and_lines_agree_on_odd_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool) -> None:
+def test_runs_and_lines_agree_on_odd_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool, reader: str
+) -> None:
+    use_reader(monkeypatch, reader)
     monkeypatch.setattr(join_gateway, "BLOCK", 1024)  # many blocks: every odd line ends up beside plain ones
     lines: list[str] = []
     for n, odd in enumerate(ODD_LINES * 3):  # runs of plain lines, an odd one between them
@@ -93,6 +109,7 @@ def test_runs_and_lines_agree_on_odd_lines(tmp_path: Path, monkeypatch: pytest.M
         assert runs[-1] > 0 and by_line[-1] == 0  # the runs were really taken (and never with them off)
 
 
+@pytest.mark.parametrize("reader", READERS)
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -105,7 +122,7 @@ def test_runs_and_lines_agree_on_odd_lines(tmp_path: Path, monkeypatch: pytest.M
         max_size=40,
     )
 )
-def test_runs_and_lines_agree_on_any_values(rows: list[tuple[str, str, str]]) -> None:
+def test_runs_and_lines_agree_on_any_values(reader: str, rows: list[tuple[str, str, str]]) -> None:
     """Any text in a value (quotes, backslashes, control characters, U+2028, surrogates written as escapes)."""
     text = "".join(line(key or "-", correlationId=key or "-", sub=value) + end for key, value, end in rows)
     blobs = []
@@ -115,6 +132,7 @@ def test_runs_and_lines_agree_on_any_values(rows: list[tuple[str, str, str]]) ->
         (source,) = expand([str(path)])
         for bulk in (True, False):
             with pytest.MonkeyPatch.context() as patch:
+                use_reader(patch, reader)
                 patch.setattr(join_gateway, "BULK_LINES", bulk)
                 patch.setattr(join_gateway, "BLOCK", 256)
                 tally, kept, unkeyed, dups, blob = scan_range(source, 0, None, None, CORRELATION_KEYS)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+from console.engine.logs.gateway_columns import ColumnBuilder, column_builder
 from console.engine.logs.gateway_fields import NOT_AN_ID, first_source, shape_plan, status_of
 
 __all__ = ["KEYLESS", "LinePattern", "RowMaker", "join_row", "line_pattern"]
@@ -30,11 +31,25 @@ def join_row(obj: dict[str, Any], correlation_keys: tuple[str, ...]) -> RowMaker
     """The function making join_gateway's tuple from objects shaped like ``obj``: what :func:`extract` gives, then
     the key (correlation id, else requestId, else extendedRequestId), with no GatewayFields in between."""
     fetch, groups, _ = shape_plan(obj, correlation_keys)
-    return _compile_row(groups, fetch)
+    return _compile_row(groups, fetch, _Shared(), _Codes())
 
 
-LinePattern = tuple[re.Pattern[str], RowMaker]
-"""A shape's run pattern (see line_pattern) and the row maker taking one match's captures."""
+class LinePattern(NamedTuple):
+    """How a run of lines of one shape is read (see line_pattern)."""
+
+    pattern: re.Pattern[str]
+    make: RowMaker
+    """The row maker taking one match's captures."""
+    keys: tuple[bytes, ...]
+    """The shape's keys in line order, UTF-8 (for _runs.columns, which does the pattern's work in C)."""
+    wanted: tuple[bool, ...]
+    """Per key, whether the row reads its value (a match's groups, in line order)."""
+    at: tuple[int, ...]
+    """Where each value the row reads is among the captured ones."""
+    build: ColumnBuilder
+    """The row maker per column, for a run's captures as columns."""
+
+
 _PLAIN_VALUE = r'[^"\\\x00-\x1f]*'
 """A JSON string's content with no escape: exactly the text it stands for (RFC 8259 §7)."""
 _PLAIN_KEY = re.compile(_PLAIN_VALUE)
@@ -61,9 +76,17 @@ def line_pattern(obj: dict[str, Any], correlation_keys: tuple[str, ...]) -> Line
     parts = [f'"{re.escape(k)}":"' + (f"({_PLAIN_VALUE})" if k in names else _PLAIN_VALUE) + '"' for k in obj]
     # A trailing empty group: findall gives a tuple per match even with one capture.
     pattern = re.compile("\n\\{" + ",".join(parts) + "\\}\r?(?=\n)()")
-    at = [captured.index(g) for g in names]  # what fetch(obj) gives, from a match's groups
+    at = tuple(captured.index(g) for g in names)  # what fetch(obj) gives, from a match's groups
     pick: Callable[[Any], tuple[Any, ...]] = operator.itemgetter(*at) if len(at) > 1 else _one(at[0])
-    return pattern, _compile_row(groups, pick, text=True)
+    shared, codes = _Shared(), _Codes()
+    return LinePattern(
+        pattern,
+        _compile_row(groups, pick, shared, codes, text=True),
+        tuple(k.encode() for k in obj),
+        tuple(k in names for k in obj),
+        at,
+        column_builder(groups, shared, codes),
+    )
 
 
 def _one(at: int) -> Callable[[Any], tuple[Any, ...]]:
@@ -107,7 +130,12 @@ def _callers(indices: tuple[int, ...]) -> str:
 
 
 def _compile_row(
-    groups: tuple[Any, ...], fetch: Callable[[dict[str, Any]], tuple[Any, ...]], *, text: bool = False
+    groups: tuple[Any, ...],
+    fetch: Callable[[dict[str, Any]], tuple[Any, ...]],
+    shared: dict[Any, Any],
+    codes: dict[Any, int | None],
+    *,
+    text: bool = False,
 ) -> RowMaker:
     """:func:`_compile`'s values, fused with the fetch and the join's tuple (one call a line, a million times).
     ``text``: every fetched value is known to be a string (a line_pattern match), so none is checked."""
@@ -151,8 +179,8 @@ def row(obj, source, line):
         "empty": _EMPTY.get,
         "not_an_id": NOT_AN_ID,
         "keyless": KEYLESS,
-        "codes": _Codes(),
-        "shared": _Shared(),
+        "codes": codes,
+        "shared": shared,
     }
     exec(compile(source, "<gateway_fields.row>", "exec"), scope)  # noqa: S102 - indices only, as in _compile
     return scope["row"]  # type: ignore[no-any-return]

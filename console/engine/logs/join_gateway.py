@@ -13,7 +13,7 @@ import itertools
 import marshal
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import IO, Any
@@ -24,6 +24,11 @@ from console.engine.logs.gateway_access import extract, parse_line, quarantine, 
 from console.engine.logs.gateway_rows import KEYLESS, LinePattern, RowMaker, join_row, line_pattern
 from console.engine.logs.model import Quarantined, Tally
 from console.engine.logs.sources import LogSource, input_error
+
+try:
+    from console.engine.logs import _runs
+except ImportError:  # built without a C compiler: the pattern reads the runs (slower)
+    _runs = None  # type: ignore[assignment]
 
 __all__ = ["BULK_LINES", "PARALLEL_MIN_BYTES", "GatewayScan", "ranges", "scan_range"]
 
@@ -90,8 +95,8 @@ def scan_range(
     stream = source.open()
     try:
         for block in _blocks(stream, begin, end):
-            if runs and not skip and scan.run(block, number, offset):
-                number += block.count(b"\n")
+            if runs and not skip and (taken := scan.run(block, number)):
+                number += taken
                 offset += len(block)
                 backoff = 0
             else:
@@ -171,18 +176,18 @@ class _Range:
         self.makers: dict[tuple[str, ...], RowMaker] = {}
         self.patterns: dict[tuple[str, ...], LinePattern | None] = {}
 
-    def run(self, block: bytes, number: int, offset: int) -> bool:
-        """Read every line of ``block`` (lines ``number + 1``… from ``offset``) as one run when each is a plain line
-        of the first line's shape (see gateway_rows.line_pattern); False, having changed nothing, when one is not."""
+    def run(self, block: bytes, number: int) -> int:
+        """Read every line of ``block`` (lines ``number + 1``…) as one run when each is a plain line of the first
+        line's shape (see gateway_rows.line_pattern): how many lines it read, 0 (having changed nothing) when one
+        is not."""
         if block[:1] != b"{" or not block.endswith(b"\n"):  # a BOM, a blank line, a last line without its LF
-            return False
+            return 0
         try:
             obj = _loads(block[: block.index(b"\n") + 1])
-            text = "\n" + block.decode()  # strict: bytes that are not UTF-8 go line by line, as orjson refuses them
-        except ValueError:  # orjson.JSONDecodeError, UnicodeDecodeError
-            return False
+        except ValueError:  # orjson.JSONDecodeError
+            return 0
         if obj.__class__ is not dict:
-            return False
+            return 0
         shape = tuple(obj)
         if shape not in self.patterns:
             if len(self.patterns) >= 256:  # a hostile file with a new shape per line only costs speed
@@ -190,22 +195,29 @@ class _Range:
             self.patterns[shape] = line_pattern(obj, self.correlation_keys)
         plan = self.patterns[shape]
         if plan is None:
-            return False
-        pattern, make = plan
-        matches = pattern.findall(text)
-        n = len(matches)
-        if n != text.count("\n") - 1:  # every line a match, each from its line start to its LF: else not a run
-            return False
-        made = list(map(make, matches, repeat(self.label), range(number + 1, number + n + 1)))
+            return 0
+        captured = _columns(block, plan)
+        if captured is None:
+            return 0
+        columns = [captured[at] for at in plan.at]
+        n = len(columns[0])
+        made = plan.build(columns, self.label, number + 1)
+        if made is None:  # a record with no key: the row maker's rules, line by line
+            lines = range(number + 1, number + n + 1)
+            pairs: list[Any] = list(map(plan.make, zip(*captured, strict=True), repeat(self.label), lines))  # type: ignore[arg-type]
+        else:
+            keys, tuples = made
+            fresh = dict(zip(keys, tuples, strict=True))
+            by_key = self.by_key
+            if len(fresh) == n and by_key.keys().isdisjoint(fresh):
+                self.tally.records += n
+                by_key.update(fresh)
+                return n
+            pairs = list(zip(keys, tuples, strict=True))
         self.tally.records += n
-        by_key = self.by_key
-        fresh = dict(made)  # key → tuple; KEYLESS shows as the key ""
-        if len(fresh) == n and "" not in fresh and by_key.keys().isdisjoint(fresh):
-            by_key.update(fresh)
-            return True
-        for item in made:  # a key twice, or a record with none: the line-by-line rules, in order
+        for item in pairs:  # a key twice, or a record with none: the line-by-line rules, in order
             self._add(item)
-        return True
+        return n
 
     def line(self, number: int, start: int, physical: bytes) -> None:
         """One physical line (with its line end), read as scan_range always has."""
@@ -269,6 +281,23 @@ class _Range:
             self.dups += 1
             self.repeats.append(earlier)
             self.by_key[key] = (*values[:-1], earlier[-1] + 1)
+
+
+def _columns(block: bytes, plan: LinePattern) -> Sequence[Sequence[str]] | None:
+    """The captured values of a run, a column per value (in line order); None unless every line of ``block`` is a
+    plain line of the plan's shape. In C when built (_runs.c), else the plan's pattern; the two agree (tested)."""
+    if _runs is not None:
+        return _runs.columns(block, plan.keys, plan.wanted)
+    if not block.endswith(b"\n"):  # a last line without its LF is no match of the pattern, yet not counted
+        return None
+    try:
+        text = "\n" + block.decode()  # strict: bytes that are not UTF-8 go line by line, as orjson refuses them
+    except UnicodeDecodeError:
+        return None
+    matches = plan.pattern.findall(text)
+    if not matches or len(matches) != text.count("\n") - 1:  # every line a match, from its start to its LF
+        return None
+    return list(zip(*matches, strict=True))[:-1]  # the last group is the pattern's empty one
 
 
 def _lines_before(source: LogSource, begin: int) -> int:

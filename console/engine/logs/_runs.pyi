@@ -1,0 +1,3 @@
+"""Runs of plain JSON lines read column by column (console/engine/logs/_runs.c)."""
+
+def columns(block: bytes, keys: tuple[bytes, ...], wanted: tuple[bool, ...], /) -> list[list[str]] | None: ...
