@@ -27,11 +27,10 @@ An IIS line no gateway record has the id of is BYPASSED only without evidence it
 from __future__ import annotations
 
 import datetime
-import functools
 import gc
 import operator
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from console.engine.logs.gateway_access import (
     CORRELATION_KEYS,
@@ -39,13 +38,11 @@ from console.engine.logs.gateway_access import (
 from console.engine.logs.join_iis import IIS_USER_FIELDS, read_iis
 from console.engine.logs.join_inputs import check_gateway_inputs
 from console.engine.logs.join_lostid import find_lost_ids
+from console.engine.logs.join_match import gateway_side, match_iis
 from console.engine.logs.join_report import KEEP_QUARANTINED, GatewaySide, IisSide, JoinReport, JoinRow
 from console.engine.logs.join_unjoinable import WINDOW, Unjoinable, same_request
 from console.engine.logs.join_verdict import (
-    GATEWAY_ERROR_TYPES,
     JoinVerdict,
-    is_baton_probe,
-    judge_both,
     judge_gateway_only,
 )
 from console.engine.logs.join_workers import Scanner
@@ -53,13 +50,9 @@ from console.engine.logs.sources import LogSource
 
 __all__ = ["IIS_USER_FIELDS", "GatewaySide", "IisSide", "JoinReport", "JoinRow", "JoinVerdict", "join"]
 
-_gateway_side = functools.partial(tuple.__new__, GatewaySide)  # a marshalled tuple as a GatewaySide, at C speed
-_new_row = functools.partial(tuple.__new__, JoinRow)
-_REFUSING = frozenset({401, 403})
 _key_of = operator.attrgetter("key")
 _time_of = operator.attrgetter("time")
 _verdict_of = operator.itemgetter(1)  # JoinRow.verdict
-INTACT = JoinVerdict.INTACT
 
 
 def join(
@@ -108,7 +101,8 @@ def _join(
     report.not_joinable_sources = list(dict.fromkeys(side.source for side in unjoinable))
     # While the gateway workers finish (they take a little longer than this read): the IIS keys seen on more than one
     # line (counted in C; a key on one line needs no bookkeeping) and the latest IIS time.
-    repeated = {key for key, count in Counter(map(_key_of, sides)).items() if count > 1}
+    keys = list(map(_key_of, sides))
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
     latest = max(filter(None, map(_time_of, sides)), default=None)
     iis_bytes = sum(s.size() for s in iis)
     scan = scanner.result(None if progress is None else lambda n: progress(iis_bytes + n))
@@ -120,53 +114,15 @@ def _join(
     check_gateway_inputs(gateway, scan.tallies)  # no record in a gateway input: bad input, never "all bypassed"
     report.quarantined = (scan.quarantined + report.quarantined)[:KEEP_QUARANTINED]
     by_key = scan.by_key
-    rows = report.rows
-    where: dict[str, int] = {}  # the row of each repeated key
-    own: list[frozenset[str]] = []  # the gateway's keys as a set, made on the first IIS-only key that may be a probe
-    for side in sides:
-        key = side.key
-        if key is None:
-            rows.append(_judge(side, None))
-            continue
-        index = where.setdefault(key, len(rows)) if key in repeated else len(rows)
-        if index != len(rows) and rows[index].gateway is None and rows[index].verdict is JoinVerdict.BYPASSED:
-            # No gateway record: each IIS line is its own request around the gateway, however many share the id.
-            rows.append(_judge(side, None))
-            continue
-        if index != len(rows):  # a later IIS line of one request (the Negotiate 401, then 200): the final one counts
-            earlier = rows[index]
-            later = side._replace(duplicates=(earlier.iis.duplicates if earlier.iis else 0) + 1)
-            report.iis_duplicates += 1
-            row = _judge(later, earlier.gateway)
-        else:
-            gateway_side = by_key.pop(key, None)  # what is left in by_key afterwards, IIS never logged
-            if gateway_side is not None:
-                user = side.user
-                if (
-                    user is not None
-                    and user in gateway_side[4]
-                    and side.code not in _REFUSING
-                    and (gateway_side[7] is None or not _answered_itself(gateway_side))
-                ):
-                    # The common case, intact, made here: a million calls to _judge cost a second.
-                    matched = _gateway_side(gateway_side)
-                    rows.append(_new_row((key, INTACT, matched, side, user, user, matched.status, side.status, "")))
-                    continue
-            row = _judge(side, None if gateway_side is None else _gateway_side(gateway_side))
-        if row.verdict is JoinVerdict.BYPASSED and row.gateway is None and "." in key:
-            row = _probe(row, key, by_key, rows, own)
-        if index != len(rows):
-            rows[index] = row
-        else:
-            rows.append(row)
+    rows = report.rows = match_iis(sides, keys, by_key, repeated, report)
     report.httperr_records = len(httperr)
     blind = Unjoinable(unjoinable, keyed=bool(sides))
     first_gateway_only = len(rows)
     for only in by_key.values():
-        rows.append(_gateway_only(_gateway_side(only), latest, blind))
+        rows.append(_gateway_only(gateway_side(only), latest, blind))
     for replaced in sorted(scan.repeats, key=lambda values: (values[0], values[1])):
         # A client retry reusing its id: a request of its own; IIS lines with the key are judged with the last one.
-        repeat = _gateway_only(_gateway_side((*replaced[:-1], 0)), latest, blind)  # 0: the same with workers or not
+        repeat = _gateway_only(gateway_side((*replaced[:-1], 0)), latest, blind)  # 0: the same with workers or not
         note = f"a later gateway request has the same key (a retry?), judged with its IIS lines; {repeat.note}"
         rows.append(repeat._replace(note=note))
     if httperr:
@@ -174,53 +130,6 @@ def _join(
     find_lost_ids(rows, first_gateway_only)  # after HTTPERR: a request http.sys refused is not a partner
     report.counts = Counter(map(_verdict_of, rows))  # counted in C
     return report
-
-
-def _answered_itself(gateway: GatewaySide | tuple[object, ...]) -> bool:
-    """Whether the gateway logged that it answered the request itself (a gateway error type such as ACCESS_DENIED and
-    no integration status), so IIS should have no line. A bare 401/403 with neither logged is not enough: the gateway
-    passes IIS's own 401 through."""
-    integration_status, error_type = gateway[6], gateway[7]
-    return integration_status is None and isinstance(error_type, str) and error_type.upper() in GATEWAY_ERROR_TYPES
-
-
-def _judge(side: IisSide, gateway: GatewaySide | None) -> JoinRow:
-    user = side.user
-    if gateway is not None and gateway.error_type is not None and _answered_itself(gateway):
-        note = (
-            f"the gateway answered {gateway.status or '-'} itself ({gateway.error_type or 'no integration status'}) "
-            "and never forwarded it, yet IIS served a request with its id: a replayed or copied correlation id, "
-            "traffic around the gateway"
-        )
-        return JoinRow(side.key, JoinVerdict.BYPASSED, gateway, side, None, user, gateway.status, side.status, note)
-    same = gateway is not None and user is not None and user in gateway.callers
-    if same and not side.duplicates and side.code not in _REFUSING:  # the common case, without judge_both
-        assert gateway is not None
-        row = (side.key, JoinVerdict.INTACT, gateway, side, user, user, gateway.status, side.status, "")
-        return _new_row(row)
-    if gateway is None:
-        note = "no correlation value at IIS" if side.key is None else "no gateway record with this key"
-        return JoinRow(side.key, JoinVerdict.BYPASSED, None, side, None, side.user, None, side.status, note)
-    verdict, caller, note = judge_both(gateway.callers, side.user, side.code)
-    if side.duplicates:
-        note = f"{note}; the final of {side.duplicates + 1} IIS lines is judged".lstrip("; ")
-    return JoinRow(side.key, verdict, gateway, side, caller, side.user, gateway.status, side.status, note)
-
-
-def _probe(
-    row: JoinRow,
-    key: str,
-    unmatched: Mapping[str, object],
-    rows: list[JoinRow],
-    own: list[frozenset[str]],
-) -> JoinRow:
-    """A trace's own warm-up or spoof check (sent straight to IIS on purpose) instead of a bypass."""
-    if not own:  # every gateway key: those IIS has not matched yet, and those it has (a matched row has its key)
-        own.append(frozenset(unmatched).union(r.key for r in rows if r.gateway is not None and r.key is not None))
-    if not is_baton_probe(key, own[0]):
-        return row
-    note = "Baton's own probe: a trace's warm-up or spoof check, sent straight to IIS on purpose"
-    return row._replace(verdict=JoinVerdict.BATON_PROBE, note=note)
 
 
 def _gateway_only(side: GatewaySide, latest_iis: str | None, blind: Unjoinable) -> JoinRow:
