@@ -4,6 +4,8 @@ the same values: a machine without a C compiler reads the same runs (join_gatewa
 from __future__ import annotations
 
 import json
+import shutil
+import sysconfig
 from collections.abc import Sequence
 
 import pytest
@@ -23,6 +25,13 @@ SHAPE = {
     "correlationId": "c",
 }
 PLAN = line_pattern(SHAPE, CORRELATION_KEYS)
+
+
+def test_built_where_a_compiler_is() -> None:
+    """`make` builds the run reader on a machine with a C compiler; without it a join reads runs far slower."""
+    if shutil.which(sysconfig.get_config_var("CC").split()[0] or "cc") is None:
+        pytest.skip("no C compiler on this machine: the per-shape pattern reads the runs")
+    assert join_gateway._runs is not None, "console/engine/logs/_runs.c was not built: run `make` (pip install -e .)"
 
 
 def compiled() -> object:
