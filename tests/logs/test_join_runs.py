@@ -34,6 +34,12 @@ def line(rid: str, **more: object) -> str:
     return json.dumps(values | more, separators=(",", ":"), ensure_ascii=False)
 
 
+def loaded(blob: bytes) -> tuple[list[object], list[object]]:
+    """A range's records (key, tuple) in file order (dict equality would ignore the order), and its retries."""
+    records, repeats = marshal.loads(blob)  # noqa: S302
+    return list(records.items()), repeats
+
+
 def read(path: Path, bulk: bool, monkeypatch: pytest.MonkeyPatch, parts: int = 1) -> list[object]:
     """scan_range over ``parts`` ranges, results loaded, with runs on or off; and how many runs were taken."""
     monkeypatch.setattr(join_gateway, "BULK_LINES", bulk)
@@ -50,7 +56,7 @@ def read(path: Path, bulk: bool, monkeypatch: pytest.MonkeyPatch, parts: int = 1
     out: list[object] = []
     for begin, end in ranges(source, parts):
         tally, kept, unkeyed, dups, blob = scan_range(source, begin, end, None, CORRELATION_KEYS)
-        out.append((tally.as_dict(), tally.truncated_last_line, kept, unkeyed, dups, marshal.loads(blob)))  # noqa: S302
+        out.append((tally.as_dict(), tally.truncated_last_line, kept, unkeyed, dups, loaded(blob)))
     out.append(sum(taken))
     return out
 
@@ -136,7 +142,7 @@ def test_runs_and_lines_agree_on_any_values(reader: str, rows: list[tuple[str, s
                 patch.setattr(join_gateway, "BULK_LINES", bulk)
                 patch.setattr(join_gateway, "BLOCK", 256)
                 tally, kept, unkeyed, dups, blob = scan_range(source, 0, None, None, CORRELATION_KEYS)
-                blobs.append((tally.as_dict(), kept, unkeyed, dups, marshal.loads(blob)))  # noqa: S302
+                blobs.append((tally.as_dict(), kept, unkeyed, dups, loaded(blob)))
     assert blobs[0] == blobs[1]
 
 
@@ -153,6 +159,7 @@ def test_records_share_repeated_values(tmp_path: Path, monkeypatch: pytest.Monke
     path.write_text("".join(line(f"r{n}") + "\n" for n in range(50)))
     (source,) = expand([str(path)])
     *_, blob = scan_range(source, 0, None, None, CORRELATION_KEYS)
-    _, values, _ = marshal.loads(blob)  # noqa: S302
+    records, _ = loaded(blob)
+    values = [value for _, value in records]
     assert len({id(v[4]) for v in values}) == 1 and len({id(v[9]) for v in values}) == 1
     assert all(v[2] is v[3] for v in values)  # the request id that is the key is the key

@@ -59,15 +59,18 @@ class GatewayScan:
         self.quarantined.extend(quarantined[: max(0, KEEP - len(self.quarantined))])
         self.unkeyed += unkeyed
         self.duplicates += dups
-        keys, values, repeats = marshal.loads(blob)  # noqa: S302 - our own worker's output, never outside data
+        records, repeats = marshal.loads(blob)  # noqa: S302 - our own worker's output, never outside data
         by_key = self.by_key
         self.repeats.extend(repeats)
-        if by_key and not by_key.keys().isdisjoint(keys):  # a C-level test first: ranges rarely share a key
-            for i in [i for i, key in enumerate(keys) if key in by_key]:
-                self.duplicates += 1
-                self.repeats.append(by_key[keys[i]])
-                values[i] = (*values[i][:-1], by_key[keys[i]][-1] + 1 + values[i][-1])
-        by_key.update(zip(keys, values, strict=True))
+        if not by_key:  # the first range: its dict as marshal made it (in file order), nothing copied
+            self.by_key = records
+        else:
+            if not by_key.keys().isdisjoint(records):  # a C-level test first: ranges rarely share a key
+                for key in [key for key in records if key in by_key]:
+                    self.duplicates += 1
+                    self.repeats.append(by_key[key])
+                    records[key] = (*records[key][:-1], by_key[key][-1] + 1 + records[key][-1])
+            by_key.update(records)
         last = self.tallies[-1] if self.tallies else None
         if last is not None and last.source == tally.source:
             last.add(tally)
@@ -84,7 +87,7 @@ def scan_range(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Tally, list[Quarantined], int, int, bytes]:
     """Read the lines starting in [begin, end) of one access log: (tally, quarantined, unkeyed, duplicates,
-    marshalled (keys, tuples, the records a later one with the same key replaced))."""
+    marshalled ({key: tuple} in file order, the records a later one with the same key replaced))."""
     scan = _Range(source.label, gateway_key, correlation_keys)
     tally = scan.tally
     number = _lines_before(source, begin)
@@ -117,9 +120,8 @@ def scan_range(
         tally.lines = number - base
     if progress is not None:
         progress(source.disk_position(stream, offset) - begin)
-    by_key = scan.by_key
     # Version 4: a value shared between records (gateway_rows shares repeats) is written once and read back once.
-    blob = marshal.dumps((list(by_key), list(by_key.values()), scan.repeats), 4)
+    blob = marshal.dumps((scan.by_key, scan.repeats), 4)
     return tally, scan.kept, scan.unkeyed, scan.dups, blob
 
 
