@@ -319,6 +319,33 @@ def test_worker_processes_give_exactly_what_one_reader_gives(
     assert {"r-nan", "r-\ud800"} <= {r.key for r in serial.rows}
 
 
+def test_this_process_reads_the_ranges_no_worker_took_and_the_order_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers take ranges from the front, the joining process (its IIS reading done) from the back: the merge is
+    still in file order (the last record of a key wins, retries counted as by one reader)."""
+    from console.engine.logs import join_workers
+
+    lines = [gw(requestId=f"r-{n % 50}", sub=f"u{n}") for n in range(300)]  # keys repeat across every range
+    rows = [iis(f"r-{n}", f"u{n + 250}") for n in range(0, 50, 4)]
+    g, i = sources(tmp_path, lines, rows)
+    serial = join(g, i, workers=0)
+    seen: list[tuple[int, int]] = []
+    real = join_workers.Scanner._collect
+
+    def collect(self: join_workers.Scanner, progress: object) -> object:
+        scan = real(self, progress)  # type: ignore[arg-type]
+        seen.append((len(self.local), len(self.running)))
+        return scan
+
+    monkeypatch.setattr(join_workers.Scanner, "_collect", collect)
+    parallel = join(g, i, workers=2)
+    (local, started), total = seen[0], 2 * join_workers.SPLIT
+    assert local >= 1 and started >= 1 and local + started == total  # both read, every range once
+    assert parallel.rows == serial.rows and parallel.gateway_duplicates == serial.gateway_duplicates == 250
+    assert [t.as_dict() for t in parallel.tallies] == [t.as_dict() for t in serial.tallies]
+
+
 def _started(monkeypatch: pytest.MonkeyPatch, g: list[LogSource], i: list[LogSource]) -> list[object]:
     """The worker objects a join with two workers starts."""
     from console.engine.logs import join_workers

@@ -9,18 +9,18 @@ wins" duplicates.
 
 from __future__ import annotations
 
-import itertools
 import marshal
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
 from console.engine.logs.gateway_access import extract, parse_line, quarantine, value_of
+from console.engine.logs.gateway_ranges import blocks, lf_lines, lines_before, ranges
 from console.engine.logs.gateway_rows import KEYLESS, LinePattern, RowMaker, join_row, line_pattern
 from console.engine.logs.model import Quarantined, Tally
 from console.engine.logs.sources import LogSource, input_error
@@ -30,7 +30,7 @@ try:
 except ImportError:  # built without a C compiler: the pattern reads the runs (slower)
     _runs = None  # type: ignore[assignment]
 
-__all__ = ["BULK_LINES", "PARALLEL_MIN_BYTES", "GatewayScan", "ranges", "scan_range"]
+__all__ = ["BULK_LINES", "PARALLEL_MIN_BYTES", "GatewayScan", "RangeResult", "ranges", "scan_range"]
 
 PARALLEL_MIN_BYTES = 32 << 20
 """Below this many bytes of plain gateway logs one process is faster than starting workers."""
@@ -39,6 +39,9 @@ _BOM = b"\xef\xbb\xbf"
 _loads = orjson.loads
 GatewayTuple = tuple[Any, ...]
 """The fields of join_report.GatewaySide, as a plain tuple (marshal-able)."""
+Found = bytes | tuple[dict[str, GatewayTuple], list[GatewayTuple]]
+"""A range's records by key and its replaced records: as they are, or marshalled (from a worker)."""
+RangeResult = tuple[Tally, list[Quarantined], int, int, Found]
 
 
 @dataclass
@@ -54,12 +57,13 @@ class GatewayScan:
     """Gateway records a later one with the same key replaced (a client retry reusing its id): each is a request of
     its own, so the join gives each a row."""
 
-    def merge(self, tally: Tally, quarantined: list[Quarantined], unkeyed: int, dups: int, blob: bytes) -> None:
+    def merge(self, tally: Tally, quarantined: list[Quarantined], unkeyed: int, dups: int, found: Found) -> None:
         """Fold in one range's result (ranges arrive in file order; a later record wins a shared key)."""
         self.quarantined.extend(quarantined[: max(0, KEEP - len(self.quarantined))])
         self.unkeyed += unkeyed
         self.duplicates += dups
-        records, repeats = marshal.loads(blob)  # noqa: S302 - our own worker's output, never outside data
+        # marshal: our own worker's output, never outside data
+        records, repeats = marshal.loads(found) if isinstance(found, bytes) else found  # noqa: S302
         by_key = self.by_key
         self.repeats.extend(repeats)
         if not by_key:  # the first range: its dict as marshal made it (in file order), nothing copied
@@ -85,19 +89,22 @@ def scan_range(
     gateway_key: str | None,
     correlation_keys: tuple[str, ...],
     progress: Callable[[int], None] | None = None,
-) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+    *,
+    packed: bool = True,
+) -> RangeResult:
     """Read the lines starting in [begin, end) of one access log: (tally, quarantined, unkeyed, duplicates,
-    marshalled ({key: tuple} in file order, the records a later one with the same key replaced))."""
+    ({key: tuple} in file order, the records a later one with the same key replaced)), the last marshalled when
+    ``packed`` (a worker's answer)."""
     scan = _Range(source.label, gateway_key, correlation_keys)
     tally = scan.tally
-    number = _lines_before(source, begin)
+    number = lines_before(source, begin)
     base, offset = number, begin
     runs = BULK_LINES and not gateway_key
     skip = backoff = 0
     last = b""
     stream = source.open()
     try:
-        for block in _blocks(stream, begin, end):
+        for block in blocks(stream, begin, end, BLOCK):
             if runs and not skip and (taken := scan.run(block, number)):
                 number += taken
                 offset += len(block)
@@ -105,7 +112,7 @@ def scan_range(
             else:
                 if runs:  # a run that is not all one plain shape: read line by line, try a run again later
                     skip, backoff = (skip - 1, backoff) if skip else (backoff, min(2 * backoff + 1, 64))
-                for physical in block.splitlines(keepends=True) if b"\r" not in block else _lf_lines(block):
+                for physical in block.splitlines(keepends=True) if b"\r" not in block else lf_lines(block):
                     number += 1
                     scan.line(number, offset, physical)
                     offset += len(physical)
@@ -120,6 +127,8 @@ def scan_range(
         tally.lines = number - base
     if progress is not None:
         progress(source.disk_position(stream, offset) - begin)
+    if not packed:
+        return tally, scan.kept, scan.unkeyed, scan.dups, (scan.by_key, scan.repeats)
     # Version 4: a value shared between records (gateway_rows shares repeats) is written once and read back once.
     blob = marshal.dumps((scan.by_key, scan.repeats), 4)
     return tally, scan.kept, scan.unkeyed, scan.dups, blob
@@ -129,38 +138,6 @@ BULK_LINES = True
 """Read runs of plainly written lines with one pattern per shape (tests turn it off to compare with line by line)."""
 BLOCK = 1 << 19
 """Bytes read at a time: a run is tried per block (a block holding one odd line is read line by line)."""
-
-
-def _blocks(stream: IO[bytes], begin: int, end: int | None) -> Iterator[bytes]:
-    """Whole lines (each with its LF; the file's last may lack one) of the lines starting in [begin, end)."""
-    if begin:
-        stream.seek(begin)
-    at = begin
-    carry = b""
-    while True:
-        want = BLOCK if end is None else min(BLOCK, end - at)
-        data = stream.read(want) if want > 0 else b""
-        at += len(data)
-        if not data:
-            if carry and end is not None and not carry.endswith(b"\n"):
-                carry += stream.readline()  # a line starting before ``end`` is read whole, as line by line
-            if carry:
-                yield carry
-            return
-        data = carry + data if carry else data
-        cut = data.rfind(b"\n") + 1
-        if cut:
-            yield data[:cut] if cut < len(data) else data
-        carry = data[cut:]
-
-
-def _lf_lines(block: bytes) -> list[bytes]:
-    """``block`` cut after each LF only (a CR alone ends no line here, as in the line reader)."""
-    lines = [line + b"\n" for line in block.split(b"\n")]
-    last = lines.pop()
-    if len(last) > 1:
-        lines.append(last[:-1])
-    return lines
 
 
 class _Range:
@@ -300,31 +277,3 @@ def _columns(block: bytes, plan: LinePattern) -> Sequence[Sequence[str]] | None:
     if not matches or len(matches) != text.count("\n") - 1:  # every line a match, from its start to its LF
         return None
     return list(zip(*matches, strict=True))[:-1]  # the last group is the pattern's empty one
-
-
-def _lines_before(source: LogSource, begin: int) -> int:
-    if not begin:
-        return 0
-    count = 0
-    with source.open() as stream:
-        while (done := stream.tell()) < begin:
-            chunk = stream.read(min(1 << 20, begin - done))
-            if not chunk:
-                break
-            count += chunk.count(b"\n")
-    return count
-
-
-def ranges(source: LogSource, parts: int) -> list[tuple[int, int | None]]:
-    """[begin, end) byte ranges at line starts (one range for a compressed or small input)."""
-    size = source.size()
-    if source.compressed or parts < 2 or size < parts:
-        return [(0, None)]
-    cuts = [0]
-    with source.open() as stream:
-        for i in range(1, parts):
-            stream.seek(max(size * i // parts, cuts[-1]))
-            stream.readline()  # to the next line start
-            cuts.append(stream.tell())
-    cuts.append(size)
-    return [(a, b if b < size else None) for a, b in itertools.pairwise(cuts) if a < b]

@@ -21,9 +21,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from console.engine.logs.join_gateway import PARALLEL_MIN_BYTES, GatewayScan, ranges, scan_range
+from console.engine.logs.join_gateway import PARALLEL_MIN_BYTES, GatewayScan, RangeResult, ranges, scan_range
 from console.engine.logs.linecount import can_fork
-from console.engine.logs.model import LogInputError, Quarantined, Tally
+from console.engine.logs.model import LogInputError
 from console.engine.logs.sources import LogSource
 
 __all__ = ["Scanner", "main"]
@@ -67,7 +67,7 @@ class _Worker:
         if self.running():
             self.process.kill()
 
-    def result(self) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+    def result(self) -> RangeResult:
         """The range's result; LogInputError as the worker raised it; RuntimeError when the worker died."""
         code = self.process.wait()
         self.reader.join()
@@ -109,7 +109,7 @@ class _Forked:
             _, status = os.waitpid(self.pid, 0)
             self.code = os.waitstatus_to_exitcode(status)
 
-    def result(self) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+    def result(self) -> RangeResult:
         """The range's result; LogInputError as the child raised it; RuntimeError when the child died."""
         if self.code is None:
             _, status = os.waitpid(self.pid, 0)
@@ -117,7 +117,7 @@ class _Forked:
         return _load(self.output, self.code, [])
 
 
-def _load(output: str, code: int, errors: list[str]) -> tuple[Tally, list[Quarantined], int, int, bytes]:
+def _load(output: str, code: int, errors: list[str]) -> RangeResult:
     if code != 0 or not os.path.exists(output):
         raise RuntimeError(f"gateway log worker failed (exit {code}): {' | '.join(errors[-3:])}")
     with open(output, "rb") as handle:
@@ -151,6 +151,11 @@ def main() -> int:
     return 0
 
 
+SPLIT = 3
+"""Ranges per worker: the workers take them from the front, and this process, once its own reading is done, from the
+back (read here, a range's records need no marshalling either way), so no core waits for the slowest range."""
+
+
 class Scanner:
     """Reads the gateway logs, in worker processes when they are large, while the caller does other work."""
 
@@ -167,8 +172,14 @@ class Scanner:
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if plain >= PARALLEL_MIN_BYTES else 0
         self.workers = workers
-        self.tasks = [(s, a, b, *self.args) for s in sources for a, b in ranges(s, workers)] if workers else []
+        parts = workers * SPLIT
+        self.tasks = [(s, a, b, *self.args) for s in sources for a, b in ranges(s, parts)] if workers else []
         self.running: list[_Worker | _Forked] = []
+        self.local: dict[int, RangeResult] = {}
+        """Ranges this process read itself, by task index."""
+        self.back = len(self.tasks)
+        """Tasks from this index on are this process's."""
+        self.local_done = 0
         self.fork = can_fork()
         self.failed = False
         self.folder: tempfile.TemporaryDirectory[str] | None = None
@@ -181,7 +192,7 @@ class Scanner:
         if self.folder is None or self.failed:
             return
         active = sum(1 for w in self.running if w.running())
-        while active < self.workers and len(self.running) < len(self.tasks):
+        while active < self.workers and len(self.running) < self.back:
             index = len(self.running)
             try:
                 kind = _Forked if self.fork else _Worker
@@ -192,9 +203,9 @@ class Scanner:
             active += 1
 
     def done_bytes(self) -> int:
-        """Bytes the workers have read so far (for progress)."""
+        """Bytes the workers (and this process) have read so far (for progress)."""
         self.poll()
-        return sum(w.done for w in self.running)
+        return sum(w.done for w in self.running) + self.local_done
 
     def result(self, progress: Callable[[int], None] | None = None) -> GatewayScan:
         """Every gateway input read and merged: by the workers, or here when none were started or one failed."""
@@ -218,21 +229,31 @@ class Scanner:
                 if progress is not None:
                     progress(base + n)
 
-            scan.merge(*scan_range(source, 0, None, *self.args, step))
+            scan.merge(*scan_range(source, 0, None, *self.args, step, packed=False))
             done += source.size()
         return scan
 
     def _collect(self, progress: Callable[[int], None] | None) -> GatewayScan | None:
-        while not self.failed and (len(self.running) < len(self.tasks) or any(w.running() for w in self.running)):
-            time.sleep(0.05)
+        while not self.failed and self.back > len(self.running):  # ranges no worker has taken: read here, last first
+            self.back -= 1
+            source, begin, end, gateway_key, correlation_keys = self.tasks[self.back]
+            before = self.local_done
+
+            def step(n: int, before: int = before) -> None:
+                self.local_done = before + n
+                if progress is not None:
+                    progress(self.done_bytes())
+
+            self.local[self.back] = scan_range(source, begin, end, gateway_key, correlation_keys, step, packed=False)
+        while not self.failed and any(w.running() for w in self.running):
+            time.sleep(0.02)
             if progress is not None:
                 progress(self.done_bytes())
-            self.poll()
         if self.failed:
             return None
         scan = GatewayScan()
-        for worker in self.running:
-            scan.merge(*worker.result())
+        for index in range(len(self.tasks)):
+            scan.merge(*(self.local[index] if index in self.local else self.running[index].result()))
         return scan
 
 
