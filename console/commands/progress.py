@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from console.commands.redraw import RedrawLine
+
 _WIDTH = 30
 _EVERY = 0.1  # seconds between redraws: a bar must not cost more than the work it reports
 
@@ -26,7 +28,7 @@ class Progress:
         self.label = label
         self.done = [0] * len(sizes)
         self._drawn_at = 0.0
-        self._shown = False
+        self.line = RedrawLine(self.out)
 
     def for_file(self, index: int) -> Callable[[int], None] | None:
         """The callback for file ``index``; None when the bar is off (the engine then skips the calls)."""
@@ -58,19 +60,11 @@ class Progress:
         done = min(sum(self.done), self.total)
         filled = done * _WIDTH // self.total
         bar = "█" * filled + "░" * (_WIDTH - filled)
-        # \x1b[K: a shorter line than the last one must not leave its tail ("20.3 MBMB")
-        self.out.write(
-            f"\r{self.label} {bar} {done * 100 // self.total:3d}%  {_size(done)} / {_size(self.total)}\x1b[K"
-        )
-        self.out.flush()
-        self._shown = True
+        self.line.show(f"{self.label} {bar} {done * 100 // self.total:3d}%  {_size(done)} / {_size(self.total)}")
 
     def close(self) -> None:
         """Erase the bar so the results (or an error line) start on a clean line."""
-        if self._shown:
-            self.out.write("\r\x1b[2K")
-            self.out.flush()
-            self._shown = False
+        self.line.erase()
 
     def __enter__(self) -> Progress:
         return self

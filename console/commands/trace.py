@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from console.commands.redraw import RedrawLine
 from console.commands.seconds import timeout_seconds
 from console.commands.style import SEVERITY_MARK, Style
 from console.errors import UsageError
@@ -94,9 +94,8 @@ class ProgressPrinter:
     def __init__(self, book: TraceBook, out: TextIO, style: Style, width: int | None = None) -> None:
         self.book, self.out, self.style = book, out, style
         self.shown: set[HopName] = set()
-        self.width = width
-        self.live = False
-        """A progress line is on screen (no line end yet): erased before anything else is written."""
+        self.live = RedrawLine(out, width)
+        """The progress line (no line end while shown): erased before anything else is written."""
 
     def __call__(self, change: BookChange) -> None:
         if self.book.trace() is not None:
@@ -113,10 +112,7 @@ class ProgressPrinter:
                 )
         waiting = self._progress()
         if waiting is not None:
-            width = self.width or shutil.get_terminal_size((80, 24)).columns
-            text = inert(f"  … {waiting[0]:<12} {waiting[1]}")[: max(width - 1, 10)]
-            self.out.write("\r" + self.style(text, "dim") + "\x1b[K")
-            self.live = True
+            self.live.show(f"  … {waiting[0]:<12} {waiting[1]}", lambda text: self.style(text, "dim"))
         self.out.flush()
 
     def _progress(self) -> tuple[str, str] | None:
@@ -127,9 +123,7 @@ class ProgressPrinter:
         return None
 
     def _erase(self) -> None:
-        if self.live:
-            self.out.write("\r\x1b[K")
-            self.live = False
+        self.live.erase()
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:

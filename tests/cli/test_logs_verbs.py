@@ -77,3 +77,16 @@ def test_a_shorter_redraw_leaves_nothing_of_the_longer_one(monkeypatch: pytest.M
         frames = screen.getvalue().split("\r")
     last = frames[-1]  # read before the bar is erased
     assert last.endswith("\x1b[K") and "900 B" in last
+
+
+def test_the_bar_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar wider than the terminal wraps, and each redraw leaves its first row behind: it is cut to the width."""
+    screen = Terminal()
+    monkeypatch.setattr("console.commands.redraw.columns", lambda _out: 40)
+    with Progress([30_000_000], "joining", out=screen) as bar:
+        update = bar.overall()
+        assert update is not None
+        update(15_000_000)
+        drawn = screen.getvalue()
+    frame = drawn.split("\r")[-1].removesuffix("\x1b[K")
+    assert frame.startswith("joining") and len(frame) <= 39 and frame.endswith("…")

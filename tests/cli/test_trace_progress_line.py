@@ -50,7 +50,7 @@ def test_a_reported_wait_is_one_line_redrawn_in_place_and_erased_at_the_end() ->
     assert "CloudWatch: 3 s of 30 s" in text
     redraws = [part for part in text.split("\r") if "CloudWatch" in part]
     assert all(len(part.split("\x1b[K")[0]) <= 79 for part in redraws)  # cut to the terminal's width
-    assert text.endswith("\r\x1b[K")  # erased before the result is printed
+    assert text.endswith("\r\x1b[2K")  # erased before the result is printed
 
 
 def test_progress_from_the_network_is_inert() -> None:
