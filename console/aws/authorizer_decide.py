@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from console.aws.config_read import Reader
+from console.aws.config_shared import ConfigReader, read_profile_config
 from console.errors import AwsError, BatonError, KeyLoadError
 from console.model.authorizer_decision import AuthorizerResult, Unavailable
-from console.model.profile import GatewayKind
 
 if TYPE_CHECKING:
     from console.engine.tokens.keys import KeySet
@@ -64,26 +64,18 @@ def decide(
     keys_for: KeysFor | None = None,
     env: Mapping[str, str] | None = None,
     now: float | None = None,
+    read: ConfigReader | None = None,
 ) -> AuthorizerResult | Unavailable:
-    """What the authorizer of ``method path`` (after the stage) on the profile's API decides for ``token``."""
+    """What the authorizer of ``method path`` (after the stage) on the profile's API decides for ``token``.
+    ``read``: the configuration reader to use (a trace shares one with its expected propagation)."""
     if profile.aws is None:
         return Unavailable("the profile has no [aws] table: add api_id, stage and region to ask AWS", kind="config")
     try:
-        return _decide(profile, token, method.upper(), path, headers, client_factory, keys_for, env, now)
+        return _decide(profile, token, method.upper(), path, headers, client_factory, keys_for, env, now, read)
     except AwsError as exc:
         return Unavailable(exc.one_line(), kind=exc.reason)
     except BatonError as exc:  # a JWKS that cannot be fetched, a secret that cannot be read
         return Unavailable(exc.one_line(), kind="jwks" if isinstance(exc, KeyLoadError) else "config")
-
-
-def _read_config(profile: Profile, method: str, path: str, env: Mapping[str, str] | None) -> RestApiConfig:
-    if profile.gateway is not None and profile.gateway.kind is GatewayKind.HTTP:
-        from console.aws.config_read_http import read_http_config
-
-        return read_http_config(profile.aws, method=method, path=path, env=env)
-    from console.aws.config_read import read_rest_config
-
-    return read_rest_config(profile.aws, method=method, path=path, env=env)
 
 
 def _decide(
@@ -96,12 +88,13 @@ def _decide(
     keys_for: KeysFor | None,
     env: Mapping[str, str] | None,
     now: float | None,
+    read: ConfigReader | None,
 ) -> AuthorizerResult | Unavailable:
     from console.aws.session import target_for
 
     settings = profile.aws
     assert settings is not None
-    config = _read_config(profile, method, path, env)
+    config = read(method, path) if read is not None else read_profile_config(profile, method, path, env)
     hit = config.hit
     if hit is None:
         return Unavailable(f"{method} {path}: {config.miss_reason}; no authorizer runs", kind="no_route")

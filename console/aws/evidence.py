@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from console.aws.config_shared import SharedConfig
 from console.engine.aws_hooks import ExpectedPropagation, LogsUnavailable, Unavailable
 from console.errors import AwsError, BatonError
 from console.model.authorizer_decision import AuthorizerResult
@@ -43,6 +44,8 @@ class AwsGatewayEvidence:
         self.client_factory = client_factory
         """service → a boto3 client (tests pass moto or Stubber-backed ones); None: from the profile's [aws]."""
         self.env = env
+        self.config = SharedConfig(profile, env)
+        """The configuration read once for both questions a trace asks about it (they run on two threads)."""
 
     @property
     def log_wait(self) -> float:
@@ -60,7 +63,7 @@ class AwsGatewayEvidence:
 
         try:
             relative = stage_path(path, self._stage())
-            inspection = inspect_profile(self.profile, path=relative, method=method, env=self.env)
+            inspection = inspect_profile(self.profile, path=relative, method=method, env=self.env, read=self.config)
         except AwsError as exc:
             return Unavailable(exc.one_line(), kind=exc.reason)
         except BatonError as exc:
@@ -85,6 +88,7 @@ class AwsGatewayEvidence:
                 headers,
                 client_factory=self.client_factory,
                 env=self.env,
+                read=self.config,
             )
         except BatonError as exc:
             return Unavailable(exc.one_line(), kind="config")

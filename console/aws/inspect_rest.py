@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from console.aws.config_read import read_rest_config
+from console.aws.config_shared import ConfigReader, read_profile_config
 from console.aws.inspect_findings import Expected, config_findings, token_type
 from console.model.aws_config import ConfigFinding, RestApiConfig
-from console.model.profile import GatewayKind, Profile
+from console.model.profile import Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +64,21 @@ def request_path(profile: Profile, given: str | None) -> tuple[str, str]:
 
 
 def inspect_profile(
-    profile: Profile, *, path: str | None = None, method: str = "GET", env: Mapping[str, str] | None = None
+    profile: Profile,
+    *,
+    path: str | None = None,
+    method: str = "GET",
+    env: Mapping[str, str] | None = None,
+    read: ConfigReader | None = None,
 ) -> Inspection:
     """Read what the profile's stage serves (REST: its deployment's snapshot, else the current configuration with a
-    note) and check it; AwsError (one line) on any AWS failure, UsageError for a method that is not an HTTP token."""
+    note) and check it; AwsError (one line) on any AWS failure, UsageError for a method that is not an HTTP token.
+    ``read``: the configuration reader to use (a trace shares one with the authorizer's decision)."""
     from console.engine.transport import check_request
 
     check_request(method, (), labels=("--method", "--header"))
     shown_path, source = request_path(profile, path)
-    if profile.gateway is not None and profile.gateway.kind is GatewayKind.HTTP:
-        from console.aws.config_read_http import read_http_config
-
-        config = read_http_config(profile.aws, method=method, path=shown_path, env=env)
-    else:
-        config = read_rest_config(profile.aws, method=method, path=shown_path, env=env)
+    config = read(method, shown_path) if read is not None else read_profile_config(profile, method, shown_path, env)
     token_use = profile.identity.token_use if profile.identity is not None else None
     expected = Expected(
         headers=profile.propagation.headers,
