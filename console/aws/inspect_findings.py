@@ -29,6 +29,8 @@ class Expected:
     headers: tuple[tuple[str, str], ...]
     token_use: str | None = None
     aws_profile: str | None = None
+    auth: str | None = None
+    """The profile's [gateway] auth (``cognito``, ``jwt``, ``lambda``, ``iam``, ``none``)."""
 
 
 def make_finding(code: str, severity: Severity, hop: HopName, title: str, detail: str, fix: str) -> Finding:

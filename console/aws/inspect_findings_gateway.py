@@ -1,6 +1,6 @@
-"""Config findings on what reaches IIS at all: a request that hits no method, a token type the method refuses,
-authorizer values mapped on a method no authorizer runs on (domain §1.5, §1.7, §2.1, §2.4), and a change to the
-method that its stage does not serve yet."""
+"""Config findings on what reaches IIS at all: a request that hits no method, a method that checks no caller though
+the profile says one is checked, a token type the method refuses, authorizer values mapped on a method no authorizer
+runs on (domain §1.5, §1.7, §2.1, §2.4), and a change to the method that its stage does not serve yet."""
 
 from __future__ import annotations
 
@@ -53,6 +53,27 @@ def _no_authorizer_findings(config: RestApiConfig, commands: Commands) -> list[C
     return [item(finding, commands.attach_authorizer(claims))]
 
 
+_CHECKS = {"cognito": "a Cognito authorizer", "jwt": "a JWT authorizer", "lambda": "a Lambda authorizer", "iam": "IAM"}
+
+
+def _auth_findings(config: RestApiConfig, expected: Expected) -> list[ConfigFinding]:
+    """The profile's [gateway] auth contradicted by the method: nothing checks the caller it says is checked."""
+    hit, auth = config.hit, expected.auth
+    if hit is None or auth not in _CHECKS or hit.authorization_type.upper() != "NONE" or hit.authorizer_id:
+        return []
+    title = (
+        f'the profile says [gateway] auth = "{auth}", but {hit.http_method} {hit.resource_path} has authorization '
+        "NONE: nothing checks the caller at the gateway"
+    )
+    detail = (
+        f"The profile expects {_CHECKS[auth]} to decide who gets through; this method runs none, so any caller, with "
+        "any token or none, reaches IIS, and the trace's authorizer hop proves nothing about the token."
+    )
+    fix = f"attach {_CHECKS[auth]} to the method and redeploy (or correct the profile's [gateway] auth)"
+    hop = HopName.AUTHORIZER
+    return [item(make_finding("config.auth_not_enforced", Severity.ERROR, hop, title, detail, fix), ())]
+
+
 def no_method_finding(config: RestApiConfig) -> ConfigFinding:
     answer = (
         '404 {"message":"Not Found"}'
@@ -85,4 +106,8 @@ def undeployed_finding(config: RestApiConfig, commands: Commands) -> ConfigFindi
 
 def gateway_findings(config: RestApiConfig, expected: Expected, commands: Commands) -> list[ConfigFinding]:
     """The token-type and no-authorizer findings of a method that is hit."""
-    return [*_token_type_findings(config, expected), *_no_authorizer_findings(config, commands)]
+    return [
+        *_auth_findings(config, expected),
+        *_token_type_findings(config, expected),
+        *_no_authorizer_findings(config, commands),
+    ]

@@ -84,6 +84,7 @@ def inspect_profile(
         headers=profile.propagation.headers,
         token_use=token_use,
         aws_profile=profile.aws.profile if profile.aws is not None else None,
+        auth=profile.gateway.auth.value if profile.gateway is not None else None,
     )
     findings, notes = config_findings(config, expected)
     return Inspection(config, expected, tuple(findings), tuple(notes), source)

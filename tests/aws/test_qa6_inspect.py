@@ -179,3 +179,26 @@ def test_19_a_long_literal_is_shown_cut_with_its_length_and_an_opaque_one_masked
     assert len(rest.source) < 200 and "(5000 chars)" in rest.source
     http = http_mappings({"overwrite:header.X-Plain": "qa6Opaque0123456789abcdefXYZ"})[0]
     assert http.masked and "qa6Opaque" not in http.source
+
+
+@pytest.mark.parametrize("auth", ["cognito", "jwt", "lambda", "iam"])
+def test_2_a_profile_saying_the_caller_is_checked_where_nothing_checks_it_is_an_error(
+    fake_aws: Path, moto_url: str, capsys: pytest.CaptureFixture[str], auth: str
+) -> None:
+    """qa6 #2's other half: the profile's [gateway] auth contradicted by a method with authorization NONE."""
+    api = _open_api(moto_url, {"X-User-Id": "method.request.header.X-User-Id"}, auth="NONE")
+    path = rest_profile(fake_aws, moto_url, api.api_id, token_use="id")  # a token for the authorizer to check
+    path.write_text(path.read_text().replace('kind = "rest"', f'kind = "rest"\nauth = "{auth}"', 1))
+    code = main(["aws", "inspect", "--profile", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "config.auth_not_enforced" in out
+    assert f'[gateway] auth = "{auth}"' in out and "nothing checks the caller" in out
+
+
+def test_2_a_profile_without_gateway_auth_on_an_open_method_has_no_such_finding(
+    fake_aws: Path, moto_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = _open_api(moto_url, {"X-User-Id": "method.request.header.X-User-Id"}, auth="NONE")
+    _, out = _inspect(rest_profile(fake_aws, moto_url, api.api_id), capsys)
+    assert "config.auth_not_enforced" not in out
