@@ -1,5 +1,6 @@
-"""The join's rows written on two cores (join_fork): the same bytes as one writer for --json and --csv, and a child
-that fails or dies is never trusted: its half is written by the parent."""
+"""The join's rows written on two cores (join_fork): the same bytes as one writer for --csv (--json writes in one
+process: the fork was slower there), and a child that fails or dies is never trusted: its half is written by the
+parent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 import pytest
 from test_join_paths import every_verdict
@@ -69,9 +70,9 @@ def test_two_writers_give_the_bytes_one_writer_gives(
         return
     one, forked_one = cli(tmp_path, monkeypatch, parallel=False, **flags)
     two, forked_two = cli(tmp_path, monkeypatch, parallel=True, **flags)
-    rows = not flags.get("summary")
-    assert one == two and len(one) > (10_000 if rows else 1_000)
-    assert forked_one == ([False] if rows else []) and forked_two == ([True] if rows else [])  # a child wrote half
+    forks = bool(flags.get("csv"))  # --json (rows or summary) writes in one process
+    assert one == two and len(one) > (10_000 if not flags.get("summary") else 1_000)
+    assert forked_one == ([False] if forks else []) and forked_two == ([True] if forks else [])  # a child wrote half
 
 
 def test_a_child_that_dies_is_not_trusted_and_its_half_is_written_here(
@@ -80,21 +81,19 @@ def test_a_child_that_dies_is_not_trusted_and_its_half_is_written_here(
     if not can_fork():
         _in_a_fresh_interpreter(request)
         return
-    from console.engine.logs import join_output
-
-    one, _ = cli(tmp_path, monkeypatch, parallel=False, json=True)
+    one, _ = cli(tmp_path, monkeypatch, parallel=False, csv=True)
     parent = os.getpid()
-    real = join_output.json_rows
+    real = logs_join.fast_csv_rows
 
-    def dying(rows: object, out: BinaryIO, first: bool = True) -> None:
+    def dying(rows: object, out: TextIO) -> None:
         if os.getpid() != parent:  # the child: write some of its half, then die mid-way
-            out.write(b"garbage")
+            out.write("garbage")
             out.flush()
             os.kill(os.getpid(), signal.SIGKILL)
-        real(rows, out, first)  # type: ignore[arg-type]
+        real(rows, out)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(join_output, "json_rows", dying)
-    two, forked = cli(tmp_path, monkeypatch, parallel=True, json=True)
+    monkeypatch.setattr(logs_join, "fast_csv_rows", dying)
+    two, forked = cli(tmp_path, monkeypatch, parallel=True, csv=True)
     assert forked == [False] and two == one
 
 

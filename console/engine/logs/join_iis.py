@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
+from itertools import compress, repeat
+from operator import contains, or_
 from typing import NamedTuple
 
 from console.engine.logs.identity import IIS_USER_FIELDS, field_position
@@ -174,18 +175,15 @@ class _Sides:
             map(_AGENTS.__getitem__, users.pop(0)) if plan.agent is not None else repeat(None)
         )
         taken: Iterable[int | None] = map(_TAKEN.__getitem__, users.pop(0)) if plan.taken is not None else repeat(None)
-        keys: list[str | None] = logged  # type: ignore[assignment]  # the same list when no value needs _key_value
-        if "-" in logged or any(map(str.startswith, logged, repeat('"'))):
-            keys = list(map(_key_value, logged))
+        keys = _keys(logged)
         user = _users(users, tuple(name for _, name in plan.users), n)
         codes = self.codes
         for text in set(status).difference(codes):
             codes[text] = int(text) if len(text) == 3 and text.isdigit() else None
-        where = list(map(".".join, zip(status, substatus, win32, strict=True)))
         if plan.date is not None:
             when: Iterable[str | None] = map(" ".join, zip(date, clock, strict=True))
         else:
-            when = map(f"{plan.day} ".__add__, clock) if plan.day else repeat(None, n)
+            when = map(f"{plan.day} ".__add__, clock) if plan.day else repeat(None)
         first = item.first
         self.sides.extend(
             map(
@@ -195,7 +193,7 @@ class _Sides:
                     range(first, first + n),
                     keys,
                     user,
-                    where,
+                    map(".".join, zip(status, substatus, win32, strict=True)),
                     map(codes.__getitem__, status),
                     method,
                     path,
@@ -209,18 +207,48 @@ class _Sides:
         )
 
 
+def _dashes_to_none(column: list[str]) -> list[str | None]:
+    """``column`` with each ``-`` (no value) as None: the few found by list.index, many by one comprehension."""
+    count = column.count("-")
+    if not count:
+        return column  # type: ignore[return-value]  # list is invariant; no None is added
+    if count > len(column) >> 3:  # list.index costs a Python call per hit
+        return [None if v == "-" else v for v in column]
+    out: list[str | None] = column.copy()  # type: ignore[assignment]
+    at = -1
+    for _ in range(count):
+        at = column.index("-", at + 1)
+        out[at] = None
+    return out
+
+
+def _keys(logged: list[str]) -> list[str | None]:
+    """The correlation values of a run (as _key_value reads each): only quoted ones need a Python call."""
+    keys = _dashes_to_none(logged)
+    if '"' in "\0".join(logged):  # one C pass: any quote at all?
+        keys = keys.copy() if keys is logged else keys
+        for at in compress(range(len(logged)), map(str.startswith, logged, repeat('"'))):
+            keys[at] = _key_value(logged[at])
+    return keys
+
+
 def _users(columns: list[list[str]], names: tuple[str, ...], n: int) -> list[str | None]:
     """Per line, the first non-empty user field (decoded when it holds ``+`` or quotes)."""
-    out: list[str | None] = [None] * n
+    out: list[str | None] | None = None
     for column, name in zip(columns, names, strict=True):
-        if any(map(str.__contains__, column, repeat("+"))) or any(map(str.startswith, column, repeat('"'))):
-            values: list[str | None] = [None if v == "-" else _user(v, name) for v in column]
-        else:
-            values = [None if v == "-" else v for v in column]
-        out = values if not any(out) else [a or b for a, b in zip(out, values, strict=True)]
+        values = _dashes_to_none(column)
+        joined = "\0".join(column)  # one C pass to learn whether any value needs decoding
+        plus, quote = "+" in joined, '"' in joined
+        if plus or quote:
+            values = values.copy() if values is column else values
+            marks = map(contains, column, repeat("+")) if plus else repeat(False)
+            quotes = map(str.startswith, column, repeat('"')) if quote else repeat(False)
+            for at in compress(range(n), map(or_, marks, quotes)):
+                values[at] = _user(column[at], name)
+        out = values if out is None else [a or b for a, b in zip(out, values, strict=True)]
         if all(out):
             break
-    return out
+    return [None] * n if out is None else out
 
 
 def read_iis(
