@@ -346,6 +346,43 @@ def test_this_process_reads_the_ranges_no_worker_took_and_the_order_holds(
     assert [t.as_dict() for t in parallel.tallies] == [t.as_dict() for t in serial.tallies]
 
 
+def test_a_worker_done_with_its_range_takes_the_next_one_while_iis_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no progress bar (output piped, as in a runbook) the scanner is still polled while the IIS logs are read:
+    workers that finished their first ranges go on with the next, so both cores work (they sat idle before)."""
+    import time
+
+    from console.engine.logs import join as join_module
+    from console.engine.logs import join_workers
+
+    lines = [gw(requestId=f"r-{n}", sub=f"u{n}") for n in range(600)]
+    g, i = sources(tmp_path, lines, [iis("r-1", "u1")])
+    real_read = join_module.read_iis
+
+    def read_after_the_first_ranges(*args: object, **kwargs: object) -> object:
+        scanner: join_workers.Scanner = args[4]  # type: ignore[assignment]
+        deadline = time.monotonic() + 30
+        while any(w.running() for w in scanner.running) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the first ranges are done: a poll now starts the next ones
+        return real_read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(join_module, "read_iis", read_after_the_first_ranges)
+    seen: list[tuple[int, int]] = []
+    real_collect = join_workers.Scanner._collect
+
+    def collect(self: join_workers.Scanner, progress: object) -> object:
+        scan = real_collect(self, progress)  # type: ignore[arg-type]
+        seen.append((len(self.local), len(self.running)))
+        return scan
+
+    monkeypatch.setattr(join_workers.Scanner, "_collect", collect)
+    report = join(g, i, workers=2)  # no progress callback
+    local, started = seen[0]
+    assert started > 2 and local + started == 2 * join_workers.SPLIT
+    assert report.rows == join(g, i, workers=0).rows
+
+
 def _started(monkeypatch: pytest.MonkeyPatch, g: list[LogSource], i: list[LogSource]) -> list[object]:
     """The worker objects a join with two workers starts."""
     from console.engine.logs import join_workers

@@ -269,11 +269,13 @@ def read_iis(
         base = done
 
         def step(n: int, base: int = base) -> None:
+            # done_bytes polls the scanner: a worker that finished its range takes the next one while this reads
+            done = scanner.done_bytes()
             if progress is not None:
-                progress(base + n + scanner.done_bytes())
+                progress(base + n + done)
 
         label = source.label
-        for item in scan(source, tally, step if progress is not None else None, out.wanted):
+        for item in scan(source, tally, step, out.wanted):
             if isinstance(item, Bulk):
                 out.bulk(label, item)
             elif isinstance(item, One):

@@ -241,8 +241,9 @@ class Scanner:
 
             def step(n: int, before: int = before) -> None:
                 self.local_done = before + n
+                done = self.done_bytes()  # polls: a worker that finished its range takes the next one
                 if progress is not None:
-                    progress(self.done_bytes())
+                    progress(done)
 
             self.local[self.back] = scan_range(source, begin, end, gateway_key, correlation_keys, step, packed=False)
         while not self.failed and any(w.running() for w in self.running):
