@@ -21,12 +21,12 @@ $(PY):
 # editable_mode=compat: a path entry instead of setuptools' import hook, which cost every start ~14 ms (baton logs
 # search is measured against grep, start-up included); plain -e when a setuptools no longer offers it.
 EDITABLE := --config-settings editable_mode=compat
-$(RUN_STAMP): pyproject.toml setup.py console/engine/logs/_lf.c console/engine/logs/_runs.c | $(PY)
+$(RUN_STAMP): pyproject.toml setup.py console/engine/logs/_lf.c console/engine/logs/_runs.c console/engine/logs/_rows.c | $(PY)
 	$(PIP) install -e . $(EDITABLE) 2>/dev/null || $(PIP) install -e .
 	$(PY) -m compileall -q console widgets profiles >/dev/null
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml setup.py console/engine/logs/_lf.c console/engine/logs/_runs.c | $(PY)
+$(TEST_STAMP): pyproject.toml setup.py console/engine/logs/_lf.c console/engine/logs/_runs.c console/engine/logs/_rows.c | $(PY)
 	$(PIP) install -e '.[test,dev]' $(EDITABLE) 2>/dev/null || $(PIP) install -e '.[test,dev]'
 	$(PY) -m compileall -q console widgets profiles >/dev/null
 	@touch $@ $(RUN_STAMP)
@@ -61,4 +61,4 @@ format: $(TEST_STAMP) ## apply the one formatter (make lint fails on unformatted
 	$(VENV)/bin/ruff format .
 
 clean: ## remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info console/engine/logs/_lf.*.so console/engine/logs/_runs.*.so
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info console/engine/logs/_lf.*.so console/engine/logs/_runs.*.so console/engine/logs/_rows.*.so

@@ -15,6 +15,11 @@ from console.engine.logs.gateway_access import clf_time
 from console.engine.logs.join_lostid import confidence
 from console.engine.logs.join_report import JoinRow
 
+try:
+    from console.engine.logs import _rows
+except ImportError:  # built without a C compiler: join_json renders the rows (slower)
+    _rows = None  # type: ignore[assignment]
+
 __all__ = ["CSV_HEADER", "csv_cell", "csv_row", "json_rows", "one_row", "row_dict"]
 
 
@@ -148,11 +153,26 @@ def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> Non
     it = iter(rows)
     while batch := list(islice(it, _BATCH)):
         try:
-            rendered = render_batch(batch)  # each row preceded by the separator
+            rendered = _compiled(batch) or render_batch(batch)  # each row preceded by the separator
             out.write(memoryview(rendered)[1:] if first else rendered)
         except Unusual:
             out.write((b"\n  " if first else _SEPARATOR) + _reference(batch))
         first = False
+
+
+def _compiled(batch: list[JoinRow]) -> bytes | None:
+    """The batch written by _rows.c where it was built; None when it is not, or the batch holds a value it does not
+    vouch for (rendered the other ways then)."""
+    if _rows is None:
+        return None
+    try:
+        return _rows.render(batch, _gateway_iso, _one_sided)
+    except TypeError:  # orjson refusing a one-sided row: the reference way decides
+        return None
+
+
+def _one_sided(row: JoinRow) -> bytes:
+    return _dumps(row_dict(row))
 
 
 def _reference(batch: list[JoinRow]) -> bytes:
