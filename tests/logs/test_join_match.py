@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from console.engine.logs import join_match
 from console.engine.logs.join_match import gateway_side, judge, match_iis
 from console.engine.logs.join_report import GatewaySide, IisSide, JoinReport, JoinRow
 from console.engine.logs.join_verdict import JoinVerdict, is_baton_probe
@@ -61,7 +63,7 @@ iis_sides = st.builds(
     IisSide,
     source=st.just("u_ex.log"),
     line=st.integers(1, 99),
-    key=st.sampled_from(IIS_KEYS),
+    key=st.sampled_from(GATEWAY_KEYS) | st.sampled_from(IIS_KEYS),  # a gateway key half the time
     user=st.sampled_from(USERS),
     status=st.sampled_from(["200.0.0", "401.2.5", "403.0.0"]),
     code=st.sampled_from([200, 401, 403, None]),
@@ -86,16 +88,52 @@ gateway_records = st.builds(
         0,
     ),
     key=st.sampled_from(GATEWAY_KEYS),
-    callers=st.lists(st.sampled_from(["alice", "bob", "carol"]), max_size=2, unique=True).map(tuple),
+    callers=st.lists(st.sampled_from(["alice", "bob", "carol"]), max_size=2, unique=True).map(tuple)
+    | st.just(("alice",)),
     status=st.sampled_from([200, 401, None]),
     integration=st.sampled_from([200, None]),
-    error=st.sampled_from([None, "UNAUTHORIZED", "ACCESS_DENIED", "-"]),
+    error=st.none() | st.sampled_from(["UNAUTHORIZED", "ACCESS_DENIED", "-"]),
 )
 
 
+MAKERS = ["compiled", "comprehension"]
+"""Who makes the usual intact rows: _rows.c (where built) or the comprehension (a machine without a C compiler)."""
+
+
+def use_maker(patch: pytest.MonkeyPatch, maker: str) -> None:
+    if maker == "comprehension":
+        patch.setattr(join_match, "_rows", None)
+    elif join_match._rows is None:
+        pytest.skip("console/engine/logs/_rows.c is not built here")
+
+
+@pytest.mark.parametrize("maker", MAKERS)
 @settings(max_examples=400, deadline=None)
-@given(st.lists(iis_sides, max_size=25), st.lists(gateway_records, max_size=4, unique_by=lambda g: g[2]))
-def test_match_iis_gives_the_rows_of_the_straightforward_loop(sides: list[IisSide], gateway: list[Any]) -> None:
+@given(sides=st.lists(iis_sides, max_size=25), gateway=st.lists(gateway_records, max_size=4, unique_by=lambda g: g[2]))
+def test_match_iis_gives_the_rows_of_the_straightforward_loop(
+    maker: str, sides: list[IisSide], gateway: list[Any]
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        use_maker(patch, maker)
+        check_against_the_loop(sides, gateway)
+
+
+@pytest.mark.parametrize("maker", MAKERS)
+@settings(max_examples=300, deadline=None)
+@given(
+    sides=st.lists(iis_sides, max_size=8, unique_by=lambda s: s.key),
+    gateway=st.lists(gateway_records, max_size=4, unique_by=lambda g: g[2]),
+)
+def test_records_on_one_line_each_are_judged_as_the_loop_judges_them(
+    maker: str, sides: list[IisSide], gateway: list[Any]
+) -> None:
+    """No repeated key: every matched record meets the usual-record test (intact, refused, lost, altered…)."""
+    with pytest.MonkeyPatch.context() as patch:
+        use_maker(patch, maker)
+        check_against_the_loop(sides, gateway)
+
+
+def check_against_the_loop(sides: list[IisSide], gateway: list[Any]) -> None:
     by_key = {g[2]: g for g in gateway}
     expected_report, report = JoinReport(), JoinReport()
     expected_left = dict(by_key)
@@ -108,7 +146,11 @@ def test_match_iis_gives_the_rows_of_the_straightforward_loop(sides: list[IisSid
     assert report.iis_duplicates == expected_report.iis_duplicates
 
 
-def test_the_usual_record_is_intact_and_a_negotiate_pair_is_one_row() -> None:
+@pytest.mark.parametrize("maker", MAKERS)
+def test_the_usual_record_is_intact_and_a_negotiate_pair_is_one_row(
+    maker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_maker(monkeypatch, maker)
     g: tuple[Any, ...] = ("access.log", 1, "k1", "k1", ("alice",), 200, 200, None, "GET", "/orders", None, 0)
     h: tuple[Any, ...] = ("access.log", 2, "k2", "k2", ("bob",), 200, 200, None, "GET", "/orders", None, 0)
     side = IisSide("u_ex.log", 5, "k1", "alice", "200.0.0", 200, "GET", "/orders", "2026-05-17 10:00:00")

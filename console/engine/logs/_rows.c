@@ -1,4 +1,5 @@
-/* `baton logs join --json` rows written in C: what orjson writes of join_output.row_dict(row), byte for byte.
+/* The join's rows in C: the usual intact row made (join_match), and `baton logs join --json` rows written, byte for
+   byte what orjson writes of join_output.row_dict(row).
 
    A million rows cost ~4 s of Python (a dict and an orjson call a row, or a column at a time); this writes each
    two-sided row's members straight into one buffer (~0.3 s). Strings are escaped as orjson escapes them ('"', '\\',
@@ -285,7 +286,89 @@ done:
     return result;
 }
 
+/* A tuple subclass instance (a NamedTuple: no fields of its own) holding `items`, as tuple.__new__(type, items). */
+static PyObject *made(PyTypeObject *type, PyObject *const *items, Py_ssize_t n) {
+    PyObject *obj = type->tp_alloc(type, n);
+    if (obj == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyTuple_SET_ITEM(obj, k, Py_NewRef(items[k]));
+    }
+    return obj;
+}
+
+/* intact(sides, keys, gateways, repeated, row_type, gateway_type, verdict, refusing) -> list: per IIS side, its
+   JoinRow when it is the usual intact record (a gateway record whose callers hold the IIS user, IIS not refusing,
+   no gateway error type logged, a key on one IIS line), else None (join_match's rules decide). */
+static PyObject *intact(PyObject *self, PyObject *args) {
+    PyObject *sides, *keys, *gateways, *repeated, *verdict, *refusing;
+    PyTypeObject *row_type, *gateway_type;
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!O!OO", &PyList_Type, &sides, &PyList_Type, &keys, &PyList_Type, &gateways,
+                          &repeated, &PyType_Type, &row_type, &PyType_Type, &gateway_type, &verdict, &refusing)) {
+        return NULL;
+    }
+    if (!PyType_IsSubtype(row_type, &PyTuple_Type) || !PyType_IsSubtype(gateway_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "row_type and gateway_type must be tuple types");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(sides);
+    if (PyList_GET_SIZE(keys) != n || PyList_GET_SIZE(gateways) != n) {
+        PyErr_SetString(PyExc_ValueError, "sides, keys and gateways must be of one length");
+        return NULL;
+    }
+    PyObject *out = PyList_New(n);
+    if (out == NULL) {
+        return NULL;
+    }
+    PyObject *empty = PyUnicode_New(0, 0);
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *side = PyList_GET_ITEM(sides, r), *key = PyList_GET_ITEM(keys, r);
+        PyObject *g = PyList_GET_ITEM(gateways, r), *row = Py_None;
+        PyObject *user = PyTuple_Check(side) && PyTuple_GET_SIZE(side) == 13 ? PyTuple_GET_ITEM(side, 3) : Py_None;
+        if (g != Py_None && user != Py_None && PyTuple_Check(g) && PyTuple_GET_SIZE(g) == 12 &&
+            PyTuple_GET_ITEM(g, 7) == Py_None) {
+            int yes = PySequence_Contains(PyTuple_GET_ITEM(g, 4), user);
+            if (yes > 0) {
+                int refused = PySequence_Contains(refusing, PyTuple_GET_ITEM(side, 5));
+                yes = refused < 0 ? -1 : !refused;
+            }
+            if (yes > 0) {
+                int twice = PySequence_Contains(repeated, key);
+                yes = twice < 0 ? -1 : !twice;
+            }
+            if (yes < 0) {
+                Py_DECREF(out);
+                Py_XDECREF(empty);
+                return NULL;
+            }
+            if (yes) {
+                PyObject *gateway = made(gateway_type, &PyTuple_GET_ITEM(g, 0), 12);
+                if (gateway != NULL) {
+                    PyObject *items[9] = {key,  verdict, gateway, side, user, user, PyTuple_GET_ITEM(g, 5),
+                                          PyTuple_GET_ITEM(side, 4), empty};
+                    row = made(row_type, items, 9);
+                    Py_DECREF(gateway);
+                }
+                if (gateway == NULL || row == NULL) {
+                    Py_DECREF(out);
+                    Py_XDECREF(empty);
+                    return NULL;
+                }
+                PyList_SET_ITEM(out, r, row);
+                continue;
+            }
+        }
+        PyList_SET_ITEM(out, r, Py_NewRef(Py_None));
+    }
+    Py_XDECREF(empty);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"intact", intact, METH_VARARGS,
+     "intact(sides, keys, gateways, repeated, row_type, gateway_type, verdict, refusing): per IIS side, its intact "
+     "JoinRow when it is the usual record, else None"},
     {"render", render, METH_VARARGS,
      "render(rows, times, one): the rows' JSON as orjson writes row_dict's, each preceded by ',\\n  '; None when a "
      "row holds a value it does not vouch for. times: logged gateway time -> ISO text; one(row): a one-sided row's "

@@ -21,6 +21,11 @@ from typing import Any
 from console.engine.logs.join_report import GatewaySide, IisSide, JoinReport, JoinRow
 from console.engine.logs.join_verdict import GATEWAY_ERROR_TYPES, JoinVerdict, is_baton_probe, judge_both
 
+try:
+    from console.engine.logs import _rows
+except ImportError:  # built without a C compiler: the comprehension in _intact
+    _rows = None  # type: ignore[assignment]
+
 __all__ = ["answered_itself", "gateway_side", "judge", "match_iis"]
 
 gateway_side: Callable[[Any], GatewaySide] = functools.partial(tuple.__new__, GatewaySide)
@@ -42,19 +47,7 @@ def match_iis(
     def all_keys() -> frozenset[str]:  # every gateway key, made once if ever a key may be a probe's
         return frozenset(by_key).union(k for k, g in zip(keys, gateways, strict=True) if g is not None and k)
 
-    # The usual record, intact; None where the rules below decide. (side[3]: user, [5]: code; gateway [4]: callers,
-    # [7]: error type.)
-    out: list[JoinRow | None] = [
-        _new_row((key, INTACT, gateway_side(g), side, user, user, g[5], side[4], ""))
-        if g is not None
-        and (user := side[3]) is not None
-        and user in g[4]
-        and side[5] not in _REFUSING
-        and (g[7] is None or not answered_itself(g))
-        and key not in repeated
-        else None
-        for side, key, g in zip(sides, keys, gateways, strict=True)
-    ]
+    out = _intact(sides, keys, gateways, repeated)
     where: dict[str, int] = {}  # the row of each repeated key
     merged = False
     for i in itertools.compress(range(len(out)), map(operator.not_, out)):
@@ -78,6 +71,27 @@ def match_iis(
         g = gateways[i]
         out[i] = _probe(judge(side, None if g is None else gateway_side(g)), key, all_keys)
     return [row for row in out if row is not None] if merged else out  # type: ignore[return-value]
+
+
+def _intact(
+    sides: list[IisSide], keys: list[str | None], gateways: list[Any], repeated: Set[str]
+) -> list[JoinRow | None]:
+    """The usual record, intact; None where match_iis's rules decide. In C where built (_rows.intact: the same
+    test, with no gateway error type logged at all; tested to agree), else this comprehension."""
+    if _rows is not None:
+        return _rows.intact(sides, keys, gateways, repeated, JoinRow, GatewaySide, INTACT, _REFUSING)
+    # side[3]: user, [5]: code; gateway [4]: callers, [7]: error type
+    return [
+        _new_row((key, INTACT, gateway_side(g), side, user, user, g[5], side[4], ""))
+        if g is not None
+        and (user := side[3]) is not None
+        and user in g[4]
+        and side[5] not in _REFUSING
+        and (g[7] is None or not answered_itself(g))
+        and key not in repeated
+        else None
+        for side, key, g in zip(sides, keys, gateways, strict=True)
+    ]
 
 
 def answered_itself(gateway: GatewaySide | tuple[object, ...]) -> bool:
