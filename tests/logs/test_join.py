@@ -330,15 +330,7 @@ def test_this_process_reads_the_ranges_no_worker_took_and_the_order_holds(
     rows = [iis(f"r-{n}", f"u{n + 250}") for n in range(0, 50, 4)]
     g, i = sources(tmp_path, lines, rows)
     serial = join(g, i, workers=0)
-    seen: list[tuple[int, int]] = []
-    real = join_workers.Scanner._collect
-
-    def collect(self: join_workers.Scanner, progress: object) -> object:
-        scan = real(self, progress)  # type: ignore[arg-type]
-        seen.append((len(self.local), len(self.running)))
-        return scan
-
-    monkeypatch.setattr(join_workers.Scanner, "_collect", collect)
+    seen = _ranges_read(monkeypatch)
     parallel = join(g, i, workers=2)
     (local, started), total = seen[0], 2 * join_workers.SPLIT
     assert local >= 1 and started >= 1 and local + started == total  # both read, every range once
@@ -368,19 +360,27 @@ def test_a_worker_done_with_its_range_takes_the_next_one_while_iis_is_read(
         return real_read(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(join_module, "read_iis", read_after_the_first_ranges)
-    seen: list[tuple[int, int]] = []
-    real_collect = join_workers.Scanner._collect
-
-    def collect(self: join_workers.Scanner, progress: object) -> object:
-        scan = real_collect(self, progress)  # type: ignore[arg-type]
-        seen.append((len(self.local), len(self.running)))
-        return scan
-
-    monkeypatch.setattr(join_workers.Scanner, "_collect", collect)
+    seen = _ranges_read(monkeypatch)
     report = join(g, i, workers=2)  # no progress callback
     local, started = seen[0]
     assert started > 2 and local + started == 2 * join_workers.SPLIT
     assert report.rows == join(g, i, workers=0).rows
+
+
+def _ranges_read(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Filled, per join with workers, with (ranges this process read, ranges workers were started for)."""
+    from console.engine.logs import join_workers
+
+    seen: list[tuple[int, int]] = []
+    real = join_workers.Scanner._collect
+
+    def collect(self: join_workers.Scanner, progress: object) -> object:
+        scan = real(self, progress)  # type: ignore[arg-type]
+        seen.append((len(self.local), len(self.running)))
+        return scan
+
+    monkeypatch.setattr(join_workers.Scanner, "_collect", collect)
+    return seen
 
 
 def _started(monkeypatch: pytest.MonkeyPatch, g: list[LogSource], i: list[LogSource]) -> list[object]:
