@@ -88,6 +88,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 HARD_EXIT_ROWS = 100_000
+FORK_JSON: bool | None = None
+"""--json rows on two cores: None lets join_fork decide (a large report, a process that may fork)."""
 """From this many rows the `baton` process ends without freeing the report (seconds of teardown, for nothing)."""
 
 
@@ -118,7 +120,8 @@ def summary_json(report: JoinReport) -> dict[str, Any]:
 def write_json(report: JoinReport, out: TextIO) -> None:
     """One JSON document, ``{"summary": …, "rows": […]}``, written in batches (a million rows never sit in one
     string). JSON escapes control characters, so log values are inert as written."""
-    from console.engine.logs.join_output import json_rows, row_dict
+    from console.engine.logs.join_fork import write_halves
+    from console.engine.logs.join_output import json_rows_range, row_dict
 
     out.write('{"summary": ' + json.dumps(summary_json(report), ensure_ascii=False) + ', "rows": [')
     binary = getattr(out, "buffer", None)
@@ -126,10 +129,15 @@ def write_json(report: JoinReport, out: TextIO) -> None:
         out.flush()
         enabled = gc.isenabled()
         gc.disable()  # millions of tuples alive: collections would walk them all, for nothing
+        rows = report.rows
+
+        def render(lo: int, hi: int, stream: BinaryIO) -> None:
+            json_rows_range(rows, lo, hi, stream, first=lo == 0)
+
         try:
-            # One process: a forked child rendering half the rows (join_fork) was slower wall-clock on the 1M-row
-            # bench: its copy-on-write page faults (it touches every row's reference counts) and the spool copy.
-            json_rows(report.rows, binary)
+            # Two cores (join_fork: a forked child renders the second half): the compiled writer reads the rows in
+            # place, so the child copies none of their pages (the Python renderers' references to each row did).
+            write_halves(len(rows), binary, render, parallel=FORK_JSON)
         finally:
             if enabled:
                 gc.enable()

@@ -130,3 +130,18 @@ def test_json_rows_is_the_same_with_and_without_the_compiled_renderer(rows: list
             json_rows(rows, out, first=first)
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1] == reference_json(rows, first)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(join_rows(), max_size=12), st.integers(-2, 14), st.integers(-2, 14), st.booleans())
+def test_a_range_of_the_rows_is_the_slice_written(rows: list[JoinRow], lo: int, hi: int, first: bool) -> None:
+    """json_rows_range (what each of the two writers renders) writes rows[lo:hi] as json_rows writes that slice."""
+    from console.engine.logs.join_output import json_rows_range
+
+    lo, hi = max(lo, 0), max(hi, 0)
+    ranged, sliced = io.BytesIO(), io.BytesIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(join_output, "_BATCH", 4)
+        json_rows_range(rows, lo, min(hi, len(rows)), ranged, first)
+        json_rows(list(rows[lo:hi]), sliced, first)
+    assert ranged.getvalue() == sliced.getvalue() == reference_json(rows[lo:hi], first)

@@ -240,15 +240,21 @@ static int put_row(Out *out, PyObject *row, PyObject *g, PyObject *i, PyObject *
     return PUT_LITERAL(out, "}");
 }
 
-/* render(rows, times, one) -> bytes (each row preceded by ",\n  ") or None (a row it does not vouch for). */
+/* render(rows, times, one[, lo, hi]) -> bytes of rows[lo:hi] (each row preceded by ",\n  ") or None (a row it
+   does not vouch for). */
 static PyObject *render(PyObject *self, PyObject *args) {
     PyObject *rows, *times, *one;
-    if (!PyArg_ParseTuple(args, "O!OO", &PyList_Type, &rows, &times, &one)) {
+    Py_ssize_t lo = 0, hi = -1;
+    if (!PyArg_ParseTuple(args, "O!OO|nn", &PyList_Type, &rows, &times, &one, &lo, &hi)) {
         return NULL;
     }
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    hi = hi < 0 || hi > n ? n : hi;
+    lo = lo < 0 ? 0 : lo;
     Out out = {NULL, 0, 0};
     PyObject *result = NULL;
-    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(rows); r++) {
+    /* rows[lo:hi] read in place, no reference taken to a row: a forked writer copies none of their pages */
+    for (Py_ssize_t r = lo; r < hi; r++) {
         PyObject *row = PyList_GET_ITEM(rows, r);
         if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 9) {
             goto unusual;
@@ -370,7 +376,8 @@ static PyMethodDef methods[] = {
      "intact(sides, keys, gateways, repeated, row_type, gateway_type, verdict, refusing): per IIS side, its intact "
      "JoinRow when it is the usual record, else None"},
     {"render", render, METH_VARARGS,
-     "render(rows, times, one): the rows' JSON as orjson writes row_dict's, each preceded by ',\\n  '; None when a "
+     "render(rows, times, one[, lo, hi]): the JSON of rows[lo:hi] as orjson writes row_dict's, each preceded by "
+     "',\\n  '; None when a "
      "row holds a value it does not vouch for. times: logged gateway time -> ISO text; one(row): a one-sided row's "
      "JSON."},
     {NULL, NULL, 0, NULL},

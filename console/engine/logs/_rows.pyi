@@ -3,7 +3,9 @@
 from collections.abc import Callable, Mapping, Set
 from typing import Any
 
-def render(rows: list[Any], times: Mapping[Any, str | None], one: Callable[[Any], bytes], /) -> bytes | None: ...
+def render(
+    rows: list[Any], times: Mapping[Any, str | None], one: Callable[[Any], bytes], lo: int = ..., hi: int = ..., /
+) -> bytes | None: ...
 def intact(
     sides: list[Any],
     keys: list[Any],

@@ -20,7 +20,7 @@ try:
 except ImportError:  # built without a C compiler: join_json renders the rows (slower)
     _rows = None  # type: ignore[assignment]
 
-__all__ = ["CSV_HEADER", "csv_cell", "csv_row", "json_rows", "one_row", "row_dict"]
+__all__ = ["CSV_HEADER", "csv_cell", "csv_row", "json_rows", "json_rows_range", "one_row", "row_dict"]
 
 
 CSV_HEADER = (
@@ -148,25 +148,40 @@ def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> Non
     for (a lone surrogate from a ``\\ud800`` escape in a gateway log, an integer beyond 64 bits, a value of a type
     JoinRow does not declare) is rendered the reference way: orjson of row_dict a row, and where orjson refuses, the
     batch again a row at a time, json writing the rows orjson refuses (see :func:`one_row`)."""
-    from console.engine.logs.join_json import Unusual, render_batch
-
+    if isinstance(rows, list):
+        json_rows_range(rows, 0, len(rows), out, first)
+        return
     it = iter(rows)
     while batch := list(islice(it, _BATCH)):
-        try:
-            rendered = _compiled(batch) or render_batch(batch)  # each row preceded by the separator
-            out.write(memoryview(rendered)[1:] if first else rendered)
-        except Unusual:
-            out.write((b"\n  " if first else _SEPARATOR) + _reference(batch))
+        json_rows_range(batch, 0, len(batch), out, first)
         first = False
 
 
-def _compiled(batch: list[JoinRow]) -> bytes | None:
-    """The batch written by _rows.c where it was built; None when it is not, or the batch holds a value it does not
+def json_rows_range(rows: list[JoinRow], lo: int, hi: int, out: BinaryIO, first: bool = True) -> None:
+    """:func:`json_rows` of ``rows[lo:hi]``, a batch at a time. Where _rows.c serves, no reference to a row is taken
+    (a forked writer then copies none of the rows' pages); other batches are sliced and go the Python ways."""
+    from console.engine.logs.join_json import Unusual, render_batch
+
+    for start in range(lo, hi, _BATCH):
+        end = min(start + _BATCH, hi)
+        rendered = _compiled(rows, start, end)
+        if rendered is None:
+            batch = rows[start:end]
+            try:
+                rendered = render_batch(batch)  # each row preceded by the separator
+            except Unusual:
+                rendered = _SEPARATOR + _reference(batch)
+        out.write(memoryview(rendered)[1:] if first else rendered)
+        first = False
+
+
+def _compiled(rows: list[JoinRow], lo: int = 0, hi: int = -1) -> bytes | None:
+    """``rows[lo:hi]`` written by _rows.c where it was built; None when it is not, or they hold a value it does not
     vouch for (rendered the other ways then)."""
     if _rows is None:
         return None
     try:
-        return _rows.render(batch, _gateway_iso, _one_sided)
+        return _rows.render(rows, _gateway_iso, _one_sided, lo, hi)
     except TypeError:  # orjson refusing a one-sided row: the reference way decides
         return None
 
