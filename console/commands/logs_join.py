@@ -88,8 +88,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 HARD_EXIT_ROWS = 100_000
-FORK_JSON: bool | None = None
-"""--json rows on two cores: None lets join_fork decide (a large report, a process that may fork)."""
 """From this many rows the `baton` process ends without freeing the report (seconds of teardown, for nothing)."""
 
 
@@ -125,7 +123,7 @@ def write_json(report: JoinReport, out: TextIO) -> None:
 
     out.write('{"summary": ' + json.dumps(summary_json(report), ensure_ascii=False) + ', "rows": [')
     binary = getattr(out, "buffer", None)
-    if binary is not None:  # straight to the byte stream, a batch of rows a column at a time (join_json)
+    if binary is not None:  # straight to the byte stream, a batch of rows at a time (join_output.json_rows_range)
         out.flush()
         enabled = gc.isenabled()
         gc.disable()  # millions of tuples alive: collections would walk them all, for nothing
@@ -137,7 +135,7 @@ def write_json(report: JoinReport, out: TextIO) -> None:
         try:
             # Two cores (join_fork: a forked child renders the second half): the compiled writer reads the rows in
             # place, so the child copies none of their pages (the Python renderers' references to each row did).
-            write_halves(len(rows), binary, render, parallel=FORK_JSON)
+            write_halves(len(rows), binary, render)
         finally:
             if enabled:
                 gc.enable()
