@@ -1,7 +1,7 @@
 """The compiled --json renderer (console/engine/logs/_rows.c) writes, byte for byte, what orjson writes of row_dict
 for each row, and gives up (None) on what it does not vouch for — a lone surrogate, an integer beyond orjson's 64
 bits, a bool where row_dict declares an int — so json_rows renders those batches the reference way. A machine
-without a C compiler renders with join_json: json_rows gives the same bytes either way."""
+without a C compiler writes orjson of row_dict a row: json_rows gives the same bytes either way."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_built_where_a_compiler_is() -> None:
     import sysconfig
 
     if shutil.which(sysconfig.get_config_var("CC").split()[0] or "cc") is None:
-        pytest.skip("no C compiler on this machine: join_json renders the rows")
+        pytest.skip("no C compiler on this machine: json_rows writes orjson of row_dict a row")
     assert join_output._rows is not None, "console/engine/logs/_rows.c was not built: run `make` (pip install -e .)"
 
 

@@ -17,7 +17,7 @@ from console.engine.logs.join_report import JoinRow
 
 try:
     from console.engine.logs import _rows
-except ImportError:  # built without a C compiler: join_json renders the rows (slower)
+except ImportError:  # built without a C compiler: orjson of row_dict a row (slower)
     _rows = None  # type: ignore[assignment]
 
 __all__ = ["CSV_HEADER", "csv_cell", "csv_row", "json_rows", "json_rows_range", "one_row", "row_dict"]
@@ -144,10 +144,10 @@ def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> Non
     """``row_dict`` of every row as JSON array items (``\n  {…}``, comma-separated), UTF-8, to a binary stream: what
     orjson writes of each row's dict, or json where orjson refuses a value.
 
-    A batch at a time, a column at a time (join_json.render_batch: C loops, no dict a row). A batch it does not vouch
-    for (a lone surrogate from a ``\\ud800`` escape in a gateway log, an integer beyond 64 bits, a value of a type
-    JoinRow does not declare) is rendered the reference way: orjson of row_dict a row, and where orjson refuses, the
-    batch again a row at a time, json writing the rows orjson refuses (see :func:`one_row`)."""
+    A batch at a time: written by _rows.c where it was built; a batch it does not vouch for (a lone surrogate from a
+    ``\\ud800`` escape in a gateway log, an integer beyond 64 bits, a value of a type JoinRow does not declare), and
+    every batch where it is not built, the reference way: orjson of row_dict a row, and where orjson refuses, the batch
+    again a row at a time, json writing the rows orjson refuses (see :func:`one_row`)."""
     if isinstance(rows, list):
         json_rows_range(rows, 0, len(rows), out, first)
         return
@@ -159,18 +159,12 @@ def json_rows(rows: Iterable[JoinRow], out: BinaryIO, first: bool = True) -> Non
 
 def json_rows_range(rows: list[JoinRow], lo: int, hi: int, out: BinaryIO, first: bool = True) -> None:
     """:func:`json_rows` of ``rows[lo:hi]``, a batch at a time. Where _rows.c serves, no reference to a row is taken
-    (a forked writer then copies none of the rows' pages); other batches are sliced and go the Python ways."""
-    from console.engine.logs.join_json import Unusual, render_batch
-
+    (a forked writer then copies none of the rows' pages); other batches are sliced and written the reference way."""
     for start in range(lo, hi, _BATCH):
         end = min(start + _BATCH, hi)
         rendered = _compiled(rows, start, end)
         if rendered is None:
-            batch = rows[start:end]
-            try:
-                rendered = render_batch(batch)  # each row preceded by the separator
-            except Unusual:
-                rendered = _SEPARATOR + _reference(batch)
+            rendered = _SEPARATOR + _reference(rows[start:end])
         out.write(memoryview(rendered)[1:] if first else rendered)
         first = False
 
@@ -198,7 +192,7 @@ def _reference(batch: list[JoinRow]) -> bytes:
 
 
 _BATCH = 1024
-"""Rows per write: ~600 KB (fewer rows cost more per row in the column loops; the memory is reused batch to batch)."""
+"""Rows per write: ~600 KB (the memory is reused batch to batch)."""
 _SEPARATOR = b",\n  "
 _dumps = functools.partial(orjson.dumps, default=str)
 
